@@ -1,0 +1,43 @@
+# alliance-games: set-up, run, test, benchmark.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_DEV  := $(VENV)/.installed-dev
+
+.PHONY: run test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP_RUN)
+
+## run: create .venv, install, and run the main job on the default models
+run: $(STAMP_RUN)
+	$(BIN)/alliance-games models
+	$(BIN)/alliance-games solve entry_deterrence
+	$(BIN)/alliance-games solve prisoners_dilemma
+	$(BIN)/alliance-games solve battle_of_the_sexes
+
+## test: create .venv with the dev extra and run the whole suite
+test: $(STAMP_DEV)
+	$(BIN)/python -m pytest -q
+
+## bench: benchmarks against the anchors (nashpy, pygambit, QuantEcon)
+bench: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks
+
+## lint: ruff and mypy
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check alliance_games tests
+	$(BIN)/mypy alliance_games
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

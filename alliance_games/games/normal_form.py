@@ -1,0 +1,186 @@
+"""N-player games in normal (strategic) form.
+
+A game with players ``0..N-1`` where player ``i`` has ``m_i`` strategies is stored as one payoff
+tensor ``payoffs`` of shape ``(N, m_0, ..., m_{N-1})``: ``payoffs[i][s]`` is player ``i``'s payoff at
+pure profile ``s``. Exact games hold :class:`fractions.Fraction` in an ``object`` array; float
+games hold ``float64``. No sympy objects live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from alliance_games.errors import GameError
+
+Number = Fraction | float
+
+
+def as_exact_array(values: Any) -> np.ndarray:
+    """Convert numbers (ints, Fractions, decimal strings, floats) to an object array of Fractions.
+
+    Floats are converted exactly as binary floats would be ambiguous: a float must be given as a
+    decimal string or a Fraction to be read exactly; plain floats go through ``repr`` so that
+    ``0.1`` becomes ``1/10``.
+    """
+    array = np.asarray(values, dtype=object)
+    flat = [_to_fraction(v) for v in array.ravel()]
+    out = np.empty(array.shape, dtype=object)
+    out.ravel()[:] = flat if flat else []
+    if array.ndim == 0:
+        out = np.array(flat[0], dtype=object)
+    return out
+
+
+def _to_fraction(value: Any) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise GameError(f"expected a number, got {value!r}")
+    if isinstance(value, int | np.integer):
+        return Fraction(int(value))
+    if isinstance(value, float | np.floating):
+        if not np.isfinite(value):
+            raise GameError(f"payoff {value} is not finite")
+        return Fraction(repr(float(value)))
+    if isinstance(value, str):
+        return Fraction(value)
+    try:  # sympy Rational and friends
+        return Fraction(int(value.p), int(value.q))
+    except AttributeError:
+        raise GameError(f"expected a rational number, got {value!r}") from None
+
+
+@dataclass(frozen=True, eq=False)
+class NormalFormGame:
+    """A finite N-player game in normal form.
+
+    Attributes
+    ----------
+    players:
+        Player names, in order.
+    strategies:
+        ``strategies[i]`` are player ``i``'s strategy labels.
+    payoffs:
+        Tensor of shape ``(N, m_0, ..., m_{N-1})``; ``object`` dtype of Fractions when exact.
+    tags:
+        Optional outcome tags per pure profile (e.g. ``("abandonment:ally",)``), keyed by the
+        profile's index tuple.
+    title:
+        A human-readable title.
+    """
+
+    players: tuple[str, ...]
+    strategies: tuple[tuple[str, ...], ...]
+    payoffs: np.ndarray
+    tags: dict[tuple[int, ...], tuple[str, ...]] = field(default_factory=dict)
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        n = len(self.players)
+        if n < 1:
+            raise GameError("a game needs at least one player")
+        if len(self.strategies) != n:
+            raise GameError(f"{n} players but strategies for {len(self.strategies)}")
+        shape = (n, *(len(s) for s in self.strategies))
+        if any(len(s) == 0 for s in self.strategies):
+            raise GameError("every player needs at least one strategy")
+        if self.payoffs.shape != shape:
+            raise GameError(f"payoff tensor has shape {self.payoffs.shape}, expected {shape}")
+        for i, labels in enumerate(self.strategies):
+            if len(set(labels)) != len(labels):
+                raise GameError(f"player {self.players[i]!r} has duplicate strategy labels")
+        if len(set(self.players)) != n:
+            raise GameError("player names must be distinct")
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *arrays: Any,
+        players: Sequence[str] | None = None,
+        strategies: Sequence[Sequence[str]] | None = None,
+        exact: bool = True,
+        title: str = "",
+    ) -> NormalFormGame:
+        """Build a game from one payoff array per player (each of shape ``(m_0, ..., m_{N-1})``)."""
+        stacked = np.stack([np.asarray(a, dtype=object) for a in arrays])
+        payoffs = as_exact_array(stacked) if exact else np.asarray(stacked, dtype=float)
+        n = len(arrays)
+        names = tuple(players) if players else tuple(str(i + 1) for i in range(n))
+        labels = (
+            tuple(tuple(s) for s in strategies)
+            if strategies
+            else tuple(tuple(str(k + 1) for k in range(m)) for m in stacked.shape[1:])
+        )
+        return cls(names, labels, payoffs, title=title)
+
+    @property
+    def num_players(self) -> int:
+        return len(self.players)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of strategies of each player."""
+        return tuple(self.payoffs.shape[1:])
+
+    @property
+    def exact(self) -> bool:
+        """True when payoffs are exact Fractions."""
+        return self.payoffs.dtype == object
+
+    @property
+    def num_profiles(self) -> int:
+        return int(np.prod(self.shape))
+
+    def to_float(self) -> NormalFormGame:
+        """The same game with float payoffs."""
+        if not self.exact:
+            return self
+        return NormalFormGame(
+            self.players, self.strategies, self.payoffs.astype(float), dict(self.tags), self.title
+        )
+
+    def to_exact(self) -> NormalFormGame:
+        """The same game with Fraction payoffs (floats read through their shortest repr)."""
+        if self.exact:
+            return self
+        return NormalFormGame(
+            self.players, self.strategies, as_exact_array(self.payoffs), dict(self.tags), self.title
+        )
+
+    def payoff_range(self) -> float:
+        """Largest minus smallest payoff over all players and profiles (1 for constant games)."""
+        values = self.payoffs.astype(float)
+        spread = float(values.max() - values.min()) if values.size else 0.0
+        return spread if spread > 0 else 1.0
+
+    def player_index(self, player: str | int) -> int:
+        if isinstance(player, int):
+            return player
+        try:
+            return self.players.index(player)
+        except ValueError:
+            raise GameError(f"unknown player {player!r} (players: {', '.join(self.players)})")
+
+    def expected_payoffs(self, profile: Sequence[np.ndarray]) -> np.ndarray:
+        """Expected payoff of every player under a mixed profile (one distribution per player).
+
+        Computed by contracting the payoff tensor with each player's distribution in turn; exact
+        when both the game and the profile are exact.
+        """
+        values = self.payoffs
+        for dist in reversed(profile):
+            values = values @ np.asarray(dist, dtype=values.dtype)
+        return values
+
+    def deviation_payoffs(self, profile: Sequence[np.ndarray], player: int) -> np.ndarray:
+        """Payoff to ``player`` of each of its pure strategies against the others' mixtures."""
+        values = np.moveaxis(self.payoffs[player], player, -1)
+        others = [d for k, d in enumerate(profile) if k != player]
+        for dist in others:
+            values = np.tensordot(np.asarray(dist, dtype=values.dtype), values, axes=(0, 0))
+        return np.asarray(values)

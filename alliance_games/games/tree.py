@@ -1,0 +1,357 @@
+"""Finite games in extensive form (game trees) as flat arrays.
+
+Nodes are numbered in pre-order (a node, then each child's subtree in action order); node 0 is
+the root. The children of node ``n`` are ``child_index[child_ptr[n]:child_ptr[n + 1]]`` in action
+order, and edge ``e`` (a position in ``child_index``) carries the action label ``edge_label[e]``
+and, below a chance node, the probability ``edge_prob[e]``.
+
+Payoffs may sit on any node (``node_payoffs``, shape ``(num_nodes, N)``): the payoff of a play is
+the sum along its path (Gambit's staged outcomes). Exact trees hold Fractions in ``object``
+arrays; float trees hold ``float64``.
+
+Decision nodes belong to information sets (:class:`Infoset`); all nodes of an information set
+share the player and the action labels. :meth:`GameTree.check_perfect_recall` verifies that no
+player forgets what it knew or did (Kuhn 1953).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from alliance_games.errors import GameError
+from alliance_games.games.normal_form import as_exact_array
+
+TERMINAL, DECISION, CHANCE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Infoset:
+    """An information set: decision nodes of one player that the player cannot tell apart."""
+
+    name: str
+    player: int
+    actions: tuple[str, ...]
+    nodes: tuple[int, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class GameTree:
+    """A finite extensive-form game; see the module docstring for the layout."""
+
+    players: tuple[str, ...]
+    kind: np.ndarray  # int8 per node: TERMINAL, DECISION, CHANCE
+    parent: np.ndarray  # int64 per node, -1 at the root
+    child_ptr: np.ndarray  # int64, num_nodes + 1
+    child_index: np.ndarray  # int64 per edge
+    edge_label: tuple[str, ...]  # action label per edge
+    edge_prob: np.ndarray  # probability per edge (0 below decision nodes)
+    node_infoset: np.ndarray  # int64 per node: infoset index, -1 for chance and terminal
+    infosets: tuple[Infoset, ...]
+    node_payoffs: np.ndarray  # (num_nodes, N) payoffs collected at each node
+    node_label: tuple[str, ...] = ()
+    node_tags: tuple[tuple[str, ...], ...] = ()
+    outcome_label: tuple[str, ...] = ()  # name of the outcome a node carries ('' if none)
+    title: str = ""
+    has_payoff: np.ndarray | None = field(default=None)  # bool per node: carries an outcome
+
+    def __post_init__(self) -> None:
+        n = len(self.kind)
+        if n == 0:
+            raise GameError("a game tree needs at least one node")
+        if len(self.child_ptr) != n + 1 or self.node_payoffs.shape != (n, len(self.players)):
+            raise GameError("inconsistent tree arrays")
+        if not self.node_label:
+            object.__setattr__(self, "node_label", ("",) * n)
+        if not self.node_tags:
+            object.__setattr__(self, "node_tags", ((),) * n)
+        if not self.outcome_label:
+            object.__setattr__(self, "outcome_label", ("",) * n)
+        if self.has_payoff is None:
+            flags = np.asarray(
+                [bool(np.any(self.node_payoffs[k] != 0)) for k in range(n)], dtype=bool
+            )
+            flags |= self.kind == TERMINAL
+            object.__setattr__(self, "has_payoff", flags)
+
+    # ---- basic views -----------------------------------------------------------------------
+    @property
+    def num_nodes(self) -> int:
+        return len(self.kind)
+
+    @property
+    def num_players(self) -> int:
+        return len(self.players)
+
+    @property
+    def exact(self) -> bool:
+        return self.node_payoffs.dtype == object
+
+    def children(self, node: int) -> np.ndarray:
+        return self.child_index[self.child_ptr[node] : self.child_ptr[node + 1]]
+
+    def edges(self, node: int) -> range:
+        return range(int(self.child_ptr[node]), int(self.child_ptr[node + 1]))
+
+    def actions(self, node: int) -> tuple[str, ...]:
+        return tuple(self.edge_label[e] for e in self.edges(node))
+
+    def infoset_of(self, node: int) -> Infoset | None:
+        k = int(self.node_infoset[node])
+        return self.infosets[k] if k >= 0 else None
+
+    def player_infosets(self, player: int) -> list[int]:
+        return [k for k, s in enumerate(self.infosets) if s.player == player]
+
+    @cached_property
+    def depth(self) -> np.ndarray:
+        """Depth of every node (root 0); parents precede children in pre-order."""
+        depth = np.zeros(self.num_nodes, dtype=np.int64)
+        for node in range(1, self.num_nodes):
+            depth[node] = depth[self.parent[node]] + 1
+        return depth
+
+    @cached_property
+    def subtree_end(self) -> np.ndarray:
+        """``subtree_end[n]``: one past the last pre-order index in the subtree of ``n``."""
+        end = np.arange(1, self.num_nodes + 1, dtype=np.int64)
+        for node in range(self.num_nodes - 1, 0, -1):
+            p = self.parent[node]
+            if end[node] > end[p]:
+                end[p] = end[node]
+        return end
+
+    @cached_property
+    def terminals(self) -> np.ndarray:
+        return np.flatnonzero(self.kind == TERMINAL)
+
+    @cached_property
+    def path_payoffs(self) -> np.ndarray:
+        """Payoffs accumulated from the root down to (and including) every node."""
+        acc = self.node_payoffs.copy()
+        for node in range(1, self.num_nodes):
+            acc[node] = acc[node] + acc[self.parent[node]]
+        return acc
+
+    @property
+    def is_perfect_information(self) -> bool:
+        return all(len(s.nodes) == 1 for s in self.infosets)
+
+    def to_float(self) -> GameTree:
+        if not self.exact:
+            return self
+        return self._replace(
+            node_payoffs=self.node_payoffs.astype(float), edge_prob=self.edge_prob.astype(float)
+        )
+
+    def to_exact(self) -> GameTree:
+        if self.exact:
+            return self
+        return self._replace(
+            node_payoffs=as_exact_array(self.node_payoffs),
+            edge_prob=as_exact_array(self.edge_prob),
+        )
+
+    def _replace(self, **changes: Any) -> GameTree:
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        values.update(changes)
+        return GameTree(**values)
+
+    def payoff_range(self) -> float:
+        values = self.path_payoffs[self.terminals].astype(float)
+        spread = float(values.max() - values.min()) if values.size else 0.0
+        return spread if spread > 0 else 1.0
+
+    # ---- structure checks --------------------------------------------------------------------
+    def own_history(self, node: int, player: int) -> tuple[tuple[int, str], ...]:
+        """The (infoset, action) pairs of ``player`` on the path from the root to ``node``."""
+        history: list[tuple[int, str]] = []
+        child = node
+        parent = int(self.parent[child])
+        while parent >= 0:
+            k = int(self.node_infoset[parent])
+            if k >= 0 and self.infosets[k].player == player:
+                edge = self._edge_to(parent, child)
+                history.append((k, self.edge_label[edge]))
+            child, parent = parent, int(self.parent[parent])
+        return tuple(reversed(history))
+
+    def _edge_to(self, parent: int, child: int) -> int:
+        for e in self.edges(parent):
+            if self.child_index[e] == child:
+                return e
+        raise GameError("broken tree: child not found under its parent")
+
+    def check_perfect_recall(self) -> list[str]:
+        """Return the violations of perfect recall (empty when the game has perfect recall).
+
+        Perfect recall holds when, for every information set, all its nodes share the owning
+        player's own history of (information set, action) pairs; this also rules out an
+        information set that meets a path twice (absent-mindedness).
+        """
+        problems = []
+        for k, infoset in enumerate(self.infosets):
+            if len(infoset.nodes) < 2:
+                continue
+            histories = {self.own_history(n, infoset.player) for n in infoset.nodes}
+            if len(histories) > 1:
+                problems.append(
+                    f"information set {infoset.name!r} of {self.players[infoset.player]!r}: "
+                    "its nodes follow different own moves (the player would forget)"
+                )
+            if any(h == k for hist in histories for h, _ in hist):
+                problems.append(f"information set {infoset.name!r} is absent-minded")
+        return problems
+
+    def is_subgame_root(self, node: int) -> bool:
+        """True when the subtree at ``node`` cuts no information set (a proper subgame)."""
+        if self.kind[node] == TERMINAL:
+            return False
+        lo, hi = node, int(self.subtree_end[node])
+        ids = self.node_infoset[lo:hi]
+        for k in np.unique(ids[ids >= 0]):
+            if any(not (lo <= m < hi) for m in self.infosets[int(k)].nodes):
+                return False
+        return True
+
+    @cached_property
+    def subgame_roots(self) -> tuple[int, ...]:
+        """All non-terminal nodes that root a proper subgame, in pre-order (root first)."""
+        return tuple(n for n in range(self.num_nodes) if self.is_subgame_root(n))
+
+
+class TreeBuilder:
+    """Incremental construction of a :class:`GameTree` in pre-order.
+
+    Call :meth:`add_decision`, :meth:`add_chance` or :meth:`add_terminal` for each node in
+    pre-order, passing the parent node and the action on the edge from it; infosets are
+    referred to by name and created on first use.
+    """
+
+    def __init__(self, players: Sequence[str], *, exact: bool = True, title: str = "") -> None:
+        self.players = tuple(players)
+        self.exact = exact
+        self.title = title
+        self._kind: list[int] = []
+        self._parent: list[int] = []
+        self._children: list[list[int]] = []
+        self._edge_labels: list[list[str]] = []
+        self._edge_probs: list[list[Any]] = []
+        self._infoset: list[int] = []
+        self._payoffs: list[Sequence[Any] | None] = []
+        self._labels: list[str] = []
+        self._tags: list[tuple[str, ...]] = []
+        self._outcomes: list[str] = []
+        self._infosets: dict[str, tuple[int, tuple[str, ...], list[int], int]] = {}
+
+    def _add(self, kind: int, parent: int, action: str | None, prob: Any, label: str,
+             payoffs: Sequence[Any] | None, tags: Sequence[str], outcome: str = "") -> int:
+        node = len(self._kind)
+        self._outcomes.append(outcome)
+        if (parent < 0) != (node == 0):
+            raise GameError("the first node added is the root; every later node needs a parent")
+        self._kind.append(kind)
+        self._parent.append(parent)
+        self._children.append([])
+        self._edge_labels.append([])
+        self._edge_probs.append([])
+        self._infoset.append(-1)
+        self._payoffs.append(payoffs)
+        self._labels.append(label)
+        self._tags.append(tuple(tags))
+        if parent >= 0:
+            self._children[parent].append(node)
+            self._edge_labels[parent].append(action if action is not None else "")
+            self._edge_probs[parent].append(prob if prob is not None else 0)
+        return node
+
+    def add_decision(self, parent: int, action: str | None, *, player: int, infoset: str,
+                     actions: Sequence[str], label: str = "",
+                     payoffs: Sequence[Any] | None = None, tags: Sequence[str] = (),
+                     prob: Any = None, outcome: str = "") -> int:
+        node = self._add(DECISION, parent, action, prob, label, payoffs, tags, outcome)
+        acts = tuple(actions)
+        if infoset in self._infosets:
+            owner, known, members, index = self._infosets[infoset]
+            if owner != player or known != acts:
+                raise GameError(
+                    f"information set {infoset!r} is used with different players or actions"
+                )
+            members.append(node)
+        else:
+            index = len(self._infosets)
+            self._infosets[infoset] = (player, acts, [node], index)
+        self._infoset[node] = index
+        return node
+
+    def add_chance(self, parent: int, action: str | None, *, label: str = "",
+                   payoffs: Sequence[Any] | None = None, tags: Sequence[str] = (),
+                   prob: Any = None, outcome: str = "") -> int:
+        return self._add(CHANCE, parent, action, prob, label, payoffs, tags, outcome)
+
+    def add_terminal(self, parent: int, action: str | None, *, payoffs: Sequence[Any],
+                     label: str = "", tags: Sequence[str] = (), prob: Any = None,
+                     outcome: str = "") -> int:
+        return self._add(TERMINAL, parent, action, prob, label, payoffs, tags, outcome)
+
+    def build(self) -> GameTree:
+        n = len(self._kind)
+        nplayers = len(self.players)
+        counts = [len(c) for c in self._children]
+        ptr = np.zeros(n + 1, dtype=np.int64)
+        ptr[1:] = np.cumsum(counts)
+        flat_children = [c for cs in self._children for c in cs]
+        labels = tuple(lab for ls in self._edge_labels for lab in ls)
+        probs_raw = [p for ps in self._edge_probs for p in ps]
+        zero: list[Any] = [0] * nplayers
+        has = np.array([p is not None for p in self._payoffs], dtype=bool)
+        pay_raw = [list(p) if p is not None else zero for p in self._payoffs]
+        if self.exact:
+            payoffs = as_exact_array(np.array(pay_raw, dtype=object).reshape(n, nplayers))
+            probs = as_exact_array(np.array(probs_raw, dtype=object))
+        else:
+            payoffs = np.array(pay_raw, dtype=float).reshape(n, nplayers)
+            probs = np.array(probs_raw, dtype=float)
+        for k, kind in enumerate(self._kind):
+            if kind != TERMINAL and counts[k] == 0:
+                raise GameError(f"node {k} ({self._labels[k] or 'unnamed'}) has no actions")
+        infosets = tuple(
+            Infoset(name, owner, acts, tuple(members))
+            for name, (owner, acts, members, _) in self._infosets.items()
+        )
+        _check_preorder(self._children)
+        return GameTree(
+            players=self.players,
+            kind=np.array(self._kind, dtype=np.int8),
+            parent=np.array(self._parent, dtype=np.int64),
+            child_ptr=ptr,
+            child_index=np.array(flat_children, dtype=np.int64),
+            edge_label=labels,
+            edge_prob=probs,
+            node_infoset=np.array(self._infoset, dtype=np.int64),
+            infosets=infosets,
+            node_payoffs=payoffs,
+            node_label=tuple(self._labels),
+            node_tags=tuple(self._tags),
+            outcome_label=tuple(self._outcomes),
+            title=self.title,
+            has_payoff=has | (np.array(self._kind) == TERMINAL),
+        )
+
+
+def _check_preorder(children: list[list[int]]) -> None:
+    """Raise unless nodes were numbered in pre-order (each child starts where its sibling ends)."""
+    end = list(range(1, len(children) + 1))
+    for node in range(len(children) - 1, -1, -1):
+        if children[node]:
+            end[node] = end[children[node][-1]]
+    for node, kids in enumerate(children):
+        expected = node + 1
+        for child in kids:
+            if child != expected:
+                raise GameError("tree nodes must be added in pre-order (depth first)")
+            expected = end[child]

@@ -1,0 +1,91 @@
+"""Find and load models: bundled names, file paths (YAML, .nfg, .efg) and standard input.
+
+``load_model(source)`` is the one entry point: ``source`` is a bundled model's name
+(``prisoners_dilemma``), a path, or ``-`` for standard input. Gambit files become symbolic models
+with constant payoffs, so everything downstream treats every source alike.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from alliance_games.errors import ModelError
+from alliance_games.model.loader import STDIN, parse_yaml, read_source
+from alliance_games.model.symbolic import SymbolicModel
+
+MODEL_SUFFIXES = (".yaml", ".yml")
+GAMBIT_SUFFIXES = (".nfg", ".efg")
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """A bundled model file."""
+
+    name: str
+    group: str
+    path: Path
+
+
+def models_dir() -> Path:
+    """The bundled models folder (``ALLIANCE_GAMES_MODELS`` overrides it)."""
+    override = os.environ.get("ALLIANCE_GAMES_MODELS")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "models", here.parent.parent / "models"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent.parent / "models"
+
+
+@lru_cache(maxsize=4)
+def _catalog(root: Path) -> tuple[CatalogEntry, ...]:
+    entries = [
+        CatalogEntry(p.stem, p.parent.relative_to(root).as_posix(), p)
+        for p in sorted(root.rglob("*"))
+        if p.suffix in MODEL_SUFFIXES and p.parent.name != "scenarios"
+    ]
+    return tuple(entries)
+
+
+def bundled_models() -> tuple[CatalogEntry, ...]:
+    """Every bundled model file (scenario presets excluded)."""
+    return _catalog(models_dir())
+
+
+def resolve_source(source: str) -> str:
+    """Return the path for ``source``: a bundled name, an existing path, or ``-``."""
+    if source == STDIN:
+        return source
+    candidate = Path(source)
+    if candidate.suffix in (*MODEL_SUFFIXES, *GAMBIT_SUFFIXES) or candidate.exists() or \
+            os.sep in source:
+        return source
+    for entry in bundled_models():
+        if entry.name == source:
+            return str(entry.path)
+    names = ", ".join(e.name for e in bundled_models())
+    raise ModelError(
+        f"no bundled model named {source!r} and no such file (bundled models: {names})",
+        path=source,
+    )
+
+
+def load_model(source: str | Path) -> SymbolicModel:
+    """Load, parse and validate a model from a bundled name, a path or ``-`` (stdin)."""
+    path = resolve_source(str(source))
+    text, display = read_source(path)
+    name = "stdin" if path == STDIN else Path(path).stem
+    head = text.lstrip()[:3]
+    if Path(path).suffix in GAMBIT_SUFFIXES or head in ("NFG", "EFG"):
+        from alliance_games.model.gambit_format import read_gambit
+        from alliance_games.model.from_game import symbolic_from_game
+
+        game = read_gambit(text, display)
+        return symbolic_from_game(game, name=name, path=display, format=head.lower())
+    from alliance_games.model.schema import build_model
+
+    return build_model(parse_yaml(text, display), name=name, path=display)

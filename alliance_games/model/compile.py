@@ -1,0 +1,187 @@
+"""Compile a :class:`SymbolicModel` once; instantiate numeric games at parameter values.
+
+All the model's numbers (payoffs, chance probabilities) are gathered into one vector of sympy
+expressions. Constant entries are evaluated once; the rest are lambdified once with a fixed
+parameter order and ``cse=True`` (common subexpressions computed once), in two flavours:
+
+* exact: evaluated on sympy Rationals, each result must be rational (else the user is told to
+  run in floats), then stored as :class:`fractions.Fraction`;
+* float: evaluated with numpy, also over whole arrays of parameter values (:meth:`grid_values`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy
+
+from alliance_games.errors import GameError, ParameterError
+from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.tree import GameTree
+from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
+
+ParameterValues = Mapping[str, Any]
+
+
+def compile_model(model: SymbolicModel) -> CompiledModel:
+    """Compile ``model`` for repeated evaluation."""
+    return CompiledModel(model)
+
+
+def parse_value(text: Any) -> sympy.Rational:
+    """Read a parameter value: an int, a decimal (``0.25``) or a fraction (``1/3``), exactly."""
+    if isinstance(text, sympy.Rational):
+        return text
+    if isinstance(text, Fraction):
+        return sympy.Rational(text.numerator, text.denominator)
+    if isinstance(text, bool):
+        raise ParameterError(f"not a number: {text!r}")
+    if isinstance(text, int | float):
+        text = repr(text)
+    try:
+        value = sympy.Rational(str(text).strip())
+    except (TypeError, ValueError, SyntaxError):
+        raise ParameterError(
+            f"not a number: {text!r} (write an integer, a decimal such as 0.25 or a fraction "
+            "such as 1/3)"
+        ) from None
+    if not isinstance(value, sympy.Rational):  # e.g. nan, oo
+        raise ParameterError(f"not a finite number: {text!r}")
+    return value
+
+
+def _to_fraction(value: sympy.Basic) -> Fraction:
+    return Fraction(int(value.p), int(value.q))  # type: ignore[attr-defined]
+
+
+class CompiledModel:
+    """A model ready to be evaluated at parameter values (see the module docstring)."""
+
+    def __init__(self, model: SymbolicModel) -> None:
+        self.model = model
+        self.symbols = model.symbols
+        exprs = self._expressions()
+        self.size = len(exprs)
+        constant = np.array([e.is_number for e in exprs], dtype=bool)
+        self._constant_idx = np.flatnonzero(constant)
+        self._variable_idx = np.flatnonzero(~constant)
+        self._constant_exact = [_exact(exprs[i], {}) for i in self._constant_idx]
+        self._constant_float = np.array([float(v) for v in self._constant_exact], dtype=float)
+        variable = [exprs[i] for i in self._variable_idx]
+        self._variable = variable
+        self._exact_fn = None
+        self._float_fn = None
+        if variable:
+            self._exact_fn = sympy.lambdify(self.symbols, variable, modules="sympy", cse=True)
+            self._float_fn = sympy.lambdify(self.symbols, variable, modules="numpy", cse=True)
+
+    def _expressions(self) -> list[sympy.Expr]:
+        game = self.model.game
+        if isinstance(game, SymbolicNormalForm):
+            return list(game.payoffs.ravel())
+        return list(game.payoff_exprs.ravel()) + list(game.prob_exprs.ravel())
+
+    # ---- parameter handling ----------------------------------------------------------------
+    def resolve(self, values: ParameterValues | None = None) -> dict[str, sympy.Rational]:
+        """Defaults overridden by ``values``; unknown names and inadmissible values refused."""
+        resolved = self.model.defaults()
+        for name, raw in (values or {}).items():
+            parameter = self.model.parameter(name)
+            if parameter is None:
+                valid = ", ".join(p.name for p in self.model.parameters) or "none"
+                raise ParameterError(
+                    f"unknown parameter {name!r} for model {self.model.name!r} "
+                    f"(valid parameters: {valid})"
+                )
+            value = parse_value(raw)
+            problem = parameter.check(value)
+            if problem:
+                raise ParameterError(problem)
+            resolved[name] = value
+        return resolved
+
+    # ---- evaluation --------------------------------------------------------------------------
+    def values(self, values: ParameterValues | None = None, *, exact: bool = True) -> np.ndarray:
+        """All the model's numbers at one parameter point (object Fractions or float64)."""
+        resolved = self.resolve(values)
+        args = [resolved[p.name] for p in self.model.parameters]
+        if exact:
+            out = np.empty(self.size, dtype=object)
+            out[self._constant_idx] = self._constant_exact
+            if self._exact_fn is not None:
+                results = self._exact_fn(*args)
+                out[self._variable_idx] = [
+                    _exact(r, resolved, expr) for r, expr in zip(results, self._variable,
+                                                                 strict=True)
+                ]
+            return out
+        out_f = np.empty(self.size, dtype=float)
+        out_f[self._constant_idx] = self._constant_float
+        if self._float_fn is not None:
+            with np.errstate(all="ignore"):
+                results = self._float_fn(*[float(a) for a in args])
+            out_f[self._variable_idx] = np.asarray(results, dtype=float)
+            if not np.all(np.isfinite(out_f)):
+                raise GameError("a payoff or probability is not finite at these parameter values")
+        return out_f
+
+    def at(self, values: ParameterValues | None = None, *, exact: bool = True
+           ) -> NormalFormGame | GameTree:
+        """The numeric game at the given parameter values (defaults for the rest)."""
+        numbers = self.values(values, exact=exact)
+        return self.game_from_values(numbers)
+
+    def game_from_values(self, numbers: np.ndarray) -> NormalFormGame | GameTree:
+        """Fill the model's structure with one vector of numbers from :meth:`values`."""
+        game = self.model.game
+        if isinstance(game, SymbolicNormalForm):
+            return NormalFormGame(
+                self.model.players,
+                game.strategies,
+                numbers.reshape(game.payoffs.shape),
+                dict(game.tags),
+                self.model.title,
+            )
+        assert isinstance(game, SymbolicTree)
+        n_pay = game.payoff_exprs.size
+        tree = game.skeleton._replace(
+            node_payoffs=numbers[:n_pay].reshape(game.payoff_exprs.shape),
+            edge_prob=numbers[n_pay:],
+        )
+        _check_chance(tree)
+        return tree
+
+
+def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
+           expr: sympy.Expr | None = None) -> Fraction:
+    value = sympy.nsimplify(value) if isinstance(value, float) else sympy.sympify(value)
+    if isinstance(value, sympy.Piecewise):
+        value = value.doit()
+    if not isinstance(value, sympy.Rational):
+        value = sympy.simplify(value)
+    if not isinstance(value, sympy.Rational):
+        where = f" {expr} " if expr is not None else " "
+        at = ", ".join(f"{k}={v}" for k, v in resolved.items())
+        raise GameError(
+            f"the expression{where}is not rational ({value}) at {at or 'these values'}; "
+            "solve in floats with --float"
+        )
+    return _to_fraction(value)
+
+
+def _check_chance(tree: GameTree) -> None:
+    """Chance probabilities must lie in [0, 1] at the chosen parameter values."""
+    from alliance_games.games.tree import CHANCE
+
+    chance_nodes = np.flatnonzero(tree.kind == CHANCE)
+    for node in chance_nodes:
+        for e in tree.edges(int(node)):
+            p = tree.edge_prob[e]
+            if p < 0 or p > 1:
+                raise GameError(
+                    f"chance probability of {tree.edge_label[e]!r} is {p} at these parameter "
+                    "values, outside [0, 1]"
+                )

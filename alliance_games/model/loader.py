@@ -1,0 +1,145 @@
+"""Read model text (YAML) into plain mappings that remember the line of every field.
+
+``read_model_text`` returns :class:`Node` trees: :class:`LineDict` (a ``dict`` that also maps
+each key to the 1-based line of its value) and :class:`LineList` (a ``list`` with the line of
+each item). Schema validation uses those lines to point at the offending text.
+
+Only YAML's safe subset is read (no tags, no object construction); duplicate keys, empty
+files, binary files and files over :data:`MAX_FILE_BYTES` are refused.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from alliance_games.errors import ModelError
+
+MAX_FILE_BYTES = 5_000_000
+"""Largest model file read, in bytes."""
+STDIN = "-"
+
+
+class LineDict(dict[str, Any]):
+    """A mapping read from YAML; ``lines[key]`` is the line of the key's value."""
+
+    def __init__(self, *args: Any, line: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A sequence read from YAML; ``lines[i]`` is the line of item ``i``."""
+
+    def __init__(self, *args: Any, line: int = 0) -> None:
+        super().__init__(*args)
+        self.line = line
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else self.line
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that builds :class:`LineDict` / :class:`LineList` with line numbers."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict(line=node.start_mark.line + 1)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float) or isinstance(key, bool):
+            raise ModelError(
+                f"mapping keys must be names, got {key!r}", line=key_node.start_mark.line + 1
+            )
+        key = str(key)
+        if key in result:
+            raise ModelError(
+                f"duplicate key {key!r} (first at line {result.lines[key]})",
+                line=key_node.start_mark.line + 1,
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = value_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(line=node.start_mark.line + 1)
+    for child in node.value:
+        result.append(loader.construct_object(child, deep=True))
+        result.lines.append(child.start_mark.line + 1)
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_source(source: str | Path) -> tuple[str, str]:
+    """Return ``(text, display_path)`` of a model file, or of standard input for ``-``.
+
+    Raises :class:`ModelError` for missing, unreadable, binary, empty or oversized input.
+    """
+    if str(source) == STDIN:
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        display = "<stdin>"
+    else:
+        path = Path(source)
+        display = str(source)
+        if not path.exists():
+            raise ModelError("file not found (check the path or run 'alliance-games models')",
+                             path=display)
+        if path.is_dir():
+            raise ModelError("is a directory, not a model file", path=display)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ModelError(f"cannot read the file ({exc.strerror})", path=display) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelError(f"file is larger than {MAX_FILE_BYTES} bytes", path=display)
+    if b"\x00" in data:
+        raise ModelError("binary file (contains NUL bytes); expected a text model", path=display)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ModelError(
+            f"not UTF-8 text (invalid byte at offset {exc.start})", path=display
+        ) from None
+    if not text.strip():
+        raise ModelError("file is empty; expected a model", path=display)
+    return text, display
+
+
+def parse_yaml(text: str, path: str) -> LineDict:
+    """Parse YAML model text into a :class:`LineDict` tree, with located errors."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - safe subset loader
+    except ModelError as exc:
+        raise exc.located(path=path) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f", column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ModelError(f"YAML syntax error{column}: {problem}", path=path, line=line) from None
+    except yaml.YAMLError as exc:
+        raise ModelError(f"YAML error: {exc}", path=path) from None
+    except RecursionError:
+        raise ModelError("YAML is nested too deeply", path=path) from None
+    if not isinstance(data, LineDict):
+        raise ModelError(
+            "a model file must be a mapping with 'title', 'players' and a 'normal_form' "
+            "or 'tree' section",
+            path=path,
+            line=1,
+        )
+    return data

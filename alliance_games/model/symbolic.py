@@ -1,0 +1,91 @@
+"""The parsed, validated model: players, parameters, and a game whose numbers are sympy expressions.
+
+A :class:`SymbolicModel` is what every front end (YAML model files, Gambit files) produces and what
+:func:`alliance_games.games.compile.compile_model` turns into numeric games. Its game is either a
+:class:`SymbolicNormalForm` (an object tensor of expressions) or a :class:`SymbolicTree` (the tree's
+structure as a :class:`~alliance_games.games.tree.GameTree` skeleton plus the expressions that
+fill its payoffs and chance probabilities).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from alliance_games.games.tree import GameTree
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named model parameter with its default and admissible values."""
+
+    name: str
+    symbol: sympy.Symbol
+    default: sympy.Rational
+    range: tuple[sympy.Rational, sympy.Rational] | None = None
+    values: tuple[sympy.Rational, ...] | None = None
+    description: str = ""
+    latex: str = ""
+
+    def check(self, value: sympy.Rational) -> str | None:
+        """Return why ``value`` is not admissible, or ``None`` when it is."""
+        if self.values is not None and value not in self.values:
+            allowed = ", ".join(str(v) for v in self.values)
+            return f"{self.name}={value} is not one of the allowed values ({allowed})"
+        if self.range is not None and not (self.range[0] <= value <= self.range[1]):
+            return f"{self.name}={value} is outside its range [{self.range[0]}, {self.range[1]}]"
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolicNormalForm:
+    """Normal form with payoffs ``payoffs[i][s]`` as sympy expressions."""
+
+    strategies: tuple[tuple[str, ...], ...]
+    payoffs: np.ndarray  # object, shape (N, m_0, ..., m_{N-1})
+    tags: dict[tuple[int, ...], tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolicTree:
+    """A tree skeleton plus the expressions for its node payoffs and chance probabilities.
+
+    ``payoff_exprs`` has shape ``(num_nodes, N)`` (zero where a node carries no payoff);
+    ``prob_exprs`` has one entry per edge (zero below decision nodes).
+    """
+
+    skeleton: GameTree
+    payoff_exprs: np.ndarray  # object
+    prob_exprs: np.ndarray  # object
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolicModel:
+    """A validated model, independent of parameter values."""
+
+    name: str
+    path: str
+    title: str
+    players: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    game: SymbolicNormalForm | SymbolicTree
+    description: str = ""
+    source: str = ""
+    policies: tuple[str, ...] = ()
+    format: str = "yaml"
+
+    @property
+    def is_tree(self) -> bool:
+        return isinstance(self.game, SymbolicTree)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        return tuple(p.symbol for p in self.parameters)
+
+    def defaults(self) -> dict[str, sympy.Rational]:
+        return {p.name: p.default for p in self.parameters}
