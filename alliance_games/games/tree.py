@@ -100,6 +100,16 @@ class GameTree:
     def actions(self, node: int) -> tuple[str, ...]:
         return tuple(self.edge_label[e] for e in self.edges(node))
 
+    def node_name(self, node: int) -> str:
+        """A readable name: the node's label, else its action path (``In/Fight``, ``root``)."""
+        if self.node_label[node]:
+            return self.node_label[node]
+        path = []
+        while node > 0:
+            path.append(self.edge_label[self.in_edge[node]])
+            node = int(self.parent[node])
+        return "/".join(reversed(path)) or "root"
+
     def infoset_of(self, node: int) -> Infoset | None:
         k = int(self.node_infoset[node])
         return self.infosets[k] if k >= 0 else None
@@ -109,11 +119,45 @@ class GameTree:
 
     @cached_property
     def depth(self) -> np.ndarray:
-        """Depth of every node (root 0); parents precede children in pre-order."""
+        """Depth of every node (root 0), computed level by level."""
         depth = np.zeros(self.num_nodes, dtype=np.int64)
-        for node in range(1, self.num_nodes):
-            depth[node] = depth[self.parent[node]] + 1
+        frontier = np.array([0], dtype=np.int64)
+        d = 0
+        while frontier.size:
+            depth[frontier] = d
+            starts, stops = self.child_ptr[frontier], self.child_ptr[frontier + 1]
+            counts = stops - starts
+            if not counts.sum():
+                break
+            offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
+            frontier = self.child_index[offsets + np.arange(counts.sum())]
+            d += 1
         return depth
+
+    @cached_property
+    def levels(self) -> tuple[np.ndarray, ...]:
+        """Node indices grouped by depth, root level first."""
+        depth = self.depth
+        order = np.argsort(depth, kind="stable")
+        bounds = np.searchsorted(depth[order], np.arange(int(depth.max()) + 2))
+        return tuple(order[bounds[d] : bounds[d + 1]] for d in range(len(bounds) - 1))
+
+    @cached_property
+    def in_edge(self) -> np.ndarray:
+        """``in_edge[n]``: the edge leading into node ``n`` (-1 at the root)."""
+        edge = np.full(self.num_nodes, -1, dtype=np.int64)
+        edge[self.child_index] = np.arange(len(self.child_index), dtype=np.int64)
+        return edge
+
+    @cached_property
+    def edge_parent(self) -> np.ndarray:
+        """``edge_parent[e]``: the node edge ``e`` leaves."""
+        return np.repeat(np.arange(self.num_nodes, dtype=np.int64), np.diff(self.child_ptr))
+
+    @cached_property
+    def edge_action_index(self) -> np.ndarray:
+        """Position of each edge among its parent's actions."""
+        return np.arange(len(self.child_index), dtype=np.int64) - self.child_ptr[self.edge_parent]
 
     @cached_property
     def subtree_end(self) -> np.ndarray:
@@ -133,8 +177,8 @@ class GameTree:
     def path_payoffs(self) -> np.ndarray:
         """Payoffs accumulated from the root down to (and including) every node."""
         acc = self.node_payoffs.copy()
-        for node in range(1, self.num_nodes):
-            acc[node] = acc[node] + acc[self.parent[node]]
+        for level in self.levels[1:]:
+            acc[level] = acc[level] + acc[self.parent[level]]
         return acc
 
     @property

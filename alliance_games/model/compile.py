@@ -11,6 +11,7 @@ parameter order and ``cse=True`` (common subexpressions computed once), in two f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -41,9 +42,12 @@ def parse_value(text: Any) -> sympy.Rational:
         raise ParameterError(f"not a number: {text!r}")
     if isinstance(text, int | float):
         text = repr(text)
+    exponent = re.search(r"[eE]\s*([+-]?\d+)", str(text))
+    if len(str(text)) > 200 or (exponent and abs(int(exponent.group(1))) > 512):
+        raise ParameterError(f"number too long or out of range: {str(text)[:40]!r}")
     try:
         value = sympy.Rational(str(text).strip())
-    except (TypeError, ValueError, SyntaxError):
+    except (TypeError, ValueError, SyntaxError, ZeroDivisionError):
         raise ParameterError(
             f"not a number: {text!r} (write an integer, a decimal such as 0.25 or a fraction "
             "such as 1/3)"
@@ -68,8 +72,9 @@ class CompiledModel:
         constant = np.array([e.is_number for e in exprs], dtype=bool)
         self._constant_idx = np.flatnonzero(constant)
         self._variable_idx = np.flatnonzero(~constant)
-        self._constant_exact = [_exact(exprs[i], {}) for i in self._constant_idx]
-        self._constant_float = np.array([float(v) for v in self._constant_exact], dtype=float)
+        self._constant_exprs = [exprs[i] for i in self._constant_idx]
+        self._constant_exact_cache: list[Fraction] | None = None  # computed on first exact use
+        self._constant_float = np.array([_float(e) for e in self._constant_exprs], dtype=float)
         variable = [exprs[i] for i in self._variable_idx]
         self._variable = variable
         self._exact_fn = None
@@ -77,6 +82,13 @@ class CompiledModel:
         if variable:
             self._exact_fn = sympy.lambdify(self.symbols, variable, modules="sympy", cse=True)
             self._float_fn = sympy.lambdify(self.symbols, variable, modules="numpy", cse=True)
+
+    @property
+    def _constant_exact(self) -> list[Fraction]:
+        """The constant entries as Fractions (refused, with the reason, when irrational)."""
+        if self._constant_exact_cache is None:
+            self._constant_exact_cache = [_exact(e, {}, e) for e in self._constant_exprs]
+        return self._constant_exact_cache
 
     def _expressions(self) -> list[sympy.Expr]:
         game = self.model.game
@@ -153,6 +165,16 @@ class CompiledModel:
         )
         _check_chance(tree)
         return tree
+
+
+def _float(value: sympy.Expr) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = float("nan")
+    if not np.isfinite(number):
+        raise GameError(f"the constant {value} is not a finite real number")
+    return number
 
 
 def _exact(value: Any, resolved: Mapping[str, sympy.Rational],

@@ -138,7 +138,7 @@ def parse_expression(
         raise ExpressionError(
             f"expression has {count} syntax nodes; the limit is {MAX_SYNTAX_NODES}"
         )
-    renderer = _Renderer(names)
+    renderer = _Renderer(names, stripped)
     try:
         result = renderer.render(tree.body)
     except RecursionError:
@@ -153,8 +153,9 @@ def parse_expression(
 class _Renderer:
     """Render an admitted syntax tree to sympy, refusing everything outside the whitelist."""
 
-    def __init__(self, names: Mapping[str, sympy.Symbol]) -> None:
+    def __init__(self, names: Mapping[str, sympy.Symbol], source: str = "") -> None:
         self.names = names
+        self.source = source
 
     def render(self, node: ast.AST) -> sympy.Basic:
         if isinstance(node, ast.Constant):
@@ -180,14 +181,21 @@ class _Renderer:
         if isinstance(value, bool) or not isinstance(value, int | float):
             kind = "strings" if isinstance(value, str) else f"{type(value).__name__} constants"
             raise ExpressionError(f"{kind} are not allowed in model expressions")
-        literal = repr(value)
-        if sum(ch.isdigit() for ch in literal) > MAX_LITERAL_DIGITS:
+        if isinstance(value, int):
+            literal = repr(value)
+        else:  # the decimal as written, not the rounded float: every digit is kept exactly
+            literal = (ast.get_source_segment(self.source, node) or repr(value)).replace("_", "")
+        mantissa, _, exponent = literal.lower().partition("e")
+        if sum(ch.isdigit() for ch in mantissa) > MAX_LITERAL_DIGITS:
             raise ExpressionError(
                 f"numeric literal has more than {MAX_LITERAL_DIGITS} digits: {literal[:20]}..."
             )
         if isinstance(value, float) and (value != value or value in (float("inf"), -float("inf"))):
             raise ExpressionError(f"numeric literal {literal} is not finite")
-        return sympy.Rational(literal) if isinstance(value, float) else sympy.Integer(value)
+        if exponent and abs(int(exponent)) > MAX_CONSTANT_BITS:
+            raise ExpressionError(f"numeric literal {literal} is out of range")
+        number = sympy.Integer(value) if isinstance(value, int) else sympy.Rational(literal)
+        return self._bounded(number)
 
     def _name(self, node: ast.Name) -> sympy.Symbol:
         if node.id in self.names:
@@ -282,7 +290,9 @@ class _Renderer:
 
     @staticmethod
     def _bounded(value: sympy.Expr) -> sympy.Expr:
-        """Refuse constants whose exact representation would be absurdly large."""
+        """Refuse constants that are not real or whose exact representation is absurdly large."""
+        if value.is_number and value.is_real is False:
+            raise ExpressionError(f"{value} is not a real number")
         for atom in value.atoms(sympy.Rational):
             p, q = atom.as_numer_denom()
             if max(int(p).bit_length(), int(q).bit_length()) > MAX_CONSTANT_BITS:

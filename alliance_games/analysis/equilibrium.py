@@ -1,0 +1,99 @@
+"""Equilibria described in the field's terms: labelled profiles, payoffs and outcome distributions.
+
+:func:`describe` turns a :class:`SolverResult` into plain records whose keys are labels (players,
+strategies, ``"<information set>:<action>"``) and whose values are exact Fractions or floats;
+renderers only format them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.profiles import outcome_distribution as tree_outcomes
+from alliance_games.games.tree import GameTree
+from alliance_games.solvers.result import Equilibrium, SolverResult
+
+Number = Fraction | float
+
+
+@dataclass(frozen=True)
+class EquilibriumRecord:
+    """One equilibrium, labelled."""
+
+    profile: dict[str, dict[str, Number]]
+    payoffs: dict[str, Number]
+    max_regret: Number
+    exact: bool
+    outcome_distribution: dict[str, Number]
+
+
+def describe(result: SolverResult) -> list[EquilibriumRecord]:
+    """Labelled records of every equilibrium in ``result``."""
+    return [describe_one(result.game, eq) for eq in result.equilibria]
+
+
+def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> EquilibriumRecord:
+    if isinstance(game, GameTree):
+        profile = _tree_profile(game, eq)
+        tree = game if eq.exact else game.to_float()
+        outcomes = _tree_distribution(tree, eq)
+    else:
+        profile = {
+            player: dict(zip(game.strategies[i], _values(eq.strategies[i]), strict=True))
+            for i, player in enumerate(game.players)
+        }
+        outcomes = _normal_form_distribution(game, eq)
+    payoffs = dict(zip(game.players, _values(eq.payoffs), strict=True))
+    return EquilibriumRecord(profile, payoffs, eq.max_regret, eq.exact, outcomes)
+
+
+def _values(array: np.ndarray) -> list[Number]:
+    return [v if isinstance(v, Fraction) else float(v) for v in array]
+
+
+def _tree_profile(tree: GameTree, eq: Equilibrium) -> dict[str, dict[str, Number]]:
+    profile: dict[str, dict[str, Number]] = {p: {} for p in tree.players}
+    for k, infoset in enumerate(tree.infosets):
+        owner = profile[tree.players[infoset.player]]
+        for action, prob in zip(infoset.actions, _values(eq.strategies[k]), strict=True):
+            owner[f"{infoset.name}:{action}"] = prob
+    return profile
+
+
+def _tree_distribution(tree: GameTree, eq: Equilibrium) -> dict[str, Number]:
+    """Probability of every reached terminal (by name) and of every outcome tag on the path."""
+    from alliance_games.games.profiles import edge_weights, realization
+
+    reached = tree_outcomes(tree, list(eq.strategies))
+    result: dict[str, Number] = {}
+    for node, prob in reached.items():
+        result[tree.node_name(node)] = prob
+    reach = realization(tree, edge_weights(tree, list(eq.strategies)))
+    tags: dict[str, Any] = {}
+    for node in range(tree.num_nodes):
+        for tag in tree.node_tags[node]:
+            tags[tag] = tags.get(tag, 0) + reach[node]
+    result.update({tag: p for tag, p in tags.items() if p != 0})
+    return {k: (v if isinstance(v, Fraction) else float(v)) for k, v in result.items()}
+
+
+def _normal_form_distribution(game: NormalFormGame, eq: Equilibrium) -> dict[str, Number]:
+    """Probability of every pure profile played (``"A,B"``) and of every outcome tag."""
+    joint: Any = np.asarray(eq.strategies[0], dtype=object)
+    for dist in eq.strategies[1:]:
+        joint = np.multiply.outer(joint, np.asarray(dist, dtype=object))
+    result: dict[str, Any] = {}
+    tags: dict[str, Any] = {}
+    for index in zip(*np.nonzero(np.asarray(joint != 0, dtype=bool)), strict=True):
+        prob = joint[index]
+        name = ",".join(game.strategies[i][k] for i, k in enumerate(index))
+        result[name] = prob
+        for tag in game.tags.get(tuple(int(k) for k in index), ()):
+            tags[tag] = tags.get(tag, 0) + prob
+    result.update(tags)
+    return {k: (v if isinstance(v, Fraction) else float(v)) for k, v in result.items()}

@@ -1,0 +1,88 @@
+"""The ``alliance-games`` command line: thin click commands over the library.
+
+Commands live in their own modules and are imported only when invoked, so ``--help`` stays fast.
+Expected errors (:class:`~alliance_games.errors.AllianceGamesError`) print one line on stderr and
+exit with code 2; ``ALLIANCE_GAMES_DEBUG=1`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+
+import click
+
+COMMANDS = {
+    "models": ("alliance_games.cli.models", "List the bundled models."),
+    "show": ("alliance_games.cli.show", "Show a model: players, parameters, payoffs or tree."),
+    "solve": ("alliance_games.cli.solve", "Solve a model: pure, subgame-perfect or mixed equilibria."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[name][0])
+        return module.command  # type: ignore[no-any-return]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="alliance-games")
+def cli() -> None:
+    """Alliance politics as explicit games, solved exactly.
+
+    \b
+    Examples:
+      alliance-games models
+      alliance-games show entry_deterrence
+      alliance-games solve entry_deterrence --format json
+      alliance-games solve prisoners_dilemma --method pure
+      alliance-games solve game.efg --set p=1/3 --float
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning expected errors into one line and exit code 2."""
+    from alliance_games.errors import AllianceGamesError
+
+    try:
+        cli.main(args=argv, prog_name="alliance-games", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except AllianceGamesError as exc:
+        if os.environ.get("ALLIANCE_GAMES_DEBUG"):
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
+        if os.environ.get("ALLIANCE_GAMES_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug; rerun with "
+                   "ALLIANCE_GAMES_DEBUG=1 for a traceback and report it)", err=True)
+        sys.exit(2)
+
+

@@ -1,0 +1,44 @@
+"""Option decorators shared by the commands (``--set``, ``--format``, model argument)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def parse_assignments(values: tuple[str, ...]) -> dict[str, str]:
+    """``("a=1", "b=1/3")`` -> ``{"a": "1", "b": "1/3"}``; malformed items are usage errors."""
+    from alliance_games.errors import ParameterError
+
+    result: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ParameterError(f"--set expects NAME=VALUE, got {item!r}")
+        result[name.strip()] = value.strip()
+    return result
+
+
+def model_argument(func: F) -> F:
+    return click.argument("model", metavar="MODEL")(func)
+
+
+def set_option(func: F) -> F:
+    return click.option(
+        "--set", "assignments", multiple=True, metavar="NAME=VALUE",
+        help="Set a parameter (repeatable); values are exact: 2, 0.25, 1/3.",
+    )(func)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate

@@ -1,0 +1,56 @@
+"""``alliance-games solve``: equilibria of a model at given parameter values."""
+
+from __future__ import annotations
+
+import click
+
+from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+
+
+@click.command("solve")
+@model_argument
+@set_option
+@click.option("--method", default="auto", show_default=True,
+              type=click.Choice(["auto", "pure", "spe", "mixed"]),
+              help="auto: spe for trees, all certified equilibria for normal forms.")
+@click.option("--exact/--float", "exact", default=True, show_default=True,
+              help="Exact rational arithmetic (default) or floating point.")
+@click.option("--max-equilibria", type=click.IntRange(1), default=None,
+              help="Stop enumerating after this many equilibria per subgame (default 1000).")
+@format_option("table", "json", "csv", "gambit")
+def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
+            max_equilibria: int | None, fmt: str) -> None:
+    """Solve MODEL: a bundled model's name, a path (.yaml, .nfg, .efg) or - for stdin.
+
+    \b
+    Examples:
+      alliance-games solve entry_deterrence
+      alliance-games solve entry_deterrence --method pure --format json
+      alliance-games solve battle_of_the_sexes --float
+      alliance-games solve my_game.efg --format gambit
+      cat game.nfg | alliance-games solve - --method pure
+    """
+    from alliance_games.analysis.runs import instantiate, solve_instance
+
+    instance = instantiate(model, parse_assignments(assignments), exact=exact)
+    result, records = solve_instance(instance, method, max_equilibria=max_equilibria)
+    if fmt == "json":
+        from alliance_games.render.json import solve_json
+
+        click.echo(solve_json(instance.model.name, instance.values, result, records))
+    elif fmt == "csv":
+        from alliance_games.render.csv import solve_csv
+
+        click.echo(solve_csv(records), nl=False)
+    elif fmt == "gambit":
+        from alliance_games.render.gambit import gambit_lines
+
+        click.echo(gambit_lines(result), nl=False)
+    else:
+        from rich.console import Console
+
+        from alliance_games.render.terminal import equilibria_table, run_header
+
+        console = Console()
+        console.print(run_header(instance.model.title, instance.model.name, instance.values))
+        console.print(equilibria_table(result, records))

@@ -1,0 +1,141 @@
+"""Strategy profiles: expected payoffs, realization probabilities and regret.
+
+Normal form: a mixed profile is one distribution per player. Player ``i``'s regret is
+``max_s u_i(s, sigma_-i) - u_i(sigma)``; a profile is a Nash equilibrium iff every regret is 0
+(exactly, for exact games and profiles).
+
+Game trees: a behaviour profile is one distribution per information set. The realization
+probability of a node is the product of chance and behaviour probabilities on its path
+(Kuhn 1953). Player ``i``'s regret is its best-response value minus its current value; with
+perfect recall the best response is found information set by information set, deepest first, from
+counterfactual values ``sum_{h in I} pi_{-i}(h) v_i(h a)`` (von Stengel 1996, Zinkevich et al. 2007).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
+
+Profile = Sequence[np.ndarray]
+
+
+# ---- normal form ------------------------------------------------------------------------------
+def strategy_regrets(game: NormalFormGame, profile: Profile) -> np.ndarray:
+    """Regret of every player under a mixed profile."""
+    regrets = []
+    for i in range(game.num_players):
+        dev = game.deviation_payoffs(profile, i)
+        current = dev @ np.asarray(profile[i], dtype=dev.dtype)
+        regrets.append(max(dev) - current)
+    return np.array(regrets, dtype=object if game.exact else float)
+
+
+def max_regret(game: NormalFormGame | GameTree, profile: Profile) -> Fraction | float:
+    """Largest regret over the players (0 certifies a Nash equilibrium)."""
+    regrets = (
+        strategy_regrets(game, profile)
+        if isinstance(game, NormalFormGame)
+        else behaviour_regrets(game, profile)
+    )
+    worst = max(regrets)
+    return worst if isinstance(worst, Fraction) else float(worst)
+
+
+# ---- trees ------------------------------------------------------------------------------------
+def edge_weights(tree: GameTree, behaviour: Profile) -> np.ndarray:
+    """Probability of every edge: chance probabilities and behaviour probabilities."""
+    weights = tree.edge_prob.copy()
+    parents = tree.edge_parent
+    decision = tree.kind[parents] == DECISION
+    infosets = tree.node_infoset[parents]
+    actions = tree.edge_action_index
+    for e in np.flatnonzero(decision):
+        weights[e] = behaviour[infosets[e]][actions[e]]
+    return weights
+
+
+def realization(tree: GameTree, weights: np.ndarray, *, skip_player: int | None = None
+                ) -> np.ndarray:
+    """Probability of reaching every node; with ``skip_player``, that player's moves count as 1."""
+    one = Fraction(1) if tree.exact else 1.0
+    reach = np.full(tree.num_nodes, one, dtype=object if tree.exact else float)
+    w = weights
+    if skip_player is not None:
+        w = weights.copy()
+        parents = tree.edge_parent
+        own = (tree.kind[parents] == DECISION) & np.isin(
+            tree.node_infoset[parents], tree.player_infosets(skip_player)
+        )
+        w[own] = one
+    for level in tree.levels[1:]:
+        reach[level] = reach[tree.parent[level]] * w[tree.in_edge[level]]
+    return reach
+
+
+def behaviour_payoffs(tree: GameTree, behaviour: Profile) -> np.ndarray:
+    """Expected payoff of every player: ``sum_n reach(n) * node_payoffs[n]``."""
+    reach = realization(tree, edge_weights(tree, behaviour))
+    return reach @ tree.node_payoffs
+
+
+def outcome_distribution(tree: GameTree, behaviour: Profile) -> dict[int, Any]:
+    """Probability of every terminal node reached with positive probability."""
+    reach = realization(tree, edge_weights(tree, behaviour))
+    return {int(t): reach[t] for t in tree.terminals if reach[t] != 0}
+
+
+def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:
+    """Value to ``player`` of a best response against the others' behaviour (perfect recall)."""
+    weights = edge_weights(tree, behaviour)
+    others_reach = realization(tree, weights, skip_player=player)
+    exact = tree.exact
+    values = np.empty(tree.num_nodes, dtype=object if exact else float)
+    done = np.zeros(tree.num_nodes, dtype=bool)
+    choice: dict[int, int] = {}
+    pay = tree.node_payoffs[:, player]
+    ptr, kids = tree.child_ptr, tree.child_index
+
+    def evaluate(root: int) -> Any:
+        if done[root]:
+            return values[root]
+        for node in range(int(tree.subtree_end[root]) - 1, root - 1, -1):
+            if done[node]:
+                continue
+            kind = tree.kind[node]
+            if kind == TERMINAL:
+                values[node] = pay[node]
+            else:
+                children = kids[ptr[node] : ptr[node + 1]]
+                if kind == CHANCE or tree.infosets[tree.node_infoset[node]].player != player:
+                    w = weights[ptr[node] : ptr[node + 1]]
+                    values[node] = pay[node] + sum(w * values[children])
+                else:
+                    values[node] = pay[node] + values[children[choice[tree.node_infoset[node]]]]
+            done[node] = True
+        return values[root]
+
+    own = tree.player_infosets(player)
+    own.sort(key=lambda k: -min(int(tree.depth[n]) for n in tree.infosets[k].nodes))
+    for k in own:
+        infoset = tree.infosets[k]
+        scores = []
+        for a in range(len(infoset.actions)):
+            scores.append(sum(others_reach[h] * evaluate(int(kids[ptr[h] + a]))
+                              for h in infoset.nodes))
+        choice[k] = int(np.argmax(np.asarray(scores, dtype=float))) if not exact else \
+            max(range(len(scores)), key=lambda a: scores[a])
+    return evaluate(0)
+
+
+def behaviour_regrets(tree: GameTree, behaviour: Profile) -> np.ndarray:
+    """Regret of every player under a behaviour profile."""
+    current = behaviour_payoffs(tree, behaviour)
+    regrets = [best_response_value(tree, behaviour, i) - current[i]
+               for i in range(tree.num_players)]
+    return np.array(regrets, dtype=object if tree.exact else float)

@@ -1,0 +1,284 @@
+"""All subgame-perfect equilibria of a game tree, by subgame decomposition (Selten 1965).
+
+Proper subgames are solved bottom-up. At a subgame root whose children are all terminal nodes or
+subgame roots, the solutions combine directly: a chance node averages its children's values, a
+decision node keeps every child that is best for the mover (so ties yield *all* pure SPE, not one
+arbitrary pick). Any other subgame root is solved as a normal-form game: its inner subgames are
+replaced by the payoffs of one of their equilibria at a time, the truncated tree is reduced
+(:mod:`alliance_games.games.reduce`) and every equilibrium the normal-form solvers certify is mapped
+back to behaviour strategies (Kuhn 1953). Perfect-information trees without ties take the
+vectorised path of :mod:`alliance_games.solvers.backward_induction`.
+
+The number of equilibria can grow exponentially with the number of ties; enumeration stops at
+``max_equilibria`` per subgame and the result is then marked incomplete.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
+from alliance_games.games.reduce import reduced_normal_form
+from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree, TreeBuilder
+from alliance_games.solvers.backward_induction import induct, perfect_information_regret
+from alliance_games.solvers.result import Equilibrium, SolverResult
+
+MAX_EQUILIBRIA = 1_000
+NormalFormSolver = Callable[[NormalFormGame], SolverResult]
+
+
+@dataclass(frozen=True)
+class _Solution:
+    value: tuple[Any, ...]  # expected payoffs of the subgame (node payoffs inside it included)
+    assignment: tuple[tuple[int, tuple[Any, ...]], ...]  # (infoset, behaviour) pairs
+    certified: bool  # every number exact and certified
+
+
+def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None,
+                    max_equilibria: int = MAX_EQUILIBRIA, tol: float = 1e-9) -> SolverResult:
+    """Every subgame-perfect equilibrium the normal-form solvers can certify (method ``spe``)."""
+    if tree.is_perfect_information:
+        fast = induct(tree, tol=tol)
+        if not fast.ties.any():
+            return _unique_result(tree, fast)
+    solver = _Decomposition(tree, nf_solver, max_equilibria)
+    solutions = solver.solve()
+    equilibria = []
+    for sol in solutions:
+        behaviour: list[np.ndarray] = [np.empty(0)] * len(tree.infosets)
+        for k, dist in sol.assignment:
+            behaviour[k] = np.array(dist, dtype=object if sol.certified and tree.exact else float)
+        exact = sol.certified and tree.exact
+        game = tree if exact else tree.to_float()
+        payoffs = behaviour_payoffs(game, behaviour)
+        regret = max(behaviour_regrets(game, behaviour))
+        equilibria.append(Equilibrium(tuple(behaviour), payoffs,
+                                      regret if exact else float(regret), exact))
+    return SolverResult(
+        method="spe",
+        game=tree,
+        equilibria=tuple(equilibria),
+        exact=all(e.exact for e in equilibria) and tree.exact,
+        complete=solver.complete,
+        options={"max_equilibria": max_equilibria},
+        warnings=tuple(dict.fromkeys(solver.notes)),
+    )
+
+
+def _unique_result(tree: GameTree, fast: Any) -> SolverResult:
+    one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
+    behaviour = []
+    for infoset in tree.infosets:
+        node = infoset.nodes[0]
+        dist = np.full(len(infoset.actions), zero, dtype=object if tree.exact else float)
+        dist[int(fast.choice[node] - tree.child_ptr[node])] = one
+        behaviour.append(dist)
+    regret = perfect_information_regret(tree, fast)
+    eq = Equilibrium(tuple(behaviour), fast.values[0].copy(), regret, tree.exact)
+    return SolverResult("spe", tree, (eq,), tree.exact, True, {"fast_path": True})
+
+
+class _Decomposition:
+    """Bottom-up enumeration over proper subgames."""
+
+    def __init__(self, tree: GameTree, nf_solver: NormalFormSolver | None,
+                 max_equilibria: int) -> None:
+        self.tree = tree
+        self.nf_solver = nf_solver or _default_nf_solver
+        self.cap = max_equilibria
+        self.complete = True
+        self.notes: list[str] = []
+        self.roots = set(tree.subgame_roots)
+
+    def solve(self) -> list[_Solution]:
+        tree = self.tree
+        if tree.kind[0] == TERMINAL:
+            return [_Solution(tuple(tree.node_payoffs[0]), (), True)]
+        solutions: dict[int, list[_Solution]] = {}
+        for root in sorted(self.roots, reverse=True):  # descendants before ancestors
+            inner = self._inner_roots(root)
+            if all(tree.kind[c] == TERMINAL or c in self.roots for c in tree.children(root)) and \
+                    (tree.kind[root] == CHANCE or len(tree.infoset_of(root).nodes) == 1):
+                solutions[root] = self._combine(root, solutions)
+            else:
+                solutions[root] = self._normal_form(root, inner, solutions)
+            for s in inner:
+                solutions.pop(s, None)
+        return solutions[0]
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def _inner_roots(self, root: int) -> list[int]:
+        """Subgame roots strictly inside ``root``'s subtree with no subgame root in between."""
+        tree, found = self.tree, []
+        node, end = root + 1, int(tree.subtree_end[root])
+        while node < end:
+            if node in self.roots:
+                found.append(node)
+                node = int(tree.subtree_end[node])
+            else:
+                node += 1
+        return found
+
+    def _leaf(self, node: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
+        if self.tree.kind[node] == TERMINAL:
+            return [_Solution(tuple(self.tree.node_payoffs[node]), (), True)]
+        return solutions[node]
+
+    def _product(self, lists: list[list[_Solution]]) -> Any:
+        total = 1
+        for options in lists:
+            total *= len(options)
+        if total > self.cap:
+            self.complete = False
+            self.notes.append(f"more than {self.cap} equilibrium combinations in a subgame; "
+                              "only the first ones are reported (raise --max-equilibria)")
+        return itertools.islice(itertools.product(*lists), self.cap)
+
+    def _combine(self, root: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
+        tree = self.tree
+        kids = [int(c) for c in tree.children(root)]
+        own = tree.node_payoffs[root]
+        out: list[_Solution] = []
+        for combo in self._product([self._leaf(c, solutions) for c in kids]):
+            assignment = tuple(pair for sol in combo for pair in sol.assignment)
+            certified = all(sol.certified for sol in combo)
+            if tree.kind[root] == CHANCE:
+                probs = tree.edge_prob[tree.child_ptr[root]: tree.child_ptr[root + 1]]
+                value = tuple(own[j] + sum(p * s.value[j] for p, s in zip(probs, combo,
+                                                                          strict=True))
+                              for j in range(tree.num_players))
+                out.append(_Solution(value, assignment, certified))
+                continue
+            infoset = int(tree.node_infoset[root])
+            mover = tree.infosets[infoset].player
+            best = max(s.value[mover] for s in combo)
+            one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
+            for a, sol in enumerate(combo):
+                if sol.value[mover] == best or (not tree.exact and
+                                                sol.value[mover] >= best - 1e-9):
+                    dist = tuple(one if b == a else zero for b in range(len(kids)))
+                    value = tuple(own[j] + sol.value[j] for j in range(tree.num_players))
+                    out.append(_Solution(value, ((infoset, dist), *assignment), certified))
+            if len(out) >= self.cap:
+                break
+        return out[: self.cap]
+
+    def _normal_form(self, root: int, inner: list[int],
+                     solutions: dict[int, list[_Solution]]) -> list[_Solution]:
+        truncated, leaf_of = _truncate(self.tree, root, inner)
+        names = {s.name: k for k, s in enumerate(self.tree.infosets)}
+        out: list[_Solution] = []
+        for combo in self._product([solutions[s] for s in inner]):
+            payoffs = truncated.node_payoffs.copy()
+            certified = all(sol.certified for sol in combo)
+            for s, sol in zip(inner, combo, strict=True):
+                payoffs[leaf_of[s]] = sol.value
+            game = truncated._replace(node_payoffs=payoffs)
+            if not certified and game.exact:
+                game = game.to_float()
+            reduced = reduced_normal_form(game)
+            result = self.nf_solver(reduced.game)
+            if not result.complete:
+                self.complete = False
+            self.notes.extend(result.warnings)
+            inherited = tuple(pair for sol in combo for pair in sol.assignment)
+            for eq in result.equilibria:
+                behaviour = _complete(game, reduced.behaviour(eq.strategies))
+                assignment = tuple((names[game.infosets[k].name], tuple(dist))
+                                   for k, dist in enumerate(behaviour))
+                value = tuple(eq.payoffs)
+                out.append(_Solution(value, assignment + inherited, certified and eq.exact))
+                if len(out) >= self.cap:
+                    self.complete = False
+                    return out
+        return out
+
+
+def _default_nf_solver(game: NormalFormGame) -> SolverResult:
+    from alliance_games.solvers.registry import solve_normal_form
+
+    return solve_normal_form(game)
+
+
+def _truncate(tree: GameTree, root: int, inner: list[int]) -> tuple[GameTree, dict[int, int]]:
+    """The subtree at ``root`` with each inner subgame replaced by a terminal (payoffs filled later)."""
+    builder = TreeBuilder(tree.players, exact=tree.exact, title=tree.title)
+    new_id: dict[int, int] = {}
+    leaf_of: dict[int, int] = {}
+    inner_set = set(inner)
+    zero = [0] * tree.num_players
+    node, end = root, int(tree.subtree_end[root])
+    while node < end:
+        parent = new_id.get(int(tree.parent[node]), -1) if node != root else -1
+        edge = int(tree.in_edge[node])
+        action = tree.edge_label[edge] if node != root else None
+        prob = tree.edge_prob[edge] if node != root and tree.kind[tree.parent[node]] == CHANCE \
+            else None
+        pays = list(tree.node_payoffs[node]) if tree.has_payoff[node] else None
+        if node in inner_set or tree.kind[node] == TERMINAL:
+            new_id[node] = builder.add_terminal(parent, action, payoffs=pays or zero, prob=prob)
+            if node in inner_set:
+                leaf_of[node] = new_id[node]
+                node = int(tree.subtree_end[node])
+                continue
+        elif tree.kind[node] == DECISION:
+            infoset = tree.infoset_of(node)
+            new_id[node] = builder.add_decision(parent, action, player=infoset.player,
+                                                infoset=infoset.name, actions=infoset.actions,
+                                                payoffs=pays, prob=prob)
+        else:
+            new_id[node] = builder.add_chance(parent, action, payoffs=pays, prob=prob)
+        node += 1
+    return builder.build(), leaf_of
+
+
+def _complete(tree: GameTree, behaviour: list[np.ndarray | None]) -> list[np.ndarray]:
+    """Fill information sets the owner's own play never reaches with a locally best pure action.
+
+    Deepest sets first; each picks the action with the highest counterfactual value for its
+    owner given the rest of the profile (reach by chance and others; equal weights if unreached).
+    """
+    from alliance_games.games.profiles import edge_weights, realization
+
+    exact = tree.exact
+    one, zero = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
+    missing = [k for k, dist in enumerate(behaviour) if dist is None]
+    filled: list[Any] = list(behaviour)
+    for k in missing:  # provisional: first action, so weights are defined everywhere
+        width = len(tree.infosets[k].actions)
+        filled[k] = np.array([one] + [zero] * (width - 1), dtype=object if exact else float)
+    missing.sort(key=lambda k: -min(int(tree.depth[n]) for n in tree.infosets[k].nodes))
+    for k in missing:
+        infoset = tree.infosets[k]
+        weights = edge_weights(tree, filled)
+        reach = realization(tree, weights, skip_player=infoset.player)
+        values = _subtree_values(tree, weights, infoset.player)
+        w = [reach[h] for h in infoset.nodes]
+        if all(x == 0 for x in w):
+            w = [one] * len(infoset.nodes)
+        scores = [sum(wh * values[tree.child_index[tree.child_ptr[h] + a]]
+                      for wh, h in zip(w, infoset.nodes, strict=True))
+                  for a in range(len(infoset.actions))]
+        best = max(range(len(scores)), key=lambda a: (scores[a], -a))
+        dist = np.full(len(scores), zero, dtype=object if exact else float)
+        dist[best] = one
+        filled[k] = dist
+    return filled
+
+
+def _subtree_values(tree: GameTree, weights: np.ndarray, player: int) -> np.ndarray:
+    """Expected payoff of ``player`` from every node on, under full edge weights."""
+    values = tree.node_payoffs[:, player].copy()
+    for level in reversed(tree.levels[:-1]):
+        inner = level[tree.kind[level] != TERMINAL]
+        for node in inner:
+            lo, hi = tree.child_ptr[node], tree.child_ptr[node + 1]
+            values[node] += sum(weights[lo:hi] * values[tree.child_index[lo:hi]])
+    return values
