@@ -2,8 +2,9 @@
 
 Lexical grammar (whitespace — space, tab, CR, LF — separates tokens and is otherwise ignored)::
 
-    TEXT    = '"' { any character except '"' | '\\"' } '"'   (* '\\"' stands for '"'; any other
-                                                                 backslash is an ordinary character *)
+    TEXT    = '"' { any character except '"' and '\\' | '\\"' | '\\\\' | '\\' } '"' ;
+              (* '\\"' stands for '"' and '\\\\' for one backslash, as Gambit writes them;
+                 any other backslash is an ordinary character *)
     LBRACE  = "{" ;   RBRACE = "}" ;   COMMA = "," ;
     NUMBER  = [+-] ( digits [ "." [digits] ] | "." digits ) [ ("e"|"E") [+-] digits ]
             | [+-] digits "/" digits ;
@@ -36,7 +37,7 @@ TEXT, LBRACE, RBRACE, COMMA, NUMBER, SYMBOL, EOF = (
 # backtracking into an escaped quote; it then falls through to the lone-quote alternative.
 _TOKEN_RE = re.compile(
     r'(?P<ws>\s+)'
-    r'|"(?P<text>(?:[^"\\]|\\"?)*+)"'
+    r'|"(?P<text>(?:[^"\\]|\\["\\]?)*+)"'
     r'|(?P<quote>")'
     r'|(?P<punct>[{},])'
     r'|(?P<word>[^\s{},"]+)'
@@ -44,6 +45,7 @@ _TOKEN_RE = re.compile(
 _NUMBER_RE = re.compile(
     r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE](?P<exp>[+-]?\d+))?|\d+/\d+)", re.ASCII
 )
+_ESCAPE_RE = re.compile(r'\\(["\\])')
 MAX_EXPONENT = 1000
 MAX_DIGITS = 4000
 
@@ -73,7 +75,7 @@ def tokenize(text: str, path: str) -> Iterator[Token]:
             continue
         if group == "text":
             raw = match.group("text")
-            yield Token(TEXT, raw.replace('\\"', '"'), line)
+            yield Token(TEXT, _ESCAPE_RE.sub(r"\1", raw) if "\\" in raw else raw, line)
             last_line = line
             line += raw.count("\n")
             continue

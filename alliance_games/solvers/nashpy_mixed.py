@@ -44,11 +44,13 @@ def two_player_mixed(game: NormalFormGame, *, tol: float = 1e-9) -> SolverResult
     found = list(pure.equilibria)
     seen = {e.key() for e in found}
     notes: list[str] = []
+    if min(game.shape) == 1:  # one player has a single strategy: extreme equilibria are pure
+        return SolverResult("nashpy", game, pure.equilibria, game.exact, True, {"tol": tol})
     floats = game.payoffs.astype(float)
     scale = tol * game.payoff_range()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        candidates = list(nashpy.Game(floats[0], floats[1]).vertex_enumeration())
+    candidates, failure = _candidates(nashpy.Game(floats[0], floats[1]))
+    if failure:
+        notes.append(f"nashpy failed on this game ({failure}); mixed equilibria may be missing")
     for sigma, tau in candidates:
         if np.count_nonzero(sigma > scale) == 1 and np.count_nonzero(tau > scale) == 1:
             continue  # pure: already found exactly
@@ -69,6 +71,19 @@ def two_player_mixed(game: NormalFormGame, *, tol: float = 1e-9) -> SolverResult
         options={"tol": tol},
         warnings=tuple(dict.fromkeys(notes)),
     )
+
+
+def _candidates(game: object) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """Vertex enumeration, falling back to support enumeration when scipy's LP fails."""
+    failure = ""
+    for method in ("vertex_enumeration", "support_enumeration"):
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                return list(getattr(game, method)()), ""
+        except (TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            failure = f"{method}: {type(exc).__name__}"
+    return [], failure
 
 
 def _certify(game: NormalFormGame, profile: tuple[np.ndarray, np.ndarray], scale: float

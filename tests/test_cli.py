@@ -1,0 +1,143 @@
+"""The command line end to end: contracts (JSON keys), errors (exit 2, no traceback), stdin."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_games.cli import cli, main
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "alliance_games", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), terminal_width=120, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr if result.stderr_bytes else ""
+
+
+def test_models_lists_the_bundled_classics() -> None:
+    code, out, _ = invoke("models", "--format", "json")
+    assert code == 0
+    names = {m["name"] for m in json.loads(out)}
+    assert {"entry_deterrence", "prisoners_dilemma"} <= names
+
+
+def test_solve_json_contract_for_a_tree() -> None:
+    code, out, _ = invoke("solve", "entry_deterrence", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) >= {"model", "parameters", "method", "exact", "equilibria"}
+    assert doc["method"] == "spe" and doc["exact"] is True
+    assert doc["parameters"] == {"profit": "2"}
+    [eq] = doc["equilibria"]
+    assert set(eq) >= {"profile", "payoffs", "max_regret", "outcome_distribution"}
+    assert eq["profile"]["entrant"] == {"entrant@root:In": "1", "entrant@root:Out": "0"}
+    assert eq["profile"]["incumbent"]["incumbent@In:Accommodate"] == "1"
+    assert eq["max_regret"] == "0"
+    assert eq["outcome_distribution"]["In/Accommodate"] == "1"
+
+
+def test_pure_method_on_the_tree_finds_the_non_credible_threat() -> None:
+    code, out, _ = invoke("solve", "entry_deterrence", "--method", "pure", "--format", "json")
+    assert code == 0
+    profiles = [e["profile"]["incumbent"]["incumbent@In:Fight"]
+                for e in json.loads(out)["equilibria"]]
+    assert sorted(profiles) == ["0", "1"]
+
+
+def test_float_runs_report_numbers_not_strings() -> None:
+    code, out, _ = invoke("solve", "entry_deterrence", "--float", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["exact"] is False
+    assert doc["equilibria"][0]["payoffs"]["entrant"] == 1.0
+
+
+def test_set_changes_parameters_and_is_echoed() -> None:
+    code, out, _ = invoke("solve", "entry_deterrence", "--set", "profit=1/3", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["parameters"] == {"profit": "1/3"}
+
+
+def test_gambit_and_csv_formats() -> None:
+    code, out, _ = invoke("solve", "entry_deterrence", "--format", "gambit")
+    assert code == 0 and out == "NE,1,0,0,1\n"
+    code, out, _ = invoke("solve", "entry_deterrence", "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[0] == "equilibrium,player,strategy,probability,payoff,max_regret"
+
+
+def test_show_json_lists_parameters_with_their_fields() -> None:
+    code, out, _ = invoke("show", "entry_deterrence", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    [param] = doc["parameters"]
+    assert set(param) >= {"name", "default", "range", "description", "latex"}
+    assert doc["game"]["type"] == "tree"
+
+
+def test_table_output_mentions_the_equilibrium() -> None:
+    code, out, _ = invoke("solve", "entry_deterrence")
+    assert code == 0
+    assert "Accommodate" in out and "entry_deterrence" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (("solve", "no_such_model"), "no bundled model named 'no_such_model'"),
+        (("solve", "entry_deterrence", "--set", "nope=1"), "valid parameters: profit"),
+        (("solve", "entry_deterrence", "--set", "profit=x"), "not a number"),
+        (("solve", "entry_deterrence", "--set", "profit=11"), "outside its range"),
+        (("solve", "entry_deterrence", "--set", "profit"), "NAME=VALUE"),
+        (("solve", "prisoners_dilemma", "--method", "spe"), "needs a game tree"),
+        (("solve", "missing/file.yaml"), "file not found"),
+    ],
+)
+def test_errors_are_one_line_exit_2_no_traceback(args: tuple[str, ...], phrase: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert phrase in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_model_from_stdin(root: Path) -> None:
+    text = (root / "models" / "classic" / "entry_deterrence.yaml").read_text()
+    result = run("solve", "-", "--format", "json", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["model"] == "stdin"
+
+
+def test_broken_model_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: t\nplayers: [a, b]\ntree:\n  player: a\n  actions:\n"
+                   "    X: [1, __import__('os')]\n    Y: [0, 0]\n")
+    result = run("solve", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}:6" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_imports_no_heavy_module() -> None:
+    code = ("import sys; from alliance_games.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('numpy', 'sympy', 'rich', 'yaml', 'nashpy') if m in sys.modules]\n"
+            "print('HEAVY:' + ','.join(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_main_exits_2_on_usage_errors() -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["solve"])
+    assert info.value.code == 2
