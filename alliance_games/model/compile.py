@@ -179,7 +179,12 @@ def _float(value: sympy.Expr) -> float:
 
 def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
            expr: sympy.Expr | None = None) -> Fraction:
-    value = sympy.nsimplify(value) if isinstance(value, float) else sympy.sympify(value)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if not isinstance(value, sympy.Basic):
+        raise GameError(f"expression evaluated to {value!r}, not an exact number")
     if isinstance(value, sympy.Piecewise):
         value = value.doit()
     if not isinstance(value, sympy.Rational):
