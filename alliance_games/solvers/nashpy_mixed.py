@@ -45,7 +45,7 @@ def two_player_mixed(game: NormalFormGame, *, tol: float = 1e-9) -> SolverResult
     seen = {e.key() for e in found}
     notes: list[str] = []
     if min(game.shape) == 1:  # one player has a single strategy: extreme equilibria are pure
-        return SolverResult("nashpy", game, pure.equilibria, game.exact, True, {"tol": tol})
+        return SolverResult("mixed", game, pure.equilibria, game.exact, True, {"tol": tol})
     floats = game.payoffs.astype(float)
     scale = tol * game.payoff_range()
     candidates, failure = _candidates(nashpy.Game(floats[0], floats[1]))
@@ -63,7 +63,7 @@ def two_player_mixed(game: NormalFormGame, *, tol: float = 1e-9) -> SolverResult
             seen.add(eq.key())
             found.append(eq)
     return SolverResult(
-        method="nashpy",
+        method="mixed",
         game=game,
         equilibria=tuple(found),
         exact=all(e.exact for e in found),
