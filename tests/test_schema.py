@@ -33,6 +33,11 @@ def _model_files() -> list[Path]:
     return sorted(p for p in files if "scenarios" not in p.relative_to(MODELS).parts)
 
 
+def _tree(game: NormalFormGame | GameTree) -> GameTree:
+    assert isinstance(game, GameTree)
+    return game
+
+
 # ---- every bundled and valid model -------------------------------------------------------------
 @pytest.mark.parametrize(
     "path",
@@ -103,7 +108,7 @@ def test_uncertain_resolve_tree() -> None:
         "leader_challenged", "rival@Resolute", "rival@Irresolute",
     }
     assert list(tree.edge_prob[:2]) == [Fraction(1, 3), Fraction(2, 3)]
-    assert list(compiled.at({"p_resolute": "1/2"}).edge_prob[:2]) == [Fraction(1, 2)] * 2
+    assert list(_tree(compiled.at({"p_resolute": "1/2"})).edge_prob[:2]) == [Fraction(1, 2)] * 2
 
 
 def test_worked_example_matches_docs() -> None:
@@ -451,7 +456,7 @@ def test_discrete_parameter_values(tmp_path: Path) -> None:
     path = _write(tmp_path, HEAD + "parameters:\n  - {name: n, default: 1, values: [1, 2]}\n"
                   "tree: {payoffs: [n, 0]}\n")
     compiled = compile_model(load_model(path))
-    assert compiled.at({"n": 2}).node_payoffs[0][0] == 2
+    assert _tree(compiled.at({"n": 2})).node_payoffs[0][0] == 2
     with pytest.raises(ParameterError, match="not one of the allowed values"):
         compiled.resolve({"n": 3})
 
@@ -459,7 +464,7 @@ def test_discrete_parameter_values(tmp_path: Path) -> None:
 def test_irrational_constant_needs_floats(tmp_path: Path) -> None:
     path = _write(tmp_path, HEAD + "tree: {payoffs: [sqrt(2), 1]}\n")
     compiled = compile_model(load_model(path))
-    assert compiled.at(exact=False).node_payoffs[0][0] == pytest.approx(2**0.5)
+    assert _tree(compiled.at(exact=False)).node_payoffs[0][0] == pytest.approx(2**0.5)
     with pytest.raises(GameError, match="not rational"):
         compiled.at(exact=True)
 
@@ -468,6 +473,6 @@ def test_probability_outside_unit_interval_at_evaluation(tmp_path: Path) -> None
     path = _write(tmp_path, HEAD + "parameters:\n  - {name: q, default: 1/2}\n"
                   "tree:\n  chance: {H: q, T: 1 - q}\n  actions: {H: [1, 1], T: [0, 0]}\n")
     compiled = compile_model(load_model(path))
-    assert list(compiled.at().edge_prob) == [Fraction(1, 2)] * 2
+    assert list(_tree(compiled.at()).edge_prob) == [Fraction(1, 2)] * 2
     with pytest.raises(GameError, match="outside \\[0, 1\\]"):
         compiled.at({"q": 2})
