@@ -73,6 +73,11 @@ class SolverResult:
         The options the solver ran with.
     warnings:
         Anything the user should know (truncation, float fallbacks, degeneracy).
+    convex_sets:
+        Maximal convex sets of equilibria (two-player games), each given by the indices of the
+        extreme equilibria it spans; empty when not computed.
+    diagnostics:
+        Flags such as ``degenerate`` (bool) and solver statistics.
     """
 
     method: str
@@ -82,6 +87,8 @@ class SolverResult:
     complete: bool = True
     options: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    convex_sets: tuple[tuple[int, ...], ...] = ()
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.equilibria)
