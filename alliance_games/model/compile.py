@@ -67,8 +67,10 @@ class CompiledModel:
     def __init__(self, model: SymbolicModel) -> None:
         self.model = model
         self.symbols = model.symbols
-        exprs = self._expressions()
-        self.size = len(exprs)
+        every = self._expressions()
+        self.size = len(every)
+        exprs, self._inverse = _distinct(every)
+        self._distinct_count = len(exprs)
         constant = np.array([e.is_number for e in exprs], dtype=bool)
         self._constant_idx = np.flatnonzero(constant)
         self._variable_idx = np.flatnonzero(~constant)
@@ -121,7 +123,7 @@ class CompiledModel:
         resolved = self.resolve(values)
         args = [resolved[p.name] for p in self.model.parameters]
         if exact:
-            out = np.empty(self.size, dtype=object)
+            out = np.empty(self._distinct_count, dtype=object)
             out[self._constant_idx] = self._constant_exact
             if self._exact_fn is not None:
                 results = self._exact_fn(*args)
@@ -129,8 +131,8 @@ class CompiledModel:
                     _exact(r, resolved, expr) for r, expr in zip(results, self._variable,
                                                                  strict=True)
                 ]
-            return out
-        out_f = np.empty(self.size, dtype=float)
+            return out[self._inverse]
+        out_f = np.empty(self._distinct_count, dtype=float)
         out_f[self._constant_idx] = self._constant_float
         if self._float_fn is not None:
             with np.errstate(all="ignore"):
@@ -138,7 +140,7 @@ class CompiledModel:
             out_f[self._variable_idx] = np.asarray(results, dtype=float)
             if not np.all(np.isfinite(out_f)):
                 raise GameError("a payoff or probability is not finite at these parameter values")
-        return out_f
+        return out_f[self._inverse]
 
     def at(self, values: ParameterValues | None = None, *, exact: bool = True
            ) -> NormalFormGame | GameTree:
@@ -175,6 +177,14 @@ def _float(value: sympy.Expr) -> float:
     if not np.isfinite(number):
         raise GameError(f"the constant {value} is not a finite real number")
     return number
+
+
+def _distinct(exprs: list[sympy.Expr]) -> tuple[list[sympy.Expr], np.ndarray]:
+    """The distinct expressions and, for every entry, the index of its distinct expression."""
+    index: dict[sympy.Expr, int] = {}
+    inverse = np.fromiter((index.setdefault(e, len(index)) for e in exprs), dtype=np.int64,
+                          count=len(exprs))
+    return list(index), inverse
 
 
 def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
