@@ -1,4 +1,4 @@
-"""Tests of the Gambit ``.nfg`` / ``.efg`` reader and writer (``alliance_games.model.gambit_format``).
+"""Tests of the Gambit ``.nfg`` / ``.efg`` reader and writer (``model.gambit_format``).
 
 1. the examples of ``docs/anchors.md`` section 2 parse to the exact games they describe;
 2. ``read(write(game)) == game`` for random normal forms and random trees;
@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alliance_games.errors import GambitFormatError
 from alliance_games.games.normal_form import NormalFormGame
@@ -97,7 +99,7 @@ def test_deterrence_efg() -> None:
         assert tree.outcome_label[node] == label
         assert tree.node_payoffs[node].tolist() == [F(p) for p in payoffs]
         assert tree.path_payoffs[node].tolist() == [F(p) for p in payoffs]
-    assert tree.has_payoff.tolist() == [tree.kind[k] == TERMINAL for k in range(11)]
+    assert _has(tree).tolist() == [tree.kind[k] == TERMINAL for k in range(11)]
     assert tree.check_perfect_recall() == []
 
 
@@ -152,7 +154,7 @@ def test_efg_details() -> None:
     tree = read_efg(text, "d.efg")
     assert tree.title == 'say "hi"'
     assert tree.node_payoffs[0].tolist() == [F(1), F(1, 2)] and tree.outcome_label[0] == "stage"
-    assert tree.has_payoff[0] and not tree.has_payoff[1] and tree.has_payoff[2]
+    assert _has(tree)[0] and not _has(tree)[1] and _has(tree)[2]
     assert [tree.edge_prob[e] for e in tree.edges(0)] == [F(1, 2), F(1, 2)]
     assert [tree.edge_prob[e] for e in tree.edges(5)] == [F(1, 2), F(1, 2)]
     names = [s.name for s in tree.infosets]
@@ -160,7 +162,7 @@ def test_efg_details() -> None:
     assert tree.infosets[0].nodes == (1, 6)
     assert tree.node_label[1] == "n1"
     assert tree.path_payoffs[3].tolist() == [F(2), F(3, 2)]
-    assert tree.outcome_label[8] == "" and tree.has_payoff[8]  # terminal, outcome 0
+    assert tree.outcome_label[8] == "" and _has(tree)[8]  # terminal, outcome 0
     assert tree.node_payoffs[8].tolist() == [0, 0]
 
 
@@ -173,8 +175,10 @@ def test_label_normalisation_and_multiline_text() -> None:
 
 
 # ---- random games -------------------------------------------------------------------------------
-WORDS = ["Fight", "Yield", "Stay", "Defend", "Abandon", 'say "hi"', "a\\b", "x y", "(1,2)", "{x}"]
-EXOTIC = ["Défense", "line\nbreak", " lead", "tab\there", ""]
+# pygambit 16.7 accepts printable ASCII labels without leading, trailing or double spaces, and
+# mangles backslashes (it writes "\\" but reads it back as three), so "safe" labels avoid those.
+WORDS = ["Fight", "Yield", "Stay", "Defend", "Abandon", 'say "hi"', "x y", "(1,2)", "{x}"]
+EXOTIC = ["Défense", "line\nbreak", " lead", "tab\there", "", "a\\b", "end\\", '\\"', "\\\\"]
 
 
 def _labels(rng: random.Random, count: int, safe: bool) -> list[str]:
@@ -213,12 +217,13 @@ def random_tree(rng: random.Random, safe: bool, max_nodes: int = 40) -> GameTree
         r = rng.random()
         if depth >= 4 or count > max_nodes or (depth > 0 and r < 0.3):
             builder.add_terminal(parent, action, payoffs=[_number(rng) for _ in range(nplayers)],
-                                 outcome=rng.choice(["", f"o{count}"]), **common)
+                                 outcome=f"o{count}" if safe else rng.choice(["", f"o{count}"]),
+                                 **common)
             count += 1
             continue
         if rng.random() < 0.35:
             common["payoffs"] = [_number(rng) for _ in range(nplayers)]
-            common["outcome"] = rng.choice(["", f"stage{count}"])
+            common["outcome"] = f"stage{count}" if safe else rng.choice(["", f"stage{count}"])
         if r < 0.5:
             actions = tuple(_labels(rng, rng.randint(1, 3), safe))
             weights = [rng.randint(0, 4) for _ in actions]
@@ -237,8 +242,14 @@ def random_tree(rng: random.Random, safe: bool, max_nodes: int = 40) -> GameTree
             node = builder.add_decision(parent, action, player=player, infoset=name,
                                         actions=actions, **common)
         count += 1
-        todo.extend((node, a, p, depth + 1) for a, p in reversed(list(zip(actions, probs))))
+        children = list(zip(actions, probs, strict=True))
+        todo.extend((node, a, p, depth + 1) for a, p in reversed(children))
     return builder.build()
+
+
+def _has(tree: GameTree) -> np.ndarray:
+    assert tree.has_payoff is not None
+    return tree.has_payoff
 
 
 def assert_same_nfg(a: NormalFormGame, b: NormalFormGame) -> None:
@@ -282,7 +293,7 @@ def test_random_trees_are_varied() -> None:
     trees = [random_tree(random.Random(seed), safe=False) for seed in range(60)]
     assert any(any(len(s.nodes) > 1 for s in t.infosets) for t in trees)
     assert any((t.kind == CHANCE).any() for t in trees)
-    assert any((t.has_payoff & (t.kind != TERMINAL)).any() for t in trees)
+    assert any((_has(t) & (t.kind != TERMINAL)).any() for t in trees)
 
 
 def test_float_games_are_written_exactly() -> None:
@@ -299,10 +310,17 @@ def test_float_games_are_written_exactly() -> None:
     assert sum(back_tree.edge_prob[e] for e in back_tree.edges(0)) == 1
 
 
-def test_writer_refuses_unrepresentable_label() -> None:
-    game = NormalFormGame.from_arrays([[1]], players=["ends with \\"])
-    with pytest.raises(GambitFormatError, match="backslash"):
-        write_nfg(game)
+def test_backslashes_and_quotes() -> None:
+    labels = ["ends with \\", 'q"uote', '\\"', "a\\b", "\\\\"]
+    game = NormalFormGame.from_arrays(*[np.full((1,) * 5, k) for k in range(5)], players=labels)
+    text = write_nfg(game)
+    assert text.startswith(r'NFG 1 R "" { "ends with \\" "q\"uote" "\\\"" "a\\b" "\\\\" }')
+    assert read_nfg(text, "b.nfg").players == tuple(labels)
+    # a lone backslash before anything but '"' or '\\' is an ordinary character
+    assert read_nfg('NFG 1 R "C:\\dir\\x" { "A" } { 1 } 0', "b.nfg").title == "C:\\dir\\x"
+    # pygambit writes a backslash as '\\' (its own reader then mangles it; ours does not)
+    g = gbt.read_nfg(io.StringIO('NFG 1 R "x" { "a\\b" } { 1 }\n""\n1\n'))
+    assert read_nfg(g.to_nfg(), "pg.nfg").players == ("a\\b",)
 
 
 def test_deep_tree_is_read_without_recursion() -> None:
@@ -362,11 +380,11 @@ def _pg_efg_matches(g: Any, tree: GameTree) -> None:
             assert node.player.label == tree.players[infoset.player]
             assert node.infoset.label == infoset.name
             members.setdefault(node.infoset, []).append(k)
-        if tree.has_payoff[k]:
-            assert node.outcome is not None and node.outcome.label == tree.outcome_label[k]
+        if _has(tree)[k]:  # (pygambit's "no outcome" is an object that equals None)
+            assert node.outcome != None and node.outcome.label == tree.outcome_label[k]  # noqa: E711
             assert [F(node.outcome[p]) for p in players] == tree.node_payoffs[k].tolist()
         else:
-            assert node.outcome is None
+            assert node.outcome == None  # noqa: E711
     assert sorted(tuple(m) for m in members.values()) == sorted(s.nodes for s in tree.infosets)
 
 
@@ -397,8 +415,8 @@ BAD = [
     ("", 1, "expected the header"),
     ("\n\nGAME 1 R", 3, "expected the header"),
     ('NFG 2 R "t" { "A" } { 1 }\n1\n', 1, "format version 1"),
-    ('NFG 1 R "t" { "A" "B" }\n{ 2 }\n""\n1 2 3 4', 2, "2 players but strategies for 1"),
-    ('NFG 1 R "t" { "A" }\n{ 2 2 2 }\n', 2, "2 players"),
+    ('NFG 1 R "t" { "A" "B" }\n{ 2 }\n""\n1 2 3 4', 2, "for 1 players, but the game has 2"),
+    ('NFG 1 R "t" { "A" }\n{ 2 2 2 }\n', 2, "for 3 players, but the game has 1"),
     ('NFG 1 R "t" { "A" "B" }\n{ 10000\n 10000 }\n1 2', 3, "strategy profiles"),
     ('NFG 1 R "t" { }\n{ }\n', 1, "no players"),
     ('NFG 1 R "t" { "A" } { 1 }\n"unterminated\n1 2\n', 2, "unterminated"),
@@ -429,7 +447,6 @@ BAD = [
     (HEAD2 + 't "" 1 "x" { 1 2 }\n t "" 1\n', 4, "after the last node"),
     (HEAD2 + 'p "" 1 1 "I" { "a" } 1 "x" { 1 2 }\nt "" 1 "x" { 1 3 }\n', 4, "redefined"),
     (HEAD2 + 'x "" 1\n', 3, "expected a node"),
-    (HEAD2 + 'p "" 1 1 "I" { "a" } 0\nt "" 1 "x" { 1 2 }\n', 4, "after the last node"),
     ('EFG 2 R "t" { "A" }\np "" 1 1 "I" { "a" } 0 t "a\\" 0\n', 2, "unterminated"),
 ]
 
@@ -469,3 +486,18 @@ def test_mutated_files_raise_only_gambit_errors(source: str) -> None:
             read_gambit(mutated, "m")
         except GambitFormatError as exc:
             assert exc.line is not None and 1 <= exc.line <= mutated.count("\n") + 1
+
+
+_PIECES = st.sampled_from(['"', '"x"', '\\"', "{", "}", ",", " ", "\n", "0", "1", "2", "-1", "1/3",
+                           "1/0", "0.5", "1e9", "p", "t", "c", "R", "NFG", "EFG", "2", "x"])
+
+
+@pytest.mark.fuzz
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "NFG 1 R ", "EFG 2 R ", HEAD2, NFG2]), st.lists(_PIECES, max_size=40))
+def test_fuzzed_text_raises_only_gambit_errors(prefix: str, pieces: list[str]) -> None:
+    text = prefix + " ".join(pieces)
+    try:
+        read_gambit(text, "fuzz")
+    except GambitFormatError as exc:
+        assert exc.line is not None and exc.path == "fuzz"

@@ -35,8 +35,7 @@ line of the offending token; the readers never recurse, so trees with millions o
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -47,7 +46,6 @@ from alliance_games.errors import GambitFormatError, GameError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, DECISION, GameTree, TreeBuilder
 from alliance_games.model.gambit_tokens import (
-    COMMA,
     EOF,
     LBRACE,
     NUMBER,
@@ -56,9 +54,12 @@ from alliance_games.model.gambit_tokens import (
     TEXT,
     TokenStream,
     describe,
+    line_of,
+    unique_labels,
 )
 
 MAX_PROFILES = 10_000_000
+MAX_TREE_PAYOFFS = 50_000_000  # nodes x players: the size of GameTree.node_payoffs
 MAX_NFG_PLAYERS = 31  # the payoff tensor has N + 1 axes; NumPy allows at most 32 (1.x) / 64 (2.x)
 
 Payoffs = tuple[Fraction, ...]
@@ -102,66 +103,8 @@ def read_efg(text: str, path: str) -> GameTree:
     return _parse_efg(TokenStream(text, path))
 
 
-def _unique(labels: Sequence[str], default: Callable[[int], str]) -> tuple[str, ...]:
-    """Fill empty labels with ``default(position)`` and suffix repeated ones with ``_position``."""
-    filled = [label or default(k + 1) for k, label in enumerate(labels)]
-    counts = Counter(filled)
-    seen: set[str] = set()
-    out = []
-    for k, label in enumerate(filled):
-        name = f"{label}_{k + 1}" if counts[label] > 1 else label
-        extra = 2
-        while name in seen:
-            name = f"{label}_{k + 1}_{extra}"
-            extra += 1
-        seen.add(name)
-        out.append(name)
-    return tuple(out)
-
-
-def _header(ts: TokenStream, magic: str, version: str, letters: tuple[str, ...]) -> tuple[str, ...]:
-    """Read ``MAGIC VERSION R "title" { "player" ... }``; return ``(title, *players)``."""
-    ts.expect_symbol(f"the header '{magic}'", (magic,))
-    ts.expect_symbol(f"format version {version} after '{magic}'", (version,))
-    ts.expect_symbol(f"'R' after '{magic} {version}'", letters)
-    title = ts.expect_text("the game title")
-    ts.expect(LBRACE, "'{' opening the player list")
-    names = []
-    while ts.peek().kind != RBRACE:
-        names.append(ts.expect_text("a player name or '}'"))
-    close = ts.next()
-    if not names:
-        raise ts.error("the game has no players", close)
-    return (title, *_unique(names, lambda k: f"Player {k}"))
-
-
-def _read_payoffs(ts: TokenStream, n: int, what: str) -> Payoffs:
-    """Read ``NUMBER {[","] NUMBER} "}"`` (the ``{`` is already consumed): ``n`` payoffs."""
-    values: list[Fraction] = []
-    after_number = False
-    while True:
-        token = ts.next()
-        if token.kind == NUMBER:
-            if len(values) == n:
-                raise ts.error(f"{what} has more than {n} payoffs (one per player)", token)
-            values.append(ts.to_fraction(token))
-            after_number = True
-        elif token.kind == COMMA and after_number:
-            after_number = False
-        elif token.kind == RBRACE and after_number:
-            if len(values) != n:
-                raise ts.error(
-                    f"{what} has {len(values)} payoffs, expected {n} (one per player)", token
-                )
-            return tuple(values)
-        elif token.kind == RBRACE and not values:
-            raise ts.error(f"{what} has no payoffs, expected {n} (one per player)", token)
-        else:
-            raise ts.error(f"expected a payoff of {what}, found {describe(token)}", token)
-
-
 def _parse_nfg(ts: TokenStream) -> NormalFormGame:
-    title, *players = _header(ts, "NFG", "1", ("R", "D"))
+    title, players = ts.header("NFG", "1", ("R", "D"))
     n = len(players)
     if n > MAX_NFG_PLAYERS:
         raise ts.error(f"{n} players is too many for a strategic form (at most "
@@ -173,10 +116,7 @@ def _parse_nfg(ts: TokenStream) -> NormalFormGame:
     while ts.peek().kind != RBRACE:
         if explicit:
             start = ts.expect(LBRACE, "'{' opening a player's strategy labels, or '}'")
-            labels = []
-            while ts.peek().kind != RBRACE:
-                labels.append(ts.expect_text("a strategy label or '}'"))
-            ts.next()
+            labels = ts.texts("a strategy label")
             count = len(labels)
         else:
             count, start = ts.expect_int("a strategy count or '}'", minimum=1,
@@ -187,7 +127,7 @@ def _parse_nfg(ts: TokenStream) -> NormalFormGame:
         profiles *= count
         if profiles > MAX_PROFILES:
             raise ts.error(f"the game has more than {MAX_PROFILES:,} strategy profiles", start)
-        strategies.append(_unique(labels, str) if explicit else
+        strategies.append(unique_labels(labels, str) if explicit else
                           tuple(str(k + 1) for k in range(count)))
     close = ts.next()
     if len(strategies) != n:
@@ -202,7 +142,7 @@ def _parse_nfg(ts: TokenStream) -> NormalFormGame:
         while ts.peek().kind != RBRACE:
             ts.expect(LBRACE, "'{' starting an outcome, or '}'")
             ts.expect_text("an outcome label")
-            outcomes.append(_read_payoffs(ts, n, f"outcome {len(outcomes)}"))
+            outcomes.append(ts.payoffs(n, f"outcome {len(outcomes)}"))
         ts.next()
         for done in range(profiles):
             if ts.peek().kind == EOF:
@@ -232,7 +172,7 @@ def _parse_nfg(ts: TokenStream) -> NormalFormGame:
     payoffs = np.empty(len(flat), dtype=object)
     payoffs[:] = flat
     try:
-        return NormalFormGame(tuple(players), tuple(strategies),
+        return NormalFormGame(players, tuple(strategies),
                               payoffs.reshape(shape, order="F"), title=title)
     except GameError as exc:  # pragma: no cover - labels are made unique above
         raise GambitFormatError(str(exc), path=ts.path) from None
@@ -250,7 +190,7 @@ class _EfgReader:
         self.names: set[str] = set()
 
     def _description(self, chance: bool) -> tuple[tuple[Any, ...], tuple[str, ...], Payoffs, int]:
-        """Read ``TEXT "{" actions "}"``; return the raw key, actions, probabilities and line."""
+        """Read ``TEXT "{" actions "}"``; return the raw key, actions, probabilities, offset."""
         ts = self.ts
         label = ts.next()
         ts.expect(LBRACE, "'{' opening the action list")
@@ -270,7 +210,7 @@ class _EfgReader:
         if chance and sum(probs) != 1:
             raise ts.error(f"chance probabilities sum to {sum(probs)}, not 1", close)
         key = (label.value, tuple(actions), tuple(probs))
-        return key, _unique(actions, str), tuple(probs), label.line
+        return key, unique_labels(actions, str), tuple(probs), label.pos
 
     def chance_infoset(self) -> tuple[tuple[str, ...], Payoffs]:
         ts = self.ts
@@ -283,7 +223,7 @@ class _EfgReader:
                 known = self.chance[cid] = (key, actions, probs, line)
             elif known[0] != key:
                 raise ts.error(f"chance information set {cid} is described differently than on "
-                               f"line {known[3]}", first)
+                               f"line {line_of(ts.text, known[3])}", first)
         elif known is None:
             raise ts.error(f"chance information set {cid} is used before it is defined (its "
                            "first use must give its label and actions)", token)
@@ -307,7 +247,8 @@ class _EfgReader:
                 known = self.infosets[(player, iid)] = (key, name, actions, line)
             elif known[0] != key:
                 raise ts.error(f"information set {iid} of player {player + 1} is described "
-                               f"differently (other label or actions) than on line {known[3]}",
+                               f"differently (other label or actions) than on line "
+                               f"{line_of(ts.text, known[3])}",
                                first)
         elif known is None:
             raise ts.error(f"information set {iid} of player {player + 1} is used before it is "
@@ -323,7 +264,7 @@ class _EfgReader:
                                token)
             label = ts.next().value
             ts.expect(LBRACE, f"'{{' opening the payoffs of outcome {oid}")
-            payoffs = _read_payoffs(ts, len(self.players), f"outcome {oid}")
+            payoffs = ts.payoffs(len(self.players), f"outcome {oid}")
             known = self.outcomes.setdefault(oid, (label, payoffs))
             if known != (label, payoffs):
                 raise ts.error(f"outcome {oid} is redefined with a different label or payoffs",
@@ -338,8 +279,7 @@ class _EfgReader:
 
 
 def _parse_efg(ts: TokenStream) -> GameTree:
-    title, *names = _header(ts, "EFG", "2", ("R",))
-    players = tuple(names)
+    title, players = ts.header("EFG", "2", ("R",))
     if ts.peek().kind == TEXT:
         ts.next()  # the comment
     reader = _EfgReader(ts, players)
@@ -347,7 +287,7 @@ def _parse_efg(ts: TokenStream) -> GameTree:
     zero = [Fraction(0)] * len(players)
     # open nodes whose children are still to come: [node, actions, probabilities, children read]
     stack: list[list[Any]] = []
-    count = 0
+    count, max_nodes = 0, MAX_TREE_PAYOFFS // len(players)
     while True:
         token = ts.next()
         if token.kind == EOF:
@@ -362,6 +302,9 @@ def _parse_efg(ts: TokenStream) -> GameTree:
             raise ts.error(f"unexpected {describe(token)} after the last node of the tree", token)
         if token.kind != SYMBOL or token.value not in ("c", "p", "t"):
             raise ts.error(f"expected a node ('c', 'p' or 't'), found {describe(token)}", token)
+        if count >= max_nodes:
+            raise ts.error(f"the tree has more than {max_nodes:,} nodes, too many for "
+                           f"{len(players)} players", token)
         label = ts.expect_text("the node label")
         parent, action, prob = -1, None, None
         if stack:
@@ -434,7 +377,7 @@ def _chance_probs(values: Sequence[Any]) -> list[str]:
     if all(isinstance(v, Fraction | int) for v in values):
         return [_number(v) for v in values]
     exact = [Fraction(_number(v)) for v in values]
-    gap = 1 - sum(exact)
+    gap = 1 - sum(exact, Fraction(0))
     if gap and abs(gap) < Fraction(1, 10**9) and exact[-1] + gap >= 0:
         exact[-1] += gap
     return [_number(v) for v in exact]
