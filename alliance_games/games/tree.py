@@ -27,6 +27,10 @@ from alliance_games.errors import GameError
 from alliance_games.games.normal_form import as_exact_array
 
 TERMINAL, DECISION, CHANCE = 0, 1, 2
+STRUCTURAL_FIELDS = {"kind", "parent", "child_ptr", "child_index", "node_infoset", "infosets",
+                     "node_tags"}
+STRUCTURAL_CACHES = ("depth", "levels", "in_edge", "edge_parent", "edge_action_index",
+                     "subtree_end", "terminals", "subgame_roots", "tag_names", "path_tags")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class GameTree:
     outcome_label: tuple[str, ...] = ()  # name of the outcome a node carries ('' if none)
     title: str = ""
     has_payoff: np.ndarray | None = field(default=None)  # bool per node: carries an outcome
+    measures: dict[str, np.ndarray] = field(default_factory=dict)  # per node, summed on paths
 
     def __post_init__(self) -> None:
         n = len(self.kind)
@@ -201,9 +206,68 @@ class GameTree:
         )
 
     def _replace(self, **changes: Any) -> GameTree:
+        """A copy with some fields changed; structural caches carry over when the shape stays."""
         values = {f: getattr(self, f) for f in self.__dataclass_fields__}
         values.update(changes)
-        return GameTree(**values)
+        copy = GameTree(**values)
+        if not set(changes) & STRUCTURAL_FIELDS:
+            for name in STRUCTURAL_CACHES:
+                if name in self.__dict__:
+                    copy.__dict__[name] = self.__dict__[name]
+        return copy
+
+    # ---- outcome tags -----------------------------------------------------------------------
+    @cached_property
+    def tag_names(self) -> tuple[str, ...]:
+        """Every outcome tag used in the tree, sorted."""
+        return tuple(sorted({t for tags in self.node_tags for t in tags}))
+
+    @cached_property
+    def path_tags(self) -> np.ndarray:
+        """Per node, the set of tags on the path from the root to it, as a bit mask (object ints).
+
+        A play carries a tag when any node on its path does; the probability of a tag is the
+        probability of reaching a terminal whose path mask has its bit.
+        """
+        bit = {t: 1 << k for k, t in enumerate(self.tag_names)}
+        masks = np.zeros(self.num_nodes, dtype=object)
+        masks[:] = [sum(bit[t] for t in set(tags)) for tags in self.node_tags]
+        for level in self.levels[1:]:
+            masks[level] = masks[level] | masks[self.parent[level]]
+        return masks
+
+    def subtree(self, root: int) -> GameTree:
+        """The subgame rooted at ``root`` as a tree of its own (information sets renumbered)."""
+        lo, hi = root, int(self.subtree_end[root])
+        nodes = np.arange(lo, hi)
+        edges_lo, edges_hi = int(self.child_ptr[lo]), int(self.child_ptr[hi])
+        kept = sorted({int(k) for k in self.node_infoset[lo:hi] if k >= 0})
+        renumber = {k: i for i, k in enumerate(kept)}
+        infosets = tuple(Infoset(self.infosets[k].name, self.infosets[k].player,
+                                 self.infosets[k].actions,
+                                 tuple(n - lo for n in self.infosets[k].nodes)) for k in kept)
+        node_infoset = np.array([renumber.get(int(k), -1) for k in self.node_infoset[lo:hi]],
+                                dtype=np.int64)
+        parent = self.parent[lo:hi] - lo
+        parent[0] = -1
+        return GameTree(
+            players=self.players,
+            kind=self.kind[lo:hi].copy(),
+            parent=parent,
+            child_ptr=self.child_ptr[lo : hi + 1] - edges_lo,
+            child_index=self.child_index[edges_lo:edges_hi] - lo,
+            edge_label=self.edge_label[edges_lo:edges_hi],
+            edge_prob=self.edge_prob[edges_lo:edges_hi].copy(),
+            node_infoset=node_infoset,
+            infosets=infosets,
+            node_payoffs=self.node_payoffs[nodes].copy(),
+            node_label=self.node_label[lo:hi],
+            node_tags=self.node_tags[lo:hi],
+            outcome_label=self.outcome_label[lo:hi],
+            title=self.title,
+            has_payoff=self.has_payoff[lo:hi].copy() if self.has_payoff is not None else None,
+            measures={k: v[lo:hi].copy() for k, v in self.measures.items()},
+        )
 
     def payoff_range(self) -> float:
         values = self.path_payoffs[self.terminals].astype(float)

@@ -81,8 +81,8 @@ def load_model(source: str | Path) -> SymbolicModel:
     name = "stdin" if path == STDIN else Path(path).stem
     head = text.lstrip()[:3]
     if Path(path).suffix in GAMBIT_SUFFIXES or head in ("NFG", "EFG"):
-        from alliance_games.model.gambit_format import read_gambit
         from alliance_games.model.from_game import symbolic_from_game
+        from alliance_games.model.gambit_format import read_gambit
 
         game = read_gambit(text, display)
         return symbolic_from_game(game, name=name, path=display, format=head.lower())

@@ -96,7 +96,8 @@ class CompiledModel:
         game = self.model.game
         if isinstance(game, SymbolicNormalForm):
             return list(game.payoffs.ravel())
-        return list(game.payoff_exprs.ravel()) + list(game.prob_exprs.ravel())
+        measures = [e for name in sorted(game.measure_exprs) for e in game.measure_exprs[name]]
+        return list(game.payoff_exprs.ravel()) + list(game.prob_exprs.ravel()) + measures
 
     # ---- parameter handling ----------------------------------------------------------------
     def resolve(self, values: ParameterValues | None = None) -> dict[str, sympy.Rational]:
@@ -160,10 +161,17 @@ class CompiledModel:
                 self.model.title,
             )
         assert isinstance(game, SymbolicTree)
-        n_pay = game.payoff_exprs.size
+        n_pay, n_prob = game.payoff_exprs.size, game.prob_exprs.size
+        n = game.skeleton.num_nodes
+        measures = {}
+        start = n_pay + n_prob
+        for name in sorted(game.measure_exprs):
+            measures[name] = numbers[start : start + n]
+            start += n
         tree = game.skeleton._replace(
             node_payoffs=numbers[:n_pay].reshape(game.payoff_exprs.shape),
-            edge_prob=numbers[n_pay:],
+            edge_prob=numbers[n_pay : n_pay + n_prob],
+            measures=measures,
         )
         _check_chance(tree)
         return tree

@@ -53,12 +53,14 @@ class SymbolicTree:
     """A tree skeleton plus the expressions for its node payoffs and chance probabilities.
 
     ``payoff_exprs`` has shape ``(num_nodes, N)`` (zero where a node carries no payoff);
-    ``prob_exprs`` has one entry per edge (zero below decision nodes).
+    ``prob_exprs`` has one entry per edge (zero below decision nodes); ``measure_exprs`` holds
+    named per-node quantities (e.g. a leader's cost) that are summed along a play like payoffs.
     """
 
     skeleton: GameTree
     payoff_exprs: np.ndarray  # object
     prob_exprs: np.ndarray  # object
+    measure_exprs: dict[str, np.ndarray] = field(default_factory=dict)  # name -> per node
 
 
 @dataclass(frozen=True, eq=False)

@@ -35,12 +35,23 @@ from alliance_games.model.fields import (
 from alliance_games.model.loader import LineDict, LineList
 from alliance_games.model.symbolic import SymbolicTree
 
-NODE_KEYS = ("player", "infoset", "chance", "actions", "payoffs", "tags", "label", "use", "with")
+NODE_KEYS = ("player", "infoset", "chance", "actions", "payoffs", "tags", "label", "use", "with",
+             "measures")
 SUBTREE_KEYS = ("arguments", "tree", "description")
 MAX_TREE_NODES = 1_000_000
 """Largest tree a YAML model may expand to."""
 MAX_SUBTREE_DEPTH = 32
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class _Extra:
+    """What a 'use' node adds at the root of the subtree it stands for."""
+
+    payoffs: list[sympy.Expr] | None
+    tags: tuple[str, ...]
+    label: str
+    measures: dict[str, sympy.Expr]
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class _TreeReader:
         self.ctx, self.raw, self.players, self.title = ctx, raw, players, title
         self.builder = TreeBuilder(players, exact=True, title=title)
         self.payoffs: list[list[sympy.Expr]] = []
+        self.measures: dict[str, dict[int, sympy.Expr]] = {}
         self.probs: list[sympy.Expr] = []
         self.parsed: dict[tuple[int, Any], sympy.Expr] = {}
         self.substituted: dict[tuple[sympy.Expr, int], sympy.Expr] = {}
@@ -124,7 +136,28 @@ class _TreeReader:
         payoffs[:] = [v for row in self.payoffs for v in row]
         probs = np.empty(len(self.probs), dtype=object)
         probs[:] = self.probs
-        return SymbolicTree(skeleton, payoffs.reshape(n, len(self.players)), probs)
+        measures = {}
+        for name, entries in self.measures.items():
+            column = np.full(n, sympy.Integer(0), dtype=object)
+            for node, value in entries.items():
+                column[node] = value
+            measures[name] = column
+        return SymbolicTree(skeleton, payoffs.reshape(n, len(self.players)), probs, measures)
+
+    def _measures(self, node: LineDict, scope: _Scope, field: str) -> dict[str, sympy.Expr]:
+        spec = node.get("measures")
+        if spec is None:
+            return {}
+        if not isinstance(spec, LineDict):
+            self.ctx.fail("measures must map names to expressions, e.g. {cost: 0.5 * k}",
+                          node, "measures", f"{field}.measures")
+        result = {}
+        for name, value in spec.items():
+            if not IDENTIFIER.match(name):
+                self.ctx.fail(f"measure name {name!r} is not a valid name", spec, name,
+                              f"{field}.measures.{name}")
+            result[name] = self._expr(value, scope, spec, name, f"{field}.measures.{name}")
+        return result
 
     # ---- text and expressions ---------------------------------------------------------------
     def _text(self, value: str, scope: _Scope, where: Any, key: Any, field: str) -> str:
@@ -187,7 +220,7 @@ class _TreeReader:
     # ---- nodes -------------------------------------------------------------------------------
     def _visit(self, node: Any, where: Any, key: Any, field: str, parent: int,
                action: str | None, path: tuple[str, ...], scope: _Scope,
-               extra: tuple[list[sympy.Expr] | None, tuple[str, ...], str] | None) -> None:
+               extra: _Extra | None) -> None:
         ctx = self.ctx
         if len(self.payoffs) >= MAX_TREE_NODES:
             ctx.fail(f"the tree expands to more than {MAX_TREE_NODES:,} nodes", where, key, field)
@@ -213,16 +246,21 @@ class _TreeReader:
             tags = tags_field(ctx, items, node, "tags", f"{field}.tags", self.players)
         pays = (self._payoffs(node["payoffs"], scope, node, "payoffs", f"{field}.payoffs")
                 if "payoffs" in node else None)
-        if extra is not None:  # the 'use' node's own payoffs, tags and label
-            extra_pays, extra_tags, extra_label = extra
-            if extra_pays is not None:
-                pays = extra_pays if pays is None else [a + b for a, b in zip(pays, extra_pays,
-                                                                              strict=True)]
-            tags = extra_tags + tags
-            label = extra_label or label
+        measures = self._measures(node, scope, field)
+        if extra is not None:  # the 'use' node's own payoffs, tags, label and measures
+            if extra.payoffs is not None:
+                pays = extra.payoffs if pays is None else [
+                    a + b for a, b in zip(pays, extra.payoffs, strict=True)]
+            tags = extra.tags + tags
+            label = extra.label or label
+            for name, value in extra.measures.items():
+                measures[name] = measures.get(name, sympy.Integer(0)) + value
         if "use" in node:
-            self._use(node, field, parent, action, path, scope, (pays, tags, label))
+            self._use(node, field, parent, action, path, scope,
+                      _Extra(pays, tags, label, measures))
             return
+        for name, value in measures.items():
+            self.measures.setdefault(name, {})[len(self.payoffs)] = value
         if "with" in node:
             ctx.fail("'with' goes together with 'use'", node, "with", f"{field}.with")
         if "player" in node and "chance" in node:
@@ -302,9 +340,9 @@ class _TreeReader:
 
     def _use(self, node: LineDict, field: str, parent: int, action: str | None,
              path: tuple[str, ...], scope: _Scope,
-             extra: tuple[list[sympy.Expr] | None, tuple[str, ...], str]) -> None:
+             extra: _Extra) -> None:
         ctx = self.ctx
-        name = node["use"]
+        name = self._text(str(node["use"]), scope, node, "use", f"{field}.use")
         if name not in self.subtrees:
             known = ", ".join(self.subtrees) or "none declared"
             ctx.fail(f"unknown subtree {name!r} (subtrees: {known})", node, "use", f"{field}.use")

@@ -1,0 +1,301 @@
+"""Lemke-Howson complementary pivoting for two-player games, with exact integer arithmetic.
+
+Player 1 has ``m`` strategies and payoff matrix ``A``, player 2 has ``n`` and ``B``. After shifting
+every payoff to be positive (and, for exact games, scaling to integers) the algorithm works on the
+best-response polytopes
+
+    ``P = {x >= 0 : B^T x + s = 1, s >= 0}``  and  ``Q = {y >= 0 : A y + r = 1, r >= 0}``
+
+and searches for a *completely labelled* basic solution, i.e. one with ``x_i r_i = 0`` for every
+``i`` and ``y_j s_j = 0`` for every ``j``. Every one other than the artificial ``(0, 0)`` is, after
+normalising ``x`` and ``y``, a Nash equilibrium. Labels are numbered ``0..m-1`` for player 1's
+strategies and ``m..m+n-1`` for player 2's (as in nashpy). Dropping label ``k`` from a completely
+labelled point and pivoting in the duplicate label until ``k`` is picked up again follows one
+Lemke-Howson path (Lemke & Howson 1964; von Stengel 2007, in Nisan et al., *Algorithmic Game
+Theory*, ch. 3, Algorithm 3.5).
+
+Arithmetic: exact games pivot on integer tableaux whose entries are divided by the previous pivot
+element (Bareiss-style integer pivoting, von Stengel 2007 section 3.5.2), so every division is exact.
+The minimum-ratio test is lexicographic: ties in ``rhs / column`` are broken by the ratios of the
+columns of the basis inverse, row by row, which is the same as perturbing the right-hand side to
+``1 - (eps, eps^2, ...)``. The perturbed problem is nondegenerate, so no path cycles and every
+endpoint is an equilibrium of the unperturbed game. The shift of the payoffs and the tie-breaking
+order follow Gambit's ``gambit-lcp`` so that the two find the same paths in degenerate games.
+
+From the artificial point all ``m + n`` labels are dropped, then every label from every new
+equilibrium, breadth-first, until nothing new appears. The result is the set of equilibria
+*accessible* this way, which may miss some equilibria (Shapley 1974): ``complete=False``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from fractions import Fraction
+from math import lcm
+
+import numpy as np
+
+from alliance_games.errors import SolverError
+from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.profiles import max_regret
+from alliance_games.solvers.result import Equilibrium, SolverResult
+
+DEFAULT_TOL = 1e-9
+"""Float pivoting tolerance, relative to the payoff range."""
+
+MAX_PIVOTS = 1_000_000
+"""Safety bound on the pivots of one path (only reachable in float mode)."""
+
+
+class _Tableau:
+    """One side's system ``M z + I w = 1`` as ``C / det``, with ``C`` integer (exact) or float.
+
+    ``variables`` names the columns (``M`` first, then the slacks of rows ``0..k-1``); ``basis``
+    names the basic variable of every row.
+    """
+
+    def __init__(self, matrix: np.ndarray, variables: list[int], basis: list[int],
+                 exact: bool, tol: float) -> None:
+        k = matrix.shape[0]
+        dtype = object if exact else float
+        ident = np.eye(k, dtype=int).astype(dtype)
+        self.C = np.hstack([matrix.astype(dtype), ident, np.ones((k, 1), dtype=int).astype(dtype)])
+        self.det: int | float = 1
+        self.col_of = {v: c for c, v in enumerate(variables)}
+        self.slack0 = matrix.shape[1]
+        self.basis = list(basis)
+        self.exact = exact
+        self.tol = tol
+
+    def copy(self) -> _Tableau:
+        new = object.__new__(_Tableau)
+        new.__dict__.update(self.__dict__)
+        new.C = self.C.copy()
+        new.basis = list(self.basis)
+        return new
+
+    def _exit_row(self, s: int) -> int:
+        """Lexicographic minimum-ratio test for entering column ``s``: the leaving row."""
+        col = self.C[:, s]
+        tol = 0 if self.exact else self.tol
+        rows = [i for i in range(len(col)) if col[i] > tol]
+        if not rows:
+            raise SolverError("lcp: unbounded pivot column (numerical failure)")
+        order = [self.C.shape[1] - 1, *range(self.slack0, self.slack0 + len(col))]
+        for step, c in enumerate(order):
+            if len(rows) == 1:
+                break
+            sign = 1 if step == 0 else -1  # min of rhs ratios, then max of B^-1 ratios
+            rows = self._minimisers(rows, [sign * self.C[i, c] for i in rows], col)
+        return rows[0]
+
+    def _minimisers(self, rows: list[int], nums: list, col: np.ndarray) -> list[int]:
+        """The rows with the least ``nums[k] / col[rows[k]]`` (all ``col`` entries positive)."""
+        if not self.exact:
+            ratios = [q / col[i] for q, i in zip(nums, rows, strict=True)]
+            best = min(ratios)
+            return [i for i, q in zip(rows, ratios, strict=True) if q <= best + self.tol]
+        keep, bn, bd = [rows[0]], nums[0], col[rows[0]]
+        for q, i in zip(nums[1:], rows[1:], strict=True):
+            lhs, rhs = q * bd, bn * col[i]  # compare q / col[i] with bn / bd exactly
+            if lhs < rhs:
+                keep, bn, bd = [i], q, col[i]
+            elif lhs == rhs:
+                keep.append(i)
+        return keep
+
+    def pivot(self, entering: int) -> int:
+        """Bring ``entering`` into the basis; return the variable that leaves."""
+        s = self.col_of[entering]
+        r = self._exit_row(s)
+        column, prow = self.C[:, s].copy(), self.C[r].copy()
+        p = prow[s]
+        if self.exact:
+            self.C = (self.C * p - np.outer(column, prow)) // self.det
+            self.C[r] = prow
+            self.det = p
+        else:
+            prow = prow / p
+            self.C -= np.outer(column, prow)
+            self.C[r] = prow
+        leaving = self.basis[r]
+        self.basis[r] = entering
+        return leaving
+
+    def values(self, variables: range) -> list[int | float]:
+        """Unnormalised values (times ``det``) of ``variables``: rhs if basic, else 0."""
+        row = {v: i for i, v in enumerate(self.basis)}
+        return [self.C[row[v], -1] if v in row else 0 for v in variables]
+
+
+class _State:
+    """Both tableaux of the Lemke-Howson system for one game."""
+
+    def __init__(self, A: np.ndarray, B: np.ndarray, exact: bool, tol: float) -> None:
+        m, n = A.shape
+        self.m, self.n, self.N = m, n, m + n
+        N = m + n  # variable v < N is x_v / y_(v-m); variable N + k is the slack with label k
+        self.t1 = _Tableau(A, [*range(m, N), *range(N, N + m)], list(range(N, N + m)), exact, tol)
+        self.t2 = _Tableau(B.T, [*range(m), *range(N + m, 2 * N)], list(range(N + m, 2 * N)),
+                           exact, tol)
+        self.pivots = 0
+
+    def copy(self) -> _State:
+        new = object.__new__(_State)
+        new.__dict__.update(self.__dict__)
+        new.t1, new.t2 = self.t1.copy(), self.t2.copy()
+        return new
+
+    def key(self) -> frozenset[int]:
+        return frozenset(self.t1.basis) | frozenset(self.t2.basis)
+
+    def follow(self, label: int) -> None:
+        """Drop ``label`` and pivot until it is picked up again (one Lemke-Howson path)."""
+        N = self.N
+        entering = label if label not in self.key() else label + N
+        for _ in range(MAX_PIVOTS):
+            table = self.t1 if entering in self.t1.col_of else self.t2
+            leaving = table.pivot(entering)
+            self.pivots += 1
+            if leaving % N == label:
+                return
+            entering = leaving + N if leaving < N else leaving - N
+        raise SolverError(f"lcp: path for label {label} exceeded {MAX_PIVOTS} pivots")
+
+    def profile(self, exact: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        """The normalised strategies, or ``None`` at the artificial point."""
+        out = []
+        for raw in (self.t2.values(range(self.m)), self.t1.values(range(self.m, self.N))):
+            total = sum(raw)
+            if total <= 0:
+                return None
+            if exact:
+                out.append(np.array([Fraction(int(v), int(total)) for v in raw], dtype=object))
+            else:
+                out.append(np.clip(np.array(raw, dtype=float), 0.0, None) / total)
+        return out[0], out[1]
+
+
+def _prepare(game: NormalFormGame, rational: bool | None) -> tuple[NormalFormGame, _State]:
+    if game.num_players != 2:
+        raise SolverError(f"lcp solves two-player games; this game has {game.num_players} players "
+                          "(use enumpoly, simpdiv or pure)")
+    exact = game.exact if rational is None else rational
+    game = game.to_exact() if exact else game.to_float()
+    pay = game.payoffs
+    low = min(min(pay.ravel()), 0) - 1  # Gambit's shift: every payoff becomes >= 1
+    if exact:
+        shifted = pay - low
+        scale = lcm(*(v.denominator for v in shifted.ravel()))
+        ints = np.array([int(v * scale) for v in shifted.ravel()], dtype=object)
+        A, B = ints.reshape(pay.shape)
+    else:
+        high = max(float(pay.max()), 0.0)
+        A, B = (pay - low) / (high - low)
+    return game, _State(A, B, exact, DEFAULT_TOL)
+
+
+def _equilibrium(game: NormalFormGame, profile: tuple[np.ndarray, np.ndarray]) -> Equilibrium:
+    return Equilibrium(profile, game.expected_payoffs(profile), max_regret(game, profile),
+                       game.exact)
+
+
+def lemke_howson(game: NormalFormGame, dropped_label: int, *,
+                 rational: bool | None = None) -> Equilibrium:
+    """The equilibrium at the end of the Lemke-Howson path that starts by dropping one label.
+
+    Parameters
+    ----------
+    game:
+        A two-player game.
+    dropped_label:
+        ``0..m-1`` for player 1's strategies, ``m..m+n-1`` for player 2's.
+    rational:
+        Exact integer pivoting (default when the game is exact) or floats.
+    """
+    game, state = _prepare(game, rational)
+    if not 0 <= dropped_label < state.N:
+        raise SolverError(f"lemke_howson(): dropped_label must be in 0..{state.N - 1}; "
+                          f"got {dropped_label}")
+    state.follow(dropped_label)
+    profile = state.profile(game.exact)
+    if profile is None:  # pragma: no cover - impossible with the lexicographic rule
+        raise SolverError("lemke_howson(): the path returned to the artificial equilibrium")
+    return _equilibrium(game, profile)
+
+
+def lcp_solve(game: NormalFormGame, *, rational: bool | None = None,
+              stop_after: int | None = None, max_depth: int | None = None) -> SolverResult:
+    """Every equilibrium accessible by Lemke-Howson paths (method ``lcp``).
+
+    Paths are followed for every label from the artificial equilibrium and then, breadth-first,
+    from each new equilibrium (identified by its complementary basis, as in Gambit ``lcp``).
+
+    Parameters
+    ----------
+    game:
+        A two-player game.
+    rational:
+        Exact integer pivoting (default when the game is exact) or float pivoting.
+    stop_after:
+        Stop once this many equilibria are found.
+    max_depth:
+        Follow paths only from equilibria at most ``max_depth - 1`` paths away from the artificial
+        one (``1``: only the paths that start at the artificial equilibrium).
+
+    Returns
+    -------
+    SolverResult
+        ``complete=False``: equilibria that no path reaches are missed (Shapley 1974).
+    """
+    for name, value in (("stop_after", stop_after), ("max_depth", max_depth)):
+        if value is not None and value < 1:
+            raise SolverError(f"lcp_solve(): {name} must be a positive integer; got {value}")
+    game, start = _prepare(game, rational)
+    visited = {start.key()}
+    queue: deque[tuple[_State, int, int]] = deque([(start, -1, 0)])
+    found: list[Equilibrium] = []
+    seen: set[tuple[object, ...]] = set()
+    paths = pivots = 0
+    truncated = False
+    while queue and not truncated:
+        state, arrived_by, depth = queue.popleft()
+        if max_depth is not None and depth >= max_depth:
+            truncated = True
+            break
+        for label in range(state.N):
+            if label == arrived_by:  # leads straight back
+                continue
+            nxt = state.copy()
+            nxt.pivots = 0
+            nxt.follow(label)
+            paths, pivots = paths + 1, pivots + nxt.pivots
+            if nxt.key() in visited:
+                continue
+            visited.add(nxt.key())
+            profile = nxt.profile(game.exact)
+            if profile is None:
+                continue
+            queue.append((nxt, label, depth + 1))
+            eq = _equilibrium(game, profile)
+            if eq.key() not in seen:
+                seen.add(eq.key())
+                found.append(eq)
+                if stop_after is not None and len(found) >= stop_after:
+                    truncated = True
+                    break
+    notes = ()
+    if truncated:
+        notes = (f"lcp stopped early (stop_after={stop_after}, max_depth={max_depth}); "
+                 "further accessible equilibria may exist",)
+    return SolverResult(
+        method="lcp",
+        game=game,
+        equilibria=tuple(found),
+        exact=game.exact,
+        complete=False,
+        options={"rational": game.exact, "stop_after": stop_after, "max_depth": max_depth},
+        warnings=notes,
+        diagnostics={"accessible_only": True, "bases": len(visited) - 1, "paths": paths,
+                     "pivots": pivots, "truncated": truncated},
+    )
