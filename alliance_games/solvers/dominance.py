@@ -175,9 +175,9 @@ def _dominated(table: np.ndarray, *, weak: bool, mixed: bool, exact: bool, tol: 
     ``dominator`` is a row index (pure) or ``{row: probability}`` (mixed).
     """
     diff = table[:, None, :] - table[None, :, :]  # diff[k, j, p] = u(k, p) - u(j, p)
-    above = np.asarray(diff > tol, dtype=bool)
-    strictly = above.all(axis=2)
-    weakly = np.asarray(diff >= -tol, dtype=bool).all(axis=2) & above.any(axis=2)
+    above: np.ndarray = np.asarray(diff > tol, dtype=bool)
+    strictly = np.asarray(above.all(axis=2))
+    weakly = np.asarray(np.asarray(diff >= -tol).all(axis=2) & above.any(axis=2))
     hits: list[tuple[int, Any, bool]] = []
     for j in range(table.shape[0]):
         if strictly[:, j].any():
@@ -241,8 +241,8 @@ def _candidates(table: np.ndarray, j: int, others: list[int], x: np.ndarray, tig
     n = len(others)
     support = [k for k in range(n) if x[k] > 1e-9]
     width = len(support) + (0 if weak else 1)
-    rows = [[Fraction(int(table[others[k], p])) for k in support] + ([] if weak else [-1])
-            for p in tight]
+    tail = [] if weak else [Fraction(-1)]
+    rows = [[Fraction(int(table[others[k], p])) for k in support] + tail for p in tight]
     rhs = [Fraction(int(table[j, p])) for p in tight]
     rows.append([Fraction(1)] * len(support) + ([] if weak else [Fraction(0)]))
     rhs.append(Fraction(1))
@@ -277,11 +277,12 @@ def _check(table: np.ndarray, j: int, others: list[int], sigma: list[Fraction]) 
 
 
 def exact_affine_solution(rows: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction],
-                          guess: Sequence[float]) -> list[Fraction] | None:
+                          guess: Sequence[float], *, unique: bool = False) -> list[Fraction] | None:
     """A rational solution of ``rows @ x = rhs`` close to ``guess``, or None if inconsistent.
 
     Gauss-Jordan elimination in Fractions; free variables are fixed at the guess rounded to a
-    rational (denominator at most 10**6) and the pivot variables solved from them.
+    rational (denominator at most 10**6) and the pivot variables solved from them. With
+    ``unique`` a system with free variables also gives None.
     """
     n = len(guess)
     work = [[Fraction(v) for v in r] + [Fraction(b)] for r, b in zip(rows, rhs, strict=True)]
@@ -302,7 +303,7 @@ def exact_affine_solution(rows: Sequence[Sequence[Fraction]], rhs: Sequence[Frac
         r += 1
         if r == len(work):
             break
-    if any(work[i][n] != 0 for i in range(r, len(work))):
+    if any(work[i][n] != 0 for i in range(r, len(work))) or (unique and r < n):
         return None
     x = [Fraction(float(g)).limit_denominator(10**6) for g in guess]
     free = [c for c in range(n) if c not in pivots]

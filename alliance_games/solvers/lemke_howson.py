@@ -15,7 +15,7 @@ Lemke-Howson path (Lemke & Howson 1964; von Stengel 2007, in Nisan et al., *Algo
 Theory*, ch. 3, Algorithm 3.5).
 
 Arithmetic: exact games pivot on integer tableaux whose entries are divided by the previous pivot
-element (Bareiss-style integer pivoting, von Stengel 2007 section 3.5.2), so every division is exact.
+element (integer pivoting as in von Stengel 2007, ch. 3; Bareiss 1968), so divisions are exact.
 The minimum-ratio test is lexicographic: ties in ``rhs / column`` are broken by the ratios of the
 columns of the basis inverse, row by row, which is the same as perturbing the right-hand side to
 ``1 - (eps, eps^2, ...)``. The perturbed problem is nondegenerate, so no path cycles and every
@@ -284,7 +284,7 @@ def lcp_solve(game: NormalFormGame, *, rational: bool | None = None,
                 if stop_after is not None and len(found) >= stop_after:
                     truncated = True
                     break
-    notes = ()
+    notes: tuple[str, ...] = ()
     if truncated:
         notes = (f"lcp stopped early (stop_after={stop_after}, max_depth={max_depth}); "
                  "further accessible equilibria may exist",)
