@@ -44,6 +44,8 @@ def test_parameters_still_move_the_expanded_payoffs() -> None:
     ("body", "line", "phrase"),
     [
         ("subtrees:\n  a: {tree: {use: a}}\ntree: {use: a}\n", 6, "uses itself"),
+        ("subtrees:\n  a: {arguments: [x], tree: {use: a, with: {x: x + 1}}}\n"
+         "tree: {use: a, with: {x: 1}}\n", 6, "nest more than"),
         ("tree: {use: nothing}\n", 5, "unknown subtree 'nothing'"),
         ("subtrees:\n  a: {arguments: [x], tree: [x, 0]}\ntree: {use: a}\n", 7,
          "missing argument 'x'"),
@@ -69,3 +71,12 @@ def test_subtree_errors_are_located(tmp_path: Path, body: str, line: int, phrase
 def test_repeated_payoffs_compile_to_distinct_expressions_once() -> None:
     compiled = compile_model(load_model(str(FIXTURE)))
     assert compiled._distinct_count < compiled.size
+
+
+def test_exact_evaluation_keeps_rational_constants_inside_expressions(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(BASE + "tree:\n  player: leader\n  actions:\n    A: [cost / 5 + 2/3, 0]\n"
+                    "    B: [0.2 * cost, 1]\n")
+    tree = compile_model(load_model(str(path))).at({"cost": "1/7"})
+    assert tree.node_payoffs[1, 0] == Fraction(1, 35) + Fraction(2, 3)
+    assert tree.node_payoffs[2, 0] == Fraction(1, 35)

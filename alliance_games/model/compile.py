@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+from sympy.printing.pycode import SymPyPrinter
 
 from alliance_games.errors import GameError, ParameterError
 from alliance_games.games.normal_form import NormalFormGame
@@ -82,7 +83,9 @@ class CompiledModel:
         self._exact_fn = None
         self._float_fn = None
         if variable:
-            self._exact_fn = sympy.lambdify(self.symbols, variable, modules="sympy", cse=True)
+            self._exact_fn = sympy.lambdify(self.symbols, variable, cse=True,
+                                            modules=[{"Rational": sympy.Rational}, "sympy"],
+                                            printer=_ExactPrinter)
             self._float_fn = sympy.lambdify(self.symbols, variable, modules="numpy", cse=True)
 
     @property
@@ -185,6 +188,16 @@ def _float(value: sympy.Expr) -> float:
     if not np.isfinite(number):
         raise GameError(f"the constant {value} is not a finite real number")
     return number
+
+
+class _ExactPrinter(SymPyPrinter):
+    """Print rational constants as ``Rational(p, q)`` so exact evaluation never meets a float."""
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        return f"Rational({expr.p}, {expr.q})"
+
+    def _print_Half(self, expr: sympy.Rational) -> str:
+        return "Rational(1, 2)"
 
 
 def _distinct(exprs: list[sympy.Expr]) -> tuple[list[sympy.Expr], np.ndarray]:

@@ -30,6 +30,7 @@ class LineDict(dict[str, Any]):
         super().__init__(*args, **kwargs)
         self.line = line
         self.lines: dict[str, int] = {}
+        self.merged: set[str] = set()  # keys that came from a YAML merge (<<) and may be overridden
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
@@ -52,22 +53,29 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    merged = len(node.value) - explicit  # merged (<<) pairs come first; explicit keys override
     result = LineDict(line=node.start_mark.line + 1)
-    for key_node, value_node in node.value:
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float) or isinstance(key, bool):
             raise ModelError(
                 f"mapping keys must be names, got {key!r}", line=key_node.start_mark.line + 1
             )
         key = str(key)
-        if key in result:
+        if key in result and index >= merged and result.lines.get(key, -1) >= 0 and \
+                key not in result.merged:
             raise ModelError(
                 f"duplicate key {key!r} (first at line {result.lines[key]})",
                 line=key_node.start_mark.line + 1,
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = value_node.start_mark.line + 1
+        if index < merged:
+            result.merged.add(key)
+        else:
+            result.merged.discard(key)
     return result
 
 

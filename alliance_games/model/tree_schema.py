@@ -40,7 +40,7 @@ NODE_KEYS = ("player", "infoset", "chance", "actions", "payoffs", "tags", "label
 SUBTREE_KEYS = ("arguments", "tree", "description")
 MAX_TREE_NODES = 1_000_000
 """Largest tree a YAML model may expand to."""
-MAX_SUBTREE_DEPTH = 32
+MAX_SUBTREE_DEPTH = 64
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -62,7 +62,7 @@ class _Scope:
     values: dict[sympy.Symbol, sympy.Expr] = field(default_factory=dict)
     failures: dict[sympy.Symbol, ExpressionError] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
-    stack: tuple[str, ...] = ()
+    stack: tuple[int, ...] = ()  # the subtree instances being expanded
     key: int = 0
 
 
@@ -76,11 +76,13 @@ class _TreeReader:
     def __init__(self, ctx: Context, raw: LineDict, players: tuple[str, ...],
                  names: dict[str, sympy.Symbol], title: str) -> None:
         self.ctx, self.raw, self.players, self.title = ctx, raw, players, title
-        self.builder = TreeBuilder(players, exact=True, title=title)
+        # the skeleton's numbers are placeholders (the compiler fills them), so floats suffice
+        self.builder = TreeBuilder(players, exact=False, title=title)
         self.payoffs: list[list[sympy.Expr]] = []
         self.measures: dict[str, dict[int, sympy.Expr]] = {}
         self.probs: list[sympy.Expr] = []
-        self.parsed: dict[tuple[int, Any], sympy.Expr] = {}
+        self.parsed: dict[tuple[int, Any], sympy.Expr | ExpressionError] = {}
+        self.symbols: dict[str, sympy.Symbol] = {}
         self.substituted: dict[tuple[sympy.Expr, int], sympy.Expr] = {}
         self.checked_probs: set[tuple[sympy.Expr, ...]] = set()
         self.scope_ids: dict[Any, int] = {}
@@ -178,8 +180,10 @@ class _TreeReader:
             try:
                 parsed = parse_expression(value, scope.names)
             except ExpressionError as exc:
-                self.ctx.fail(exc.message, where, key, field, ExpressionError)
+                parsed = exc
             self.parsed[cache_key] = parsed
+        if isinstance(parsed, ExpressionError):
+            self.ctx.fail(parsed.message, where, key, field, ExpressionError)
         if not scope.values and not scope.failures:
             return parsed
         done = self.substituted.get((parsed, scope.key))
@@ -346,9 +350,9 @@ class _TreeReader:
         if name not in self.subtrees:
             known = ", ".join(self.subtrees) or "none declared"
             ctx.fail(f"unknown subtree {name!r} (subtrees: {known})", node, "use", f"{field}.use")
-        if name in scope.stack or len(scope.stack) >= MAX_SUBTREE_DEPTH:
-            ctx.fail(f"subtree {name!r} uses itself (directly or through others)", node, "use",
-                     f"{field}.use")
+        if len(scope.stack) >= MAX_SUBTREE_DEPTH:
+            ctx.fail(f"subtrees nest more than {MAX_SUBTREE_DEPTH} deep (does subtree {name!r} "
+                     "use itself?)", node, "use", f"{field}.use")
         for k in ("player", "chance", "actions"):
             if k in node:
                 ctx.fail(f"a 'use' node takes no '{k}' (it is the subtree's root)", node, k,
@@ -369,7 +373,9 @@ class _TreeReader:
         failures: dict[sympy.Symbol, ExpressionError] = {}
         text: dict[str, str] = {}
         for arg in arguments:
-            symbol = sympy.Symbol(arg, real=True)
+            symbol = self.symbols.get(arg)
+            if symbol is None:
+                symbol = self.symbols[arg] = sympy.Symbol(arg, real=True)
             names[arg] = symbol
             raw = given[arg]
             text[arg] = self._text(str(raw), scope, given, arg, f"{field}.with.{arg}")
@@ -380,6 +386,9 @@ class _TreeReader:
         ident = (name, tuple(sorted(values.items(), key=lambda kv: kv[0].name)),
                  tuple(sorted(text.items())))
         key = self.scope_ids.setdefault(ident, len(self.scope_ids) + 1)
-        inner = _Scope(names, values, failures, text, (*scope.stack, name), key)
+        if key in scope.stack:  # the same subtree with the same arguments: endless recursion
+            ctx.fail(f"subtree {name!r} uses itself with the same arguments (directly or "
+                     "through others)", node, "use", f"{field}.use")
+        inner = _Scope(names, values, failures, text, (*scope.stack, key), key)
         self._visit(body["tree"], body, "tree", f"subtrees.{name}.tree", parent, action, path,
                     inner, extra)
