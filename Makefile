@@ -19,12 +19,10 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_RUN)
 
-## run: create .venv, install, and run the main job on the default models
+## run: create .venv, install, and run the main job: the flagship's policy comparison
 run: $(STAMP_RUN)
-	$(BIN)/alliance-games models
-	$(BIN)/alliance-games solve entry_deterrence
-	$(BIN)/alliance-games solve prisoners_dilemma
-	$(BIN)/alliance-games solve battle_of_the_sexes
+	$(BIN)/alliance-games compare alliance_system
+	$(BIN)/alliance-games compare alliance_system --set rival_count=1
 
 ## test: create .venv with the dev extra and run the whole suite
 test: $(STAMP_DEV)

@@ -12,10 +12,13 @@ from typing import Any
 import sympy
 
 from alliance_games.analysis.equilibrium import EquilibriumRecord, describe
+from alliance_games.analysis.policies import PolicyComparison, compare_policies
+from alliance_games.analysis.reliability import parse_tolerances
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import CompiledModel, compile_model
+from alliance_games.model.scenarios import scenario_values
 from alliance_games.model.symbolic import SymbolicModel
 from alliance_games.solvers import SolverResult, solve
 
@@ -40,8 +43,30 @@ def instantiate(source: str, assignments: Mapping[str, Any] | None = None, *,
     return Instance(model, compiled, values, game)
 
 
-def solve_instance(instance: Instance, method: str = "auto", *,
-                   max_equilibria: int | None = None) -> tuple[SolverResult, list[EquilibriumRecord]]:
+def solve_instance(instance: Instance, method: str = "auto", *, max_equilibria: int | None = None
+                   ) -> tuple[SolverResult, list[EquilibriumRecord]]:
     """Solve an instance and describe its equilibria."""
     result = solve(instance.game, method, max_equilibria=max_equilibria)
     return result, describe(result)
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonRun:
+    """A model instance and its policy comparison."""
+
+    instance: Instance
+    comparison: PolicyComparison
+
+
+def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
+                  scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
+                  max_equilibria: int | None = None) -> ComparisonRun:
+    """Load ``source``, apply a scenario and assignments, and compare its policies."""
+    model = load_model(source)
+    values = scenario_values(model.name, scenario, dict(assignments or {}))
+    compiled = compile_model(model)
+    resolved = compiled.resolve(values)
+    instance = Instance(model, compiled, resolved, compiled.at(resolved, exact=True))
+    comparison = compare_policies(model, instance.game, parse_tolerances(tolerances),
+                                  max_equilibria=max_equilibria)
+    return ComparisonRun(instance, comparison)

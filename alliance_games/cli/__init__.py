@@ -18,6 +18,7 @@ COMMANDS = {
     "models": ("alliance_games.cli.models", "List the bundled models."),
     "show": ("alliance_games.cli.show", "Show a model: players, parameters, payoffs or tree."),
     "solve": ("alliance_games.cli.solve", "Solve a model: pure, subgame-perfect or mixed equilibria."),
+    "compare": ("alliance_games.cli.compare", "Compare the leader's policies: risks, cost, verdict."),
 }
 
 

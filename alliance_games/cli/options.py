@@ -10,7 +10,7 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def parse_assignments(values: tuple[str, ...]) -> dict[str, str]:
+def parse_assignments(values: tuple[str, ...], *, option: str = "--set") -> dict[str, str]:
     """``("a=1", "b=1/3")`` -> ``{"a": "1", "b": "1/3"}``; malformed items are usage errors."""
     from alliance_games.errors import ParameterError
 
@@ -18,7 +18,7 @@ def parse_assignments(values: tuple[str, ...]) -> dict[str, str]:
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ParameterError(f"--set expects NAME=VALUE, got {item!r}")
+            raise ParameterError(f"{option} expects NAME=VALUE, got {item!r}")
         result[name.strip()] = value.strip()
     return result
 

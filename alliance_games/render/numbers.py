@@ -27,3 +27,10 @@ def text_number(value: Any, *, digits: int = 6) -> str:
     if number == 0:
         return "0"
     return f"{number:.{digits}g}"
+
+
+def decimal_text(value: Any, *, places: int = 3) -> str:
+    """A fixed-point rendering for tables (exact values are rounded for display only)."""
+    number = float(value)
+    text = f"{number:.{places}f}"
+    return "0" if float(text) == 0 else text

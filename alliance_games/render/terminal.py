@@ -124,12 +124,18 @@ def _node_text(tree: GameTree, node: int) -> Text:
     return text
 
 
-def run_header(title: str, name: str, values: dict[str, Any]) -> RenderableType:
-    """Title line and parameter values of a solve run."""
+def run_header(title: str, name: str, values: dict[str, Any],
+               defaults: dict[str, Any] | None = None) -> RenderableType:
+    """Title line and parameter values of a run (only those off their defaults, if given)."""
     head = Text.assemble((title, "bold"), f"  [{name}]")
     if not values:
         return head
-    return Group(head, Text("Parameters: " + ", ".join(f"{k}={v}" for k, v in values.items())))
+    shown = {k: v for k, v in values.items() if defaults is None or defaults.get(k) != v}
+    if defaults is not None and not shown:
+        return Group(head, Text("Parameters: all at their defaults", style="dim"))
+    text = ", ".join(f"{k}={v}" for k, v in shown.items())
+    suffix = " (others at their defaults)" if defaults is not None else ""
+    return Group(head, Text(f"Parameters: {text}{suffix}"))
 
 
 def equilibria_table(result: SolverResult, records: list[EquilibriumRecord]) -> RenderableType:

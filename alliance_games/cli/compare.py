@@ -1,0 +1,69 @@
+"""``alliance-games compare``: every policy's risks, cost and reliability verdict."""
+
+from __future__ import annotations
+
+import click
+
+from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+
+
+@click.command("compare")
+@model_argument
+@set_option
+@click.option("--scenario", metavar="NAME", help="Apply a scenario preset (see models/scenarios).")
+@click.option("--tolerance", "tolerances", multiple=True, metavar="KIND=VALUE",
+              help="Risk tolerance, e.g. abandonment=0.35 or entrapment=0.30 (repeatable).")
+@click.option("--max-equilibria", type=click.IntRange(1), default=None,
+              help="Stop enumerating after this many equilibria per subgame.")
+@click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@format_option("table", "json", "csv", "latex")
+def command(model: str, assignments: tuple[str, ...], scenario: str | None,
+            tolerances: tuple[str, ...], max_equilibria: int | None, standalone: bool,
+            output: str | None, fmt: str) -> None:
+    """Compare the leader's policies in MODEL: risks of every player, cost, verdict.
+
+    Each policy's continuation game is solved for all its subgame-perfect equilibria; a policy
+    keeps reliability when every player's abandonment and entrapment risk is within tolerance
+    in every equilibrium (robust), in some (fragile) or in none (fails).
+
+    \b
+    Examples:
+      alliance-games compare alliance_system
+      alliance-games compare alliance_system --set rival_count=1
+      alliance-games compare alliance_system --scenario japan --format json
+      alliance-games compare alliance_system --tolerance abandonment=0.3 --format latex -o t.tex
+    """
+    from alliance_games.analysis.runs import compare_model
+
+    run = compare_model(model, parse_assignments(assignments), scenario=scenario,
+                        tolerances=parse_assignments(tolerances, option="--tolerance"),
+                        max_equilibria=max_equilibria)
+    from alliance_games.cli.output import emit
+    from alliance_games.render import policy_table as render
+
+    title = run.instance.model.title
+    if fmt == "json":
+        emit(render.comparison_json(run.instance.model.name, run.instance.values,
+                                    run.comparison, scenario), output)
+    elif fmt == "csv":
+        emit(render.comparison_csv(run.comparison), output)
+    elif fmt == "latex":
+        emit(render.comparison_latex(title, run.comparison, standalone=standalone), output)
+    else:
+        from rich.console import Console
+
+        from alliance_games.render.terminal import run_header
+
+        console = Console(record=output is not None, width=None if _tty() else 120)
+        console.print(run_header(title, run.instance.model.name, run.instance.values,
+                                 run.instance.model.defaults()))
+        console.print(render.comparison_table(run.comparison))
+        if output:
+            emit(console.export_text(), output)
+
+
+def _tty() -> bool:
+    import sys
+
+    return sys.stdout.isatty()

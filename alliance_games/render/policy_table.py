@@ -1,0 +1,145 @@
+"""Renderings of a policy comparison: terminal table, JSON, tidy CSV and a booktabs table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from alliance_games.analysis.policies import PolicyAssessment, PolicyComparison
+from alliance_games.analysis.reliability import RISK_KINDS
+from alliance_games.render.json import dumps
+from alliance_games.render.numbers import decimal_text, json_number, text_number
+
+COST = "leader_cost"
+
+
+def _cost(policy: PolicyAssessment) -> Any:
+    return policy.measure(COST)
+
+
+def comparison_json(model: str, parameters: dict[str, Any], comparison: PolicyComparison,
+                    scenario: str | None = None) -> str:
+    policies = []
+    for p in comparison.policies:
+        cost = _cost(p)
+        policies.append({
+            "policy": p.policy,
+            "reliable": p.reliable,
+            "verdict": p.verdict,
+            "leader_cost": json_number(cost) if cost is not None else None,
+            "risks": {pl: {k: json_number(v) for k, v in r.items()} for pl, r in p.risks.items()},
+            "dual_risk": sorted(pl for pl, r in p.risks.items() if all(r[k] > 0 for k in RISK_KINDS)),
+            "equilibria": [
+                {"reliable": prof.reliable,
+                 "risks": {pl: {k: json_number(v) for k, v in r.items()}
+                           for pl, r in prof.risks.items()},
+                 "payoffs": {pl: json_number(v) for pl, v in prof.payoffs.items()},
+                 "measures": {m: json_number(v) for m, v in prof.measures.items()}}
+                for prof in p.profiles
+            ],
+            "complete": p.complete,
+        })
+    return dumps({
+        "model": model,
+        "scenario": scenario,
+        "parameters": {k: json_number(v) for k, v in parameters.items()},
+        "tolerances": {k: json_number(v) for k, v in comparison.tolerances.items()},
+        "policies": policies,
+        "leader_choice": comparison.leader_choice[0] if comparison.leader_choice else None,
+        "leader_choices": list(comparison.leader_choice),
+    })
+
+
+def comparison_csv(comparison: PolicyComparison) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["policy", "player", "abandonment", "entrapment", "leader_cost", "verdict",
+                     "reliable", "equilibria", "leader_choice"])
+    for p in comparison.policies:
+        cost = _cost(p)
+        for player, risks in p.risks.items():
+            writer.writerow([p.policy, player, json_number(risks["abandonment"]),
+                             json_number(risks["entrapment"]),
+                             json_number(cost) if cost is not None else "", p.verdict,
+                             p.reliable, len(p.profiles), p.policy in comparison.leader_choice])
+    return out.getvalue()
+
+
+def _players(comparison: PolicyComparison) -> list[str]:
+    first = comparison.policies[0]
+    return [pl for pl in first.risks
+            if any(any(p.risks[pl][k] > 0 for k in RISK_KINDS) for p in comparison.policies)]
+
+
+def comparison_table(comparison: PolicyComparison) -> RenderableType:
+    players = _players(comparison)
+    tol = ", ".join(f"{k} <= {decimal_text(v, places=2)}"
+                    for k, v in comparison.tolerances.items())
+    table = Table(title=f"Risk by policy (abandonment / entrapment); tolerances: {tol}",
+                  title_justify="left", show_lines=False)
+    table.add_column("policy")
+    for player in players:
+        table.add_column(player, justify="center")
+    table.add_column("leader cost", justify="right")
+    table.add_column("eq.", justify="right")
+    table.add_column("verdict")
+    for p in comparison.policies:
+        cells = []
+        for player in players:
+            r = p.risks[player]
+            text = Text(f"{decimal_text(r['abandonment'])} / {decimal_text(r['entrapment'])}")
+            if any(r[k] > comparison.tolerances[k] for k in RISK_KINDS):
+                text.stylize("red")
+            cells.append(text)
+        cost = _cost(p)
+        name = Text(p.policy + (" *" if p.policy in comparison.leader_choice else ""),
+                    style="bold" if p.reliable else "")
+        verdict = Text(p.verdict, style="green" if p.reliable else
+                       ("yellow" if p.verdict == "fragile" else "red"))
+        table.add_row(name, *cells, decimal_text(cost) if cost is not None else "-",
+                      str(len(p.profiles)), verdict)
+    kept = [p.policy for p in comparison.policies if p.reliable]
+    note = Text(f"Keep reliability: {', '.join(kept) or 'none'}.  "
+                f"* the leader's choice in the subgame-perfect equilibrium: "
+                f"{', '.join(comparison.leader_choice) or '-'}.")
+    return Group(table, note)
+
+
+def _tex(text: str) -> str:
+    return text.replace("_", r"\_").replace("&", r"\&").replace("%", r"\%")
+
+
+def comparison_latex(title: str, comparison: PolicyComparison, *, standalone: bool = False
+                     ) -> str:
+    """A booktabs table: one row per policy, abandonment/entrapment per player."""
+    players = _players(comparison)
+    cols = "l" + "c" * len(players) + "rl"
+    lines = [r"\begin{table}[htbp]", r"\centering",
+             rf"\caption{{{_tex(title)}: abandonment / entrapment risk by policy}}",
+             rf"\begin{{tabular}}{{{cols}}}", r"\toprule",
+             "Policy & " + " & ".join(_tex(p) for p in players) + r" & Cost & Verdict \\",
+             r"\midrule"]
+    for p in comparison.policies:
+        cells = []
+        for player in players:
+            r = p.risks[player]
+            cells.append(f"{float(r['abandonment']):.3f} / {float(r['entrapment']):.3f}")
+        cost = _cost(p)
+        name = _tex(p.policy) + (r"$^{*}$" if p.policy in comparison.leader_choice else "")
+        if p.reliable:
+            name = rf"\textbf{{{name}}}"
+        lines.append(" & ".join([name, *cells, f"{float(cost):.3f}" if cost is not None else "--",
+                                 p.verdict]) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}",
+              r"\par\smallskip{\footnotesize Bold: keeps reliability. $^{*}$: the leader's "
+              r"subgame-perfect choice.}", r"\end{table}"]
+    body = "\n".join(lines) + "\n"
+    if standalone:
+        body = ("\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n" + body
+                + "\\end{document}\n")
+    return body
