@@ -131,6 +131,7 @@ def test_spe_sets_agree_with_brute_force_on_random_trees_with_chance_and_ties() 
         with_ties += len(expected) > 1
         for eq in result.equilibria:
             assert eq.max_regret == 0
+            assert all(r == 0 for r in behaviour_regrets(tree, list(eq.strategies)))
             assert list(eq.payoffs) == list(behaviour_payoffs(tree, list(eq.strategies)))
     assert with_ties >= 20  # the check exercised ties, not only unique equilibria
 

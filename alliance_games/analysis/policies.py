@@ -5,7 +5,8 @@ proper subgame. It is solved for all its subgame-perfect equilibria (the generic
 equilibrium gets a :class:`RiskProfile`. A policy's verdict is *robust* when every equilibrium
 keeps reliability, *fragile* when only some do, and *fails* when none does. Its headline risks
 are the worst over its equilibria. The leader's choice is the root action of the subgame-perfect
-equilibria of the whole game.
+equilibria of the whole game. When the whole game has a unique SPE, its restriction to each
+policy's subgame is that subgame's unique SPE, so the game is solved once.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from alliance_games.analysis.reliability import RISK_KINDS, Number, RiskProfile, risk_profile
 from alliance_games.errors import SolverError
 from alliance_games.games.tree import GameTree
 from alliance_games.model.symbolic import SymbolicModel
-from alliance_games.solvers import solve
+from alliance_games.solvers import Equilibrium, solve
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,22 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
     if not model.policies or not isinstance(tree, GameTree):
         raise SolverError(f"model {model.name!r} declares no policies on a game tree; "
                           "compare needs a tree whose root is the leader's policy choice")
-    assessments = []
+    whole = solve(tree, "spe", max_equilibria=max_equilibria)
     children = tree.children(0)
     actions = tree.actions(0)
+    unique = whole.complete and len(whole.equilibria) == 1
+    assessments = []
     for policy in model.policies:
         child = int(children[actions.index(policy)])
         subgame = tree.subtree(child)
-        result = solve(subgame, "spe", max_equilibria=max_equilibria)
-        profiles = tuple(risk_profile(subgame, eq, tolerances) for eq in result.equilibria)
-        assessments.append(PolicyAssessment(policy, profiles, result.complete))
-    whole = solve(tree, "spe", max_equilibria=max_equilibria)
+        if unique:  # a unique SPE restricts to the unique SPE of every subgame
+            equilibria: tuple[Equilibrium, ...] = (_restrict(tree, whole.equilibria[0], subgame),)
+            complete = True
+        else:
+            result = solve(subgame, "spe", max_equilibria=max_equilibria)
+            equilibria, complete = result.equilibria, result.complete
+        profiles = tuple(risk_profile(subgame, eq, tolerances) for eq in equilibria)
+        assessments.append(PolicyAssessment(policy, profiles, complete))
     root = tree.infoset_of(0)
     assert root is not None
     choices = []
@@ -88,3 +97,11 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
         choices.extend(a for a, p in zip(root.actions, dist, strict=True) if p > 0)
     leader_choice = tuple(dict.fromkeys(c for c in choices if c in model.policies))
     return PolicyComparison(tuple(assessments), leader_choice, dict(tolerances))
+
+
+def _restrict(tree: GameTree, eq: Equilibrium, subgame: GameTree) -> Equilibrium:
+    """The behaviour of ``eq`` on the information sets of ``subgame`` (matched by name)."""
+    index = {s.name: k for k, s in enumerate(tree.infosets)}
+    strategies = tuple(eq.strategies[index[s.name]] for s in subgame.infosets)
+    # payoffs are left empty: risk_profile computes them with the risks in one pass
+    return Equilibrium(strategies, np.empty(0), eq.max_regret, eq.exact)

@@ -20,7 +20,7 @@ import numpy as np
 
 from alliance_games.analysis.equilibrium import tag_probabilities
 from alliance_games.errors import ParameterError
-from alliance_games.games.profiles import edge_weights, outcome_distribution, realization
+from alliance_games.games.profiles import edge_weights, realization
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import Equilibrium
 
@@ -77,18 +77,21 @@ def parse_tolerances(items: Mapping[str, Any] | None) -> dict[str, Fraction]:
 
 def risk_profile(tree: GameTree, eq: Equilibrium, tolerances: Mapping[str, Number]
                  ) -> RiskProfile:
-    """Risks of every player under the behaviour profile ``eq`` of ``tree``."""
+    """Risks, expected payoffs and measures of every player under the behaviour profile ``eq``.
+
+    One pass of realization probabilities gives everything: the probability of each terminal,
+    hence of each tag on its path; the expected payoffs ``sum_n reach(n) u(n)``; and the expected
+    measures likewise.
+    """
     game = tree if eq.exact else tree.to_float()
-    behaviour = list(eq.strategies)
-    reached = outcome_distribution(game, behaviour)
+    reach = realization(game, edge_weights(game, list(eq.strategies)))
+    reached = {int(t): reach[t] for t in game.terminals if reach[t] != 0}
     tags = tag_probabilities(game, reached)
     zero: Number = Fraction(0) if eq.exact else 0.0
     risks = {p: {k: _clean(tags.get(f"{k}:{p}", zero)) for k in RISK_KINDS} for p in tree.players}
-    measures: dict[str, Number] = {}
-    if game.measures:
-        reach = realization(game, edge_weights(game, behaviour))
-        measures = {name: _clean(reach @ values) for name, values in game.measures.items()}
-    payoffs = {p: _clean(v) for p, v in zip(tree.players, eq.payoffs, strict=True)}
+    measures = {name: _clean(reach @ values) for name, values in game.measures.items()}
+    expected = reach @ game.node_payoffs
+    payoffs = {p: _clean(v) for p, v in zip(tree.players, expected, strict=True)}
     return RiskProfile(risks, payoffs, measures, {t: _clean(v) for t, v in tags.items()},
                        dict(tolerances))
 

@@ -19,6 +19,7 @@ COMMANDS = {
     "show": ("alliance_games.cli.show", "Show a model: players, parameters, payoffs or tree."),
     "solve": ("alliance_games.cli.solve", "Solve a model: pure, subgame-perfect or mixed equilibria."),
     "compare": ("alliance_games.cli.compare", "Compare the leader's policies: risks, cost, verdict."),
+    "propositions": ("alliance_games.cli.propositions", "Check the article's propositions P1-P9."),
 }
 
 

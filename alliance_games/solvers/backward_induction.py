@@ -44,13 +44,47 @@ def _segments(tree: GameTree, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return edges, offsets
 
 
+MARGIN = 1e-9
+"""Relative margin above which a float comparison decides an exact one (see :func:`induct`)."""
+
+
 def induct(tree: GameTree, *, tol: float = 1e-9, maximiser: int | None = None,
            follow: np.ndarray | None = None) -> Induction:
     """One backward-induction pass.
 
     With ``maximiser`` and ``follow`` given, only that player optimises; every other decision node
     takes the edge ``follow[node]`` (used to compute best-response values for regret).
+
+    Exact trees are first inducted in floats. When no mover's best and second-best children are
+    within ``MARGIN`` times the payoff range of each other, the float choices are the exact ones
+    (the rounding error of the few additions and products per level is many orders of magnitude
+    smaller), and only the values along those choices are computed in exact arithmetic. Otherwise
+    the whole pass is repeated in exact arithmetic, which also finds the exact ties.
     """
+    if tree.exact and maximiser is None:
+        approx = _induct(tree.to_float(), tol=MARGIN, maximiser=None, follow=None)
+        if not approx.ties.any():
+            return Induction(exact_values(tree, approx.choice), approx.choice, approx.ties)
+    return _induct(tree, tol=tol, maximiser=maximiser, follow=follow)
+
+
+def exact_values(tree: GameTree, choice: np.ndarray) -> np.ndarray:
+    """Values of every subgame when decision nodes take the edges ``choice`` (exact if the tree is)."""
+    values = tree.node_payoffs.copy()
+    for level in reversed(tree.levels):
+        dec = level[tree.kind[level] == DECISION]
+        if dec.size:
+            values[dec] += values[tree.child_index[choice[dec]]]
+        chance = level[tree.kind[level] == CHANCE]
+        if chance.size:
+            edges, offsets = _segments(tree, chance)
+            weighted = values[tree.child_index[edges]] * tree.edge_prob[edges][:, None]
+            values[chance] += np.add.reduceat(weighted, offsets, axis=0)
+    return values
+
+
+def _induct(tree: GameTree, *, tol: float, maximiser: int | None,
+            follow: np.ndarray | None) -> Induction:
     exact = tree.exact
     values = tree.node_payoffs.copy()
     choice = np.full(tree.num_nodes, -1, dtype=np.int64)

@@ -2,20 +2,21 @@
 
 Condition solved. Shift both payoff matrices ``A`` (row player, ``m x n``) and ``B`` to be positive
 and form the best-response polytopes ``P = {x >= 0, B^T x <= 1}`` and ``Q = {y >= 0, A y <= 1}``.
-Label ``i < m`` belongs to ``x`` when ``x_i = 0`` and to ``y`` when ``(A y)_i = 1``; label ``m + j``
-to ``x`` when ``(B^T x)_j = 1`` and to ``y`` when ``y_j = 0``. A pair of vertices ``(x, y) != (0, 0)``
-whose label sets cover all ``m + n`` labels, rescaled to probability vectors, is an extreme Nash
-equilibrium, and every extreme point of the equilibrium set is such a pair (Mangasarian 1964;
-von Stengel 2007, chapter 3 of Nisan et al., Theorem 3.4; Avis, Rosenberg, Savani, von Stengel
-2010, "Enumeration of Nash equilibria for two-player games", Econ. Theory 42). Degenerate games
-are handled: each vertex's label set is computed from its coordinates.
+Label ``i < m`` belongs to ``x`` when ``x_i = 0`` and to ``y`` when ``(A y)_i = 1``; label
+``m + j`` to ``x`` when ``(B^T x)_j = 1`` and to ``y`` when ``y_j = 0``. A pair of vertices
+``(x, y) != (0, 0)`` whose label sets cover all ``m + n`` labels, rescaled to probability
+vectors, is an extreme Nash equilibrium, and every extreme point of the equilibrium set is such
+a pair (Mangasarian 1964; von Stengel 2007, chapter 3 of Nisan et al., Theorem 3.4; Avis,
+Rosenberg, Savani, von Stengel 2010, "Enumeration of Nash equilibria for two-player games",
+Econ. Theory 42). Degenerate games are handled: each vertex's label set is computed from its
+coordinates.
 
 Exact mode (default for exact games): Qhull lists float candidate vertices of ``P`` and ``Q``
-(:mod:`alliance_games.solvers.polytope`); pairs that are completely labelled with a loose tolerance
-are candidates; each vertex taking part is solved exactly in integers from its tightest independent
-constraints, checked to lie in the polytope, and relabelled exactly; pairs are then matched
-exactly and every equilibrium's regret is recomputed with Fractions (it must be 0). If Qhull fails
-or a candidate does not certify, both polytopes are enumerated exactly by lexicographic pivoting
+(:mod:`alliance_games.solvers.polytope`); pairs completely labelled with a loose tolerance are
+candidates; each vertex taking part is solved exactly in integers from its tightest independent
+constraints, checked to lie in the polytope and relabelled exactly; pairs are then matched exactly
+and every equilibrium's regret is recomputed with Fractions (it must be 0). If Qhull fails or a
+candidate does not certify, both polytopes are enumerated exactly by lexicographic pivoting
 instead. Float mode does the same in floats. Maximal convex sets come from
 :mod:`alliance_games.solvers.components`.
 """
@@ -23,14 +24,14 @@ instead. Float mode does the same in floats. Maximal convex sets come from
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from math import lcm
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.spatial import QhullError
 
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.profiles import max_regret
 from alliance_games.solvers import polytope as pt
 from alliance_games.solvers.components import maximal_bicliques
 from alliance_games.solvers.result import Equilibrium, SolverResult
@@ -41,6 +42,7 @@ DRIFT = 1e-6
 """Largest distance between a float candidate and its exact vertex before Qhull is distrusted."""
 
 Pair = tuple[tuple[Any, ...], tuple[Any, ...]]
+Exact = dict[pt.ExactVertex, int]
 
 
 def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
@@ -77,25 +79,16 @@ def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
                           f"{game.num_players} players (use pure)")
     exact = game.exact if rational is None else bool(rational)
     work = game.to_exact() if exact else game.to_float()
-    if exact:
-        pairs, degenerate, engine = _exact_pairs(work)
-    else:
-        pairs, degenerate, engine = _float_pairs(work, tol)
-    pairs.sort()
-    equilibria = []
-    for x, y in pairs:
-        dtype = object if exact else float
-        profile = (np.array(x, dtype=dtype), np.array(y, dtype=dtype))
-        payoffs = np.asarray(work.expected_payoffs(profile), dtype=dtype)
-        equilibria.append(Equilibrium(profile, payoffs, max_regret(work, profile), exact))
+    pairs, degenerate, engine = _exact_pairs(work) if exact else _float_pairs(work, tol)
+    pairs.sort(key=_sort_key)
+    equilibria = _exact_equilibria(work, pairs) if exact else _float_equilibria(work, pairs)
     warnings: tuple[str, ...] = ()
     if exact and any(e.max_regret != 0 for e in equilibria):  # pragma: no cover - a bug guard
         equilibria = [e for e in equilibria if e.max_regret == 0]
         warnings = ("internal: a candidate failed the exact regret check and was dropped",)
-    convex = maximal_bicliques([(e.key()[0], e.key()[1]) for e in equilibria])
-    options: dict[str, Any] = {"rational": exact}
-    if not exact:
-        options["tol"] = tol
+    convex = maximal_bicliques([(tuple(e.strategies[0]), tuple(e.strategies[1]))
+                                for e in equilibria])
+    options: dict[str, Any] = {"rational": exact} if exact else {"rational": False, "tol": tol}
     return SolverResult(
         method="enummixed", game=work, equilibria=tuple(equilibria), exact=exact,
         complete=True, options=options, warnings=warnings, convex_sets=convex,
@@ -104,91 +97,136 @@ def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
     )
 
 
-# ---- shared helpers ----------------------------------------------------------------------------
-def _to_global(local: np.ndarray, player: int, m: int) -> np.ndarray:
-    """Reorder local labels (zeros, then tight rows) into game labels (rows of A, then columns)."""
-    if player == 0:  # P: z = x, zeros are labels 0..m-1, tight rows are labels m..m+n-1
-        return local
-    n = local.shape[1] - m  # Q: z = y, zeros are labels m.., tight rows (of A) are 0..m-1
-    return np.hstack([local[:, n:], local[:, :n]])
+def _sort_key(pair: Pair) -> tuple[tuple[Any, ...], ...]:
+    """Sort by the probability vectors (floats rounded to 12 decimals so that ties are stable)."""
+    if isinstance(pair[0][0], Fraction):
+        return pair
+    return tuple(tuple(round(v, 12) for v in s) for s in pair) + pair
 
 
-def _complete_pairs(labels_p: np.ndarray, labels_q: np.ndarray) -> np.ndarray:
-    """Index pairs ``(i, j)`` whose boolean label rows cover every label between them."""
-    if not len(labels_p) or not len(labels_q):
-        return np.empty((0, 2), dtype=np.intp)
-    width = labels_p.shape[1]
-    if width <= 62:
-        weights = np.left_shift(np.int64(1), np.arange(width, dtype=np.int64))
-        mp, mq = labels_p.astype(np.int64) @ weights, labels_q.astype(np.int64) @ weights
-        hits = (mp[:, None] | mq[None, :]) == (1 << width) - 1
-    else:
-        missing_p, missing_q = (~labels_p).astype(np.float64), (~labels_q).astype(np.float64)
-        hits = missing_p @ missing_q.T == 0
-    return np.argwhere(hits)
+def _exact_equilibria(game: NormalFormGame, pairs: list[Pair]) -> list[Equilibrium]:
+    """Equilibria with exact payoffs and regrets, computed in integers.
+
+    With ``A = a / d_A`` (integer ``a``), ``x = p / s`` and ``y = q / t``: ``x^T A y =
+    p^T a q / (d_A s t)`` and player 1's regret is ``(s * max(a q) - p^T a q) / (d_A s t)``;
+    likewise for player 2 with ``x^T b``.
+    """
+    (a, da), (b, db) = (_numerators(game.payoffs[k].ravel()) for k in (0, 1))
+    a, b = a.reshape(game.shape), b.reshape(game.shape)
+    out = []
+    for x, y in pairs:
+        (p, s), (q, t) = _numerators(x), _numerators(y)
+        aq, pb = a.dot(q), p.dot(b)
+        v1, v2 = p.dot(aq), pb.dot(q)
+        payoffs = np.array([Fraction(v1, da * s * t), Fraction(v2, db * s * t)], dtype=object)
+        regret = max(Fraction(s * max(aq) - v1, da * s * t), Fraction(t * max(pb) - v2, db * s * t))
+        profile = (np.array(x, dtype=object), np.array(y, dtype=object))
+        out.append(Equilibrium(profile, payoffs, regret, True))
+    return out
 
 
+def _numerators(values: Any) -> tuple[np.ndarray, int]:
+    """Integer numerators (object array) over the least common denominator of some Fractions."""
+    den = lcm(*(Fraction(v).denominator for v in values))
+    return np.array([int(v * den) for v in values], dtype=object), den
+
+
+def _float_equilibria(game: NormalFormGame, pairs: list[Pair]) -> list[Equilibrium]:
+    """Equilibria with float payoffs and regrets, computed for all pairs at once."""
+    if not pairs:
+        return []
+    a, b = game.payoffs
+    xs = np.array([x for x, _ in pairs])
+    ys = np.array([y for _, y in pairs])
+    ay, xb = ys @ a.T, xs @ b
+    values = np.column_stack([(xs * ay).sum(axis=1), (xb * ys).sum(axis=1)])
+    regrets = np.maximum(ay.max(axis=1) - values[:, 0], xb.max(axis=1) - values[:, 1])
+    return [Equilibrium((xs[k], ys[k]), values[k], float(max(regrets[k], 0.0)), False)
+            for k in range(len(pairs))]
+
+
+# ---- helpers -----------------------------------------------------------------------------------
 def _nonzero(z: np.ndarray) -> np.ndarray:
-    """Drop the origin (a nonzero vertex has ``sum(z) >= 1/2`` since ``M <= 2`` and a row is tight)."""
+    """Drop the origin (other vertices have a tight row, so ``sum(z) >= 1/2`` as ``M <= 2``)."""
     return z[z.sum(axis=1) > 0.25]
 
 
 # ---- exact -------------------------------------------------------------------------------------
+class _Candidates(NamedTuple):
+    """Float vertices of one polytope, ready for exact certification."""
+
+    ints: np.ndarray  # integer constraint matrix, ``ints = scale * floats``
+    scale: int
+    z: np.ndarray  # float vertices (rows) of the float polytope
+    slack: np.ndarray
+    masks: np.ndarray  # game labels with slack <= LOOSE, as bitmasks
+    counts: np.ndarray  # number of those labels
+
+
 def _exact_pairs(game: NormalFormGame) -> tuple[list[Pair], bool, str]:
     m, n = game.shape
-    a_int, a_f = pt.positive_integer_matrix(game.payoffs[0])
-    b_int, b_f = pt.positive_integer_matrix(game.payoffs[1])
-    ints, floats = (b_int.T, a_int), (b_f.T, a_f)
+    a_int, a_f, a_scale = pt.positive_integer_matrix(game.payoffs[0])
+    b_int, b_f, b_scale = pt.positive_integer_matrix(game.payoffs[1])
+    setup = ((b_int.T, b_f.T, b_scale), (a_int, a_f, a_scale))
+    polys: list[_Candidates] = []
     try:
-        verts = [_nonzero(pt.float_vertices(f)) for f in floats]
+        for k, (ints, floats, scale) in enumerate(setup):
+            z = _nonzero(pt.float_vertices(floats))
+            slack = pt.slacks(floats, z)
+            tight = slack <= LOOSE
+            masks = pt.pack_labels(tight, pt.label_weights(k, m, n))
+            # one row per label set, plus any row far from its set's first row
+            _, first, back = np.unique(masks, return_index=True, return_inverse=True)
+            far = np.abs(z - z[first][back.ravel()]).max(axis=1) > 1e-9
+            keep = np.union1d(first, np.flatnonzero(far))
+            polys.append(_Candidates(ints, scale, z[keep], slack[keep], masks[keep],
+                                     tight[keep].sum(axis=1)))
     except QhullError:
-        return _lex_pairs(ints, m)
-    slack = [pt.slacks(f, v) for f, v in zip(floats, verts, strict=True)]
-    loose = [_to_global(s <= LOOSE, k, m) for k, s in enumerate(slack)]
-    candidates = _complete_pairs(*loose)
-    certified: list[dict[int, tuple[pt.ExactVertex, int]]] = [{}, {}]
-    scale = [float(b_int[0, 0]) / b_f[0, 0], float(a_int[0, 0]) / a_f[0, 0]]
+        return _lex_pairs(setup[0][0], setup[1][0], m, n)
+    full = (1 << (m + n)) - 1
+    cand = pt.complete_pairs(polys[0].masks, polys[0].counts, m,
+                             polys[1].masks, polys[1].counts, n, full)
+    found: list[Exact] = [{}, {}]
     for k in (0, 1):
-        for i in np.unique(candidates[:, k]) if len(candidates) else ():
-            vertex = _certify(ints[k], verts[k][i], slack[k][i], scale[k], k, m)
+        for i in np.unique(cand[:, k]):
+            vertex = _certify(polys[k], int(i), k, m)
             if vertex is None:
-                return _lex_pairs(ints, m)
-            certified[k][int(i)] = vertex
-    degenerate = _exact_degenerate(ints, verts, slack, scale, m)
-    if degenerate is None:
-        return _lex_pairs(ints, m)
-    xs = dict(certified[0].values())
-    ys = dict(certified[1].values())
-    return _match_exact(xs, ys, m + n), degenerate, "qhull"
+                return _lex_pairs(setup[0][0], setup[1][0], m, n)
+            found[k][vertex[0]] = vertex[1]
+    degenerate = _exact_degenerate(polys, m)
+    pairs = _match_exact(found[0], found[1], full)
+    if degenerate is None or not pairs:  # every game has an equilibrium (Nash 1951)
+        return _lex_pairs(setup[0][0], setup[1][0], m, n)
+    return pairs, degenerate, "qhull"
 
 
-def _certify(matrix: np.ndarray, z: np.ndarray, slack: np.ndarray, scale: float, player: int,
+def _certify(poly: _Candidates, i: int, player: int,
              m: int) -> tuple[pt.ExactVertex, int] | None:
-    """The exact vertex behind a float candidate and its global label mask, or ``None``."""
-    vertex = pt.exact_vertex(matrix, slack)
+    """The exact vertex behind float candidate ``i`` and its game label mask, or ``None``."""
+    vertex = pt.exact_vertex(poly.ints, poly.slack[i])
     if vertex is None:
         return None
     num, den = vertex
-    if np.max(np.abs(np.array(num, dtype=float) * (scale / den) - z)) > DRIFT:
+    exact_z = np.array([float(Fraction(poly.scale * a, den)) for a in num])
+    if np.max(np.abs(exact_z - poly.z[i])) > DRIFT:
         return None
-    local = pt.exact_labels(matrix, vertex)
+    local = pt.exact_labels(poly.ints, vertex)
     c = len(num)
     if player == 1:
         local = ((local & ((1 << c) - 1)) << m) | (local >> c)
     return vertex, local
 
 
-def _exact_degenerate(ints: tuple[np.ndarray, np.ndarray], verts: list[np.ndarray],
-                      slack: list[np.ndarray], scale: list[float], m: int) -> bool | None:
+def _exact_degenerate(polys: list[_Candidates], m: int) -> bool | None:
     """Whether some vertex has more labels than its dimension, confirmed exactly.
 
-    Vertices that look over-labelled in floats are certified until one is confirmed; ``None``
-    when a candidate fails certification.
+    Vertices over-labelled in floats are certified until one is confirmed; ``None`` when one
+    fails certification.
     """
-    for k in (0, 1):
-        dim = verts[k].shape[1]
-        for i in np.flatnonzero((slack[k] <= LOOSE).sum(axis=1) > dim):
-            found = _certify(ints[k], verts[k][i], slack[k][i], scale[k], k, m)
+    for k, poly in enumerate(polys):
+        dim = poly.z.shape[1]
+        for i in np.flatnonzero(poly.counts > dim):
+            found = _certify(poly, int(i), k, m)
             if found is None:
                 return None
             if found[1].bit_count() > dim:
@@ -196,9 +234,7 @@ def _exact_degenerate(ints: tuple[np.ndarray, np.ndarray], verts: list[np.ndarra
     return False
 
 
-def _match_exact(xs: dict[pt.ExactVertex, int], ys: dict[pt.ExactVertex, int],
-                 width: int) -> list[Pair]:
-    full = (1 << width) - 1
+def _match_exact(xs: Exact, ys: Exact, full: int) -> list[Pair]:
     pairs = []
     for x, mx in xs.items():
         if not any(x[0]):
@@ -211,37 +247,45 @@ def _match_exact(xs: dict[pt.ExactVertex, int], ys: dict[pt.ExactVertex, int],
 
 
 def _probabilities(vertex: pt.ExactVertex) -> tuple[Fraction, ...]:
-    num = vertex[0]
-    total = sum(num)
-    return tuple(Fraction(a, total) for a in num)
+    total = sum(vertex[0])
+    return tuple(Fraction(a, total) for a in vertex[0])
 
 
-def _lex_pairs(ints: tuple[np.ndarray, np.ndarray], m: int) -> tuple[list[Pair], bool, str]:
+def _lex_pairs(p_ints: np.ndarray, q_ints: np.ndarray, m: int,
+               n: int) -> tuple[list[Pair], bool, str]:
     """Exact fallback: enumerate both polytopes by lexicographic pivoting."""
-    found = [pt.lex_vertices(matrix) for matrix in ints]
-    degenerate = any(mask.bit_count() > matrix.shape[1]
-                     for matrix, verts in zip(ints, found, strict=True)
-                     for mask in verts.values())
-    n = ints[1].shape[1]
-    ys = {v: ((mask & ((1 << n) - 1)) << m) | (mask >> n) for v, mask in found[1].items()}
-    return _match_exact(found[0], ys, m + n), degenerate, "lexicographic"
+    xs, ys = pt.lex_vertices(p_ints), pt.lex_vertices(q_ints)
+    degenerate = any(mask.bit_count() > m for mask in xs.values()) or any(
+        mask.bit_count() > n for mask in ys.values())
+    ys = {v: ((mask & ((1 << n) - 1)) << m) | (mask >> n) for v, mask in ys.items()}
+    return _match_exact(xs, ys, (1 << (m + n)) - 1), degenerate, "lexicographic"
 
 
 # ---- float -------------------------------------------------------------------------------------
 def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, str]:
-    m, _ = game.shape
+    m, n = game.shape
+    if not np.all(np.isfinite(game.payoffs)):
+        raise SolverError("enummixed: payoffs must be finite numbers")
     floats = (pt.positive_float_matrix(game.payoffs[1]).T,
               pt.positive_float_matrix(game.payoffs[0]))
-    verts, labels, degenerate = [], [], False
+    verts, tights, masks, counts = [], [], [], []
     for k, matrix in enumerate(floats):
-        z = _nonzero(pt.float_vertices(matrix))
+        try:
+            z = _nonzero(pt.float_vertices(matrix))
+        except QhullError:  # pragma: no cover - Qhull gave up: solve exactly, report floats
+            exact, degenerate, engine = _exact_pairs(game.to_exact())
+            return [(tuple(map(float, x)), tuple(map(float, y))) for x, y in exact], \
+                degenerate, engine
         tight = pt.slacks(matrix, z) <= tol
-        tight, first = np.unique(tight, axis=0, return_index=True)
-        degenerate |= bool(np.any(tight.sum(axis=1) > matrix.shape[1]))
-        verts.append((matrix, z[first], tight))
-        labels.append(_to_global(tight, k, m))
-    hits = _complete_pairs(*labels)
-    polished = [_polish(*verts[k], np.unique(hits[:, k])) for k in (0, 1)]
+        packed = pt.pack_labels(tight, pt.label_weights(k, m, n))
+        unique, first = np.unique(packed, return_index=True)
+        verts.append(z[first])
+        tights.append(tight[first])
+        masks.append(unique)
+        counts.append(tights[-1].sum(axis=1))
+    degenerate = bool(np.any(counts[0] > m) or np.any(counts[1] > n))
+    hits = pt.complete_pairs(masks[0], counts[0], m, masks[1], counts[1], n, (1 << (m + n)) - 1)
+    polished = [_polish(floats[k], verts[k], tights[k], np.unique(hits[:, k])) for k in (0, 1)]
     pairs: list[Pair] = []
     seen: set[Pair] = set()
     for i, j in hits:
@@ -256,9 +300,22 @@ def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, st
 
 def _polish(matrix: np.ndarray, z: np.ndarray, tight: np.ndarray,
             which: np.ndarray) -> dict[int, np.ndarray]:
-    """Re-solve vertices ``which`` from their tight constraints (least squares)."""
+    """Re-solve vertices ``which`` from their tight constraints (batched when square)."""
     rows, c = matrix.shape
     system = np.vstack([np.eye(c), matrix])
     rhs = np.concatenate([np.zeros(c), np.ones(rows)])
-    return {int(i): np.clip(np.linalg.lstsq(system[tight[i]], rhs[tight[i]], rcond=None)[0],
-                            0.0, None) for i in which}
+    out: dict[int, np.ndarray] = {}
+    square = which[tight[which].sum(axis=1) == c]
+    if len(square):
+        picks = np.nonzero(tight[square])[1].reshape(len(square), c)
+        try:
+            solved = np.linalg.solve(system[picks], rhs[picks][..., None])[..., 0]
+            out.update(zip(square.tolist(), solved, strict=True))
+        except np.linalg.LinAlgError:
+            pass
+    for i in which:
+        if int(i) not in out:
+            out[int(i)] = np.linalg.lstsq(system[tight[i]], rhs[tight[i]], rcond=None)[0]
+    for i, v in out.items():  # coordinates at a tight ``z_k >= 0`` are exactly 0
+        v[tight[i][:c] | (v < 0)] = 0.0
+    return out

@@ -6,9 +6,11 @@ chapter 3 of Nisan et al., section 3.2). Both have the form ``{z in R^c : z >= 0
 ``M`` of shape ``(r, c)``; here a vertex's *local* labels are ``k < c`` when ``z_k = 0`` and
 ``c + j`` when ``(M z)_j = 1``. The label set is always computed from the coordinates, never from
 the facet or basis that produced the vertex, so degenerate vertices (more than ``c`` tight
-constraints) carry every label they have.
+constraints) carry every label they have. In the game's numbering (rows of ``A``, then columns)
+``P`` keeps its local labels and ``Q``'s are rotated (:func:`label_weights`); label sets are
+bitmasks, and :func:`complete_pairs` matches vertices whose sets cover every label.
 
-Three ways in:
+Three ways to the vertices:
 
 * :func:`float_vertices` -- polar duality: the vertices of the polytope, translated so that an
   interior point is the origin, are the facet normals of the convex hull of the scaled constraint
@@ -28,29 +30,31 @@ from fractions import Fraction
 from math import gcd, lcm
 
 import numpy as np
-from scipy.spatial import ConvexHull, QhullError
+from scipy.spatial import ConvexHull
 
 ExactVertex = tuple[tuple[int, ...], int]
 """A vertex as integer numerators and one positive common denominator, reduced."""
 
 
 # ---- scaling ------------------------------------------------------------------------------------
-def positive_integer_matrix(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def positive_integer_matrix(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Integer and float copies of a positive affine transform of ``values`` (Fractions).
 
-    Returns ``(ints, floats)`` with ``ints = D * floats`` exactly, ``floats = 1 + (v - min) / range``
-    in ``[1, 2]`` (well conditioned for Qhull) and ``ints`` an object array of Python ``int``.
-    Positive affine transforms of one player's payoffs do not change the equilibria.
+    Returns ``(ints, floats, scale)`` with ``ints = scale * floats`` exactly,
+    ``floats = 1 + (v - min) / range`` in ``[1, 2]`` (well conditioned for Qhull) and ``ints``
+    an object array of Python ``int``. Positive affine transforms of one player's payoffs do not
+    change the equilibria.
     """
     low, high = min(values.ravel()), max(values.ravel())
     if low == high:
         ones = np.ones(values.shape, dtype=np.int64)
-        return ones.astype(object), ones.astype(float)
+        return ones.astype(object), ones.astype(float), 1
     den = lcm(*(Fraction(v).denominator for v in values.ravel()))
     scale = int((high - low) * den)
     ints = np.array([int((v - low) * den) + scale for v in values.ravel()], dtype=object)
     ints = ints.reshape(values.shape)
-    return ints, ints.astype(float) / scale
+    floats = np.array([float(Fraction(int(v), scale)) for v in ints.ravel()]).reshape(values.shape)
+    return ints, floats, scale
 
 
 def positive_float_matrix(values: np.ndarray) -> np.ndarray:
@@ -62,9 +66,10 @@ def positive_float_matrix(values: np.ndarray) -> np.ndarray:
 
 # ---- float candidates ---------------------------------------------------------------------------
 def float_vertices(m: np.ndarray) -> np.ndarray:
-    """Float vertices (rows) of ``{z >= 0, M z <= 1}`` for ``M >= 1``, deduplicated loosely.
+    """Float vertices (rows) of ``{z >= 0, M z <= 1}`` for ``M >= 1``.
 
-    Raises :class:`scipy.spatial.QhullError` when Qhull fails.
+    A degenerate vertex appears once per simplex Qhull triangulates its facet into; callers
+    deduplicate. Raises :class:`scipy.spatial.QhullError` when Qhull fails.
     """
     rows, c = m.shape
     if c == 1:
@@ -73,8 +78,7 @@ def float_vertices(m: np.ndarray) -> np.ndarray:
     room = 1.0 - m.sum(axis=1) * t
     points = np.vstack([-np.eye(c) / t, m / room[:, None]])
     eq = ConvexHull(points).equations
-    z = eq[:, :-1] / -eq[:, -1:] + t
-    return np.unique(np.round(z, 12), axis=0)
+    return eq[:, :-1] / -eq[:, -1:] + t
 
 
 def slacks(m: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -113,15 +117,24 @@ def exact_vertex(m: np.ndarray, slack: np.ndarray) -> ExactVertex | None:
             break
     if len(basis) < c:
         return None
-    z: list[Fraction] = [Fraction(0)] * c
-    for p, b in reversed(basis):
-        rest = sum((b[j] * z[j] for j in range(c) if j != p and b[j]), Fraction(0))
-        z[p] = (b[c] - rest) / b[p]
-    den = lcm(*(q.denominator for q in z))
-    num = tuple(int(q * den) for q in z)
+    for k in range(c - 1, 0, -1):  # back-substitute: clear row k's pivot from earlier rows
+        p, b = basis[k]
+        for k2 in range(k):
+            p2, b2 = basis[k2]
+            if b2[p]:
+                f, g = b[p], b2[p]
+                row = [f * vi - g * bi for vi, bi in zip(b2, b, strict=True)]
+                div = gcd(*row)
+                basis[k2] = (p2, [vi // div for vi in row])
+    den = lcm(*(b[p] for p, b in basis))  # positive; z_p = b[c] / b[p]
+    num = [0] * c
+    for p, b in basis:
+        num[p] = b[c] * (den // b[p])
+    div = gcd(den, *num)
+    num, den = [a // div for a in num], den // div
     if min(num) < 0 or max(m.dot(np.array(num, dtype=object)), default=0) > den:
         return None
-    return num, den
+    return tuple(num), den
 
 
 def exact_labels(m: np.ndarray, vertex: ExactVertex) -> int:
@@ -133,13 +146,49 @@ def exact_labels(m: np.ndarray, vertex: ExactVertex) -> int:
     return mask | sum(1 << (c + j) for j, v in enumerate(values) if v == den)
 
 
-def as_fractions(vertex: ExactVertex) -> tuple[Fraction, ...]:
-    """The vertex's coordinates as Fractions."""
-    num, den = vertex
-    return tuple(Fraction(a, den) for a in num)
+# ---- labels as bitmasks and complementary pairs -------------------------------------------------
+def label_weights(player: int, m: int, n: int) -> np.ndarray:
+    """Bit of each local label (zeros, then tight rows) in the game's labels (rows, columns)."""
+    bits = np.arange(m + n) if player == 0 else np.r_[m:m + n, 0:m]
+    if m + n <= 62:
+        return np.left_shift(np.int64(1), bits.astype(np.int64))
+    return np.array([1 << int(b) for b in bits], dtype=object)
 
 
-# ---- exact enumeration ----------------------------------------------------------------------------
+def pack_labels(tight: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Bitmask of every row of a boolean label matrix (a float product is exact below 2^53)."""
+    if weights.dtype == object:
+        return np.where(tight, weights, 0).sum(axis=1)
+    if len(weights) <= 52:
+        return (tight.astype(np.float64) @ weights.astype(np.float64)).astype(np.int64)
+    return np.where(tight, weights, np.int64(0)).sum(axis=1)
+
+
+def complete_pairs(mp: np.ndarray, cp: np.ndarray, dim_p: int, mq: np.ndarray, cq: np.ndarray,
+                   dim_q: int, full: int) -> np.ndarray:
+    """Index pairs ``(i, j)`` with ``mp[i] | mq[j] == full`` (``cp``, ``cq``: label counts).
+
+    Two vertices with exactly as many labels as their dimension complete each other only if
+    their masks are complements, found by binary search; over-labelled (degenerate) vertices are
+    compared with every vertex of the other polytope.
+    """
+    simple_p, simple_q = np.flatnonzero(cp == dim_p), np.flatnonzero(cq == dim_q)
+    order = simple_q[np.argsort(mq[simple_q], kind="stable")]
+    target = full ^ mp[simple_p]
+    pos = np.minimum(np.searchsorted(mq[order], target), max(len(order) - 1, 0))
+    hit = mq[order][pos] == target if len(order) else np.zeros(len(target), dtype=bool)
+    found = [np.column_stack([simple_p[hit], order[pos[hit]]])]
+    multi_p, multi_q = np.flatnonzero(cp != dim_p), np.flatnonzero(cq != dim_q)
+    for rows, cols in ((multi_p, np.arange(len(mq))), (simple_p, multi_q)):
+        step = max(1, 2**22 // max(len(cols), 1))  # bound the temporary to ~4M masks
+        for start in range(0, len(rows) if len(cols) else 0, step):
+            chunk = rows[start:start + step]
+            i, j = np.nonzero((mp[chunk][:, None] | mq[cols][None, :]) == full)
+            found.append(np.column_stack([chunk[i], cols[j]]))
+    return np.vstack(found).astype(np.intp)
+
+
+# ---- exact enumeration -------------------------------------------------------------------------
 def lex_vertices(m: np.ndarray) -> dict[ExactVertex, int]:
     """Every vertex of ``{z >= 0, M z <= 1}`` (``M`` positive integers) with its label mask.
 

@@ -80,7 +80,9 @@ def _unique_result(tree: GameTree, fast: Any) -> SolverResult:
         dist = np.full(len(infoset.actions), zero, dtype=object if tree.exact else float)
         dist[int(fast.choice[node] - tree.child_ptr[node])] = one
         behaviour.append(dist)
-    regret = perfect_information_regret(tree, fast)
+    # Exact trees: every mover's choice is exactly optimal at every node (see ``induct``), so by
+    # the one-shot deviation principle the profile is subgame perfect and its regret is exactly 0.
+    regret = Fraction(0) if tree.exact else perfect_information_regret(tree, fast)
     eq = Equilibrium(tuple(behaviour), fast.values[0].copy(), regret, tree.exact)
     return SolverResult("spe", tree, (eq,), tree.exact, True, {"fast_path": True})
 
