@@ -70,3 +70,21 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
     comparison = compare_policies(model, instance.game, parse_tolerances(tolerances),
                                   max_equilibria=max_equilibria)
     return ComparisonRun(instance, comparison)
+
+
+@dataclass(frozen=True, eq=False)
+class DominanceRun:
+    instance: Instance
+    result: Any  # alliance_games.solvers.dominance.DominanceResult
+
+
+def dominance_instance(source: str, assignments: Mapping[str, Any] | None = None, *,
+                       exact: bool = True, weak: bool = False, mixed: bool = True) -> DominanceRun:
+    """Iterated dominance on a model's normal form (trees: their reduced normal form)."""
+    from alliance_games.games.reduce import reduced_normal_form
+    from alliance_games.solvers.dominance import iterated_dominance
+
+    instance = instantiate(source, assignments, exact=exact)
+    game = instance.game
+    normal_form = game if isinstance(game, NormalFormGame) else reduced_normal_form(game).game
+    return DominanceRun(instance, iterated_dominance(normal_form, weak=weak, mixed=mixed))

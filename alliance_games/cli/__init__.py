@@ -20,6 +20,7 @@ COMMANDS = {
     "solve": ("alliance_games.cli.solve", "Solve a model: pure, subgame-perfect or mixed equilibria."),
     "compare": ("alliance_games.cli.compare", "Compare the leader's policies: risks, cost, verdict."),
     "propositions": ("alliance_games.cli.propositions", "Check the article's propositions P1-P9."),
+    "dominance": ("alliance_games.cli.dominance", "Eliminate dominated strategies, iteratively."),
 }
 
 

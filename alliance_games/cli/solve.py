@@ -5,14 +5,15 @@ from __future__ import annotations
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.solvers.methods import METHODS
 
 
 @click.command("solve")
 @model_argument
 @set_option
-@click.option("--method", default="auto", show_default=True,
-              type=click.Choice(["auto", "pure", "spe", "mixed"]),
-              help="auto: spe for trees, all certified equilibria for normal forms.")
+@click.option("--method", default="auto", show_default=True, type=click.Choice(METHODS),
+              help="auto: spe for trees; enummixed for two players; enumpoly for small N-player "
+                   "games (pure beyond). Trees solved by a normal-form method are reduced first.")
 @click.option("--exact/--float", "exact", default=True, show_default=True,
               help="Exact rational arithmetic (default) or floating point.")
 @click.option("--max-equilibria", type=click.IntRange(1), default=None,
@@ -26,7 +27,9 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
     Examples:
       alliance-games solve entry_deterrence
       alliance-games solve entry_deterrence --method pure --format json
-      alliance-games solve battle_of_the_sexes --float
+      alliance-games solve battle_of_the_sexes --method enummixed --float
+      alliance-games solve game.nfg --method enummixed --exact --format json
+      alliance-games solve three_player_coordination --method enumpoly
       alliance-games solve my_game.efg --format gambit
       cat game.nfg | alliance-games solve - --method pure
     """
@@ -53,4 +56,7 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
 
         console = Console()
         console.print(run_header(instance.model.title, instance.model.name, instance.values))
+        if "auto" in result.options:
+            console.print(f"method auto -> {result.options['auto']} "
+                          f"({result.options['auto_reason']})", style="dim")
         console.print(equilibria_table(result, records))

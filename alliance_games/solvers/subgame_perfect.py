@@ -192,7 +192,7 @@ class _Decomposition:
             self.notes.extend(result.warnings)
             inherited = tuple(pair for sol in combo for pair in sol.assignment)
             for eq in result.equilibria:
-                behaviour = _complete(game, reduced.behaviour(eq.strategies))
+                behaviour = complete_behaviour(game, reduced.behaviour(eq.strategies))
                 assignment = tuple((names[game.infosets[k].name], tuple(dist))
                                    for k, dist in enumerate(behaviour))
                 value = tuple(eq.payoffs)
@@ -241,7 +241,7 @@ def _truncate(tree: GameTree, root: int, inner: list[int]) -> tuple[GameTree, di
     return builder.build(), leaf_of
 
 
-def _complete(tree: GameTree, behaviour: list[np.ndarray | None]) -> list[np.ndarray]:
+def complete_behaviour(tree: GameTree, behaviour: list[np.ndarray | None]) -> list[np.ndarray]:
     """Fill information sets the owner's own play never reaches with a locally best pure action.
 
     Deepest sets first; each picks the action with the highest counterfactual value for its
