@@ -36,9 +36,27 @@ def solve_json(model: str, parameters: dict[str, Any], result: SolverResult,
         "method": result.method,
         "exact": result.exact,
         "complete": result.complete,
+        "count": len(records),
         "warnings": list(result.warnings),
+        "diagnostics": _plain(result.diagnostics),
+        "convex_sets": [list(s) for s in result.convex_sets],
         "equilibria": [equilibrium_json(r) for r in records],
     })
+
+
+def _plain(value: Any) -> Any:
+    """Diagnostics made JSON-safe: exact numbers as strings, containers recursively."""
+    from fractions import Fraction
+
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool | str | int | float) or value is None:
+        return value
+    if isinstance(value, Fraction):
+        return json_number(value)
+    return str(value)
 
 
 def show_json(model: Any, values: dict[str, Any], game: Any) -> str:
