@@ -145,12 +145,6 @@ def _float_equilibria(game: NormalFormGame, pairs: list[Pair]) -> list[Equilibri
             for k in range(len(pairs))]
 
 
-# ---- helpers -----------------------------------------------------------------------------------
-def _nonzero(z: np.ndarray) -> np.ndarray:
-    """Drop the origin (other vertices have a tight row, so ``sum(z) >= 1/2`` as ``M <= 2``)."""
-    return z[z.sum(axis=1) > 0.25]
-
-
 # ---- exact -------------------------------------------------------------------------------------
 class _Candidates(NamedTuple):
     """Float vertices of one polytope, ready for exact certification."""
@@ -171,7 +165,7 @@ def _exact_pairs(game: NormalFormGame) -> tuple[list[Pair], bool, str]:
     polys: list[_Candidates] = []
     try:
         for k, (ints, floats, scale) in enumerate(setup):
-            z = _nonzero(pt.float_vertices(floats))
+            z = pt.nonzero_vertices(pt.float_vertices(floats))
             slack = pt.slacks(floats, z)
             tight = slack <= LOOSE
             masks = pt.pack_labels(tight, pt.label_weights(k, m, n))
@@ -268,10 +262,10 @@ def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, st
         raise SolverError("enummixed: payoffs must be finite numbers")
     floats = (pt.positive_float_matrix(game.payoffs[1]).T,
               pt.positive_float_matrix(game.payoffs[0]))
-    verts, tights, masks, counts = [], [], [], []
+    tights, masks, counts = [], [], []
     for k, matrix in enumerate(floats):
         try:
-            z = _nonzero(pt.float_vertices(matrix))
+            z = pt.nonzero_vertices(pt.float_vertices(matrix))
         except QhullError:  # pragma: no cover - Qhull gave up: solve exactly, report floats
             exact, degenerate, engine = _exact_pairs(game.to_exact())
             return [(tuple(map(float, x)), tuple(map(float, y))) for x, y in exact], \
@@ -279,13 +273,13 @@ def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, st
         tight = pt.slacks(matrix, z) <= tol
         packed = pt.pack_labels(tight, pt.label_weights(k, m, n))
         unique, first = np.unique(packed, return_index=True)
-        verts.append(z[first])
         tights.append(tight[first])
         masks.append(unique)
         counts.append(tights[-1].sum(axis=1))
     degenerate = bool(np.any(counts[0] > m) or np.any(counts[1] > n))
     hits = pt.complete_pairs(masks[0], counts[0], m, masks[1], counts[1], n, (1 << (m + n)) - 1)
-    polished = [_polish(floats[k], verts[k], tights[k], np.unique(hits[:, k])) for k in (0, 1)]
+    polished = [pt.refine_vertices(floats[k], tights[k], np.unique(hits[:, k]))
+                for k in (0, 1)]
     pairs: list[Pair] = []
     seen: set[Pair] = set()
     for i, j in hits:
@@ -296,26 +290,3 @@ def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, st
             seen.add(key)
             pairs.append(pair)
     return pairs, degenerate, "qhull"
-
-
-def _polish(matrix: np.ndarray, z: np.ndarray, tight: np.ndarray,
-            which: np.ndarray) -> dict[int, np.ndarray]:
-    """Re-solve vertices ``which`` from their tight constraints (batched when square)."""
-    rows, c = matrix.shape
-    system = np.vstack([np.eye(c), matrix])
-    rhs = np.concatenate([np.zeros(c), np.ones(rows)])
-    out: dict[int, np.ndarray] = {}
-    square = which[tight[which].sum(axis=1) == c]
-    if len(square):
-        picks = np.nonzero(tight[square])[1].reshape(len(square), c)
-        try:
-            solved = np.linalg.solve(system[picks], rhs[picks][..., None])[..., 0]
-            out.update(zip(square.tolist(), solved, strict=True))
-        except np.linalg.LinAlgError:
-            pass
-    for i in which:
-        if int(i) not in out:
-            out[int(i)] = np.linalg.lstsq(system[tight[i]], rhs[tight[i]], rcond=None)[0]
-    for i, v in out.items():  # coordinates at a tight ``z_k >= 0`` are exactly 0
-        v[tight[i][:c] | (v < 0)] = 0.0
-    return out

@@ -14,9 +14,9 @@ Method (Cox, Little & O'Shea, *Ideals, Varieties, and Algorithms*, 4th ed., ch. 
    by adjoining the square-free parts of its univariate eliminants (Seidenberg's lemma).
 4. ``g`` is factored over ``Q``. A linear factor gives a rational root, hence an exact rational
    solution. A factor of degree ``d >= 2`` has real roots isolated exactly by sympy (Descartes /
-   continued fractions) and refined by safeguarded Newton steps in mpmath to ``1e-45``; a coordinate whose
-   ``h_k`` reduces to a constant modulo the factor is rational, the others are evaluated with
-   mpmath at 50 digits.
+   continued fractions) and refined by safeguarded Newton steps in mpmath to ``1e-45``; a
+   coordinate whose ``h_k`` reduces to a constant modulo the factor is rational, the others are
+   evaluated with mpmath at 50 digits.
 
 Only real solutions with every coordinate in ``[lower, upper]`` are returned.
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, TypeAlias
 
 import mpmath
 import sympy as sp
@@ -34,7 +35,8 @@ from sympy import QQ
 DIGITS = 50
 """mpmath working precision (decimal digits) for irrational coordinates."""
 
-Value = Fraction | mpmath.mpf
+Value: TypeAlias = Any
+"""A coordinate: :class:`fractions.Fraction` (rational) or ``mpmath.mpf`` (irrational)."""
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,40 @@ def float_vertices(m: np.ndarray) -> np.ndarray:
 
 def slacks(m: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Slack of every constraint at each row of ``z``: ``z`` itself, then ``1 - M z``."""
-    return np.hstack([z, 1.0 - z @ m.T])
+    return np.hstack([z, 1.0 - np.einsum("ij,kj->ik", z, m)])  # einsum: no BLAS threads
+
+
+def nonzero_vertices(z: np.ndarray) -> np.ndarray:
+    """Drop the origin (for ``M <= 2`` any other vertex has a tight row, so ``sum(z) >= 1/2``)."""
+    return z[z.sum(axis=1) > 0.25]
+
+
+def refine_vertices(matrix: np.ndarray, tight: np.ndarray,
+                    which: np.ndarray) -> dict[int, np.ndarray]:
+    """Vertices ``which`` re-solved in floats from their tight constraints ``tight[which]``.
+
+    Square systems are solved in one batch, the others by least squares.
+
+    Removes Qhull's drift; coordinates with a tight ``z_k >= 0`` become exactly 0.
+    """
+    rows, c = matrix.shape
+    system = np.vstack([np.eye(c), matrix])
+    rhs = np.concatenate([np.zeros(c), np.ones(rows)])
+    out: dict[int, np.ndarray] = {}
+    square = which[tight[which].sum(axis=1) == c]
+    if len(square):
+        picks = np.nonzero(tight[square])[1].reshape(len(square), c)
+        try:
+            solved = np.linalg.solve(system[picks], rhs[picks][..., None])[..., 0]
+            out.update(zip(square.tolist(), solved, strict=True))
+        except np.linalg.LinAlgError:
+            pass
+    for i in which:
+        if int(i) not in out:
+            out[int(i)] = np.linalg.lstsq(system[tight[i]], rhs[tight[i]], rcond=None)[0]
+    for i, v in out.items():  # coordinates at a tight ``z_k >= 0`` are exactly 0
+        v[tight[i][:c] | (v < 0)] = 0.0
+    return out
 
 
 # ---- exact certification ------------------------------------------------------------------------
@@ -228,6 +261,8 @@ def lex_vertices(m: np.ndarray) -> dict[ExactVertex, int]:
 
 
 def _lex_min_ratio(table: np.ndarray, col: int, lex_columns: list[int]) -> int:
+    """Row leaving the basis when column ``col`` enters: ties in ``rhs / a`` broken by
+    ``B^{-1}`` row by row (exact cross-multiplication; rows of ``B^{-1}`` never tie)."""
     column = table[:, col]
     best = -1
     for i in np.flatnonzero(column > 0):
@@ -248,6 +283,7 @@ def _lex_min_ratio(table: np.ndarray, col: int, lex_columns: list[int]) -> int:
 
 def _basis_vertex(table: np.ndarray, basis: tuple[int, ...], det: int, c: int
                   ) -> tuple[ExactVertex, int]:
+    """The basis's vertex and its label mask: non-basic variables and basic ones at zero."""
     num = [0] * c
     mask = (1 << (c + table.shape[0])) - 1
     for i, var in enumerate(basis):
