@@ -71,6 +71,36 @@ def own_sequences(tree: GameTree, player: int) -> dict[int, tuple[tuple[int, int
     return result
 
 
+def count_plans(tree: GameTree, player: int) -> int:
+    """Number of reduced plans of ``player``, counted without listing them.
+
+    With perfect recall a player's information sets form a forest under "follows own action";
+    a set's count is the sum over its actions of the product of the counts of the sets that
+    follow that action, and the player's total is the product over the roots of the forest.
+    """
+    seqs = own_sequences(tree, player)
+    follows: dict[tuple[int, int], list[int]] = {}
+    roots = []
+    for k, seq in seqs.items():
+        if seq:
+            follows.setdefault(seq[-1], []).append(k)
+        else:
+            roots.append(k)
+    counts: dict[int, int] = {}
+    for k in sorted(seqs, key=lambda k: -len(seqs[k])):  # deepest first
+        total = 0
+        for a in range(len(tree.infosets[k].actions)):
+            product = 1
+            for j in follows.get((k, a), []):
+                product *= counts[j]
+            total += product
+        counts[k] = total
+    result = 1
+    for k in roots:
+        result *= counts[k]
+    return result
+
+
 def reduced_plans(tree: GameTree, player: int) -> tuple[tuple[int, ...], list[Plan]]:
     """The player's information sets (ordered so predecessors come first) and reduced plans."""
     seqs = own_sequences(tree, player)
@@ -99,15 +129,23 @@ def plan_label(tree: GameTree, order: Sequence[int], plan: Plan) -> str:
 
 def reduced_normal_form(tree: GameTree, *, max_profiles: int = MAX_REDUCED_PROFILES
                         ) -> ReducedForm:
-    """The reduced normal form of ``tree`` (exact when the tree is exact)."""
-    orders, plans = zip(*(reduced_plans(tree, i) for i in range(tree.num_players)), strict=True)
-    size = int(np.prod([len(p) for p in plans], dtype=float))
+    """The reduced normal form of ``tree`` (exact when the tree is exact).
+
+    The number of profiles is counted first (:func:`count_plans`) and refused above
+    ``max_profiles`` before anything is built.
+    """
+    counts = [count_plans(tree, i) for i in range(tree.num_players)]
+    size = 1
+    for c in counts:
+        size *= c
     if size > max_profiles:
-        counts = " x ".join(str(len(p)) for p in plans)
+        shown = " x ".join(f"{c:,}" if c < 10**12 else f"~10^{len(str(c)) - 1}" for c in counts)
+        total = f"{size:,}" if size < 10**15 else f"about 10^{len(str(size)) - 1}"
         raise SizeLimitError(
-            f"the reduced normal form would have {counts} = {size:,} profiles, over the limit of "
-            f"{max_profiles:,} (raise it with --max-profiles, or solve the tree with --method spe)"
+            f"the reduced normal form would have {shown} = {total} profiles, over the limit of "
+            f"{max_profiles:,} (solve the tree with --method spe, which needs no normal form)"
         )
+    orders, plans = zip(*(reduced_plans(tree, i) for i in range(tree.num_players)), strict=True)
     nodes = np.flatnonzero(tree.has_payoff)
     chance = _chance_reach(tree)[nodes]
     factors = [_consistency(tree, i, orders[i], plans[i], nodes) for i in range(tree.num_players)]

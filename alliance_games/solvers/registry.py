@@ -31,8 +31,8 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.methods import METHODS
 from alliance_games.solvers.result import Equilibrium, SolverResult
-ENUMPOLY_PROFILE_LIMIT = 512
-"""``auto`` uses enumpoly on N-player games up to this many pure profiles."""
+ENUMPOLY_SUPPORT_LIMIT = 400
+"""``auto`` uses enumpoly on N-player games with at most this many support profiles (3x3x3)."""
 
 
 def _enummixed(game: NormalFormGame) -> SolverResult:
@@ -88,7 +88,10 @@ def _auto_normal_form(game: NormalFormGame) -> str:
         return "pure"
     if game.num_players == 2:
         return "enummixed"
-    return "enumpoly" if game.num_profiles <= ENUMPOLY_PROFILE_LIMIT else "pure"
+    from alliance_games.solvers.supports import count_support_profiles
+
+    small = count_support_profiles(game.shape) <= ENUMPOLY_SUPPORT_LIMIT
+    return "enumpoly" if small else "pure"
 
 
 def resolve_method(game: NormalFormGame | GameTree, method: str) -> str:
