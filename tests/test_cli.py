@@ -141,3 +141,35 @@ def test_main_exits_2_on_usage_errors() -> None:
     with pytest.raises(SystemExit) as info:
         main(["solve"])
     assert info.value.code == 2
+
+
+NFG = '''NFG 1 R "2x2 deterrence" { "Leader" "Rival" }
+{ { "Fight" "Yield" } { "Challenge" "Stay" } }
+""
+{
+{ "war" -1, -2 }
+{ "concede" 0, 1 }
+{ "status quo" 1, 0 }
+}
+1 2 3 3
+'''
+
+
+def test_enummixed_on_an_nfg_file_reports_extreme_equilibria_with_file_labels(
+        tmp_path: Path) -> None:
+    path = tmp_path / "deterrence.nfg"
+    path.write_text(NFG)
+    result = run("solve", str(path), "--method", "enummixed", "--exact", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["method"] == "enummixed" and doc["exact"] is True and doc["complete"] is True
+    profiles = [e["profile"] for e in doc["equilibria"]]
+    assert all(set(p["Leader"]) == {"Fight", "Yield"} for p in profiles)
+    assert {"Fight": "1/3", "Yield": "2/3"} in [p["Leader"] for p in profiles]
+    assert len(profiles) == 3  # Gambit's enummixed finds the same three extreme equilibria
+    assert all(e["max_regret"] == "0" for e in doc["equilibria"])
+
+
+def test_auto_says_what_it_chose() -> None:
+    code, out, _ = invoke("solve", "three_player_coordination")
+    assert code == 0 and "method auto -> enumpoly" in out
