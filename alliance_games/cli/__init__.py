@@ -21,6 +21,9 @@ COMMANDS = {
     "compare": ("alliance_games.cli.compare", "Compare the leader's policies: risks, cost, verdict."),
     "propositions": ("alliance_games.cli.propositions", "Check the article's propositions P1-P9."),
     "dominance": ("alliance_games.cli.dominance", "Eliminate dominated strategies, iteratively."),
+    "sweep": ("alliance_games.cli.sweep", "Sweep parameters: every policy's risks over a grid."),
+    "export": ("alliance_games.cli.export", "Export a model: LaTeX table or tree, Gambit file, JSON."),
+    "report": ("alliance_games.cli.report", "Write a complete LaTeX report on a model."),
 }
 
 

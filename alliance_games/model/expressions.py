@@ -174,7 +174,9 @@ class _Renderer:
             parts = [self._condition(v) for v in node.values]
             return sympy.And(*parts) if isinstance(node.op, ast.And) else sympy.Or(*parts)
         what = _NODE_NAMES.get(type(node), type(node).__name__)
-        raise ExpressionError(f"{what} are not allowed in model expressions")
+        verb = "is" if what.startswith(("attribute access", "inline if", "await", "yield")) \
+            else "are"
+        raise ExpressionError(f"{what} {verb} not allowed in model expressions")
 
     def _constant(self, node: ast.Constant) -> sympy.Expr:
         value = node.value
@@ -244,7 +246,9 @@ class _Renderer:
 
     def _call(self, node: ast.Call) -> sympy.Basic:
         if not isinstance(node.func, ast.Name):
-            raise ExpressionError("only the listed functions may be called, by bare name")
+            allowed = ", ".join(sorted(FUNCTIONS))
+            raise ExpressionError("only the listed functions may be called, by bare name; other "
+                                  f"calls are not allowed (allowed: {allowed})")
         name = node.func.id
         if name not in FUNCTIONS:
             allowed = ", ".join(sorted(FUNCTIONS))

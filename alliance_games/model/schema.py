@@ -49,7 +49,7 @@ def build_model(raw: LineDict, *, name: str, path: str) -> SymbolicModel:
     if has_nf:
         game = _normal_form(ctx, raw, players, names)
     else:
-        game = read_tree(ctx, raw, players, names, title)
+        game = read_tree(ctx, raw, players, names, title, parameters)
     policies = _policies(ctx, raw, game, players)
     return SymbolicModel(
         name=name,
@@ -194,8 +194,9 @@ def _matrix(ctx: Context, nf: LineDict, players: tuple[str, ...],
     if len(players) != 2:
         ctx.fail("the compact 'matrix' form is for two players; use 'payoffs'", nf, "matrix", field)
     if not isinstance(rows, LineList) or len(rows) != len(strategies[0]):
-        ctx.fail(f"matrix needs one row per strategy of {players[0]!r} ({len(strategies[0])})",
-                 nf, "matrix", field)
+        got = f", got {len(rows)}" if isinstance(rows, LineList) else ""
+        ctx.fail(f"matrix needs one row per strategy of {players[0]!r} "
+                 f"({len(strategies[0])}){got}", nf, "matrix", field)
     for r, row in enumerate(rows):
         if not isinstance(row, LineList) or len(row) != len(strategies[1]):
             ctx.fail(f"row {r + 1} needs one cell per strategy of {players[1]!r} "

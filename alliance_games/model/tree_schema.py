@@ -14,6 +14,7 @@ Parsed expressions are cached per YAML field, so a subtree used many times is pa
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,7 @@ from alliance_games.model.fields import (
     text_field,
 )
 from alliance_games.model.loader import LineDict, LineList
-from alliance_games.model.symbolic import SymbolicTree
+from alliance_games.model.symbolic import Parameter, SymbolicTree
 
 NODE_KEYS = ("player", "infoset", "chance", "actions", "payoffs", "tags", "label", "use", "with",
              "measures")
@@ -41,6 +42,9 @@ SUBTREE_KEYS = ("arguments", "tree", "description")
 MAX_TREE_NODES = 1_000_000
 """Largest tree a YAML model may expand to."""
 MAX_SUBTREE_DEPTH = 64
+MAX_CORNER_PARAMETERS = 10
+"""Chance probabilities over more parameters are checked at the defaults and one-at-a-time corners
+only (not at all 2**k corners of the parameter box)."""
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -67,9 +71,43 @@ class _Scope:
 
 
 def read_tree(ctx: Context, raw: LineDict, players: tuple[str, ...],
-              names: dict[str, sympy.Symbol], title: str) -> SymbolicTree:
-    """Build the symbolic tree of a model (see the module docstring)."""
-    return _TreeReader(ctx, raw, players, names, title).read()
+              names: dict[str, sympy.Symbol], title: str,
+              parameters: tuple[Parameter, ...] = ()) -> SymbolicTree:
+    """Build the symbolic tree of a model (see the module docstring).
+
+    ``parameters`` (the declared ones, with defaults and ranges) let chance probabilities be checked
+    at the defaults and at the corners of the declared ranges.
+    """
+    reader = _TreeReader(ctx, raw, players, names, title)
+    reader.parameters = {p.symbol: p for p in parameters}
+    return reader.read()
+
+
+def _corner_points(symbols: set[sympy.Symbol], parameters: dict[sympy.Symbol, Parameter]
+                   ) -> list[dict[sympy.Symbol, sympy.Rational]]:
+    """The defaults, then every corner of the declared ranges (or allowed values) of ``symbols``.
+
+    Beyond :data:`MAX_CORNER_PARAMETERS` parameters, the corners are taken one parameter at a time
+    (the others at their defaults).
+    """
+    known = sorted((s for s in symbols if s in parameters), key=lambda s: s.name)
+    default = {s: parameters[s].default for s in known}
+    ends: dict[sympy.Symbol, tuple[sympy.Rational, ...]] = {}
+    for s in known:
+        par = parameters[s]
+        if par.range is not None:
+            ends[s] = (par.range[0], par.range[1])
+        elif par.values is not None:
+            ends[s] = (min(par.values), max(par.values))
+        else:
+            ends[s] = (par.default,)
+    points = [default]
+    if len(known) <= MAX_CORNER_PARAMETERS:
+        points.extend(dict(zip(known, combo, strict=True))
+                      for combo in itertools.product(*(ends[s] for s in known)))
+    else:
+        points.extend({**default, s: v} for s in known for v in ends[s])
+    return points
 
 
 class _TreeReader:
@@ -85,6 +123,7 @@ class _TreeReader:
         self.symbols: dict[str, sympy.Symbol] = {}
         self.substituted: dict[tuple[sympy.Expr, int], sympy.Expr] = {}
         self.checked_probs: set[tuple[sympy.Expr, ...]] = set()
+        self.parameters: dict[sympy.Symbol, Parameter] = {}
         self.scope_ids: dict[Any, int] = {}
         self.subtrees = self._subtrees(names)
         self.root_scope = _Scope(dict(names))
@@ -339,8 +378,41 @@ class _TreeReader:
             for p in probs:
                 if p.is_number and p < 0:
                     self.ctx.fail(f"negative probability {p}", node, "chance", f"{field}.chance")
+            self._check_corners(node, field, raw_labels, probs)
             self.checked_probs.add(key)
         return probs
+
+    def _check_corners(self, node: LineDict, field: str, raw_labels: list[str],
+                       probs: list[sympy.Expr]) -> None:
+        """Refuse probabilities that are negative (or a sum not 1) at the defaults or a corner."""
+        symbols: set[sympy.Symbol] = set()
+        for p in probs:
+            symbols |= p.free_symbols
+        if not symbols:
+            return
+        for point in _corner_points(symbols, self.parameters):
+            at = ", ".join(f"{s.name}={v}" for s, v in point.items())
+            values = []
+            for label, p in zip(raw_labels, probs, strict=True):
+                value = p.xreplace(point)
+                if isinstance(value, sympy.Piecewise):
+                    value = value.doit()
+                if not value.is_number:
+                    return  # depends on undeclared names (cannot happen) or did not simplify
+                try:
+                    negative = bool(value < 0)
+                except TypeError:
+                    return
+                if negative:
+                    self.ctx.fail(f"chance probability of {label!r} is {value} at {at}, "
+                                  "inside the declared parameter ranges (it must be "
+                                  "non-negative at every admissible value)",
+                                  node, "chance", f"{field}.chance")
+                values.append(value)
+            total = sum(values, sympy.Integer(0))
+            if all(v.is_Rational for v in values) and total != 1:
+                self.ctx.fail(f"chance probabilities sum to {total}, not 1, at {at}",
+                              node, "chance", f"{field}.chance")
 
     def _use(self, node: LineDict, field: str, parent: int, action: str | None,
              path: tuple[str, ...], scope: _Scope,
