@@ -48,21 +48,13 @@ class Flagship:
         return self._cache[key]
 
     def policy_reliable(self, policy: str, **values: Any) -> bool:
-        """Whether ``policy`` keeps reliability, solving only its own subgame."""
-        from alliance_games.analysis.reliability import risk_profile
-        from alliance_games.solvers import solve
+        """Whether ``policy`` keeps reliability, solving only its own subgame (cached)."""
+        from alliance_games.analysis.threshold import policy_reliable
 
         key = (policy, tuple(sorted((k, str(v)) for k, v in values.items())))
-        if key in self._verdicts:
-            return self._verdicts[key]
-        tree = self.compiled.at(values)
-        child = int(tree.children(0)[tree.actions(0).index(policy)])
-        subgame = tree.subtree(child)
-        result = solve(subgame, "spe")
-        verdict = all(risk_profile(subgame, eq, DEFAULT_TOLERANCES).reliable
-                      for eq in result.equilibria)
-        self._verdicts[key] = verdict
-        return verdict
+        if key not in self._verdicts:
+            self._verdicts[key] = policy_reliable(self.compiled, policy, values)
+        return self._verdicts[key]
 
     def default(self, name: str) -> Fraction:
         parameter = self.model.parameter(name)

@@ -88,3 +88,24 @@ def dominance_instance(source: str, assignments: Mapping[str, Any] | None = None
     game = instance.game
     normal_form = game if isinstance(game, NormalFormGame) else reduced_normal_form(game).game
     return DominanceRun(instance, iterated_dominance(normal_form, weak=weak, mixed=mixed))
+
+
+@dataclass(frozen=True, eq=False)
+class SweepRun:
+    result: Any  # alliance_games.analysis.sweep.SweepResult
+    fixed: dict[str, Any]
+
+
+def sweep_model(source: str, params: tuple[str, ...], assignments: Mapping[str, Any] | None = None,
+                *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
+                progress: Any = None) -> SweepRun:
+    """Sweep a model's parameters (see :mod:`alliance_games.analysis.sweep`)."""
+    from alliance_games.analysis.sweep import parse_axis, sweep
+
+    model = load_model(source)
+    values = scenario_values(model.name, scenario, dict(assignments or {}))
+    compiled = compile_model(model)
+    axes = [parse_axis(p) for p in params]
+    result = sweep(compiled, axes, values, tolerances=parse_tolerances(tolerances),
+                   progress=progress)
+    return SweepRun(result, compiled.resolve(values))

@@ -22,6 +22,7 @@ COMMANDS = {
     "propositions": ("alliance_games.cli.propositions", "Check the article's propositions P1-P9."),
     "dominance": ("alliance_games.cli.dominance", "Eliminate dominated strategies, iteratively."),
     "sweep": ("alliance_games.cli.sweep", "Sweep parameters: every policy's risks over a grid."),
+    "threshold": ("alliance_games.cli.sweep", "Locate where a policy's verdict changes."),
     "export": ("alliance_games.cli.export", "Export a model: LaTeX table or tree, Gambit file, JSON."),
     "report": ("alliance_games.cli.report", "Write a complete LaTeX report on a model."),
 }
@@ -37,7 +38,7 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module = importlib.import_module(COMMANDS[name][0])
-        return module.command  # type: ignore[no-any-return]
+        return getattr(module, f"{name}_command", module.command)  # type: ignore[no-any-return]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]

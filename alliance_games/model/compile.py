@@ -146,6 +146,23 @@ class CompiledModel:
                 raise GameError("a payoff or probability is not finite at these parameter values")
         return out_f[self._inverse]
 
+    def float_values(self, args: list[Any], count: int) -> np.ndarray:
+        """All the model's numbers for ``count`` points at once, shape ``(count, size)``.
+
+        ``args`` holds one entry per parameter (in declaration order): an array of ``count``
+        values for a swept parameter, or a number for a fixed one.
+        """
+        out = np.empty((count, self._distinct_count), dtype=float)
+        out[:, self._constant_idx] = self._constant_float
+        if self._float_fn is not None:
+            with np.errstate(all="ignore"):
+                results = self._float_fn(*args)
+            for j, column in zip(self._variable_idx, results, strict=True):
+                out[:, j] = column
+            if not np.all(np.isfinite(out)):
+                raise GameError("a payoff or probability is not finite somewhere on the grid")
+        return out[:, self._inverse]
+
     def at(self, values: ParameterValues | None = None, *, exact: bool = True
            ) -> NormalFormGame | GameTree:
         """The numeric game at the given parameter values (defaults for the rest)."""
