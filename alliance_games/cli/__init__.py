@@ -11,7 +11,6 @@ import importlib
 import os
 import sys
 
-
 import click
 
 COMMANDS = {

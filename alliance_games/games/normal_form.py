@@ -164,7 +164,9 @@ class NormalFormGame:
         try:
             return self.players.index(player)
         except ValueError:
-            raise GameError(f"unknown player {player!r} (players: {', '.join(self.players)})")
+            raise GameError(
+                f"unknown player {player!r} (players: {', '.join(self.players)})"
+            ) from None
 
     def expected_payoffs(self, profile: Sequence[np.ndarray]) -> np.ndarray:
         """Expected payoff of every player under a mixed profile (one distribution per player).

@@ -13,7 +13,7 @@ from rich.text import Text
 from alliance_games.analysis.policies import PolicyAssessment, PolicyComparison
 from alliance_games.analysis.reliability import RISK_KINDS
 from alliance_games.render.json import dumps
-from alliance_games.render.numbers import decimal_text, json_number, text_number
+from alliance_games.render.numbers import decimal_text, json_number
 
 COST = "leader_cost"
 

@@ -31,6 +31,7 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.methods import METHODS
 from alliance_games.solvers.result import Equilibrium, SolverResult
+
 ENUMPOLY_SUPPORT_LIMIT = 400
 """``auto`` uses enumpoly on N-player games with at most this many support profiles (3x3x3)."""
 
