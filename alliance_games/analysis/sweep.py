@@ -32,6 +32,7 @@ from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.tree import CHANCE, DECISION, GameTree
 from alliance_games.model.compile import CompiledModel, parse_value
 from alliance_games.model.symbolic import SymbolicTree
+from alliance_games.solvers.backward_induction import edge_segments
 
 COST = "leader_cost"
 MAX_POINTS = 1_000_000
@@ -146,7 +147,7 @@ class _Plan:
         for level in reversed(tree.levels):
             dec = level[tree.kind[level] == DECISION]
             cha = level[tree.kind[level] == CHANCE]
-            self.levels.append((dec, *_segments(tree, dec), cha, *_segments(tree, cha)))
+            self.levels.append((dec, *edge_segments(tree, dec), cha, *edge_segments(tree, cha)))
         self.forward = tree.levels[1:]
         root_children = tree.children(0)
         actions = tree.actions(0)
@@ -244,16 +245,6 @@ class _Plan:
                                            "robust" if ok else "fails"))
             results.append(SweepPoint(point_values, tuple(records), actions[int(root_choice[i])]))
         return results
-
-
-def _segments(tree: GameTree, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if nodes.size == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts = tree.child_ptr[nodes]
-    counts = tree.child_ptr[nodes + 1] - starts
-    offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    edges = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
-    return edges, offsets
 
 
 def _exact_point(compiled: CompiledModel, base: Mapping[str, Any], point: dict[str, float],

@@ -35,8 +35,10 @@ def node_movers(tree: GameTree) -> np.ndarray:
     return owners[tree.node_infoset]  # index -1 picks the trailing -1
 
 
-def _segments(tree: GameTree, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def edge_segments(tree: GameTree, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All edges of ``nodes`` (concatenated) and the offset of each node's first edge."""
+    if nodes.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     starts = tree.child_ptr[nodes]
     counts = tree.child_ptr[nodes + 1] - starts
     offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -77,7 +79,7 @@ def exact_values(tree: GameTree, choice: np.ndarray) -> np.ndarray:
             values[dec] += values[tree.child_index[choice[dec]]]
         chance = level[tree.kind[level] == CHANCE]
         if chance.size:
-            edges, offsets = _segments(tree, chance)
+            edges, offsets = edge_segments(tree, chance)
             weighted = values[tree.child_index[edges]] * tree.edge_prob[edges][:, None]
             values[chance] += np.add.reduceat(weighted, offsets, axis=0)
     return values
@@ -99,7 +101,7 @@ def _induct(tree: GameTree, *, tol: float, maximiser: int | None,
             values[fixed] += values[tree.child_index[follow[fixed]]]
             dec = dec[movers[dec] == maximiser]
         if dec.size:
-            edges, offsets = _segments(tree, dec)
+            edges, offsets = edge_segments(tree, dec)
             owner = np.repeat(movers[dec], np.diff(np.append(offsets, edges.size)))
             scores = values[tree.child_index[edges], owner]
             best = np.maximum.reduceat(scores, offsets)
@@ -113,7 +115,7 @@ def _induct(tree: GameTree, *, tol: float, maximiser: int | None,
             values[dec] += values[tree.child_index[first]]
         chance = level[tree.kind[level] == CHANCE]
         if chance.size:
-            edges, offsets = _segments(tree, chance)
+            edges, offsets = edge_segments(tree, chance)
             weighted = values[tree.child_index[edges]] * tree.edge_prob[edges][:, None]
             values[chance] += np.add.reduceat(weighted, offsets, axis=0)
     return Induction(values, choice, ties)
