@@ -58,6 +58,26 @@ def test_bundled_model_round_trips_through_our_reader(name: str) -> None:
         _same_normal_form(reduced, read_gambit(write_nfg(reduced), f"{name}.nfg"))
 
 
+def _gambit_terminal_payoffs(g: object) -> list[tuple[Fraction, ...]]:
+    """Payoffs summed along the path to every terminal node, read from pygambit's tree."""
+    players = list(g.players)
+    rows = []
+    for node in g.nodes:
+        if not node.is_terminal:
+            continue
+        total = [Fraction(0)] * len(players)
+        current = node
+        while current is not None:
+            try:
+                payoffs = [Fraction(str(current.outcome[p])) for p in players]
+            except (KeyError, TypeError):  # pygambit raises for a node without an outcome
+                payoffs = [Fraction(0)] * len(players)
+            total = [a + b for a, b in zip(total, payoffs, strict=True)]
+            current = current.parent
+        rows.append(tuple(total))
+    return rows
+
+
 def _gambit_payoff(g: object, profile: tuple[int, ...], player: int) -> Fraction:
     players = list(g.players)
     strategies = [list(p.strategies)[k] for p, k in zip(players, profile, strict=True)]
@@ -71,6 +91,9 @@ def test_bundled_model_reads_the_same_in_pygambit(name: str) -> None:
         g = pygambit.read_efg(io.StringIO(write_efg(game)))
         assert [p.label for p in g.players] == list(game.players)
         assert len(g.nodes) == game.num_nodes
+        if game.num_nodes <= 5_000:
+            assert sorted(_gambit_terminal_payoffs(g)) == sorted(
+                tuple(game.path_payoffs[t]) for t in game.terminals)
         if not _small_reduced_form(game):  # too large for a reduced strategic form
             return
         # pygambit's reduced strategic form has the same payoffs as ours, up to strategy order
