@@ -21,6 +21,7 @@ import numpy as np
 
 from alliance_games.errors import SizeLimitError
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.profiles import realization
 from alliance_games.games.tree import CHANCE, GameTree
 
 MAX_REDUCED_PROFILES = 2_000_000
@@ -164,14 +165,10 @@ def reduced_normal_form(tree: GameTree, *, max_profiles: int = MAX_REDUCED_PROFI
 
 
 def _chance_reach(tree: GameTree) -> np.ndarray:
-    """Product of chance probabilities on the path to every node."""
-    one = Fraction(1) if tree.exact else 1.0
-    w = np.array([tree.edge_prob[e] if tree.kind[tree.edge_parent[e]] == CHANCE else one
-                  for e in range(len(tree.child_index))], dtype=object if tree.exact else float)
-    reach = np.full(tree.num_nodes, one, dtype=object if tree.exact else float)
-    for level in tree.levels[1:]:
-        reach[level] = reach[tree.parent[level]] * w[tree.in_edge[level]]
-    return reach
+    """Product of chance probabilities on the path to every node (decision edges count 1)."""
+    weights = tree.edge_prob.copy()
+    weights[tree.kind[tree.edge_parent] != CHANCE] = Fraction(1) if tree.exact else 1.0
+    return realization(tree, weights)
 
 
 def _consistency(tree: GameTree, player: int, order: Sequence[int], plans: Sequence[Plan],

@@ -31,6 +31,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.solvers.exact_linear import exact_affine_solution
 
 FLOAT_TOL = 1e-9
 """Tolerance of float comparisons and LP decisions, relative to the payoff range."""
@@ -274,39 +275,3 @@ def _check(table: np.ndarray, j: int, others: list[int], sigma: list[Fraction]) 
     if all(g >= 0 for g in gap) and any(g > 0 for g in gap):
         return False
     return None
-
-
-def exact_affine_solution(rows: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction],
-                          guess: Sequence[float], *, unique: bool = False) -> list[Fraction] | None:
-    """A rational solution of ``rows @ x = rhs`` close to ``guess``, or None if inconsistent.
-
-    Gauss-Jordan elimination in Fractions; free variables are fixed at the guess rounded to a
-    rational (denominator at most 10**6) and the pivot variables solved from them. With
-    ``unique`` a system with free variables also gives None.
-    """
-    n = len(guess)
-    work = [[Fraction(v) for v in r] + [Fraction(b)] for r, b in zip(rows, rhs, strict=True)]
-    pivots: list[int] = []
-    r = 0
-    for c in range(n):
-        p = next((i for i in range(r, len(work)) if work[i][c] != 0), None)
-        if p is None:
-            continue
-        work[r], work[p] = work[p], work[r]
-        lead = work[r][c]
-        work[r] = [v / lead for v in work[r]]
-        for i in range(len(work)):
-            if i != r and work[i][c] != 0:
-                f = work[i][c]
-                work[i] = [a - f * b for a, b in zip(work[i], work[r], strict=True)]
-        pivots.append(c)
-        r += 1
-        if r == len(work):
-            break
-    if any(work[i][n] != 0 for i in range(r, len(work))) or (unique and r < n):
-        return None
-    x = [Fraction(float(g)).limit_denominator(10**6) for g in guess]
-    free = [c for c in range(n) if c not in pivots]
-    for i, c in enumerate(pivots):
-        x[c] = work[i][n] - sum((work[i][f] * x[f] for f in free), Fraction(0))
-    return x

@@ -28,6 +28,7 @@ from scipy.optimize import linprog
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret, strategy_regrets
+from alliance_games.solvers.exact_linear import exact_affine_solution
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 DEFAULT_TOL = 1e-9
@@ -65,28 +66,6 @@ def _maximin(payoff: np.ndarray) -> tuple[np.ndarray, float]:
     return x / x.sum(), float(res.x[-1])
 
 
-def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """The unique solution of a consistent linear system with full column rank, else ``None``."""
-    k = len(rows[0]) if rows else 0
-    aug = [[*r, b] for r, b in zip(rows, rhs, strict=True)]
-    pivot_row = 0
-    for col in range(k):
-        hit = next((r for r in range(pivot_row, len(aug)) if aug[r][col] != 0), None)
-        if hit is None:
-            return None  # a free variable: the vertex is not determined
-        aug[pivot_row], aug[hit] = aug[hit], aug[pivot_row]
-        p = aug[pivot_row][col]
-        aug[pivot_row] = [v / p for v in aug[pivot_row]]
-        for r in range(len(aug)):
-            if r != pivot_row and aug[r][col] != 0:
-                f = aug[r][col]
-                aug[r] = [a - f * b for a, b in zip(aug[r], aug[pivot_row], strict=True)]
-        pivot_row += 1
-    if any(row[-1] != 0 for row in aug[pivot_row:]):
-        return None
-    return [aug[i][-1] for i in range(k)]
-
-
 def _exact_candidates(payoff: np.ndarray, unit: np.ndarray, x: np.ndarray, value: float
                       ) -> list[np.ndarray]:
     """Exact versions of the float maximin strategy ``x`` of the row player of ``payoff``.
@@ -99,7 +78,8 @@ def _exact_candidates(payoff: np.ndarray, unit: np.ndarray, x: np.ndarray, value
     binding = [j for j in range(unit.shape[1]) if unit[:, j] @ x <= value + BINDING_TOL]
     rows = [[payoff[i, j] for i in support] + [Fraction(-1)] for j in binding]
     rows.append([Fraction(1)] * len(support) + [Fraction(0)])
-    solution = _solve_exact(rows, [Fraction(0)] * len(binding) + [Fraction(1)])
+    solution = exact_affine_solution(rows, [Fraction(0)] * len(binding) + [Fraction(1)],
+                                     [0.0] * len(rows[0]), unique=True)
     if solution is not None and all(v >= 0 for v in solution[:-1]):
         exact = np.array([Fraction(0)] * len(x), dtype=object)
         for i, v in zip(support, solution[:-1], strict=True):
