@@ -91,7 +91,7 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
         assessments.append(PolicyAssessment(policy, profiles, complete))
     root = tree.infoset_of(0)
     assert root is not None
-    choices = []
+    choices: list[str] = []
     for eq in whole.equilibria:
         dist = eq.strategies[int(tree.node_infoset[0])]
         choices.extend(a for a, p in zip(root.actions, dist, strict=True) if p > 0)

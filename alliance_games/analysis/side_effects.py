@@ -17,6 +17,7 @@ from typing import Any
 
 from alliance_games.analysis.propositions import Flagship, PropositionResult, pooling_threshold
 from alliance_games.analysis.reliability import RISK_KINDS
+from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
 from alliance_games.model.scenarios import load_scenario
@@ -48,6 +49,7 @@ def p7(flagship: Flagship) -> PropositionResult:
     for policy, (k_a, k_e, conn) in _policy_commitments(flagship).items():
         values = {"commit_asia": k_a, "commit_europe": k_e, "connection": conn}
         game = compiled.at(values)
+        assert isinstance(game, NormalFormGame)
         result = solve(game, "pure")
         index = [game.strategies[i].index("align") for i in range(2)]
         aligned[policy] = any(

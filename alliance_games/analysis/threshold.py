@@ -17,6 +17,7 @@ import sympy
 
 from alliance_games.analysis.reliability import DEFAULT_TOLERANCES, risk_profile
 from alliance_games.errors import ParameterError, SolverError
+from alliance_games.games.tree import GameTree
 from alliance_games.model.compile import CompiledModel, parse_value
 from alliance_games.solvers import solve
 
@@ -41,6 +42,8 @@ def policy_reliable(compiled: CompiledModel, policy: str, values: Mapping[str, A
                     tolerances: Mapping[str, Any] = DEFAULT_TOLERANCES) -> bool:
     """Whether ``policy`` keeps reliability in every SPE of its subgame at ``values``."""
     tree = compiled.at(values)
+    if not isinstance(tree, GameTree):
+        raise SolverError("thresholds follow a policy of a game tree; this model is a normal form")
     actions = tree.actions(0)
     if policy not in actions:
         raise ParameterError(f"unknown policy {policy!r} (policies: {', '.join(actions)})")

@@ -61,7 +61,7 @@ class GameTree:
     node_tags: tuple[tuple[str, ...], ...] = ()
     outcome_label: tuple[str, ...] = ()  # name of the outcome a node carries ('' if none)
     title: str = ""
-    has_payoff: np.ndarray | None = field(default=None)  # bool per node: carries an outcome
+    has_payoff: np.ndarray = field(default=None)  # type: ignore[arg-type]  # bool per node; set below
     measures: dict[str, np.ndarray] = field(default_factory=dict)  # per node, summed on paths
 
     def __post_init__(self) -> None:
@@ -114,6 +114,11 @@ class GameTree:
             path.append(self.edge_label[self.in_edge[node]])
             node = int(self.parent[node])
         return "/".join(reversed(path)) or "root"
+
+    def is_singleton(self, node: int) -> bool:
+        """True for a decision node alone in its information set."""
+        k = int(self.node_infoset[node])
+        return k >= 0 and len(self.infosets[k].nodes) == 1
 
     def infoset_of(self, node: int) -> Infoset | None:
         k = int(self.node_infoset[node])

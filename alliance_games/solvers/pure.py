@@ -10,6 +10,7 @@ with ``tol`` relative to the payoff range (QuantEcon ``pure_nash_brute``; Gambit
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +59,8 @@ def pure_equilibrium(game: NormalFormGame, index: tuple[int, ...]) -> Equilibriu
         dist = np.full(game.shape[i], zero, dtype=dtype)
         dist[k] = one
         strategies.append(dist)
-    payoffs = game.payoffs[(slice(None), *index)]
+    key: tuple[Any, ...] = (slice(None), *index)
+    payoffs = game.payoffs[key]
     regret = _pure_regret(game, index)
     return Equilibrium(tuple(strategies), np.array(payoffs, dtype=dtype), regret, game.exact)
 
@@ -66,7 +68,8 @@ def pure_equilibrium(game: NormalFormGame, index: tuple[int, ...]) -> Equilibriu
 def _pure_regret(game: NormalFormGame, index: tuple[int, ...]) -> Fraction | float:
     worst: Fraction | float = Fraction(0) if game.exact else 0.0
     for i in range(game.num_players):
-        line = game.payoffs[(i, *index[:i], slice(None), *index[i + 1 :])]
+        where: tuple[Any, ...] = (i, *index[:i], slice(None), *index[i + 1 :])
+        line = game.payoffs[where]
         gap = max(line) - game.payoffs[(i, *index)]
         worst = max(worst, gap)
     return worst if game.exact else float(worst)

@@ -101,7 +101,7 @@ def resolve_method(game: NormalFormGame | GameTree, method: str) -> str:
         raise SolverError(f"unknown method {method!r} (methods: {', '.join(METHODS)})")
     tree = isinstance(game, GameTree)
     if method == "auto":
-        return "spe" if tree else _auto_normal_form(game)
+        return "spe" if isinstance(game, GameTree) else _auto_normal_form(game)
     if method in ("spe", "pbe") and not tree:
         raise SolverError(f"--method {method} needs a game tree; this model is a normal form "
                           "(use pure, enummixed or enumpoly)")

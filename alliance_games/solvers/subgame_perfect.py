@@ -107,7 +107,7 @@ class _Decomposition:
         for root in sorted(self.roots, reverse=True):  # descendants before ancestors
             inner = self._inner_roots(root)
             if all(tree.kind[c] == TERMINAL or c in self.roots for c in tree.children(root)) and \
-                    (tree.kind[root] == CHANCE or len(tree.infoset_of(root).nodes) == 1):
+                    (tree.kind[root] == CHANCE or tree.is_singleton(root)):
                 solutions[root] = self._combine(root, solutions)
             else:
                 solutions[root] = self._normal_form(root, inner, solutions)
@@ -231,7 +231,7 @@ def _truncate(tree: GameTree, root: int, inner: list[int]) -> tuple[GameTree, di
                 node = int(tree.subtree_end[node])
                 continue
         elif tree.kind[node] == DECISION:
-            infoset = tree.infoset_of(node)
+            infoset = tree.infosets[int(tree.node_infoset[node])]
             new_id[node] = builder.add_decision(parent, action, player=infoset.player,
                                                 infoset=infoset.name, actions=infoset.actions,
                                                 payoffs=pays, prob=prob)
