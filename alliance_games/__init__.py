@@ -5,6 +5,12 @@ The data flow is the architecture::
     model file -> SymbolicModel -> CompiledModel.at(values) -> NormalFormGame | GameTree
                -> solvers -> SolverResult -> analysis -> render -> cli
 
+Example::
+
+    import alliance_games as ag
+    tree = ag.compile_model(ag.load_model("entry_deterrence")).at({"profit": "3"})
+    result = ag.solve(tree, "spe")
+
 Public entry points are imported lazily so that ``import alliance_games`` stays cheap.
 """
 
@@ -16,10 +22,12 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "load_model": "alliance_games.model.catalog",
-    "compile_model": "alliance_games.games.compile",
-    "solve": "alliance_games.solvers",
+    "compile_model": "alliance_games.model.compile",
+    "solve": "alliance_games.solvers.registry",
     "NormalFormGame": "alliance_games.games.normal_form",
     "GameTree": "alliance_games.games.tree",
+    "compare_model": "alliance_games.analysis.runs",
+    "check_all": "alliance_games.analysis.propositions",
 }
 
 __all__ = [*_LAZY, "__version__"]
