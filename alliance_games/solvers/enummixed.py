@@ -28,7 +28,6 @@ from math import lcm
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy.spatial import QhullError
 
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
@@ -157,11 +156,19 @@ class _Candidates(NamedTuple):
     counts: np.ndarray  # number of those labels
 
 
+SMALL_GAME_LABELS = 8
+"""Games with at most this many strategies in all (4x4) are enumerated exactly without Qhull."""
+
+
 def _exact_pairs(game: NormalFormGame) -> tuple[list[Pair], bool, str]:
     m, n = game.shape
     a_int, a_f, a_scale = pt.positive_integer_matrix(game.payoffs[0])
     b_int, b_f, b_scale = pt.positive_integer_matrix(game.payoffs[1])
     setup = ((b_int.T, b_f.T, b_scale), (a_int, a_f, a_scale))
+    if m + n <= SMALL_GAME_LABELS:  # exact pivoting is instant here, and spares loading Qhull
+        return _lex_pairs(setup[0][0], setup[1][0], m, n)
+    from scipy.spatial import QhullError
+
     polys: list[_Candidates] = []
     try:
         for k, (ints, floats, scale) in enumerate(setup):
@@ -260,6 +267,8 @@ def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, st
     m, n = game.shape
     if not np.all(np.isfinite(game.payoffs)):
         raise SolverError("enummixed: payoffs must be finite numbers")
+    from scipy.spatial import QhullError
+
     floats = (pt.positive_float_matrix(game.payoffs[1]).T,
               pt.positive_float_matrix(game.payoffs[0]))
     tights, masks, counts = [], [], []

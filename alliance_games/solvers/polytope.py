@@ -30,7 +30,6 @@ from fractions import Fraction
 from math import gcd, lcm
 
 import numpy as np
-from scipy.spatial import ConvexHull
 
 ExactVertex = tuple[tuple[int, ...], int]
 """A vertex as integer numerators and one positive common denominator, reduced."""
@@ -77,6 +76,8 @@ def float_vertices(m: np.ndarray) -> np.ndarray:
     t = 1.0 / (2.0 * m.sum(axis=1).max())  # z0 = t * 1 is interior: z0 > 0, M z0 <= 1/2
     room = 1.0 - m.sum(axis=1) * t
     points = np.vstack([-np.eye(c) / t, m / room[:, None]])
+    from scipy.spatial import ConvexHull  # Qhull, loaded only when a game needs it
+
     eq = ConvexHull(points).equations
     return eq[:, :-1] / -eq[:, -1:] + t
 
