@@ -34,11 +34,14 @@ class Instance:
 
 
 def instantiate(source: str, assignments: Mapping[str, Any] | None = None, *,
-                exact: bool = True) -> Instance:
-    """Load ``source`` and build its game at the given parameter values (defaults elsewhere)."""
+                exact: bool = True, scenario: str | None = None) -> Instance:
+    """Load ``source`` and build its game at the given parameter values (defaults elsewhere).
+
+    A ``scenario`` preset's values come first; ``assignments`` override them.
+    """
     model = load_model(source)
     compiled = compile_model(model)
-    values = compiled.resolve(assignments)
+    values = compiled.resolve(scenario_values(model.name, scenario, dict(assignments or {})))
     game = compiled.at(values, exact=exact)
     return Instance(model, compiled, values, game)
 
@@ -62,12 +65,8 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
                   scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
                   max_equilibria: int | None = None) -> ComparisonRun:
     """Load ``source``, apply a scenario and assignments, and compare its policies."""
-    model = load_model(source)
-    values = scenario_values(model.name, scenario, dict(assignments or {}))
-    compiled = compile_model(model)
-    resolved = compiled.resolve(values)
-    instance = Instance(model, compiled, resolved, compiled.at(resolved, exact=True))
-    comparison = compare_policies(model, instance.game, parse_tolerances(tolerances),
+    instance = instantiate(source, assignments, scenario=scenario)
+    comparison = compare_policies(instance.model, instance.game, parse_tolerances(tolerances),
                                   max_equilibria=max_equilibria)
     return ComparisonRun(instance, comparison)
 

@@ -158,16 +158,6 @@ class NormalFormGame:
         spread = float(values.max() - values.min()) if values.size else 0.0
         return spread if spread > 0 else 1.0
 
-    def player_index(self, player: str | int) -> int:
-        if isinstance(player, int):
-            return player
-        try:
-            return self.players.index(player)
-        except ValueError:
-            raise GameError(
-                f"unknown player {player!r} (players: {', '.join(self.players)})"
-            ) from None
-
     def expected_payoffs(self, profile: Sequence[np.ndarray]) -> np.ndarray:
         """Expected payoff of every player under a mixed profile (one distribution per player).
 

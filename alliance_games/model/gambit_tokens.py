@@ -192,10 +192,6 @@ class TokenStream:
             raise self.error(f"expected {what}, found {describe(token)}", token)
         return token
 
-    def expect_number(self, what: str) -> Fraction:
-        token = self.expect(NUMBER, what)
-        return self.to_fraction(token)
-
     def to_fraction(self, token: Token) -> Fraction:
         """The exact value of a NUMBER token."""
         try:
