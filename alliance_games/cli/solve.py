@@ -18,9 +18,18 @@ from alliance_games.solvers.methods import METHODS
               help="Exact rational arithmetic (default) or floating point.")
 @click.option("--max-equilibria", type=click.IntRange(1), default=None,
               help="Stop enumerating after this many equilibria per subgame (default 1000).")
+@click.option("--symbolic", is_flag=True,
+              help="Solve with the parameters as symbols: every equilibrium with the "
+                   "inequalities on the free parameters under which it holds.")
+@click.option("--free", "free", multiple=True, metavar="NAME",
+              help="With --symbolic: a parameter kept symbolic (repeatable); the others are "
+                   "fixed at their defaults or --set values. Default: all (small models only).")
+@click.option("--derivative", metavar="NAME", default=None,
+              help="With --symbolic: the sign of d(equilibrium quantity)/d(NAME) per region.")
 @format_option("table", "json", "csv", "gambit")
 def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
-            max_equilibria: int | None, fmt: str) -> None:
+            max_equilibria: int | None, symbolic: bool, free: tuple[str, ...],
+            derivative: str | None, fmt: str) -> None:
     """Solve MODEL: a bundled model's name, a path (.yaml, .nfg, .efg) or - for stdin.
 
     \b
@@ -32,7 +41,12 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
       alliance-games solve three_player_coordination --method enumpoly
       alliance-games solve my_game.efg --format gambit
       cat game.nfg | alliance-games solve - --method pure
+      alliance-games solve stag_hunt --symbolic
+      alliance-games solve alliance_system --symbolic --free pooling --derivative pooling
     """
+    if symbolic or free or derivative:
+        _symbolic(model, assignments, method, exact, symbolic, free, derivative, fmt)
+        return
     from alliance_games.analysis.runs import instantiate, solve_instance
 
     instance = instantiate(model, parse_assignments(assignments), exact=exact)
@@ -60,3 +74,30 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
             console.print(f"method auto -> {result.options['auto']} "
                           f"({result.options['auto_reason']})", style="dim")
         console.print(equilibria_table(result, records))
+
+
+def _symbolic(model: str, assignments: tuple[str, ...], method: str, exact: bool,
+              symbolic: bool, free: tuple[str, ...], derivative: str | None, fmt: str) -> None:
+    """``--symbolic``: closed-form equilibria over the free parameters."""
+    from alliance_games.errors import ParameterError
+
+    if not symbolic:
+        raise ParameterError("--free and --derivative go with --symbolic")
+    if method != "auto" or not exact:
+        raise ParameterError("--symbolic solves exactly with its own methods; drop --method "
+                             "and --float")
+    if fmt not in ("table", "json"):
+        raise ParameterError(f"--format {fmt} is not available with --symbolic (table, json)")
+    from alliance_games.analysis.symbolic import solve_symbolic
+
+    run = solve_symbolic(model, parse_assignments(assignments), free or None, derivative)
+    if fmt == "json":
+        from alliance_games.render.symbolic import symbolic_json
+
+        click.echo(symbolic_json(run))
+    else:
+        from rich.console import Console
+
+        from alliance_games.render.symbolic import symbolic_tables
+
+        Console().print(symbolic_tables(run))
