@@ -26,12 +26,15 @@ TARGETS = ("latex-table", "latex-tree", "efg", "nfg", "json")
 @click.option("--booktabs", is_flag=True, help="latex-table: a booktabs table instead of sgame.")
 @click.option("--standalone", is_flag=True, help="LaTeX: a complete compilable document.")
 @click.option("--max-nodes", type=click.IntRange(1), default=200, show_default=True,
-              help="latex-tree: refuse trees with more nodes.")
+              help="latex-tree: refuse trees with more nodes (after --collapse-depth).")
+@click.option("--collapse-depth", type=click.IntRange(1), default=None, metavar="N",
+              help="latex-tree: draw each subtree below depth N as one stub labelled with its "
+                   "size and its value under the subgame-perfect equilibrium.")
 @click.option("-o", "--output", metavar="FILE", required=True,
               help="Write to FILE (atomically); '-' for standard output.")
 def command(model: str, assignments: tuple[str, ...], target: str, symbolic: bool,
             highlight: bool, booktabs: bool, standalone: bool, max_nodes: int,
-            output: str) -> None:
+            collapse_depth: int | None, output: str) -> None:
     """Export MODEL at its default (or --set) parameter values.
 
     Trees exported with --to latex-table or --to nfg use their reduced normal form.
@@ -41,6 +44,7 @@ def command(model: str, assignments: tuple[str, ...], target: str, symbolic: boo
       alliance-games export prisoners_dilemma --to latex-table --highlight -o pd.tex
       alliance-games export entry_deterrence --to latex-tree --highlight --standalone -o t.tex
       alliance-games export snyder_alliance_dilemma --to latex-table --symbolic -o s.tex
+      alliance-games export alliance_system --to latex-tree --collapse-depth 3 -o t.tex
       alliance-games export entry_deterrence --to efg -o -
     """
     from alliance_games.analysis.runs import instantiate
@@ -48,11 +52,12 @@ def command(model: str, assignments: tuple[str, ...], target: str, symbolic: boo
 
     instance = instantiate(model, parse_assignments(assignments), exact=True)
     emit(_render(instance, target, symbolic=symbolic, highlight=highlight, booktabs=booktabs,
-                 standalone=standalone, max_nodes=max_nodes), output)
+                 standalone=standalone, max_nodes=max_nodes, collapse_depth=collapse_depth),
+         output)
 
 
 def _render(instance: Instance, target: str, *, symbolic: bool, highlight: bool, booktabs: bool,
-            standalone: bool, max_nodes: int) -> str:
+            standalone: bool, max_nodes: int, collapse_depth: int | None) -> str:
     from alliance_games.analysis import export as prepare
     from alliance_games.games.normal_form import NormalFormGame
     from alliance_games.model.gambit_format import write_efg, write_nfg
@@ -77,8 +82,8 @@ def _render(instance: Instance, target: str, *, symbolic: bool, highlight: bool,
         render = latex.booktabs_table if booktabs else latex.sgame_table
         return render(table.game, equilibria=table.equilibria, symbolic=table.symbolic,
                       standalone=standalone)
-    tree = prepare.tree_export(instance, highlight=highlight,
-                               symbolic=symbolic, max_nodes=max_nodes)
+    tree = prepare.tree_export(instance, highlight=highlight, symbolic=symbolic,
+                               max_nodes=max_nodes, collapse_depth=collapse_depth)
     return latex.istgame_tree(tree.tree, highlight_edges=tree.highlight_edges,
-                              symbolic=tree.symbolic, max_nodes=max_nodes,
+                              symbolic=tree.symbolic, max_nodes=max_nodes, stubs=tree.stubs,
                               standalone=standalone)

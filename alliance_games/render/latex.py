@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.views import best_response_mask
 from alliance_games.errors import GameError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, TERMINAL, GameTree
@@ -59,20 +60,6 @@ def wrap_document(body: str, packages: Sequence[str], *, cls: str = "article") -
 
 
 # ---- normal forms --------------------------------------------------------------------------
-def best_response_mask(game: NormalFormGame) -> np.ndarray:
-    """Boolean array ``(N, m_0, ..., m_{N-1})``: the player's strategy is a best response there."""
-    mask = np.zeros(game.payoffs.shape, dtype=bool)
-    slack = 0.0 if game.exact else 1e-9 * game.payoff_range()
-    for i in range(game.num_players):
-        values = game.payoffs[i]
-        best = np.max(values, axis=i, keepdims=True)
-        if game.exact:
-            mask[i] = np.asarray(values == best, dtype=bool)
-        else:
-            mask[i] = values >= best - slack
-    return mask
-
-
 def _cell(game: NormalFormGame, profile: Profile, brs: np.ndarray | None, eq: bool,
           symbolic: Symbolic | None) -> str:
     """The math-mode content of one cell: every player's payoff, comma separated."""
@@ -196,13 +183,20 @@ def booktabs_table(game: NormalFormGame, *, equilibria: Collection[Profile] = ()
 # ---- trees ---------------------------------------------------------------------------------
 LEVEL_MM = 18
 LEAF_MM = 22
+CHAR_MM = 1.8  # rough width of a character at 10pt, for the layout's estimates
+FAN_LABEL_POS = 0.65  # where along a branch the labels of nodes with 3+ children sit
+COLUMN_PLAYERS = 4  # payoff vectors of this many players or more are stacked in a column
 
 
-def _layout(tree: GameTree) -> tuple[np.ndarray, np.ndarray]:
+def _layout(tree: GameTree, leaf_mm: float, label_mm: Sequence[float]
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Sibling gap at each node and its subtree's (left, right) extent, in leaf widths.
 
     istgame spaces a node's children evenly, so the gap is the smallest one that keeps the
-    bounding boxes of adjacent child subtrees apart; computed bottom-up.
+    bounding boxes of adjacent child subtrees apart and, at nodes with more than two children,
+    draws the action labels of the outer branches nearer their ends (at :data:`FAN_LABEL_POS`),
+    far enough apart not to overlap. The labels of such nodes and of chance nodes count in the
+    extent. Computed bottom-up.
     """
     gap = np.ones(tree.num_nodes)
     extent = np.tile([-0.5, 0.5], (tree.num_nodes, 1))
@@ -210,12 +204,52 @@ def _layout(tree: GameTree) -> tuple[np.ndarray, np.ndarray]:
         kids = [int(k) for k in tree.children(node)]
         if not kids:
             continue
+        edges = list(tree.edges(node))
         need = [extent[a, 1] - extent[b, 0] for a, b in zip(kids, kids[1:], strict=False)]
+        if len(kids) > 2:
+            need.append(max(label_mm[e] for e in edges) / leaf_mm / FAN_LABEL_POS)
         gap[node] = max(need, default=1.0)
-        offsets = [(j - (len(kids) - 1) / 2) * gap[node] for j in range(len(kids))]
-        extent[node] = (min(o + extent[k, 0] for o, k in zip(offsets, kids, strict=True)),
-                        max(o + extent[k, 1] for o, k in zip(offsets, kids, strict=True)))
+        middle = (len(kids) - 1) / 2
+        offsets = [(j - middle) * gap[node] for j in range(len(kids))]
+        left = min(o + extent[k, 0] for o, k in zip(offsets, kids, strict=True))
+        right = max(o + extent[k, 1] for o, k in zip(offsets, kids, strict=True))
+        fan = len(kids) > 2
+        for j, e in enumerate(edges if fan or tree.kind[node] == CHANCE else ()):
+            width = label_mm[e] / leaf_mm
+            at = offsets[j] * (FAN_LABEL_POS if fan and j != middle else 0.5)
+            if j < middle:
+                left = min(left, at - width)
+            else:
+                right = max(right, at + width)
+        extent[node] = (left, right)
     return gap, extent
+
+
+def _number_mm(value: Any) -> float:
+    """Estimated printed width of a number (fractions are set small, one above the other)."""
+    text = tex_number(value)
+    if "frac" not in text:
+        return CHAR_MM * len(text)
+    frac = Fraction(str(value)) if not isinstance(value, Fraction) else value
+    digits = max(len(str(abs(frac.numerator))), len(str(frac.denominator)))
+    return 1.3 * digits + (CHAR_MM if frac < 0 else 0.0)
+
+
+def _payoff_mm(tree: GameTree, node: int, symbolic: Mapping[tuple[int, int], str] | None
+               ) -> float:
+    if symbolic is not None:
+        widths = [0.9 * CHAR_MM * len(symbolic[(node, i)]) for i in range(tree.num_players)]
+    else:
+        widths = [_number_mm(v) for v in tree.path_payoffs[node]]
+    if tree.num_players >= COLUMN_PLAYERS:
+        return max(widths) + 4
+    return sum(widths) + 2.5 * (tree.num_players - 1) + 4
+
+
+def _label_mm(tree: GameTree, e: int) -> float:
+    extra = 2.0 * CHAR_MM + _number_mm(tree.edge_prob[e]) if tree.kind[tree.edge_parent[e]] \
+        == CHANCE else 0.0
+    return CHAR_MM * len(tree.edge_label[e]) + extra + 1
 
 
 def _payoff_vector(tree: GameTree, node: int, symbolic: Mapping[tuple[int, int], str] | None
@@ -223,12 +257,16 @@ def _payoff_vector(tree: GameTree, node: int, symbolic: Mapping[tuple[int, int],
     values = tree.path_payoffs[node]
     parts = [symbolic[(node, i)] if symbolic is not None else tex_number(values[i])
              for i in range(tree.num_players)]
+    if tree.num_players >= COLUMN_PLAYERS:
+        return (r"$\left(\begin{array}{@{}c@{}}" + r"\\ ".join(parts)
+                + r"\end{array}\right)$")
     return "$(" + ", ".join(parts) + ")$"
 
 
 def istgame_tree(tree: GameTree, *, highlight_edges: Collection[int] = frozenset(),
                  max_nodes: int = 200, standalone: bool = False,
-                 symbolic: Mapping[tuple[int, int], str] | None = None) -> str:
+                 symbolic: Mapping[tuple[int, int], str] | None = None,
+                 stubs: Mapping[int, int] | None = None) -> str:
     """The tree as ``istgame`` code.
 
     Parameters
@@ -244,18 +282,25 @@ def istgame_tree(tree: GameTree, *, highlight_edges: Collection[int] = frozenset
         Wrap the picture in a ``standalone`` document.
     symbolic:
         Maps ``(terminal node, player)`` to a LaTeX math string printed instead of the number.
+    stubs:
+        Terminal nodes that stand for collapsed subtrees, with the number of nodes each hides:
+        drawn as a vertical ellipsis over that count and the payoff vector (the subtree's
+        value, computed by :func:`alliance_games.analysis.export.collapse_tree`).
 
     Returns
     -------
     str
         LaTeX source; needs ``istgame`` and ``amsmath``.
     """
+    stubs = stubs or {}
     if tree.num_nodes > max_nodes:
         raise GameError(f"the tree has {tree.num_nodes} nodes, more than the {max_nodes} that fit "
                         "a drawing (raise --max-nodes, fix parameters with --set, or export the "
                         "table with --to latex-table)")
     highlight = {int(e) for e in highlight_edges}
-    gaps, _ = _layout(tree)
+    widths = [_payoff_mm(tree, int(t), symbolic) for t in tree.terminals]
+    leaf_mm = max([LEAF_MM, *(w + 3 for w in widths)])
+    gaps, _ = _layout(tree, leaf_mm, [_label_mm(tree, e) for e in range(len(tree.edge_label))])
     lines = [r"\begin{istgame}", r"\setistmathTF000"]
     shared: set[int] = set()
     for infoset in tree.infosets:
@@ -265,7 +310,7 @@ def istgame_tree(tree: GameTree, *, highlight_edges: Collection[int] = frozenset
         if tree.kind[node] == TERMINAL:
             continue
         kids = [int(k) for k in tree.children(node)]
-        lines.append(rf"\xtdistance{{{LEVEL_MM}mm}}{{{gaps[node] * LEAF_MM:g}mm}}")
+        lines.append(rf"\xtdistance{{{LEVEL_MM}mm}}{{{gaps[node] * leaf_mm:.4g}mm}}")
         name = f"n{node}"
         where = "" if node == 0 else f"(n{int(tree.parent[node])}-{_child_position(tree, node)})"
         if tree.kind[node] == CHANCE:
@@ -278,12 +323,19 @@ def istgame_tree(tree: GameTree, *, highlight_edges: Collection[int] = frozenset
             label = escape(tree.edge_label[e])
             if tree.kind[node] == CHANCE:
                 label += rf" (${tex_number(tree.edge_prob[e])}$)"
-            style = "[very thick]" if e in highlight else ""
+            options = ["very thick"] if e in highlight else []
+            if len(kids) > 2 and pos != (len(kids) - 1) / 2:
+                options.append(f"pos={FAN_LABEL_POS:g}")
+            style = f"[{', '.join(options)}]" if options else ""
             side = "al" if pos < (len(kids) - 1) / 2 else ("ar" if pos > (len(kids) - 1) / 2
                                                              else "r")
             child = int(tree.child_index[e])
-            payoff = ("{" + _payoff_vector(tree, child, symbolic) + "}"
-                      if tree.kind[child] == TERMINAL else "")
+            payoff = ""
+            if tree.kind[child] == TERMINAL:
+                payoff = "{" + _payoff_vector(tree, child, symbolic) + "}"
+                if child in stubs:
+                    payoff = (rf"{{\shortstack{{$\vdots$\\{{\scriptsize {stubs[child]} nodes}}"
+                              rf"\\{_payoff_vector(tree, child, symbolic)}}}}}")
             lines.append(rf"  \istb{style}{{{label}}}[{side}]{payoff}")
         lines.append(r"  \endist")
     for infoset in tree.infosets:

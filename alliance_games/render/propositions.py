@@ -1,4 +1,6 @@
-"""Renderings of the proposition checks: terminal table, JSON and booktabs LaTeX."""
+"""Renderings of the proposition checks: terminal table, JSON and booktabs LaTeX.
+
+The LaTeX table needs ``booktabs`` and ``amssymb`` (for ``\\checkmark``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from rich.text import Text
 
 from alliance_games.analysis.propositions import PropositionResult
 from alliance_games.render.json import dumps
+from alliance_games.render.latex import escape, wrap_document
 
 
 def _figures_text(figures: dict[str, Any]) -> str:
@@ -36,20 +39,29 @@ def propositions_json(results: list[PropositionResult]) -> str:
         for r in results]})
 
 
-def propositions_latex(results: list[PropositionResult], *, standalone: bool = False) -> str:
-    def tex(text: str) -> str:
-        return (text.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("&", r"\&")
-                .replace("%", r"\%").replace("#", r"\#"))
+_UNICODE = {"\u2264": r"$\leq$", "\u2265": r"$\geq$", "\u2192": r"$\to$", "\u2013": "--",
+            "\u2014": "---", "\u2212": "$-$", "\u00d7": r"$\times$", "\u2248": r"$\approx$",
+            "\u2018": "`", "\u2019": "'", "\u201c": "``", "\u201d": "''"}
 
+
+def _tex(text: str) -> str:
+    """Escaped text with the few non-ASCII symbols of the statements spelled in LaTeX."""
+    escaped = escape(text)
+    return "".join(_UNICODE.get(c, c) for c in escaped)
+
+
+def propositions_latex(results: list[PropositionResult], *, standalone: bool = False) -> str:
+    """A booktabs table of the propositions: id, verdict (PASS with a check mark, FAIL with a
+    cross, both bold) and statement; ``standalone`` wraps it in a compilable document."""
+    passed = sum(r.passed for r in results)
     lines = [r"\begin{table}[htbp]", r"\centering",
-             r"\caption{The article's propositions as checked by alliance-games}",
-             r"\begin{tabular}{llp{0.6\linewidth}}", r"\toprule",
+             rf"\caption{{The article's propositions as checked by alliance-games: {passed} of "
+             rf"{len(results)} pass}}", r"\label{tab:propositions}",
+             r"\begin{tabular}{llp{0.7\linewidth}}", r"\toprule",
              r"Id & Result & Statement \\", r"\midrule"]
     for r in results:
-        lines.append(f"{r.id} & {'PASS' if r.passed else 'FAIL'} & {tex(r.statement)} \\\\")
+        verdict = r"$\checkmark$ \textbf{PASS}" if r.passed else r"$\times$ \textbf{FAIL}"
+        lines.append(f"{_tex(r.id)} & {verdict} & {_tex(r.statement)} \\\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     body = "\n".join(lines) + "\n"
-    if standalone:
-        body = ("\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n" + body
-                + "\\end{document}\n")
-    return body
+    return wrap_document(body, ["amssymb", "booktabs"]) if standalone else body

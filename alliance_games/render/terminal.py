@@ -8,19 +8,18 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import numpy as np
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from alliance_games.analysis.equilibrium import EquilibriumRecord
-from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.tree import CHANCE, DECISION, GameTree
+from alliance_games.analysis.views import TableView, TreeView
+from alliance_games.games.tree import CHANCE, DECISION, TERMINAL
 from alliance_games.model.symbolic import SymbolicModel
 from alliance_games.render.numbers import text_number
 from alliance_games.solvers.result import SolverResult
-
-MAX_TREE_LINES = 400
 
 
 def model_overview(model: SymbolicModel, values: dict[str, Any]) -> RenderableType:
@@ -45,83 +44,192 @@ def model_overview(model: SymbolicModel, values: dict[str, Any]) -> RenderableTy
     return Group(*parts)
 
 
-def payoff_table(game: NormalFormGame, marked: set[tuple[int, ...]] | None = None
-                 ) -> RenderableType:
-    """Two players: a bimatrix (cells ``a, b``); more: one row per pure profile.
+PATH_MARK = "\u25c6"  # black diamond: on the equilibrium path / a pure equilibrium cell
+CHOICE_MARK = "\u25c7"  # white diamond: the equilibrium choice off the path
+EQ_STYLE = "bold green"
 
-    Cells of ``marked`` profiles (pure equilibria) are starred and highlighted.
+
+def _vector(values: Any) -> str:
+    return "(" + ", ".join(text_number(v) for v in values) + ")"
+
+
+def payoff_table(view: TableView) -> RenderableType:
+    """The payoff table with pure equilibria marked and the mixed equilibria listed below.
+
+    Two players: a bimatrix (cells ``a, b``; player 1 chooses rows); more: one row per pure
+    profile. Pure Nash equilibria are prefixed with a diamond and drawn in bold green; each
+    payoff that is a best response to the others' strategies is underlined.
     """
-    marked = marked or set()
+    game = view.game
     if game.num_players == 2:
-        table = Table(title=f"{game.players[0]} (rows) vs {game.players[1]} (columns)",
-                      title_justify="left", show_lines=True)
-        table.add_column("")
+        table = Table(show_lines=True)
+        table.add_column(f"{game.players[0]} \\ {game.players[1]}")
         for label in game.strategies[1]:
             table.add_column(label, justify="center")
         for r, row_label in enumerate(game.strategies[0]):
-            cells = []
-            for c in range(game.shape[1]):
-                text = ", ".join(text_number(game.payoffs[i, r, c]) for i in range(2))
-                cells.append(Text(f"{text} *", style="bold green") if (r, c) in marked
-                             else Text(text))
-            table.add_row(row_label, *cells)
-        return table
-    table = Table(title="Payoffs", title_justify="left")
-    for player in game.players:
-        table.add_column(player)
-    for player in game.players:
-        table.add_column(f"u({player})", justify="right")
-    for index in itertools.product(*(range(m) for m in game.shape)):
-        style = "bold green" if index in marked else None
-        labels = [game.strategies[i][k] for i, k in enumerate(index)]
-        pays = [text_number(game.payoffs[(i, *index)]) for i in range(game.num_players)]
-        table.add_row(*labels, *pays, style=style)
-    return table
+            table.add_row(row_label, *(_cell(view, (r, c)) for c in range(game.shape[1])))
+    else:
+        table = Table(title="Payoffs", title_justify="left")
+        table.add_column("")
+        for player in game.players:
+            table.add_column(player)
+        for player in game.players:
+            table.add_column(f"u({player})", justify="right")
+        for index in itertools.product(*(range(m) for m in game.shape)):
+            eq = index in view.pure
+            labels = [game.strategies[i][k] for i, k in enumerate(index)]
+            pays = [_payoff(view, i, index) for i in range(game.num_players)]
+            table.add_row(PATH_MARK if eq else "", *labels, *pays,
+                          style=EQ_STYLE if eq else None)
+    return Group(table, *_table_notes(view))
 
 
-def game_tree(tree: GameTree, highlight: set[int] | None = None) -> RenderableType:
-    """The tree with box characters; edges in ``highlight`` are drawn in bold."""
-    highlight = highlight or set()
-    root = Tree(_node_text(tree, 0))
+def _payoff(view: TableView, player: int, profile: tuple[int, ...]) -> Text:
+    text = text_number(view.game.payoffs[(player, *profile)])
+    return Text(text, style="underline" if view.best_responses[(player, *profile)] else "")
+
+
+def _cell(view: TableView, profile: tuple[int, ...]) -> Text:
+    eq = profile in view.pure
+    cell = Text(f"{PATH_MARK} " if eq else "", style=EQ_STYLE if eq else "")
+    for i in range(view.game.num_players):
+        if i:
+            cell.append(", ")
+        cell.append_text(_payoff(view, i, profile))
+    if eq:
+        cell.stylize(EQ_STYLE)
+    return cell
+
+
+def _table_notes(view: TableView) -> list[RenderableType]:
+    pure = len(view.pure)
+    order = ", ".join(view.game.players)
+    notes: list[RenderableType] = [Text(
+        f"{PATH_MARK} pure Nash equilibrium ({pure} found); underlined: best response; "
+        f"payoffs ({order})", style="dim")]
+    if view.mixed:
+        complete = "complete" if view.complete else "not proven complete"
+        notes.append(Text(f"Mixed equilibria (method {view.method}, {complete}):", style="bold"))
+        for n, record in enumerate(view.mixed, start=1):
+            parts = []
+            for player, dist in record.profile.items():
+                mix = ", ".join(f"{label} {text_number(p)}" for label, p in dist.items() if p != 0)
+                parts.append(f"{player}: {mix}")
+            pays = _vector(record.payoffs.values())
+            notes.append(Text(f"  {n}. " + "; ".join(parts) + f"; payoffs {pays}"))
+    elif pure:
+        notes.append(Text(f"No mixed equilibria beyond the pure ones (method {view.method}).",
+                          style="dim"))
+    return notes
+
+
+def tree_diagram(view: TreeView) -> RenderableType:
+    """The tree with box characters, the equilibrium marked, collapsed parts summarised.
+
+    Edges on the equilibrium path carry a black diamond and are bold green; the equilibrium
+    choice at an off-path decision node carries a white diamond. Terminal payoffs are totals
+    along the play; a collapsed node shows how many nodes it hides and its equilibrium value.
+    """
+    tree = view.tree
+    root = Tree(_node_text(view, 0), guide_style="dim")
     stack: list[tuple[int, Tree]] = [(0, root)]
-    lines = 1
     while stack:
         node, branch = stack.pop()
+        if not view.expanded[node]:
+            continue
+        added = []
         for e in tree.edges(node):
             child = int(tree.child_index[e])
-            if lines >= MAX_TREE_LINES:
-                branch.add(Text("... (tree truncated; use --format json for all of it)",
-                                style="dim"))
-                stack.clear()
-                break
-            label = Text(tree.edge_label[e], style="bold green" if e in highlight else "cyan")
-            if tree.kind[node] == CHANCE:
-                label.append(f" [{text_number(tree.edge_prob[e])}]", style="magenta")
-            label.append(" -> ")
-            label.append_text(_node_text(tree, child))
-            stack.append((child, branch.add(label)))
-            lines += 1
-    return root
+            label = _edge_text(view, e)
+            label.append(" \u2192 ")
+            label.append_text(_node_text(view, child))
+            added.append((child, branch.add(label)))
+        stack.extend(reversed(added))
+    return Group(*_tree_header(view), root, *_tree_legend(view))
 
 
-def _node_text(tree: GameTree, node: int) -> Text:
+def _edge_text(view: TreeView, e: int) -> Text:
+    tree, eq = view.tree, view.equilibrium
+    node = int(tree.edge_parent[e])
+    child = int(tree.child_index[e])
+    chance = tree.kind[node] == CHANCE
+    on_path = eq is not None and bool(eq.on_path[child])
+    chosen = eq is not None and bool(eq.chosen[e])
+    mark = PATH_MARK if on_path else (CHOICE_MARK if chosen else " ")
+    style = EQ_STYLE if on_path else ("green" if chosen else "cyan")
+    text = Text(f"{mark} ", style=style)
+    text.append(tree.edge_label[e], style=style)
+    if chance:
+        text.append(f" [{text_number(tree.edge_prob[e])}]", style="magenta")
+    elif eq is not None and chosen and eq.weight[e] != 1:
+        text.append(f" [p={text_number(eq.weight[e])}]", style=style)
+    return text
+
+
+def _node_text(view: TreeView, node: int) -> Text:
+    tree = view.tree
     kind = tree.kind[node]
     if kind == DECISION:
         infoset = tree.infoset_of(node)
         assert infoset is not None
         text = Text(tree.players[infoset.player], style="bold")
         if len(infoset.nodes) > 1:
-            text.append(f" ({infoset.name})", style="dim")
+            text.append(f" [info set {infoset.name}: {len(infoset.nodes)} nodes]", style="blue")
     elif kind == CHANCE:
         text = Text("chance", style="magenta")
     else:
-        text = Text("(" + ", ".join(text_number(v) for v in tree.node_payoffs[node]) + ")")
-    if kind != 0 and tree.has_payoff[node] is not None and bool(tree.has_payoff[node]):
-        text.append(" +(" + ", ".join(text_number(v) for v in tree.node_payoffs[node]) + ")")
+        text = Text(_vector(tree.path_payoffs[node]))
+    if kind != TERMINAL and any(v != 0 for v in tree.node_payoffs[node]):
+        text.append(" +" + _vector(tree.node_payoffs[node]), style="dim")
     tags = tree.node_tags[node]
     if tags:
         text.append("  " + " ".join(tags), style="yellow")
+    hidden = view.hidden_below(node) if kind != TERMINAL else 0
+    if hidden:
+        text.append(f"  \u2026 {hidden} nodes", style="dim italic")
+        if view.equilibrium is not None:
+            text.append(f", value {_vector(view.equilibrium.value[node])}",
+                        style="dim italic")
     return text
+
+
+def _tree_header(view: TreeView) -> list[RenderableType]:
+    tree, eq = view.tree, view.equilibrium
+    lines: list[RenderableType] = []
+    if eq is None:
+        lines.append(Text("No subgame-perfect equilibrium found; nothing is marked.",
+                          style="yellow"))
+    else:
+        several = (f" (the first of {eq.count} found)" if eq.count > 1 else
+                   ("" if eq.complete else " (search not proven complete)"))
+        lines.append(Text.assemble("Subgame-perfect equilibrium", several, ": payoffs ",
+                                   (_vector(eq.payoffs), EQ_STYLE)))
+    if view.depth is not None or view.path_only:
+        what = []
+        if view.path_only:
+            what.append("the equilibrium path")
+        if view.depth is not None:
+            what.append(f"depth \u2264 {view.depth}")
+        if view.auto and view.expanded[view.tree.depth >= view.depth].any():
+            what[-1] += " and the whole equilibrium path"
+        reason = (f"the tree has {tree.num_nodes} nodes; " if view.auto else "")
+        hint = " (use --depth N or --path-only)" if view.auto else ""
+        lines.append(Text(f"{reason}showing {' and '.join(what)}: {view.shown} of "
+                          f"{tree.num_nodes} nodes{hint}", style="yellow" if view.auto else "dim"))
+    return lines
+
+
+def _tree_legend(view: TreeView) -> list[RenderableType]:
+    players = ", ".join(view.tree.players)
+    legend = f"Payoffs ({players}) are totals along the play"
+    if bool(np.any(view.tree.has_payoff & (view.tree.kind != TERMINAL))):
+        legend += "; +(...) is collected at a node"
+    if not view.expanded[view.tree.kind != TERMINAL].all() and view.equilibrium is not None:
+        legend += "; a collapsed node shows its equilibrium value"
+    if view.equilibrium is not None:
+        legend = (f"{PATH_MARK} equilibrium path, {CHOICE_MARK} equilibrium choice off the "
+                  f"path. {legend}")
+    return [Text(legend, style="dim")]
 
 
 def run_header(title: str, name: str, values: dict[str, Any],
