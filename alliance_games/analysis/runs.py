@@ -91,20 +91,40 @@ def dominance_instance(source: str, assignments: Mapping[str, Any] | None = None
 
 @dataclass(frozen=True, eq=False)
 class SweepRun:
-    result: Any  # alliance_games.analysis.sweep.SweepResult
+    result: Any  # alliance_games.analysis.sweep_result.SweepResult
     fixed: dict[str, Any]
+
+
+def plan_sweep(source: str, params: tuple[str, ...], assignments: Mapping[str, Any] | None = None,
+               *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
+               chunk: int | None = None) -> Any:
+    """The :class:`~alliance_games.analysis.sweep.SweepPlan` of a sweep over ``params``."""
+    from alliance_games.analysis.sweep import SweepPlan, parse_axis
+
+    model = load_model(source)
+    values = scenario_values(model.name, scenario, dict(assignments or {}))
+    axes = [parse_axis(p) for p in params]
+    return SweepPlan(model, axes, values, parse_tolerances(tolerances), chunk=chunk)
 
 
 def sweep_model(source: str, params: tuple[str, ...], assignments: Mapping[str, Any] | None = None,
                 *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
-                progress: Any = None) -> SweepRun:
-    """Sweep a model's parameters (see :mod:`alliance_games.analysis.sweep`)."""
-    from alliance_games.analysis.sweep import parse_axis, sweep
+                progress: Any = None, journal: str | None = None, resume: bool = False,
+                workers: int | None = None, scheduler: str | None = None,
+                finished: Any = None, plan: Any = None) -> SweepRun:
+    """Sweep a model's parameters (see :mod:`alliance_games.analysis.sweep` and
+    :mod:`alliance_games.analysis.sweep_runner`); ``finished`` gets the run before the journal
+    of a resumable sweep is deleted."""
+    from alliance_games.analysis.sweep_runner import run_sweep
 
-    model = load_model(source)
-    values = scenario_values(model.name, scenario, dict(assignments or {}))
-    compiled = compile_model(model)
-    axes = [parse_axis(p) for p in params]
-    result = sweep(compiled, axes, values, tolerances=parse_tolerances(tolerances),
-                   progress=progress)
-    return SweepRun(result, compiled.resolve(values))
+    plan = plan or plan_sweep(source, params, assignments, scenario=scenario,
+                              tolerances=tolerances)
+    fixed = plan.base
+
+    def done(result: Any) -> None:
+        if finished is not None:
+            finished(SweepRun(result, fixed))
+
+    result = run_sweep(plan, journal=journal, resume=resume, workers=workers,
+                       scheduler=scheduler, progress=progress, finished=done)
+    return SweepRun(result, fixed)

@@ -1,69 +1,39 @@
-"""Comparative statics over parameter grids, vectorised across grid points.
+"""Comparative statics over parameter grids: every policy's risks, cost and verdict at every point.
 
-For a tree model with policies, every grid point needs the subgame-perfect equilibrium after each
-policy and the risks it implies. Instead of one solve per point, the whole grid is done in a few
-array passes per tree level:
+A sweep is cut into chunks of points; each chunk costs a handful of array passes instead of one
+solve per point:
 
-1. the model's payoffs and probabilities are evaluated for all points at once (the compiled
-   model's numpy function takes arrays);
-2. backward induction runs level by level with the grid as the leading axis: a decision node's
-   value is its best child's for the mover (``argmax`` over the node's edges, per point), a chance
-   node's the probability-weighted sum;
-3. realization probabilities follow the chosen edges (every policy's subgame starting with
-   probability 1), and a tag's probability under a policy is the mass of the policy's terminals
-   whose path carries the tag.
+1. the compiled model's distinct expressions are evaluated for all the chunk's points at once;
+2. backward induction and the equilibrium path's risks run across the points as array operations
+   on the tree with its identical subtrees merged
+   (:mod:`~alliance_games.analysis.merged_tree`, :mod:`~alliance_games.analysis.grid_induction`);
+3. points with a near-tie (several equilibria possible) are re-solved exactly, one by one, with
+   every subgame-perfect equilibrium (:func:`~alliance_games.analysis.policies.compare_policies`);
+   so are all points of trees with imperfect information, whose subgames may need a mixed solver.
 
-Points where some mover's two best options are within ``tol`` of each other (near-ties) are
-re-solved exactly one by one (:func:`alliance_games.analysis.policies.compare_policies`), since a
-tie can mean several equilibria. Work is done in chunks of points to bound memory.
+Chunks are independent, so they can run anywhere (:mod:`~alliance_games.analysis.sweep_runner`
+runs them in this process or on a dask cluster and journals them for ``--resume``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.merged_tree import COST, MergedTree, merge_tree
 from alliance_games.analysis.reliability import RISK_KINDS
+from alliance_games.analysis.sweep_result import SweepChunk, SweepResult, join_chunks
 from alliance_games.errors import ParameterError, SolverError
-from alliance_games.games.tree import CHANCE, DECISION, GameTree
-from alliance_games.model.compile import CompiledModel, parse_value
-from alliance_games.model.symbolic import SymbolicTree
-from alliance_games.solvers.backward_induction import edge_segments
+from alliance_games.model.compile import CompiledModel, compile_model, parse_value
+from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
 
-COST = "leader_cost"
 MAX_POINTS = 1_000_000
-
-
-@dataclass(frozen=True)
-class PolicyPoint:
-    """One policy at one grid point."""
-
-    policy: str
-    risks: dict[str, dict[str, float]]
-    leader_cost: float | None
-    reliable: bool
-    verdict: str
-
-
-@dataclass(frozen=True)
-class SweepPoint:
-    values: dict[str, float]
-    policies: tuple[PolicyPoint, ...]
-    leader_choice: str
-    exact_fallback: bool = False
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    model: str
-    axes: tuple[tuple[str, np.ndarray], ...]
-    fixed: dict[str, Any]
-    tolerances: dict[str, Any]
-    points: tuple[SweepPoint, ...]
+CHUNK_BYTES = 64 * 2**20  # working memory per chunk
 
 
 def parse_axis(spec: str) -> tuple[str, np.ndarray]:
@@ -91,175 +61,216 @@ def parse_axis(spec: str) -> tuple[str, np.ndarray]:
     return name, np.array(values)
 
 
+class SweepPlan:
+    """A sweep's grid and settings; :meth:`solve` computes any range of its points.
+
+    Pickles without its compiled model (workers rebuild it once, on first use).
+    """
+
+    def __init__(self, model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]],
+                 fixed: Mapping[str, Any] | None, tolerances: Mapping[str, Any], *,
+                 tol: float = 1e-9, compiled: CompiledModel | None = None,
+                 chunk: int | None = None) -> None:
+        if not isinstance(model.game, SymbolicTree) or not model.policies:
+            raise SolverError(f"model {model.name!r} has no policies on a game tree; sweep "
+                              "compares the policies of such a model")
+        self.model = model
+        self.axes = tuple((name, np.asarray(values, dtype=float)) for name, values in axes)
+        self.fixed = dict(fixed or {})
+        self.tolerances = dict(tolerances)
+        self.tol = tol
+        self.chunk = chunk
+        self._compiled = compiled
+        self._merged: MergedTree | None | bool = False
+        names = [n for n, _ in self.axes]
+        if len(set(names)) != len(names):
+            raise ParameterError(f"a parameter is swept twice: {', '.join(names)}")
+        for name, values in self.axes:
+            parameter = model.parameter(name)
+            if parameter is None:
+                valid = ", ".join(p.name for p in model.parameters)
+                raise ParameterError(f"unknown parameter {name!r} (valid parameters: {valid})")
+            for v in np.unique(values) if parameter.values is not None else (values.min(),
+                                                                              values.max()):
+                problem = parameter.check(Fraction(repr(float(v))))
+                if problem:
+                    raise ParameterError(problem)
+        self.base = self.compiled.resolve(self.fixed)
+        self.count = int(np.prod([len(v) for _, v in self.axes]))
+        if self.count > MAX_POINTS:
+            raise ParameterError(f"the grid has {self.count:,} points, over the limit of "
+                                 f"{MAX_POINTS:,}; use fewer STEPS")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_compiled"], state["_merged"] = None, False
+        return state
+
+    @property
+    def compiled(self) -> CompiledModel:
+        if self._compiled is None:
+            self._compiled = compile_model(self.model)
+        return self._compiled
+
+    @property
+    def merged(self) -> MergedTree | None:
+        if self._merged is False:
+            self._merged = merge_tree(self.compiled, self.model.policies)
+        return self._merged  # type: ignore[return-value]
+
+    @property
+    def policies(self) -> tuple[str, ...]:
+        return self.model.policies
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        return self.model.players
+
+    def fingerprint(self) -> str:
+        """A digest of everything that determines the results (for resuming safely)."""
+        game = self.model.game
+        assert isinstance(game, SymbolicTree)
+        digest = hashlib.sha256()
+        digest.update(json.dumps({
+            "model": self.model.name, "players": self.players, "policies": self.policies,
+            "parameters": [p.name for p in self.model.parameters],
+            "base": {k: str(v) for k, v in self.base.items()},
+            "tolerances": {k: str(v) for k, v in self.tolerances.items()},
+            "axes": {n: [repr(float(x)) for x in v] for n, v in self.axes}, "tol": self.tol,
+        }, sort_keys=True).encode())
+        for exprs in (game.payoff_exprs, game.prob_exprs, *game.measure_exprs.values()):
+            digest.update(str(exprs.ravel().tolist()).encode())
+        digest.update(game.skeleton.child_ptr.tobytes())
+        return digest.hexdigest()[:32]
+
+    def grid(self) -> np.ndarray:
+        """Every point's swept values, ``(count, axes)``, the last axis varying fastest."""
+        mesh = np.meshgrid(*[v for _, v in self.axes], indexing="ij")
+        return np.stack([m.ravel() for m in mesh], axis=1)
+
+    def chunk_size(self) -> int:
+        """Points per chunk: as given, or what fits :data:`CHUNK_BYTES` of working memory."""
+        if self.chunk:
+            return self.chunk
+        merged = self.merged
+        unique = merged.size if merged is not None else 1
+        channels = 1 + 3 * len(self.players)  # payoffs, cost, two risk tags per player
+        per_point = unique * channels * 8 * 4  # values and a few temporaries
+        return int(np.clip(CHUNK_BYTES // max(per_point, 1), 16, 4096))
+
+    def ranges(self, chunk: int | None = None) -> list[tuple[int, int]]:
+        size = chunk or self.chunk_size()
+        return [(s, min(s + size, self.count)) for s in range(0, self.count, size)]
+
+    def solve(self, start: int, stop: int) -> SweepChunk:
+        """Risks, cost, verdict and the leader's choice for points ``start:stop``."""
+        grid = self.grid()[start:stop]
+        size = stop - start
+        k, n = len(self.policies), len(self.players)
+        names = [name for name, _ in self.axes]
+        args = [grid[:, names.index(p.name)] if p.name in names else float(self.base[p.name])
+                for p in self.model.parameters]
+        risks = np.zeros((size, k, n, len(RISK_KINDS)))
+        cost = np.full((size, k), np.nan)
+        choice = np.full(size, -1, dtype=np.int64)
+        exact = np.ones(size, dtype=bool)
+        merged = self.merged
+        if merged is not None:
+            from alliance_games.analysis.grid_induction import solve_grid
+
+            numbers = self.compiled.float_distinct(args, size)
+            found = solve_grid(merged, numbers, self.tol)
+            risks[:] = found.risks.reshape(size, k, n, len(RISK_KINDS))
+            cost[:] = found.cost
+            choice[:] = found.choice
+            exact = found.near_tie.copy()
+        limits = np.array([float(self.tolerances[kind]) for kind in RISK_KINDS])
+        reliable = np.all(risks <= limits + 1e-12, axis=(2, 3))
+        verdicts = np.where(reliable, "robust", "fails").astype(object)
+        for i in np.flatnonzero(exact):
+            self._exact_point(grid[i], names, risks[i], cost[i], reliable[i], verdicts[i],
+                              choice, int(i))
+        return SweepChunk(start, stop, risks, cost, reliable, verdicts, choice, exact)
+
+    def _exact_point(self, point: np.ndarray, names: list[str], risks: np.ndarray,
+                     cost: np.ndarray, reliable: np.ndarray, verdicts: np.ndarray,
+                     choice: np.ndarray, i: int) -> None:
+        """Solve one point exactly (every subgame-perfect outcome) into the given rows.
+
+        Verdicts as in :mod:`~alliance_games.analysis.policies`: *robust* when every outcome
+        keeps reliability, *fragile* when some do, *fails* when none does; risks and cost are the
+        worst over the outcomes. When a policy has too many distinct outcomes to hold
+        (:func:`~alliance_games.analysis.spe_outcomes.spe_outcomes`), the verdict is
+        *incomplete* unless the outcomes found already show it is fragile.
+        """
+        values = {**self.base, **{n: Fraction(repr(float(v))) for n, v in zip(names, point,
+                                                                              strict=True)}}
+        merged = self.merged
+        if merged is None:
+            self._exact_by_profiles(values, risks, cost, reliable, verdicts, choice, i)
+            return
+        from alliance_games.analysis.spe_outcomes import spe_outcomes
+
+        found = spe_outcomes(merged, self.compiled.distinct_values(values, exact=True))
+        n = len(self.players)
+        limits = np.array([float(self.tolerances[kind]) for kind in RISK_KINDS])
+        for k, outcomes in enumerate(found.policies):
+            table = np.zeros((len(outcomes), n * len(RISK_KINDS)))
+            rows = np.array([[float(x) for x in o] for o in outcomes])
+            table[:, found.tags] = rows[:, n + 1 :]
+            per = table.reshape(len(outcomes), n, len(RISK_KINDS))
+            kept = np.all(per <= limits + 1e-12, axis=(1, 2))
+            risks[k] = per.max(axis=0)
+            cost[k] = rows[:, n].max() if merged.cost_ids is not None else np.nan
+            # a subset of the outcomes proves "fragile" when it has both kinds, nothing else
+            complete = found.complete[k]
+            reliable[k] = bool(kept.all()) and complete
+            verdicts[k] = ("fragile" if kept.any() and not kept.all() else
+                           "incomplete" if not complete else
+                           "robust" if kept.all() else "fails")
+        choice[i] = found.leader_choices[0] if found.leader_choices else -1
+
+    def _exact_by_profiles(self, values: dict[str, Any], risks: np.ndarray, cost: np.ndarray,
+                           reliable: np.ndarray, verdicts: np.ndarray, choice: np.ndarray,
+                           i: int) -> None:
+        """Trees that cannot be merged: every equilibrium of every policy's subgame."""
+        from alliance_games.analysis.policies import compare_policies
+
+        comparison = compare_policies(self.model, self.compiled.at(values), self.tolerances)
+        for k, p in enumerate(comparison.policies):
+            for j, player in enumerate(self.players):
+                for r, kind in enumerate(RISK_KINDS):
+                    risks[k, j, r] = float(p.risks[player][kind])
+            measured = p.measure(COST)
+            cost[k] = np.nan if measured is None else float(measured)
+            reliable[k] = p.reliable
+            verdicts[k] = p.verdict
+        picks = comparison.leader_choice
+        choice[i] = self.policies.index(picks[0]) if picks else -1
+
+    def result(self, chunks: Iterable[SweepChunk]) -> SweepResult:
+        joined = join_chunks(list(chunks), self.count, len(self.policies), len(self.players))
+        latex = {p.name: p.latex for p in self.model.parameters if getattr(p, "latex", None)}
+        return SweepResult(self.model.name, self.axes, dict(self.fixed), dict(self.tolerances),
+                           self.policies, self.players, self.grid(), joined.risks,
+                           joined.leader_cost, joined.reliable, joined.verdicts, joined.choice,
+                           joined.exact_fallback, latex)
+
+
 def sweep(compiled: CompiledModel, axes: Sequence[tuple[str, np.ndarray]],
           fixed: Mapping[str, Any] | None = None, *, tolerances: Mapping[str, Any],
-          chunk: int = 256, tol: float = 1e-9,
+          chunk: int | None = None, tol: float = 1e-9,
           progress: Callable[[int], None] | None = None) -> SweepResult:
-    """Risks, cost and verdict of every policy at every point of the grid spanned by ``axes``."""
-    model = compiled.model
-    if not isinstance(model.game, SymbolicTree) or not model.policies:
-        raise SolverError(f"model {model.name!r} has no policies on a game tree; sweep compares "
-                          "the policies of such a model")
-    names = [n for n, _ in axes]
-    for name in names:
-        parameter = model.parameter(name)
-        if parameter is None:
-            valid = ", ".join(p.name for p in model.parameters)
-            raise ParameterError(f"unknown parameter {name!r} (valid parameters: {valid})")
-    base = compiled.resolve(fixed)
-    for name, values in axes:  # every grid value must be admissible
-        for v in (values.min(), values.max()):
-            problem = model.parameter(name).check(Fraction(str(v)))  # type: ignore[union-attr]
-            if problem and model.parameter(name).values is None:  # type: ignore[union-attr]
-                raise ParameterError(problem)
-    mesh = np.meshgrid(*[v for _, v in axes], indexing="ij")
-    grid = {name: m.ravel() for name, m in zip(names, mesh, strict=True)}
-    count = int(mesh[0].size)
-    if count > MAX_POINTS:
-        raise ParameterError(f"the grid has {count:,} points, over the limit of {MAX_POINTS:,}")
-    tree = model.game.skeleton
-    plan = _Plan(tree, model.policies)
-    points: list[SweepPoint] = []
-    for start in range(0, count, chunk):
-        stop = min(start + chunk, count)
-        args = [grid[p.name][start:stop] if p.name in grid else float(base[p.name])
-                for p in model.parameters]
-        numbers = compiled.float_values(args, stop - start)
-        points.extend(plan.solve_chunk(numbers, {n: grid[n][start:stop] for n in names},
-                                       tolerances, tol, compiled, base))
+    """Risks, cost and verdict of every policy at every point of the grid spanned by ``axes``.
+
+    Runs in this process; see :func:`alliance_games.analysis.sweep_runner.run_sweep` for
+    journaled (resumable) and distributed runs.
+    """
+    plan = SweepPlan(compiled.model, axes, fixed, tolerances, tol=tol, compiled=compiled,
+                     chunk=chunk)
+    chunks = []
+    for start, stop in plan.ranges():
+        chunks.append(plan.solve(start, stop))
         if progress is not None:
             progress(stop - start)
-    return SweepResult(model.name, tuple(axes), dict(fixed or {}), dict(tolerances),
-                       tuple(points))
-
-
-class _Plan:
-    """Index arrays of the tree, computed once per sweep."""
-
-    def __init__(self, tree: GameTree, policies: Sequence[str]) -> None:
-        self.tree = tree
-        self.policies = tuple(policies)
-        self.n = tree.num_nodes
-        self.players = tree.players
-        owners = np.array([s.player for s in tree.infosets] + [-1], dtype=np.int64)
-        self.mover = owners[tree.node_infoset]
-        self.levels = []
-        for level in reversed(tree.levels):
-            dec = level[tree.kind[level] == DECISION]
-            cha = level[tree.kind[level] == CHANCE]
-            self.levels.append((dec, *edge_segments(tree, dec), cha, *edge_segments(tree, cha)))
-        self.forward = tree.levels[1:]
-        root_children = tree.children(0)
-        actions = tree.actions(0)
-        self.policy_child = {p: int(root_children[actions.index(p)]) for p in self.policies}
-        masks = tree.path_tags
-        bits = {t: 1 << k for k, t in enumerate(tree.tag_names)}
-        self.risk_keys = [(p, k) for p in self.players for k in RISK_KINDS]
-        terminals = tree.terminals
-        self.policy_terminals = {}
-        for p, child in self.policy_child.items():
-            lo, hi = child, int(tree.subtree_end[child])
-            inside = terminals[(terminals >= lo) & (terminals < hi)]
-            tagged = np.zeros((len(inside), len(self.risk_keys)))
-            for j, (player, kind) in enumerate(self.risk_keys):
-                bit = bits.get(f"{kind}:{player}")
-                if bit:
-                    tagged[:, j] = [bool(masks[t] & bit) for t in inside]
-            self.policy_terminals[p] = (inside, tagged)
-        self.policy_nodes = {p: (c, int(tree.subtree_end[c])) for p, c in self.policy_child.items()}
-
-    def solve_chunk(self, numbers: np.ndarray, grid: dict[str, np.ndarray],
-                    tolerances: Mapping[str, Any], tol: float, compiled: CompiledModel,
-                    base: Mapping[str, Any]) -> list[SweepPoint]:
-        tree, n, nplayers = self.tree, self.n, len(self.players)
-        size = numbers.shape[0]
-        payoffs = numbers[:, : n * nplayers].reshape(size, n, nplayers)
-        n_edges = len(tree.child_index)
-        probs = numbers[:, n * nplayers : n * nplayers + n_edges]
-        measure_names = sorted(compiled.model.game.measure_exprs)  # type: ignore[union-attr]
-        measures = {}
-        offset = n * nplayers + n_edges
-        for name in measure_names:
-            measures[name] = numbers[:, offset : offset + n]
-            offset += n
-        values = payoffs.copy()
-        choice = np.full((size, n), -1, dtype=np.int64)
-        near_tie = np.zeros(size, dtype=bool)
-        scale = np.maximum(np.ptp(payoffs.reshape(size, -1), axis=1), 1e-300)
-        rows = np.arange(size)[:, None]
-        for dec, edges, offsets, cha, cedges, coffsets in self.levels:
-            if dec.size:
-                counts = np.diff(np.append(offsets, edges.size))
-                owner = np.repeat(self.mover[dec], counts)
-                scores = values[:, tree.child_index[edges], owner]  # (size, E)
-                best = np.maximum.reduceat(scores, offsets, axis=1)
-                best_rep = np.repeat(best, counts, axis=1)
-                is_best = scores >= best_rep - tol * scale[:, None]
-                near_tie |= np.add.reduceat(is_best.astype(np.int64), offsets, axis=1).max(
-                    axis=1) > 1
-                exact_best = scores == best_rep
-                marked = np.where(exact_best, edges[None, :], np.iinfo(np.int64).max)
-                first = np.minimum.reduceat(marked, offsets, axis=1)  # (size, D)
-                choice[:, dec] = first
-                values[:, dec] += values[rows, tree.child_index[first]]
-            if cha.size:
-                weighted = values[:, tree.child_index[cedges]] * probs[:, cedges, None]
-                values[:, cha] += np.add.reduceat(weighted, coffsets, axis=1)
-        # realization: chance probabilities and chosen edges; every policy starts at 1
-        weights = probs.copy()
-        decision_edges = np.flatnonzero(tree.kind[tree.edge_parent] == DECISION)
-        weights[:, decision_edges] = 0.0
-        chosen = choice[:, tree.kind == DECISION]
-        weights[rows, chosen] = 1.0
-        weights[:, tree.child_ptr[0] : tree.child_ptr[1]] = 1.0
-        reach = np.ones((size, n))
-        for level in self.forward:
-            reach[:, level] = reach[:, tree.parent[level]] * weights[:, tree.in_edge[level]]
-        root_choice = choice[:, 0] - tree.child_ptr[0]
-        actions = tree.actions(0)
-        per_policy = {}
-        for policy in self.policies:
-            terminals, tagged = self.policy_terminals[policy]
-            risk = reach[:, terminals] @ tagged  # (size, players x kinds)
-            lo, hi = self.policy_nodes[policy]
-            cost = (np.einsum("ij,ij->i", reach[:, lo:hi], measures[COST][:, lo:hi])
-                    if COST in measures else None)
-            limits = np.array([float(tolerances[k]) for _, k in self.risk_keys])
-            reliable = np.all(risk <= limits + 1e-12, axis=1)
-            per_policy[policy] = (risk, cost, reliable)
-        results = []
-        for i in range(size):
-            point_values = {k: float(v[i]) for k, v in grid.items()}
-            if near_tie[i]:
-                results.append(_exact_point(compiled, base, point_values, tolerances))
-                continue
-            records = []
-            for policy in self.policies:
-                risk, cost, reliable = per_policy[policy]
-                risks: dict[str, dict[str, float]] = {p: {} for p in self.players}
-                for j, (player, kind) in enumerate(self.risk_keys):
-                    risks[player][kind] = float(risk[i, j])
-                ok = bool(reliable[i])
-                records.append(PolicyPoint(policy, risks,
-                                           float(cost[i]) if cost is not None else None, ok,
-                                           "robust" if ok else "fails"))
-            results.append(SweepPoint(point_values, tuple(records), actions[int(root_choice[i])]))
-        return results
-
-
-def _exact_point(compiled: CompiledModel, base: Mapping[str, Any], point: dict[str, float],
-                 tolerances: Mapping[str, Any]) -> SweepPoint:
-    """A near-tie point solved exactly (all its subgame-perfect equilibria)."""
-    from alliance_games.analysis.policies import compare_policies
-
-    values = {**base, **{k: Fraction(repr(v)) for k, v in point.items()}}
-    tree = compiled.at(values)
-    comparison = compare_policies(compiled.model, tree, tolerances)
-    records = []
-    for p in comparison.policies:
-        cost = p.measure(COST)
-        records.append(PolicyPoint(
-            p.policy, {pl: {k: float(v) for k, v in r.items()} for pl, r in p.risks.items()},
-            float(cost) if cost is not None else None, p.reliable, p.verdict))
-    choice = comparison.leader_choice[0] if comparison.leader_choice else ""
-    return SweepPoint(point, tuple(records), choice, exact_fallback=True)
+    return plan.result(chunks)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
@@ -13,40 +15,101 @@ from alliance_games.cli.options import format_option, model_argument, parse_assi
               help="A swept parameter (repeat for a 2-D grid); NAME=V1,V2,... lists points.")
 @set_option
 @click.option("--scenario", metavar="NAME", help="Apply a scenario preset first.")
-@click.option("--tolerance", "tolerances", multiple=True, metavar="KIND=VALUE")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
-@format_option("table", "json", "csv")
+@click.option("--tolerance", "tolerances", multiple=True, metavar="KIND=VALUE",
+              help="Risk tolerance, e.g. abandonment=0.3 (defaults: abandonment 0.35, "
+                   "entrapment 0.30).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write to FILE (atomically); finished chunks are journaled in FILE.partial "
+                   "until the sweep completes.")
+@format_option("table", "json", "csv", "latex")
+@click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
+@click.option("--plot", metavar="FILE", help="Also draw the sweep: risks against one parameter, "
+              "or a regime map over two (.png, .pdf or .svg).")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Run chunks on a local dask cluster of N worker processes.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Run chunks on an existing dask cluster (workers need alliance-games).")
+@click.option("--chunk-size", type=click.IntRange(1), default=None, metavar="N",
+              help="Points solved together (default: what fits about 64 MB of working memory).")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted sweep from FILE.partial (same command, with -o FILE).")
 def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
             scenario: str | None, tolerances: tuple[str, ...], output: str | None,
-            fmt: str) -> None:
+            fmt: str, standalone: bool, plot: str | None, workers: int | None,
+            scheduler: str | None, chunk_size: int | None, resume: bool) -> None:
     """Sweep MODEL's parameters: every policy's risks, cost and verdict at every grid point.
 
     Payoffs are evaluated for the whole grid at once and backward induction runs across the
-    grid as array operations; points with near-ties are re-solved exactly.
+    grid as array operations on the tree with its identical subtrees merged; points with
+    near-ties are re-solved exactly. Boundaries between neighbouring points where a verdict
+    changes are listed (use `threshold` to locate one precisely).
 
     \b
     Examples:
-      alliance-games sweep alliance_system --param pooling=0:1:41
-      alliance-games sweep alliance_system --param pooling=0:1:21 --param two_front_prob=0:1:21 \\
-          --format csv -o grid.csv
+      alliance-games sweep alliance_system --param pooling=0:1:41 --plot pooling.png
+      alliance-games sweep alliance_system --param pooling=0:1:200 \\
+          --param two_front_prob=0:1:200 --format csv -o grid.csv --plot regimes.pdf
+      alliance-games sweep alliance_system --param pooling=0:1:1000 --param restraint=0:1:1000 \\
+          --format json -o big.json --workers 2      # interrupted? add --resume
     """
-    from alliance_games.analysis.runs import sweep_model
+    import sys
+
+    from alliance_games.analysis.runs import plan_sweep, sweep_model
+    from alliance_games.analysis.sweep_runner import journal_path
     from alliance_games.cli.output import emit
+    from alliance_games.cli.progress import progress_bar
+
+    plan = plan_sweep(model, params, parse_assignments(assignments), scenario=scenario,
+                      tolerances=parse_assignments(tolerances, option="--tolerance"),
+                      chunk=chunk_size)
+    if plot:
+        from alliance_games.render.plots import plot_format
+
+        plot_format(plot)
+
+    def write(run: object) -> None:
+        if plot:
+            from alliance_games.render.plots import sweep_plot
+
+            sweep_plot(run.result, plot)  # type: ignore[attr-defined]
+            click.echo(f"wrote {plot}", err=True)
+        if fmt == "table" and not output:
+            from rich.console import Console
+
+            from alliance_games.render.sweep import sweep_table
+
+            Console().print(sweep_table(run))
+        else:
+            emit(_render(run, fmt, standalone), output)
+
+    journal = str(journal_path(output)) if output and output != "-" else None
+    try:
+        with progress_bar(plan.count, "sweeping") as advance:
+            sweep_model(model, params, plan=plan, progress=advance, journal=journal,
+                        resume=resume, workers=workers, scheduler=scheduler, finished=write)
+    except KeyboardInterrupt:
+        where = (f"; finished chunks are saved in {journal}: rerun the same command with "
+                 "--resume to continue") if journal else ""
+        click.echo(f"interrupted{where}", err=True)
+        sys.exit(130)
+
+
+def _render(run: object, fmt: str, standalone: bool) -> str:
     from alliance_games.render import sweep as render
 
-    run = sweep_model(model, params, parse_assignments(assignments), scenario=scenario,
-                      tolerances=parse_assignments(tolerances, option="--tolerance"))
     if fmt == "json":
-        emit(render.sweep_json(run), output)
-    elif fmt == "csv":
-        emit(render.sweep_csv(run), output)
-    else:
-        from rich.console import Console
+        return render.sweep_json(run)
+    if fmt == "csv":
+        return render.sweep_csv(run)
+    if fmt == "latex":
+        from alliance_games.render.sweep_latex import sweep_latex
 
-        console = Console(record=output is not None)
-        console.print(render.sweep_table(run))
-        if output:
-            emit(console.export_text(), output)
+        return sweep_latex(run.result, standalone)  # type: ignore[attr-defined]
+    from rich.console import Console
+
+    console = Console(record=True, file=io.StringIO(), width=120)
+    console.print(render.sweep_table(run))
+    return console.export_text()
 
 
 @click.command("threshold")

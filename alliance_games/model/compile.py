@@ -124,6 +124,11 @@ class CompiledModel:
     # ---- evaluation --------------------------------------------------------------------------
     def values(self, values: ParameterValues | None = None, *, exact: bool = True) -> np.ndarray:
         """All the model's numbers at one parameter point (object Fractions or float64)."""
+        return self.distinct_values(values, exact=exact)[self._inverse]
+
+    def distinct_values(self, values: ParameterValues | None = None, *, exact: bool = True
+                        ) -> np.ndarray:
+        """The distinct expressions at one point; index with :attr:`entry_index`."""
         resolved = self.resolve(values)
         args = [resolved[p.name] for p in self.model.parameters]
         if exact:
@@ -135,7 +140,7 @@ class CompiledModel:
                     _exact(r, resolved, expr) for r, expr in zip(results, self._variable,
                                                                  strict=True)
                 ]
-            return out[self._inverse]
+            return out
         out_f = np.empty(self._distinct_count, dtype=float)
         out_f[self._constant_idx] = self._constant_float
         if self._float_fn is not None:
@@ -144,13 +149,22 @@ class CompiledModel:
             out_f[self._variable_idx] = np.asarray(results, dtype=float)
             if not np.all(np.isfinite(out_f)):
                 raise GameError("a payoff or probability is not finite at these parameter values")
-        return out_f[self._inverse]
+        return out_f
 
-    def float_values(self, args: list[Any], count: int) -> np.ndarray:
-        """All the model's numbers for ``count`` points at once, shape ``(count, size)``.
+    @property
+    def distinct_count(self) -> int:
+        """How many distinct expressions the model's numbers come from."""
+        return self._distinct_count
 
-        ``args`` holds one entry per parameter (in declaration order): an array of ``count``
-        values for a swept parameter, or a number for a fixed one.
+    @property
+    def entry_index(self) -> np.ndarray:
+        """For every entry of :meth:`values`, the index of its distinct expression."""
+        return self._inverse
+
+    def float_distinct(self, args: list[Any], count: int) -> np.ndarray:
+        """The distinct expressions for ``count`` points at once, shape ``(count, distinct)``.
+
+        ``args`` as in :meth:`float_values`; index the columns with :attr:`entry_index`.
         """
         out = np.empty((count, self._distinct_count), dtype=float)
         out[:, self._constant_idx] = self._constant_float
@@ -161,7 +175,15 @@ class CompiledModel:
                 out[:, j] = column
             if not np.all(np.isfinite(out)):
                 raise GameError("a payoff or probability is not finite somewhere on the grid")
-        return out[:, self._inverse]
+        return out
+
+    def float_values(self, args: list[Any], count: int) -> np.ndarray:
+        """All the model's numbers for ``count`` points at once, shape ``(count, size)``.
+
+        ``args`` holds one entry per parameter (in declaration order): an array of ``count``
+        values for a swept parameter, or a number for a fixed one.
+        """
+        return self.float_distinct(args, count)[:, self._inverse]
 
     def at(self, values: ParameterValues | None = None, *, exact: bool = True
            ) -> NormalFormGame | GameTree:

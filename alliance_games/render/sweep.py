@@ -13,6 +13,9 @@ from rich.text import Text
 from alliance_games.render.json import dumps
 from alliance_games.render.numbers import decimal_text
 
+MAX_NOTES = 20
+MAX_ROWS = 200  # larger sweeps are summarised by regime in the table
+
 
 def _policy_json(p: Any) -> dict[str, Any]:
     return {"policy": p.policy, "reliable": p.reliable, "verdict": p.verdict,
@@ -51,37 +54,53 @@ def sweep_csv(run: Any) -> str:
 
 
 def boundaries(run: Any) -> list[dict[str, Any]]:
-    """For 1-D sweeps: every pair of neighbouring points where a policy's verdict changes."""
-    result = run.result
-    if len(result.axes) != 1:
-        return []
-    name = result.axes[0][0]
-    found = []
-    for a, b in zip(result.points, result.points[1:], strict=False):
-        for pa, pb in zip(a.policies, b.policies, strict=True):
-            if pa.reliable != pb.reliable:
-                found.append({"policy": pa.policy, "parameter": name,
-                              "between": [a.values[name], b.values[name]],
-                              "reliable_above": pb.reliable})
-    return found
+    return run.result.boundaries()  # type: ignore[no-any-return]
 
 
 def sweep_table(run: Any) -> RenderableType:
     result = run.result
-    names = [n for n, _ in result.axes]
-    policies = [p.policy for p in result.points[0].policies] if result.points else []
+    if result.count > MAX_ROWS:
+        return Group(regime_table(result), *_notes(run))
+    names = result.axis_names
     table = Table(title=f"{result.model}: reliability by policy (yes = every risk within "
                         "tolerance)", title_justify="left")
     for n in names:
         table.add_column(n, justify="right")
-    for p in policies:
+    for p in result.policies:
         table.add_column(p, justify="center")
     table.add_column("leader's choice")
     for pt in result.points:
         cells = [Text("yes", style="green") if p.reliable else Text("no", style="red")
                  for p in pt.policies]
         table.add_row(*(decimal_text(pt.values[n]) for n in names), *cells, pt.leader_choice)
+    return Group(table, *_notes(run))
+
+
+def regime_table(result: Any) -> Table:
+    """Large grids: one row per regime (which policies keep reliability, the leader's pick)."""
+    table = Table(title=f"{result.model}: {result.count:,} points in {len(result.regimes())} "
+                        "regimes (policies keeping reliability; the leader's choice)",
+                  title_justify="left")
+    table.add_column("policies keeping reliability")
+    table.add_column("leader's choice")
+    table.add_column("points", justify="right")
+    for name in result.axis_names:
+        table.add_column(f"{name} range", justify="right")
+    for regime in result.regimes():
+        spans = [f"{decimal_text(lo)} .. {decimal_text(hi)}"
+                 for lo, hi in regime["ranges"].values()]
+        table.add_row(", ".join(regime["reliable"]) or "none", regime["leader_choice"] or "-",
+                      f"{regime['points']:,}", *spans)
+    return table
+
+
+def _notes(run: Any) -> list[Text]:
+    found = boundaries(run)
     notes = [Text(f"{b['policy']} {'keeps' if b['reliable_above'] else 'loses'} reliability "
                   f"between {b['parameter']} = {decimal_text(b['between'][0])} and "
-                  f"{decimal_text(b['between'][1])}") for b in boundaries(run)]
-    return Group(table, *notes)
+                  f"{decimal_text(b['between'][1])}"
+                  + "".join(f", {n} = {decimal_text(v)}" for n, v in b.get("at", {}).items()))
+             for b in found[:MAX_NOTES]]
+    if len(found) > MAX_NOTES:
+        notes.append(Text(f"... and {len(found) - MAX_NOTES} more boundaries (see --format json)"))
+    return notes

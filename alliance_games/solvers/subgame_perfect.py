@@ -10,7 +10,9 @@ back to behaviour strategies (Kuhn 1953). Perfect-information trees without ties
 vectorised path of :mod:`alliance_games.solvers.backward_induction`.
 
 The number of equilibria can grow exponentially with the number of ties; enumeration stops at
-``max_equilibria`` per subgame and the result is then marked incomplete.
+``max_equilibria`` per subgame, and at fewer in big subgames so that the stored behaviour stays
+within ``ASSIGNMENT_BUDGET`` entries (each solution of a subgame records a choice at every
+information set inside it); the result is then marked incomplete.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from alliance_games.solvers.backward_induction import induct, perfect_informatio
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 MAX_EQUILIBRIA = 1_000
+ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
 NormalFormSolver = Callable[[NormalFormGame], SolverResult]
 
 
@@ -133,22 +136,35 @@ class _Decomposition:
             return [_Solution(tuple(self.tree.node_payoffs[node]), (), True)]
         return solutions[node]
 
-    def _product(self, lists: list[list[_Solution]]) -> Any:
+    def _cap(self, root: int) -> int:
+        """Solutions kept for the subgame at ``root``: ``max_equilibria``, fewer when big."""
+        size = int(self.tree.subtree_end[root]) - root
+        return max(1, min(self.cap, ASSIGNMENT_BUDGET // size))
+
+    def _truncated(self, cap: int) -> None:
+        self.complete = False
+        note = (f"more than {self.cap} equilibrium combinations in a subgame; only the first "
+                "ones are reported (raise --max-equilibria)" if cap == self.cap else
+                "too many equilibrium combinations to hold in memory in a large subgame; only "
+                f"the first {cap} are reported")
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def _product(self, lists: list[list[_Solution]], cap: int) -> Any:
         total = 1
         for options in lists:
             total *= len(options)
-        if total > self.cap:
-            self.complete = False
-            self.notes.append(f"more than {self.cap} equilibrium combinations in a subgame; "
-                              "only the first ones are reported (raise --max-equilibria)")
-        return itertools.islice(itertools.product(*lists), self.cap)
+        if total > cap:
+            self._truncated(cap)
+        return itertools.islice(itertools.product(*lists), cap)
 
     def _combine(self, root: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
         tree = self.tree
         kids = [int(c) for c in tree.children(root)]
         own = tree.node_payoffs[root]
         out: list[_Solution] = []
-        for combo in self._product([self._leaf(c, solutions) for c in kids]):
+        cap = self._cap(root)
+        for combo in self._product([self._leaf(c, solutions) for c in kids], cap):
             assignment = tuple(pair for sol in combo for pair in sol.assignment)
             certified = all(sol.certified for sol in combo)
             if tree.kind[root] == CHANCE:
@@ -168,16 +184,19 @@ class _Decomposition:
                     dist = tuple(one if b == a else zero for b in range(len(kids)))
                     value = tuple(own[j] + sol.value[j] for j in range(tree.num_players))
                     out.append(_Solution(value, ((infoset, dist), *assignment), certified))
-            if len(out) >= self.cap:
+            if len(out) >= cap:
+                if len(out) > cap:
+                    self._truncated(cap)
                 break
-        return out[: self.cap]
+        return out[:cap]
 
     def _normal_form(self, root: int, inner: list[int],
                      solutions: dict[int, list[_Solution]]) -> list[_Solution]:
         truncated, leaf_of = _truncate(self.tree, root, inner)
         names = {s.name: k for k, s in enumerate(self.tree.infosets)}
         out: list[_Solution] = []
-        for combo in self._product([solutions[s] for s in inner]):
+        cap = self._cap(root)
+        for combo in self._product([solutions[s] for s in inner], cap):
             payoffs = truncated.node_payoffs.copy()
             certified = all(sol.certified for sol in combo)
             for s, sol in zip(inner, combo, strict=True):
@@ -197,8 +216,8 @@ class _Decomposition:
                                    for k, dist in enumerate(behaviour))
                 value = tuple(eq.payoffs)
                 out.append(_Solution(value, assignment + inherited, certified and eq.exact))
-                if len(out) >= self.cap:
-                    self.complete = False
+                if len(out) >= cap:
+                    self._truncated(cap)
                     return out
         return out
 

@@ -1,0 +1,111 @@
+"""Every subgame-perfect outcome of a merged perfect-information tree, exactly, at one point.
+
+At a tie a mover may pick any best action, and different picks are different subgame-perfect
+equilibria (SPE) that can differ in everyone else's payoffs, in the risks and in the cost. For the
+reliability verdict only an equilibrium's *outcome* matters: the vector ``x(u)`` of expected
+payoffs, the leader's expected cost and the probability of each risk tag in the play from ``u``.
+The set ``X(u)`` of outcomes of the SPE of the subgame at ``u`` follows bottom-up (Selten 1965;
+the recursion of :mod:`~alliance_games.analysis.grid_induction`, set-valued):
+
+* terminal: ``{own(u)}``;
+* chance: ``{own(u) + sum_i p_i x_i : x_i in X(child_i)}``;
+* decision by ``m``: for every selection ``(x_1, ..., x_d)`` of the children's outcomes, every
+  ``i`` with ``x_i[m] = max_j x_j[m]`` gives ``own(u) + x_i``; so ``x`` in ``X(child_i)`` is an
+  outcome exactly when ``x[m] >= max_{j != i} min_{y in X(child_j)} y[m]`` (pick the others'
+  worst for ``m``), which needs no enumeration of selections;
+
+with tag channels set to one at a node carrying the tag. Equilibria with equal outcomes are
+merged, so an exact tie repeated in a thousand identical subtrees costs no more than one. The sets
+are capped at ``cap`` outcomes per node: beyond, a subset of genuine outcomes is kept and the node
+(and its ancestors) marked incomplete. Arithmetic is exact (Fractions), so ties are ties.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from alliance_games.analysis.merged_tree import MergedTree
+from alliance_games.games.tree import CHANCE, DECISION
+
+Outcome = tuple[Fraction, ...]
+
+
+@dataclass(frozen=True)
+class PolicyOutcomes:
+    """Per policy, the distinct SPE outcomes ``(payoffs..., cost, tags...)``; the leader's picks."""
+
+    policies: tuple[tuple[Outcome, ...], ...]
+    leader_choices: tuple[int, ...]  # policy indices the leader picks in some SPE
+    complete: tuple[bool, ...]  # per policy: every outcome found (else a subset of them)
+    choices_complete: bool
+    players: int
+    tags: np.ndarray  # tag channels used, as indices into the risk keys
+
+
+def spe_outcomes(dag: MergedTree, numbers: np.ndarray, cap: int = 2_000) -> PolicyOutcomes:
+    """The outcome sets at every policy's root; ``numbers``: exact distinct expressions."""
+    used = np.flatnonzero(dag.tagged.any(axis=0))
+    nplayers = dag.payoff_ids.shape[1]
+    zero = Fraction(0)
+    sets: list[list[Outcome]] = [[] for _ in range(dag.size)]
+    whole = np.ones(dag.size, dtype=bool)  # the node's set holds every outcome
+    for u in range(dag.size):  # children have smaller ids (numbered by height)
+        own = [numbers[i] for i in dag.payoff_ids[u]]
+        own.append(numbers[dag.cost_ids[u]] if dag.cost_ids is not None else zero)
+        own.extend([zero] * used.size)
+        tagged = [nplayers + 1 + j for j, t in enumerate(used) if dag.tagged[u, t]]
+        lo, hi = int(dag.child_ptr[u]), int(dag.child_ptr[u + 1])
+        kids = [sets[int(c)] for c in dag.child[lo:hi]]
+        complete = bool(whole[dag.child[lo:hi]].all())
+        found: dict[Outcome, None] = {}
+        if hi == lo:
+            found[_with_tags(own, tagged)] = None
+        elif dag.kind[u] == DECISION:
+            # x in X(child_i) is chosen in some SPE iff x[m] >= the other children's worst
+            m = int(dag.mover[u])
+            worst = [min(x[m] for x in options) for options in kids]
+            for i, options in enumerate(kids):
+                bar = max((w for j, w in enumerate(worst) if j != i), default=None)
+                for x in options:
+                    if bar is None or x[m] >= bar:
+                        found[_with_tags([o + v for o, v in zip(own, x, strict=True)],
+                                         tagged)] = None
+        else:
+            assert dag.kind[u] == CHANCE
+            probs = [numbers[int(i)] for i in dag.prob_ids[lo:hi]]
+            total = 1
+            for options in kids:
+                total *= len(options)
+            if total > cap:
+                complete = False
+            for combo in itertools.islice(itertools.product(*kids), cap):
+                mixed = [o + sum((p * c[j] for p, c in zip(probs, combo, strict=True)), zero)
+                         for j, o in enumerate(own)]
+                found[_with_tags(mixed, tagged)] = None
+        if len(found) > cap:
+            complete = False
+        sets[u] = list(found)[:cap]
+        whole[u] = complete
+    root = dag.root
+    lo = int(dag.child_ptr[root])
+    root_kids = [sets[int(c)] for c in dag.child[lo : int(dag.child_ptr[root + 1])]]
+    mover = int(dag.mover[root])
+    picks: dict[int, None] = {}
+    worst = [min(x[mover] for x in options) for options in root_kids]
+    for i, options in enumerate(root_kids):
+        bar = max((w for j, w in enumerate(worst) if j != i), default=None)
+        if dag.root_policy[i] >= 0 and any(bar is None or x[mover] >= bar for x in options):
+            picks[int(dag.root_policy[i])] = None
+    return PolicyOutcomes(tuple(tuple(sets[int(r)]) for r in dag.policy_roots),
+                          tuple(picks), tuple(bool(whole[r]) for r in dag.policy_roots),
+                          bool(whole[root]), nplayers, used)
+
+
+def _with_tags(values: list[Fraction], tagged: list[int]) -> Outcome:
+    for j in tagged:
+        values[j] = Fraction(1)
+    return tuple(values)
