@@ -1,14 +1,21 @@
-"""A complete LaTeX article about one model: parameters, game, equilibria, policy comparison."""
+"""A complete LaTeX article about one model: parameters, game, equilibria, policy comparison and
+the regime plot of a default sweep (drawn by :mod:`alliance_games.render.plots`, included as a
+PDF figure)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from alliance_games.analysis.export import ReportData
+from alliance_games.analysis.sweep_result import SweepResult
 from alliance_games.render.latex import booktabs_table, escape, istgame_tree, tex_number
+from alliance_games.render.plots import regimes as regime_sets
 from alliance_games.render.policy_table import comparison_latex
 
 MAX_ROWS = 20
+MAX_MOVES = 6  # per player in the equilibria table (big trees have thousands)
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm]{geometry}
 \usepackage{amsmath}
@@ -48,11 +55,29 @@ def _game(data: ReportData, max_nodes: int) -> list[str]:
             r"\texttt{alliance-games export --to latex-tree --max-nodes N}).", ""]
 
 
+def _move(label: str) -> str:
+    """An action's label, breakable after each ``/`` of its path."""
+    return escape(label).replace("/", r"/\allowbreak{}")
+
+
 def _strategy(dist: dict[str, Any]) -> str:
-    played = [(label, p) for label, p in dist.items() if p != 0]
-    if len(played) == 1:
-        return escape(played[0][0])
-    return " + ".join(f"${tex_number(p)}$ {escape(label)}" for label, p in played)
+    """A player's strategy: the actions played, each information set's mixture on its own.
+
+    Tree profiles label actions ``player@infoset:action``; a pure move shows as its label, a
+    mixed one as ``p label + ...``. Large trees show the first :data:`MAX_MOVES` moves only.
+    """
+    moves: dict[str, list[tuple[str, Any]]] = {}
+    for label, p in dist.items():
+        if p != 0:
+            moves.setdefault(label.rpartition(":")[0] if "@" in label else "", []).append(
+                (label, p))
+    parts = [_move(played[0][0]) if len(played) == 1 else
+             " + ".join(f"${tex_number(p)}$ {_move(label)}" for label, p in played)
+             for played in moves.values()]
+    text = ", ".join(parts[:MAX_MOVES])
+    if len(parts) > MAX_MOVES:
+        text += rf", \ldots{{}} ({len(parts) - MAX_MOVES} more moves)"
+    return text
 
 
 def _equilibria(data: ReportData) -> list[str]:
@@ -79,7 +104,66 @@ def _equilibria(data: ReportData) -> list[str]:
     return [*lines, r"\end{table}", ""]
 
 
-def report_latex(data: ReportData, *, max_nodes: int = 200) -> str:
+def _symbol(result: SweepResult, name: str) -> str:
+    """``$s$ (pooling)`` for a swept parameter (just the name when it has no symbol)."""
+    symbol = result.latex.get(name, "")
+    return f"${symbol}$ ({escape(name)})" if symbol else escape(name)
+
+
+def _share(count: int, total: int) -> str:
+    """A share of the grid as a LaTeX percentage."""
+    return rf"{round(100 * count / total)}\,\%"
+
+
+def _regime_summary(result: SweepResult) -> list[str]:
+    """The sweep in words: each regime's and each pick's share of the grid."""
+    total = result.count
+    if total == 0:
+        return ["The sweep has no points.", ""]
+    codes, labels = regime_sets(result)
+    counts = np.bincount(codes, minlength=len(labels))
+    order = sorted(range(len(labels)), key=lambda k: -counts[k])
+    grid = r" $\times$ ".join(str(n) for n in result.shape)
+    over = " and ".join(_symbol(result, name) for name in result.axis_names)
+    tolerance = ", ".join(f"{kind} ${tex_number(float(value))}$"
+                          for kind, value in result.tolerances.items())
+    regimes = "; ".join(f"{escape(labels[k])} ({_share(int(counts[k]), total)})" for k in order)
+    picks = np.bincount(result.choice[result.choice >= 0], minlength=len(result.policies))
+    chosen = "; ".join(f"{escape(result.policies[k])} ({_share(int(picks[k]), total)})"
+                       for k in np.argsort(-picks, kind="stable") if picks[k])
+    lines = [f"A sweep over {over} ({grid} points, the other parameters at the values above, "
+             f"tolerances {tolerance}). The policies that keep reliability, with their share of "
+             f"the grid: {regimes}."]
+    if chosen:
+        lines.append(f"The leader picks {chosen}.")
+    return [" ".join(lines), ""]
+
+
+def _regimes(result: SweepResult | None, plot: str | None) -> list[str]:
+    """The Regimes section's body: the summary and the figure."""
+    if result is None:
+        return [r"No regime plot in this report: it is drawn from a default sweep over parameters "
+                r"with ranges when the report is written to a file (\texttt{-o FILE}).", ""]
+    lines = _regime_summary(result)
+    if plot is None:
+        return lines
+    over = " and ".join(_symbol(result, name) for name in result.axis_names)
+    if len(result.axes) == 2:
+        caption = (f"Regimes over {over}. Colours: the policies that keep every abandonment and "
+                   "entrapment risk within tolerance; hatching: the policy the leader picks; "
+                   "solid lines: regime boundaries; dashed lines: where the leader's pick "
+                   "changes.")
+    else:
+        caption = (f"Risks against {over}, one panel per policy. Shaded: the policy keeps "
+                   "reliability; black strip: the leader picks it; dashed lines: the "
+                   "tolerances.")
+    return [*lines, r"\begin{figure}[htbp]", r"\centering",
+            rf"\includegraphics[width=\linewidth]{{{plot}}}", rf"\caption{{{caption}}}",
+            r"\end{figure}", ""]
+
+
+def report_latex(data: ReportData, *, max_nodes: int = 200, regimes: SweepResult | None = None,
+                 regime_plot: str | None = None) -> str:
     """The report as a complete ``article`` document.
 
     Parameters
@@ -88,6 +172,12 @@ def report_latex(data: ReportData, *, max_nodes: int = 200) -> str:
         What :func:`alliance_games.analysis.export.report_data` computed.
     max_nodes:
         Trees with more nodes are described in words instead of drawn.
+    regimes:
+        The default sweep (:func:`alliance_games.analysis.report_sweep.report_sweep`), for
+        models with policies; summarised in words.
+    regime_plot:
+        The file name of its plot (:func:`alliance_games.render.plots.sweep_plot`), relative to
+        the document, included as a figure.
 
     Returns
     -------
@@ -104,8 +194,7 @@ def report_latex(data: ReportData, *, max_nodes: int = 200) -> str:
               *_game(data, max_nodes), r"\section*{Equilibria}", *_equilibria(data)]
     if data.comparison is not None:
         lines += [r"\section*{Policy comparison}",
-                  comparison_latex(model.title or model.name, data.comparison)]
-    lines += [r"\section*{Regimes}",
-              "The regime plot from a default parameter sweep will appear here.", "",
-              r"\end{document}"]
+                  comparison_latex(model.title or model.name, data.comparison),
+                  r"\section*{Regimes}", *_regimes(regimes, regime_plot)]
+    lines += [r"\end{document}"]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,80 @@
+"""The default parameter sweep behind a report's regime plot.
+
+A model with policies gets one sweep in its report. Models may name theirs in
+:data:`DEFAULT_SWEEPS` (the flagship ``alliance_system`` sweeps pooling against the two-front
+probability, the article's two central quantities); any other model sweeps its first two
+parameters that have a range (one, if it has only one), each over :data:`DEFAULT_POINTS` evenly
+spaced values across the range. The other parameters keep the report's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from alliance_games.analysis.reliability import parse_tolerances
+from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.model.symbolic import Parameter, SymbolicModel
+
+DEFAULT_POINTS = 21
+DEFAULT_SWEEPS: dict[str, tuple[str, ...]] = {
+    "alliance_system": ("pooling", "two_front_prob"),
+}
+"""Models that name their default sweep: model name -> the swept parameters (x, then y)."""
+
+
+def _sweepable(parameter: Parameter) -> bool:
+    """A parameter with a proper numeric range (not a list of allowed values)."""
+    return (parameter.values is None and parameter.range is not None
+            and parameter.range[0] < parameter.range[1])
+
+
+def default_axes(model: SymbolicModel, points: int = DEFAULT_POINTS
+                 ) -> list[tuple[str, np.ndarray]]:
+    """The default sweep's axes: ``(name, values)`` pairs, empty when nothing can be swept."""
+    named = DEFAULT_SWEEPS.get(model.name)
+    if named is not None:
+        chosen = [p for name in named if (p := model.parameter(name)) is not None
+                  and _sweepable(p)]
+    else:
+        chosen = [p for p in model.parameters if _sweepable(p)][:2]
+    axes = []
+    for parameter in chosen:
+        assert parameter.range is not None
+        axes.append((parameter.name, grid_values(parameter.range, points)))
+    return axes
+
+
+def grid_values(bounds: tuple[Any, Any], points: int) -> np.ndarray:
+    """``points`` evenly spaced values from ``bounds[0]`` to ``bounds[1]``, each the float
+    nearest the exact rational grid value (``0.95``, not ``linspace``'s ``0.9500000000000001``),
+    so that points re-solved exactly get short fractions."""
+    low, high = Fraction(str(bounds[0])), Fraction(str(bounds[1]))
+    if points == 1:
+        return np.array([float(low)])
+    return np.array([float(low + (high - low) * Fraction(i, points - 1)) for i in range(points)])
+
+
+def report_sweep(source: str, assignments: Mapping[str, Any] | None = None, *,
+                 tolerances: Mapping[str, Any] | None = None,
+                 points: int = DEFAULT_POINTS) -> SweepResult | None:
+    """Run ``source``'s default sweep at the given parameter values.
+
+    Returns ``None`` when the model has no policies on a game tree or no parameter to sweep.
+    ``tolerances`` override the default abandonment and entrapment tolerances.
+    """
+    from alliance_games.analysis.sweep import sweep
+    from alliance_games.model.catalog import load_model
+    from alliance_games.model.compile import compile_model
+
+    model = load_model(source)
+    if not model.policies or not model.is_tree:
+        return None
+    axes = default_axes(model, points)
+    if not axes:
+        return None
+    return sweep(compile_model(model), axes, dict(assignments or {}),
+                 tolerances=parse_tolerances(tolerances))
