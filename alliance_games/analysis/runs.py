@@ -46,10 +46,10 @@ def instantiate(source: str, assignments: Mapping[str, Any] | None = None, *,
     return Instance(model, compiled, values, game)
 
 
-def solve_instance(instance: Instance, method: str = "auto", *, max_equilibria: int | None = None
-                   ) -> tuple[SolverResult, list[EquilibriumRecord]]:
-    """Solve an instance and describe its equilibria."""
-    result = solve(instance.game, method, max_equilibria=max_equilibria)
+def solve_instance(instance: Instance, method: str = "auto", *, max_equilibria: int | None = None,
+                   timeout: float | None = None) -> tuple[SolverResult, list[EquilibriumRecord]]:
+    """Solve an instance and describe its equilibria (within ``timeout`` seconds, if given)."""
+    result = solve(instance.game, method, max_equilibria=max_equilibria, timeout=timeout)
     return result, describe(result)
 
 

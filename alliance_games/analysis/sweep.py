@@ -33,6 +33,7 @@ from alliance_games.model.compile import CompiledModel, compile_model, parse_val
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
 
 MAX_POINTS = 1_000_000
+MAX_WORK = 4_000_000_000  # grid points x (merged) tree nodes; about 10 minutes on one core
 CHUNK_BYTES = 64 * 2**20  # working memory per chunk
 
 
@@ -46,7 +47,7 @@ def parse_axis(spec: str) -> tuple[str, np.ndarray]:
         parts = rng.split(":")
         if len(parts) != 3:
             raise ParameterError(f"--param {name}: expected START:STOP:STEPS, got {rng!r}")
-        start, stop = (float(parse_value(p)) for p in parts[:2])
+        start, stop = (Fraction(str(parse_value(p))) for p in parts[:2])
         try:
             steps = int(parts[2])
         except ValueError:
@@ -54,7 +55,10 @@ def parse_axis(spec: str) -> tuple[str, np.ndarray]:
                                  f"{parts[2]!r}") from None
         if steps < 1 or steps > MAX_POINTS:
             raise ParameterError(f"--param {name}: STEPS must lie between 1 and {MAX_POINTS}")
-        return name, np.linspace(start, stop, steps)
+        # the float nearest each exact grid value (0.95, not linspace's 0.9500000000000001), so
+        # that a point re-solved exactly is the short decimal the user expects
+        step = (stop - start) / (steps - 1) if steps > 1 else Fraction(0)
+        return name, np.array([float(start + k * step) for k in range(steps)])
     values = [float(parse_value(v)) for v in rng.split(",") if v.strip()]
     if not values:
         raise ParameterError(f"--param {name}: no values given")
@@ -100,6 +104,27 @@ class SweepPlan:
         if self.count > MAX_POINTS:
             raise ParameterError(f"the grid has {self.count:,} points, over the limit of "
                                  f"{MAX_POINTS:,}; use fewer STEPS")
+
+    def work(self) -> tuple[int, int]:
+        """Estimated work: (points x nodes solved per point, nodes per point).
+
+        Mergeable trees cost their merged size per point; others are solved point by point
+        exactly, which costs about a hundred times more per node.
+        """
+        merged = self.merged
+        if merged is not None:
+            return self.count * merged.size, merged.size
+        nodes = self.model.game.skeleton.num_nodes  # type: ignore[union-attr]
+        return self.count * nodes * 100, nodes
+
+    def check_work(self, limit: int = MAX_WORK) -> None:
+        """Refuse a sweep whose estimated work is over ``limit`` (before any solving)."""
+        work, nodes = self.work()
+        if work > limit:
+            raise ParameterError(
+                f"the sweep would solve {self.count:,} points x {nodes:,} tree nodes (about "
+                f"{work:,} node evaluations), over the limit of {limit:,}: sweep fewer points, "
+                "or raise the limit with --max-work")
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -203,8 +228,8 @@ class SweepPlan:
         (:func:`~alliance_games.analysis.spe_outcomes.spe_outcomes`), the verdict is
         *incomplete* unless the outcomes found already show it is fragile.
         """
-        values = {**self.base, **{n: Fraction(repr(float(v))) for n, v in zip(names, point,
-                                                                              strict=True)}}
+        values = {**self.base, **{n: _rational(float(v)) for n, v in zip(names, point,
+                                                                      strict=True)}}
         merged = self.merged
         if merged is None:
             self._exact_by_profiles(values, risks, cost, reliable, verdicts, choice, i)
@@ -255,6 +280,12 @@ class SweepPlan:
                            self.policies, self.players, self.grid(), joined.risks,
                            joined.leader_cost, joined.reliable, joined.verdicts, joined.choice,
                            joined.exact_fallback, latex)
+
+
+def _rational(value: float) -> Fraction:
+    """The simplest fraction that rounds to ``value`` (1/3 for 0.3333333333333333)."""
+    simple = Fraction(repr(value)).limit_denominator(10**9)
+    return simple if float(simple) == value else Fraction(repr(value))
 
 
 def sweep(compiled: CompiledModel, axes: Sequence[tuple[str, np.ndarray]],

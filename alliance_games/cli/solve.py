@@ -18,6 +18,9 @@ from alliance_games.solvers.methods import METHODS
               help="Exact rational arithmetic (default) or floating point.")
 @click.option("--max-equilibria", type=click.IntRange(1), default=None,
               help="Stop enumerating after this many equilibria per subgame (default 1000).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="Stop after SECONDS and report the equilibria found so "
+              "far, marked incomplete.")
 @click.option("--symbolic", is_flag=True,
               help="Solve with the parameters as symbols: every equilibrium with the "
                    "inequalities on the free parameters under which it holds.")
@@ -28,7 +31,7 @@ from alliance_games.solvers.methods import METHODS
               help="With --symbolic: the sign of d(equilibrium quantity)/d(NAME) per region.")
 @format_option("table", "json", "csv", "gambit")
 def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
-            max_equilibria: int | None, symbolic: bool, free: tuple[str, ...],
+            max_equilibria: int | None, timeout: float | None, symbolic: bool, free: tuple[str, ...],
             derivative: str | None, fmt: str) -> None:
     """Solve MODEL: a bundled model's name, a path (.yaml, .nfg, .efg) or - for stdin.
 
@@ -50,7 +53,8 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
     from alliance_games.analysis.runs import instantiate, solve_instance
 
     instance = instantiate(model, parse_assignments(assignments), exact=exact)
-    result, records = solve_instance(instance, method, max_equilibria=max_equilibria)
+    result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
+                                     timeout=timeout)
     if fmt == "json":
         from alliance_games.render.json import solve_json
 

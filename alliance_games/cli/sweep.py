@@ -31,12 +31,16 @@ from alliance_games.cli.options import format_option, model_argument, parse_assi
               help="Run chunks on an existing dask cluster (workers need alliance-games).")
 @click.option("--chunk-size", type=click.IntRange(1), default=None, metavar="N",
               help="Points solved together (default: what fits about 64 MB of working memory).")
+@click.option("--max-work", type=click.IntRange(1), default=None, metavar="N",
+              help="Refuse sweeps estimated at more than N node evaluations (points x merged "
+                   "tree nodes; default 4e9, about ten minutes).")
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted sweep from FILE.partial (same command, with -o FILE).")
 def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
             scenario: str | None, tolerances: tuple[str, ...], output: str | None,
             fmt: str, standalone: bool, plot: str | None, workers: int | None,
-            scheduler: str | None, chunk_size: int | None, resume: bool) -> None:
+            scheduler: str | None, chunk_size: int | None, max_work: int | None,
+            resume: bool) -> None:
     """Sweep MODEL's parameters: every policy's risks, cost and verdict at every grid point.
 
     Payoffs are evaluated for the whole grid at once and backward induction runs across the
@@ -55,6 +59,7 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     import sys
 
     from alliance_games.analysis.runs import plan_sweep, sweep_model
+    from alliance_games.analysis.sweep import MAX_WORK
     from alliance_games.analysis.sweep_runner import journal_path
     from alliance_games.cli.output import emit
     from alliance_games.cli.progress import progress_bar
@@ -62,6 +67,7 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     plan = plan_sweep(model, params, parse_assignments(assignments), scenario=scenario,
                       tolerances=parse_assignments(tolerances, option="--tolerance"),
                       chunk=chunk_size)
+    plan.check_work(max_work or MAX_WORK)
     if plot:
         from alliance_games.render.plots import plot_format
 

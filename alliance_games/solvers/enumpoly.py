@@ -29,6 +29,7 @@ import sympy as sp
 
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret, strategy_regrets
+from alliance_games.solvers.deadline import expired, stopped_note
 from alliance_games.solvers.polynomial_system import (
     DIGITS,
     RealPoint,
@@ -224,6 +225,10 @@ def enumpoly_solve(game: NormalFormGame, *, max_support_profiles: int = 20000,
              "supports_skipped": 0, "supports_solved": 0, "positive_dimensional": 0}
     complete = True
     for support in support_profiles(game.shape):
+        if expired():
+            complete = False
+            warnings.append(stopped_note())
+            break
         if stats["supports_tried"] >= max_support_profiles:
             complete = False
             warnings.append(f"stopped after max_support_profiles={max_support_profiles} of "

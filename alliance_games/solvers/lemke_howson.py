@@ -38,6 +38,7 @@ import numpy as np
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret
+from alliance_games.solvers.deadline import expired, stopped_note
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 DEFAULT_TOL = 1e-9
@@ -258,7 +259,11 @@ def lcp_solve(game: NormalFormGame, *, rational: bool | None = None,
     seen: set[tuple[object, ...]] = set()
     paths = pivots = 0
     truncated = False
+    stopped = False
     while queue and not truncated:
+        if expired():
+            truncated = stopped = True
+            break
         state, arrived_by, depth = queue.popleft()
         if max_depth is not None and depth >= max_depth:
             truncated = True
@@ -285,7 +290,9 @@ def lcp_solve(game: NormalFormGame, *, rational: bool | None = None,
                     truncated = True
                     break
     notes: tuple[str, ...] = ()
-    if truncated:
+    if stopped:
+        notes = (stopped_note(),)
+    elif truncated:
         notes = (f"lcp stopped early (stop_after={stop_after}, max_depth={max_depth}); "
                  "further accessible equilibria may exist",)
     return SolverResult(

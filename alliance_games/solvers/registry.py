@@ -124,13 +124,20 @@ def auto_reason(game: NormalFormGame | GameTree, method: str) -> str:
 
 
 def solve(game: NormalFormGame | GameTree, method: str = "auto", *,
-          max_equilibria: int | None = None) -> SolverResult:
-    """Solve ``game`` with ``method`` (see the module docstring)."""
+          max_equilibria: int | None = None, timeout: float | None = None) -> SolverResult:
+    """Solve ``game`` with ``method`` (see the module docstring).
+
+    ``timeout`` (seconds): stop then and report what was found, marked incomplete
+    (:mod:`alliance_games.solvers.deadline`).
+    """
+    from alliance_games.solvers.deadline import time_limit
+
     chosen = resolve_method(game, method)
-    if isinstance(game, GameTree):
-        result = _solve_tree(game, chosen, max_equilibria)
-    else:
-        result = NORMAL_FORM[chosen](game)
+    with time_limit(timeout):
+        if isinstance(game, GameTree):
+            result = _solve_tree(game, chosen, max_equilibria)
+        else:
+            result = NORMAL_FORM[chosen](game)
     if method == "auto":
         options = {**result.options, "auto": chosen, "auto_reason": auto_reason(game, chosen)}
         result = replace(result, options=options)

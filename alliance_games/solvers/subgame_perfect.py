@@ -30,6 +30,7 @@ from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree, TreeBuilder
 from alliance_games.solvers.backward_induction import induct, perfect_information_regret
+from alliance_games.solvers.deadline import expired, stopped_note
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 MAX_EQUILIBRIA = 1_000
@@ -150,6 +151,11 @@ class _Decomposition:
         if note not in self.notes:
             self.notes.append(note)
 
+    def _stopped(self) -> None:
+        self.complete = False
+        if stopped_note() not in self.notes:
+            self.notes.append(stopped_note())
+
     def _product(self, lists: list[list[_Solution]], cap: int) -> Any:
         total = 1
         for options in lists:
@@ -188,6 +194,9 @@ class _Decomposition:
                 if len(out) > cap:
                     self._truncated(cap)
                 break
+            if out and expired():
+                self._stopped()
+                break
         return out[:cap]
 
     def _normal_form(self, root: int, inner: list[int],
@@ -219,6 +228,9 @@ class _Decomposition:
                 if len(out) >= cap:
                     self._truncated(cap)
                     return out
+            if out and expired():
+                self._stopped()
+                return out
         return out
 
 

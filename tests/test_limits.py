@@ -1,0 +1,82 @@
+"""Time and size limits: --timeout stops solvers with partial results; big sweeps are refused."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.solvers import registry, solve
+from alliance_games.solvers.deadline import SolverTimeout, expired, time_limit
+
+
+def random_game(seed: int, shape: tuple[int, ...]) -> NormalFormGame:
+    rng = np.random.default_rng(seed)
+    payoffs = np.vectorize(Fraction)(rng.integers(-5, 6, size=(len(shape), *shape)).astype(object))
+    names = tuple(f"p{i}" for i in range(len(shape)))
+    return NormalFormGame(names, tuple(tuple(f"s{j}" for j in range(m)) for m in shape), payoffs)
+
+
+def test_enumpoly_stops_at_the_timeout_with_what_it_found() -> None:
+    game = random_game(3, (3, 3, 3))
+    start = time.monotonic()
+    partial = solve(game, "enumpoly", timeout=0.2)
+    assert time.monotonic() - start < 5
+    assert not partial.complete and any("time limit" in w for w in partial.warnings)
+    assert all(e.max_regret == 0 if e.exact else e.max_regret < 1e-9
+               for e in partial.equilibria)  # what is reported is an equilibrium
+    full = solve(game, "enumpoly")
+    assert len(partial.equilibria) <= len(full.equilibria)
+    assert full.diagnostics["supports_tried"] > partial.diagnostics["supports_tried"]
+    exact = {e.key() for e in full.equilibria if e.exact}
+    assert {e.key() for e in partial.equilibria if e.exact} <= exact
+
+
+def test_lcp_stops_at_the_timeout() -> None:
+    game = random_game(5, (9, 9))
+    partial = solve(game, "lcp", timeout=1e-6)
+    assert not partial.complete and any("time limit" in w for w in partial.warnings)
+
+
+def test_a_solver_that_cannot_stop_is_interrupted_by_the_hard_limit(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def stuck(game: NormalFormGame) -> None:
+        time.sleep(30)
+
+    monkeypatch.setitem(registry.NORMAL_FORM, "pure", stuck)
+    start = time.monotonic()
+    with pytest.raises(SolverTimeout, match="--timeout"):
+        solve(random_game(1, (2, 2)), "pure", timeout=0.2)
+    assert time.monotonic() - start < 3
+    assert not expired()  # the limit is lifted afterwards
+    with time_limit(None):
+        assert not expired()
+
+
+def test_solve_timeout_on_the_command_line() -> None:
+    out = subprocess.run([sys.executable, "-m", "alliance_games", "solve",
+                          "three_player_coordination", "--method", "enumpoly", "--timeout",
+                          "0.000001", "--format", "json"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["complete"] is False and any("time limit" in w for w in doc["warnings"])
+    bad = subprocess.run([sys.executable, "-m", "alliance_games", "solve", "prisoners_dilemma",
+                          "--timeout", "0"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_a_sweep_over_the_work_limit_is_refused_at_once() -> None:
+    start = time.monotonic()
+    out = subprocess.run([sys.executable, "-m", "alliance_games", "sweep", "alliance_system",
+                          "--param", "pooling=0:1:1000", "--param", "restraint=0:1:1000",
+                          "--max-work", "1000000"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "1,000,000 points x 232 tree nodes" in out.stderr and "--max-work" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert time.monotonic() - start < 30
