@@ -80,3 +80,33 @@ def test_a_sweep_over_the_work_limit_is_refused_at_once() -> None:
     assert "1,000,000 points x 232 tree nodes" in out.stderr and "--max-work" in out.stderr
     assert "Traceback" not in out.stderr
     assert time.monotonic() - start < 30
+
+
+def test_float_results_flag_disagreement_with_an_exact_recheck() -> None:
+    eps = 1e-12  # row b beats row a by eps against x: exactly, (b, y) is the only equilibrium
+    payoffs = np.stack([np.array([[3.0, 0.0], [3.0 + eps, 1.0]]),
+                        np.array([[1.0, 0.0], [1.0, 2.0]])])
+    game = NormalFormGame(("row", "col"), (("a", "b"), ("x", "y")), payoffs)
+    result = solve(game, "enummixed")
+    assert not result.exact
+    check = result.diagnostics["exact_recheck"]
+    assert check == {"agrees": False, "float_count": 3, "exact_count": 1}
+    assert any("disagree" in w for w in result.warnings)
+    assert any("degenerate" in w for w in result.warnings)
+    clean = solve(NormalFormGame(("row", "col"), (("a", "b"), ("x", "y")),
+                                 np.stack([np.array([[3.0, 0.0], [2.0, 1.0]]),
+                                           np.array([[1.0, 0.0], [0.0, 2.0]])])), "enummixed")
+    assert clean.diagnostics["exact_recheck"]["agrees"] and not clean.warnings
+
+
+def test_float_trees_report_near_ties() -> None:
+    from alliance_games.games.tree import TreeBuilder
+
+    builder = TreeBuilder(["first", "second"], exact=False)
+    root = builder.add_decision(-1, None, player=0, infoset="r", actions=["left", "right"])
+    builder.add_terminal(root, "left", payoffs=[1.0, 0.0])
+    builder.add_terminal(root, "right", payoffs=[1.0 + 1e-13, 5.0])
+    result = solve(builder.build(), "spe")
+    assert result.diagnostics["near_ties"] == 1
+    assert any("within 1e-9" in w for w in result.warnings)
+    assert len(result.equilibria) == 2  # floats keep both choices as equilibria, and say so

@@ -138,10 +138,19 @@ def solve(game: NormalFormGame | GameTree, method: str = "auto", *,
             result = _solve_tree(game, chosen, max_equilibria)
         else:
             result = NORMAL_FORM[chosen](game)
+        if not result.exact and not game.exact and chosen != "logit":
+            from alliance_games.solvers.float_audit import audit_float
+
+            result = audit_float(result, _recheck)
     if method == "auto":
         options = {**result.options, "auto": chosen, "auto_reason": auto_reason(game, chosen)}
         result = replace(result, options=options)
     return result
+
+
+def _recheck(game: NormalFormGame, method: str) -> SolverResult:
+    """The exact re-solve behind a float result's audit."""
+    return NORMAL_FORM[method](game)
 
 
 def _solve_tree(tree: GameTree, method: str, max_equilibria: int | None) -> SolverResult:
