@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
+from math import lcm
 from typing import Any
 
 import numpy as np
@@ -96,6 +98,16 @@ class NormalFormGame:
                 raise GameError(f"player {self.players[i]!r} has duplicate strategy labels")
         if len(set(self.players)) != n:
             raise GameError("player names must be distinct")
+        if self.exact and self.payoffs.size <= EAGER_SCALING:
+            self.__dict__["integer_payoffs"] = _integer_payoffs(self.payoffs)
+
+    @cached_property
+    def integer_payoffs(self) -> np.ndarray | None:
+        """Exact payoffs times their common denominator, as ``int64`` (``None`` if they do not fit
+        or the game is in floats). Comparisons of one player's payoffs are unchanged by the
+        positive factor, so exact solvers compare machine integers. Built with the game when it
+        has at most ``EAGER_SCALING`` entries, so that solving pays no conversion."""
+        return _integer_payoffs(self.payoffs) if self.exact else None
 
     @classmethod
     def from_arrays(
@@ -176,3 +188,17 @@ class NormalFormGame:
         for dist in others:
             values = np.tensordot(np.asarray(dist, dtype=values.dtype), values, axes=(0, 0))
         return np.asarray(values)
+
+
+EAGER_SCALING = 1_000_000
+
+
+def _integer_payoffs(payoffs: np.ndarray) -> np.ndarray | None:
+    values = payoffs.ravel().tolist()
+    if not all(isinstance(v, Fraction | int) for v in values):
+        return None
+    scale = lcm(*(Fraction(v).denominator for v in values)) if values else 1
+    ints = [int(v * scale) for v in values] if scale != 1 else [int(v) for v in values]
+    if ints and max(map(abs, ints)) >= 2**62:
+        return None
+    return np.array(ints, dtype=np.int64).reshape(payoffs.shape)

@@ -25,8 +25,8 @@ def pure_profiles(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarr
     """Index tuples (rows of an ``(k, N)`` array) of every pure Nash equilibrium, in odometer order
     with the first player's strategy varying slowest."""
     payoffs = game.payoffs
-    if game.exact and _all_integral(payoffs):
-        payoffs = _as_int_or_object(payoffs)
+    if game.exact and game.integer_payoffs is not None:
+        payoffs = game.integer_payoffs  # the same comparisons, on machine integers
     slack = 0.0 if game.exact else tol * game.payoff_range()
     is_nash = np.ones(game.shape, dtype=bool)
     for i in range(game.num_players):
@@ -36,18 +36,6 @@ def pure_profiles(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarr
         else:
             is_nash &= payoffs[i] >= best - slack
     return np.argwhere(is_nash)
-
-
-def _all_integral(values: np.ndarray) -> bool:
-    return all(v.denominator == 1 for v in values.ravel())
-
-
-def _as_int_or_object(values: np.ndarray) -> np.ndarray:
-    """Integral Fractions as int64 when they fit (fast exact comparison), else unchanged."""
-    ints = [int(v) for v in values.ravel()]
-    if ints and max(abs(x) for x in ints) < 2**62:
-        return np.array(ints, dtype=np.int64).reshape(values.shape)
-    return values
 
 
 def pure_equilibrium(game: NormalFormGame, index: tuple[int, ...]) -> Equilibrium:
