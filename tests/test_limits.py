@@ -110,3 +110,19 @@ def test_float_trees_report_near_ties() -> None:
     assert result.diagnostics["near_ties"] == 1
     assert any("within 1e-9" in w for w in result.warnings)
     assert len(result.equilibria) == 2  # floats keep both choices as equilibria, and say so
+
+
+def test_size_limits_are_configurable_and_say_how() -> None:
+    small = subprocess.run([sys.executable, "-m", "alliance_games", "--max-profiles", "3",
+                            "solve", "entry_deterrence", "--method", "pure"],
+                           capture_output=True, text=True, timeout=120)
+    assert small.returncode == 2 and "--max-profiles" in small.stderr
+    assert "over the limit of 3" in small.stderr and "Traceback" not in small.stderr
+    fine = subprocess.run([sys.executable, "-m", "alliance_games", "--max-profiles", "4",
+                           "solve", "entry_deterrence", "--method", "pure"],
+                          capture_output=True, text=True, timeout=120)
+    assert fine.returncode == 0, fine.stderr
+    nodes = subprocess.run([sys.executable, "-m", "alliance_games", "--max-nodes", "50", "show",
+                            "branch_commitment"], capture_output=True, text=True, timeout=120)
+    assert nodes.returncode == 2 and "more than 50 nodes" in nodes.stderr
+    assert "--max-nodes" in nodes.stderr and "branch_commitment.yaml" in nodes.stderr

@@ -47,7 +47,11 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="alliance-games")
-def cli() -> None:
+@click.option("--max-nodes", type=click.IntRange(1), default=None, metavar="N",
+              help="Largest game tree a model may expand to (default 1,000,000).")
+@click.option("--max-profiles", type=click.IntRange(1), default=None, metavar="N",
+              help="Largest reduced normal form built from a tree (default 2,000,000 profiles).")
+def cli(max_nodes: int | None, max_profiles: int | None) -> None:
     """Alliance politics as explicit games, solved exactly.
 
     \b
@@ -57,7 +61,12 @@ def cli() -> None:
       alliance-games solve entry_deterrence --format json
       alliance-games solve prisoners_dilemma --method pure
       alliance-games solve game.efg --set p=1/3 --float
+      alliance-games --max-profiles 5000000 solve big_tree.yaml --method enummixed
     """
+    if max_nodes is not None or max_profiles is not None:
+        from alliance_games.games.limits import configure
+
+        configure(max_nodes=max_nodes, max_profiles=max_profiles)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 
 from alliance_games.errors import SizeLimitError
+from alliance_games.games.limits import DEFAULTS, how_to_raise, limit
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import realization
 from alliance_games.games.tree import CHANCE, GameTree
 
-MAX_REDUCED_PROFILES = 2_000_000
+MAX_REDUCED_PROFILES = DEFAULTS["max_profiles"]
 """Default limit on the number of pure profiles of a reduced normal form."""
 
 Plan = tuple[int | None, ...]  # per own information set (player order): action index or None
@@ -128,7 +129,7 @@ def plan_label(tree: GameTree, order: Sequence[int], plan: Plan) -> str:
                     for k, a in zip(order, plan, strict=True))
 
 
-def reduced_normal_form(tree: GameTree, *, max_profiles: int = MAX_REDUCED_PROFILES
+def reduced_normal_form(tree: GameTree, *, max_profiles: int | None = None
                         ) -> ReducedForm:
     """The reduced normal form of ``tree`` (exact when the tree is exact).
 
@@ -139,12 +140,15 @@ def reduced_normal_form(tree: GameTree, *, max_profiles: int = MAX_REDUCED_PROFI
     size = 1
     for c in counts:
         size *= c
+    if max_profiles is None:
+        max_profiles = limit("max_profiles")
     if size > max_profiles:
         shown = " x ".join(f"{c:,}" if c < 10**12 else f"~10^{len(str(c)) - 1}" for c in counts)
         total = f"{size:,}" if size < 10**15 else f"about 10^{len(str(size)) - 1}"
         raise SizeLimitError(
             f"the reduced normal form would have {shown} = {total} profiles, over the limit of "
-            f"{max_profiles:,} (solve the tree with --method spe, which needs no normal form)"
+            f"{max_profiles:,} (solve the tree with --method spe, which needs no normal form, "
+            f"or {how_to_raise('max_profiles')})"
         )
     orders, plans = zip(*(reduced_plans(tree, i) for i in range(tree.num_players)), strict=True)
     nodes = np.flatnonzero(tree.has_payoff)

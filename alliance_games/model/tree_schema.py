@@ -23,6 +23,7 @@ import numpy as np
 import sympy
 
 from alliance_games.errors import ExpressionError, GameError
+from alliance_games.games.limits import DEFAULTS, how_to_raise, limit
 from alliance_games.games.tree import TreeBuilder
 from alliance_games.model.expressions import parse_expression
 from alliance_games.model.fields import (
@@ -39,8 +40,8 @@ from alliance_games.model.symbolic import Parameter, SymbolicTree
 NODE_KEYS = ("player", "infoset", "chance", "actions", "payoffs", "tags", "label", "use", "with",
              "measures")
 SUBTREE_KEYS = ("arguments", "tree", "description")
-MAX_TREE_NODES = 1_000_000
-"""Largest tree a YAML model may expand to."""
+MAX_TREE_NODES = DEFAULTS["max_nodes"]
+"""Largest tree a YAML model may expand to by default (see :mod:`alliance_games.games.limits`)."""
 MAX_SUBTREE_DEPTH = 64
 MAX_CORNER_PARAMETERS = 10
 """Chance probabilities over more parameters are checked at the defaults and one-at-a-time corners
@@ -117,6 +118,7 @@ class _TreeReader:
         # the skeleton's numbers are placeholders (the compiler fills them), so floats suffice
         self.builder = TreeBuilder(players, exact=False, title=title)
         self.payoffs: list[list[sympy.Expr]] = []
+        self.max_nodes = limit("max_nodes")
         self.measures: dict[str, dict[int, sympy.Expr]] = {}
         self.probs: list[sympy.Expr] = []
         self.parsed: dict[tuple[int, Any], sympy.Expr | ExpressionError] = {}
@@ -265,8 +267,9 @@ class _TreeReader:
                action: str | None, path: tuple[str, ...], scope: _Scope,
                extra: _Extra | None) -> None:
         ctx = self.ctx
-        if len(self.payoffs) >= MAX_TREE_NODES:
-            ctx.fail(f"the tree expands to more than {MAX_TREE_NODES:,} nodes", where, key, field)
+        if len(self.payoffs) >= self.max_nodes:
+            ctx.fail(f"the tree expands to more than {self.max_nodes:,} nodes "
+                     f"({how_to_raise('max_nodes')})", where, key, field)
         if isinstance(node, LineList | str):  # shorthand: a terminal given by its payoffs
             node = LineDict({"payoffs": node}, line=line_of(where, key))
             node.lines["payoffs"] = node.line
