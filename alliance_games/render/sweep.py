@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -17,24 +18,42 @@ MAX_NOTES = 20
 MAX_ROWS = 200  # larger sweeps are summarised by regime in the table
 
 
-def _policy_json(p: Any) -> dict[str, Any]:
-    return {"policy": p.policy, "reliable": p.reliable, "verdict": p.verdict,
-            "leader_cost": p.leader_cost, "risks": p.risks}
+LARGE = 2_000  # sweeps with more points are written as compact JSON (one line)
 
 
 def sweep_json(run: Any) -> str:
     result = run.result
-    return dumps({
+    names = result.axis_names
+    players = result.players
+    values = result.values.tolist()
+    risks = result.risks.tolist()
+    cost = result.leader_cost.tolist()
+    reliable = result.reliable.tolist()
+    verdicts = result.verdicts.tolist()
+    choice = result.choice.tolist()
+    fallback = result.exact_fallback.tolist()
+    points = []
+    for i in range(result.count):
+        policies = [{"policy": policy, "reliable": reliable[i][k], "verdict": verdicts[i][k],
+                     "leader_cost": None if cost[i][k] != cost[i][k] else cost[i][k],
+                     "risks": {player: {"abandonment": risks[i][k][j][0],
+                                        "entrapment": risks[i][k][j][1]}
+                               for j, player in enumerate(players)}}
+                    for k, policy in enumerate(result.policies)]
+        points.append({"values": dict(zip(names, values[i], strict=True)),
+                       "leader_choice": result.policies[choice[i]] if choice[i] >= 0 else "",
+                       "exact_fallback": fallback[i], "policies": policies})
+    document = {
         "model": result.model,
         "parameters": {k: float(v) for k, v in run.fixed.items()},
-        "axes": {name: [float(x) for x in values] for name, values in result.axes},
+        "axes": {name: [float(x) for x in axis] for name, axis in result.axes},
         "tolerances": {k: float(v) for k, v in result.tolerances.items()},
         "boundaries": boundaries(run),
-        "points": [{"values": pt.values, "leader_choice": pt.leader_choice,
-                    "exact_fallback": pt.exact_fallback,
-                    "policies": [_policy_json(p) for p in pt.policies]}
-                   for pt in result.points],
-    })
+        "points": points,
+    }
+    if result.count > LARGE:
+        return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return dumps(document)
 
 
 def sweep_csv(run: Any) -> str:
