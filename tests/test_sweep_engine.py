@@ -230,3 +230,34 @@ def test_dask_local_cluster_equals_single_process(flagship) -> None:  # type: ig
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
         assert_same(run_sweep(plan, scheduler=cluster.scheduler_address), local)
+
+
+def _outcome_set(assessment) -> set:  # type: ignore[no-untyped-def]
+    return {(tuple(sorted((p, tuple(sorted(r.items()))) for p, r in prof.risks.items())),
+             tuple(sorted(prof.payoffs.items())), tuple(sorted(prof.measures.items())),
+             tuple(sorted((t, v) for t, v in prof.tag_probabilities.items() if v != 0)))
+            for prof in assessment.profiles}
+
+
+def test_compare_by_outcomes_equals_enumerating_every_equilibrium() -> None:
+    """The merged-outcome path gives the same distinct outcomes as enumerating all SPE."""
+    compiled = compile_model(load_model(str(DATA / "tied_policies.yaml")))
+    model = compiled.model
+    for a, b, c, d in [(0, 0, 0, 0), (1, 0, 1, 0), (-1, 1, 0, 1), (0, -1, 2, 0), (1, 1, 1, 1)]:
+        tree = compiled.at({"a": a, "b": b, "c": c, "d": d})
+        enumerated = compare_policies(model, tree, DEFAULT_TOLERANCES, outcomes=False)
+        merged = compare_policies(model, tree, DEFAULT_TOLERANCES, outcomes=True)
+        assert set(merged.leader_choice) == set(enumerated.leader_choice)
+        for x, y in zip(merged.policies, enumerated.policies, strict=True):
+            assert x.policy == y.policy and x.verdict == y.verdict and x.complete
+            assert _outcome_set(x) == _outcome_set(y)
+            assert x.risks == y.risks and x.measure("leader_cost") == y.measure("leader_cost")
+
+
+def test_compare_at_a_tie_repeated_in_every_copy_is_fast(flagship) -> None:  # type: ignore[no-untyped-def]
+    start = time.process_time()
+    tree = flagship.at({"pooling": Fraction(2, 5), "two_front_prob": 1})
+    found = compare_policies(flagship.model, tree, DEFAULT_TOLERANCES)
+    assert time.process_time() - start < 60  # enumerating equilibria took four minutes
+    assert [p.verdict for p in found.policies] == ["fails"] * 4 + ["fragile"]
+    assert found.leader_choice

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alliance_games.analysis.reliability import RISK_KINDS
-from alliance_games.games.tree import CHANCE, DECISION, TERMINAL
+from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.model.compile import CompiledModel
 from alliance_games.model.symbolic import SymbolicTree
 
@@ -59,7 +59,8 @@ class MergedTree:
 
     players: tuple[str, ...]
     policies: tuple[str, ...]
-    risk_keys: tuple[tuple[str, str], ...]  # (player, kind) per tag channel
+    risk_keys: tuple[tuple[str, str], ...]  # (player, kind) per tag channel (sweeps)
+    tags: tuple[str, ...]  # the tag of each channel
     kind: np.ndarray  # (U,)
     mover: np.ndarray  # (U,) player index, -1 off decision nodes
     payoff_ids: np.ndarray  # (U, N) distinct-expression ids
@@ -98,7 +99,19 @@ def merge_tree(compiled: CompiledModel, policies: Sequence[str]) -> MergedTree |
         offset = n_pay + n_prob + sorted(game.measure_exprs).index(COST) * n
         cost_ids = index[offset : offset + n]
     risk_keys = tuple((p, k) for p in tree.players for k in RISK_KINDS)
-    channel = {f"{k}:{p}": j for j, (p, k) in enumerate(risk_keys)}
+    return merge_ids(tree, pay_ids, prob_ids, cost_ids, policies,
+                     tuple(f"{k}:{p}" for p, k in risk_keys), risk_keys)
+
+
+def merge_ids(tree: GameTree, pay_ids: np.ndarray, prob_ids: np.ndarray,
+              cost_ids: np.ndarray | None, policies: Sequence[str], tags: tuple[str, ...],
+              risk_keys: tuple[tuple[str, str], ...] = ()) -> MergedTree | None:
+    """Merge ``tree`` given ids of its numbers: ``pay_ids`` ``(n, N)``, ``prob_ids`` per edge,
+    ``cost_ids`` per node; equal ids mean equal numbers. ``tags`` become the tag channels."""
+    if not tree.is_perfect_information:
+        return None
+    n = tree.num_nodes
+    channel = {tag: j for j, tag in enumerate(tags)}
     owners = np.array([s.player for s in tree.infosets] + [-1], dtype=np.int64)
     mover = owners[tree.node_infoset]
 
@@ -138,7 +151,7 @@ def merge_tree(compiled: CompiledModel, policies: Sequence[str]) -> MergedTree |
     child = new_id[node_key[tree.child_index[src_edges]]]
     edge_parent = np.repeat(np.arange(count, dtype=np.int64), degree)
     u_prob = np.where(u_kind[edge_parent] == CHANCE, prob_ids[src_edges], -1)
-    tagged = np.zeros((count, len(risk_keys)), dtype=bool)
+    tagged = np.zeros((count, len(tags)), dtype=bool)
     for u, v in enumerate(reps):
         for tag in tree.node_tags[v]:
             if tag in channel:
@@ -151,7 +164,7 @@ def merge_tree(compiled: CompiledModel, policies: Sequence[str]) -> MergedTree |
     policy_roots = np.array([new_id[node_key[tree.child_index[e]]] for e in root_edges],
                             dtype=np.int64)[[actions.index(p) for p in policies]]
     return MergedTree(
-        tuple(tree.players), tuple(policies), risk_keys, u_kind, mover[reps],
+        tuple(tree.players), tuple(policies), risk_keys, tags, u_kind, mover[reps],
         pay_ids[reps], None if cost_ids is None else cost_ids[reps], tagged, u_ptr,
         child, edge_parent, u_prob, root, policy_roots, root_policy,
         _blocks(height, u_kind, u_ptr), n)

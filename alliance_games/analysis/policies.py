@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,10 @@ from alliance_games.errors import SolverError
 from alliance_games.games.tree import GameTree
 from alliance_games.model.symbolic import SymbolicModel
 from alliance_games.solvers import Equilibrium, solve
+from alliance_games.solvers.backward_induction import induct
+
+COST = "leader_cost"
+OUTCOME_NODES = 2_000  # trees at least this big are assessed by outcomes when they have ties
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,26 @@ class PolicyComparison:
 
 
 def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, Number], *,
-                     max_equilibria: int | None = None) -> PolicyComparison:
-    """Assess every policy of ``model`` (a tree whose root offers the policies)."""
+                     max_equilibria: int | None = None, outcomes: bool | None = None
+                     ) -> PolicyComparison:
+    """Assess every policy of ``model`` (a tree whose root offers the policies).
+
+    Large exact perfect-information trees with ties (or any, with ``outcomes=True``) are
+    assessed by their distinct subgame-perfect outcomes on the tree with identical subtrees
+    merged (:func:`compare_by_outcomes`) instead of by enumerating equilibria, whose number
+    multiplies with every copy of a tie; each profile then stands for one distinct outcome.
+    """
     if not model.policies or not isinstance(tree, GameTree):
         raise SolverError(f"model {model.name!r} declares no policies on a game tree; "
                           "compare needs a tree whose root is the leader's policy choice")
+    if outcomes is None:
+        outcomes = (tree.exact and tree.is_perfect_information
+                    and tree.num_nodes >= OUTCOME_NODES and set(tree.measures) <= {COST}
+                    and bool(induct(tree).ties.any()))
+    if outcomes:
+        found = compare_by_outcomes(model, tree, tolerances)
+        if found is not None:
+            return found
     whole = solve(tree, "spe", max_equilibria=max_equilibria)
     children = tree.children(0)
     actions = tree.actions(0)
@@ -97,6 +117,46 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
         choices.extend(a for a, p in zip(root.actions, dist, strict=True) if p > 0)
     leader_choice = tuple(dict.fromkeys(c for c in choices if c in model.policies))
     return PolicyComparison(tuple(assessments), leader_choice, dict(tolerances))
+
+
+def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]
+                        ) -> PolicyComparison | None:
+    """Every policy's distinct subgame-perfect outcomes, exactly, on the merged tree
+    (:mod:`~alliance_games.analysis.spe_outcomes`); ``None`` if the tree cannot be merged."""
+    from alliance_games.analysis.merged_tree import merge_ids
+    from alliance_games.analysis.spe_outcomes import spe_outcomes
+
+    ids: dict[Any, int] = {}
+
+    def index(values: np.ndarray) -> np.ndarray:
+        flat = [ids.setdefault(v, len(ids)) for v in values.ravel().tolist()]
+        return np.array(flat, dtype=np.int64).reshape(values.shape)
+
+    pay_ids, prob_ids = index(tree.node_payoffs), index(tree.edge_prob)
+    cost_ids = index(tree.measures[COST]) if COST in tree.measures else None
+    merged = merge_ids(tree, pay_ids, prob_ids, cost_ids, model.policies, tree.tag_names)
+    if merged is None:
+        return None
+    numbers = np.array(list(ids), dtype=object)
+    found = spe_outcomes(merged, numbers)
+    n = len(tree.players)
+    zero = Fraction(0)
+    assessments = []
+    for k, policy in enumerate(model.policies):
+        profiles = []
+        for outcome in found.policies[k]:
+            tags: dict[str, Number] = {
+                merged.tags[t]: outcome[n + 1 + j] for j, t in enumerate(found.tags)
+                if outcome[n + 1 + j] != 0}
+            risks: dict[str, dict[str, Number]] = {
+                p: {kind: tags.get(f"{kind}:{p}", zero) for kind in RISK_KINDS}
+                for p in tree.players}
+            measures: dict[str, Number] = {COST: outcome[n]} if cost_ids is not None else {}
+            payoffs: dict[str, Number] = dict(zip(tree.players, outcome[:n], strict=True))
+            profiles.append(RiskProfile(risks, payoffs, measures, tags, dict(tolerances)))
+        assessments.append(PolicyAssessment(policy, tuple(profiles), found.complete[k]))
+    choice = tuple(model.policies[i] for i in found.leader_choices)
+    return PolicyComparison(tuple(assessments), choice, dict(tolerances))
 
 
 def _restrict(tree: GameTree, eq: Equilibrium, subgame: GameTree) -> Equilibrium:

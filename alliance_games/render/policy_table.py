@@ -102,11 +102,14 @@ def comparison_table(comparison: PolicyComparison) -> RenderableType:
         verdict = Text(p.verdict, style="green" if p.reliable else
                        ("yellow" if p.verdict == "fragile" else "red"))
         table.add_row(name, *cells, decimal_text(cost) if cost is not None else "-",
-                      str(len(p.profiles)), verdict)
+                      f"{len(p.profiles)}{'' if p.complete else '+'}", verdict)
     kept = [p.policy for p in comparison.policies if p.reliable]
     note = Text(f"Keep reliability: {', '.join(kept) or 'none'}.  "
                 f"* the leader's choice in the subgame-perfect equilibrium: "
                 f"{', '.join(comparison.leader_choice) or '-'}.")
+    if not all(p.complete for p in comparison.policies):
+        note.append("  + more equilibria exist than were listed; the verdict and the worst "
+                    "risks are over those listed.")
     return Group(table, note)
 
 
