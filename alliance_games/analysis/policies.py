@@ -24,6 +24,7 @@ from alliance_games.games.tree import GameTree
 from alliance_games.model.symbolic import SymbolicModel
 from alliance_games.solvers import Equilibrium, solve
 from alliance_games.solvers.backward_induction import induct
+from alliance_games.solvers.subgame_perfect import unique_result
 
 COST = "leader_cost"
 OUTCOME_NODES = 2_000  # trees at least this big are assessed by outcomes when they have ties
@@ -85,15 +86,19 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
     if not model.policies or not isinstance(tree, GameTree):
         raise SolverError(f"model {model.name!r} declares no policies on a game tree; "
                           "compare needs a tree whose root is the leader's policy choice")
-    if outcomes is None:
-        outcomes = (tree.exact and tree.is_perfect_information
-                    and tree.num_nodes >= OUTCOME_NODES and set(tree.measures) <= {COST}
-                    and bool(induct(tree).ties.any()))
+    whole = None
+    if outcomes is None and tree.exact and tree.is_perfect_information and \
+            tree.num_nodes >= OUTCOME_NODES and set(tree.measures) <= {COST}:
+        fast = induct(tree)  # one induction: the unique SPE, or the ties that call for outcomes
+        outcomes = bool(fast.ties.any())
+        if not outcomes:
+            whole = unique_result(tree, fast)
     if outcomes:
         found = compare_by_outcomes(model, tree, tolerances)
         if found is not None:
             return found
-    whole = solve(tree, "spe", max_equilibria=max_equilibria)
+    if whole is None:
+        whole = solve(tree, "spe", max_equilibria=max_equilibria)
     children = tree.children(0)
     actions = tree.actions(0)
     unique = whole.complete and len(whole.equilibria) == 1

@@ -23,6 +23,7 @@ are capped at ``cap`` outcomes per node: beyond, a subset of genuine outcomes is
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -65,15 +66,8 @@ def spe_outcomes(dag: MergedTree, numbers: np.ndarray, cap: int = 2_000) -> Poli
         if hi == lo:
             found[_with_tags(own, tagged)] = None
         elif dag.kind[u] == DECISION:
-            # x in X(child_i) is chosen in some SPE iff x[m] >= the other children's worst
-            m = int(dag.mover[u])
-            worst = [min(x[m] for x in options) for options in kids]
-            for i, options in enumerate(kids):
-                bar = max((w for j, w in enumerate(worst) if j != i), default=None)
-                for x in options:
-                    if bar is None or x[m] >= bar:
-                        found[_with_tags([o + v for o, v in zip(own, x, strict=True)],
-                                         tagged)] = None
+            for _, x in _choosable(kids, int(dag.mover[u])):
+                found[_with_tags([o + v for o, v in zip(own, x, strict=True)], tagged)] = None
         else:
             assert dag.kind[u] == CHANCE
             probs = [numbers[int(i)] for i in dag.prob_ids[lo:hi]]
@@ -93,16 +87,22 @@ def spe_outcomes(dag: MergedTree, numbers: np.ndarray, cap: int = 2_000) -> Poli
     root = dag.root
     lo = int(dag.child_ptr[root])
     root_kids = [sets[int(c)] for c in dag.child[lo : int(dag.child_ptr[root + 1])]]
-    mover = int(dag.mover[root])
-    picks: dict[int, None] = {}
-    worst = [min(x[mover] for x in options) for options in root_kids]
-    for i, options in enumerate(root_kids):
-        bar = max((w for j, w in enumerate(worst) if j != i), default=None)
-        if dag.root_policy[i] >= 0 and any(bar is None or x[mover] >= bar for x in options):
-            picks[int(dag.root_policy[i])] = None
+    picks = {int(dag.root_policy[i]): None for i, _ in _choosable(root_kids, int(dag.mover[root]))
+             if dag.root_policy[i] >= 0}
     return PolicyOutcomes(tuple(tuple(sets[int(r)]) for r in dag.policy_roots),
                           tuple(picks), tuple(bool(whole[r]) for r in dag.policy_roots),
                           bool(whole[root]), nplayers, used)
+
+
+def _choosable(kids: list[list[Outcome]], mover: int) -> Iterator[tuple[int, Outcome]]:
+    """``(i, x)`` for every outcome ``x`` of child ``i`` the mover picks in some SPE: those with
+    ``x[mover] >= max_{j != i} min_{y in X(child_j)} y[mover]`` (the others at their worst)."""
+    worst = [min(x[mover] for x in options) for options in kids]
+    for i, options in enumerate(kids):
+        bar = max((w for j, w in enumerate(worst) if j != i), default=None)
+        for x in options:
+            if bar is None or x[mover] >= bar:
+                yield i, x
 
 
 def _with_tags(values: list[Fraction], tagged: list[int]) -> Outcome:

@@ -168,10 +168,11 @@ class SweepPlan:
         digest.update(game.skeleton.child_ptr.tobytes())
         return digest.hexdigest()[:32]
 
-    def grid(self) -> np.ndarray:
-        """Every point's swept values, ``(count, axes)``, the last axis varying fastest."""
-        mesh = np.meshgrid(*[v for _, v in self.axes], indexing="ij")
-        return np.stack([m.ravel() for m in mesh], axis=1)
+    def grid(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Points ``start:stop``'s swept values, ``(points, axes)``, the last axis fastest."""
+        index = np.arange(start, self.count if stop is None else stop)
+        coords = np.unravel_index(index, tuple(len(v) for _, v in self.axes))
+        return np.stack([v[c] for (_, v), c in zip(self.axes, coords, strict=True)], axis=1)
 
     def chunk_size(self) -> int:
         """Points per chunk: as given, or what fits :data:`CHUNK_BYTES` of working memory."""
@@ -189,7 +190,7 @@ class SweepPlan:
 
     def solve(self, start: int, stop: int) -> SweepChunk:
         """Risks, cost, verdict and the leader's choice for points ``start:stop``."""
-        grid = self.grid()[start:stop]
+        grid = self.grid(start, stop)
         size = stop - start
         k, n = len(self.policies), len(self.players)
         names = [name for name, _ in self.axes]

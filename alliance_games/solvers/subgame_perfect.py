@@ -51,7 +51,7 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     if tree.is_perfect_information:
         fast = induct(tree, tol=tol)
         if not fast.ties.any():
-            return _unique_result(tree, fast)
+            return unique_result(tree, fast)
     solver = _Decomposition(tree, nf_solver, max_equilibria)
     solutions = solver.solve()
     equilibria = []
@@ -76,7 +76,8 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     )
 
 
-def _unique_result(tree: GameTree, fast: Any) -> SolverResult:
+def unique_result(tree: GameTree, fast: Any) -> SolverResult:
+    """The unique SPE of a perfect-information tree whose induction ``fast`` found no tie."""
     one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
     behaviour = []
     for infoset in tree.infosets:
