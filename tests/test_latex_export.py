@@ -5,9 +5,6 @@ Regenerate the golden files with ``UPDATE_GOLDEN=1 pytest tests/test_latex_expor
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,28 +18,19 @@ from alliance_games.errors import GameError
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import bundled_models
 from alliance_games.render import latex
-
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
-PDFLATEX = shutil.which("pdflatex")
-
-
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+from tests.latex_checks import PDFLATEX, check_golden, compile_latex
 
 
 def _table(model: str, **kw: bool) -> TableExport:
     return table_export(instantiate(model), highlight=True, **kw)
 
 
-def test_prisoners_dilemma_sgame_golden() -> None:
+def test_prisoners_dilemma_sgamecheck_golden() -> None:
     t = _table("prisoners_dilemma")
     text = latex.sgame_table(t.game, equilibria=t.equilibria)
     assert t.equilibria == [(1, 1)]
     assert r"\boldsymbol{\underline{1}, \underline{1}}" in text
-    _golden("prisoners_dilemma_sgame.tex", text)
+    check_golden("prisoners_dilemma_sgame.tex", text)
 
 
 def test_prisoners_dilemma_symbolic() -> None:
@@ -51,32 +39,32 @@ def test_prisoners_dilemma_symbolic() -> None:
     assert r"$\underline{T}, S$" in text and r"\boldsymbol{\underline{P}, \underline{P}}" in text
 
 
-def test_battle_of_the_sexes_booktabs_golden() -> None:
+def test_battle_of_the_sexes_booktabscheck_golden() -> None:
     t = _table("battle_of_the_sexes")
     text = latex.booktabs_table(t.game, equilibria=t.equilibria)
     assert r"\toprule" in text and text.count(r"\boldsymbol") == 2
-    _golden("battle_of_the_sexes_booktabs.tex", text)
+    check_golden("battle_of_the_sexes_booktabs.tex", text)
 
 
-def test_three_player_table_golden() -> None:
+def test_three_player_tablecheck_golden() -> None:
     t = _table("three_player_coordination")
     text = latex.sgame_table(t.game, equilibria=t.equilibria)
     assert text.count(r"\begin{game}") == 2
-    _golden("three_player_coordination_sgame.tex", text)
+    check_golden("three_player_coordination_sgame.tex", text)
 
 
-def test_entry_deterrence_tree_golden() -> None:
+def test_entry_deterrence_treecheck_golden() -> None:
     t = tree_export(instantiate("entry_deterrence"), highlight=True)
     text = latex.istgame_tree(t.tree, highlight_edges=t.highlight_edges)
     assert r"\istb[very thick]{In}" in text and r"\istb[very thick]{Accommodate}" in text
-    _golden("entry_deterrence_istgame.tex", text)
+    check_golden("entry_deterrence_istgame.tex", text)
 
 
-def test_deterrence_uncertain_resolve_tree_golden() -> None:
+def test_deterrence_uncertain_resolve_treecheck_golden() -> None:
     t = tree_export(instantiate("deterrence_uncertain_resolve"))
     text = latex.istgame_tree(t.tree)
     assert "[chance node]" in text and r"\xtInfoset(" in text and r"\frac{1}{3}" in text
-    _golden("deterrence_uncertain_resolve_istgame.tex", text)
+    check_golden("deterrence_uncertain_resolve_istgame.tex", text)
 
 
 def test_escape_and_numbers() -> None:
@@ -121,17 +109,6 @@ def test_cli_export_stdout_and_errors() -> None:
 
 
 # ---- compiling ---------------------------------------------------------------------------
-def _compile(tmp_path: Path, name: str, text: str) -> None:
-    if PDFLATEX is None:
-        pytest.skip("pdflatex not installed")
-    source = tmp_path / f"{name}.tex"
-    source.write_text(text, encoding="utf-8")
-    run = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", source.name],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stdout[-3000:]
-    assert (tmp_path / f"{name}.pdf").exists()
-
-
 def _exports() -> list[tuple[str, str]]:
     cases = []
     for entry in bundled_models():
@@ -154,14 +131,14 @@ def test_every_bundled_export_compiles(tmp_path: Path, model: str, kind: str) ->
         args.append("--booktabs")
     result = CliRunner().invoke(export_command, args)
     assert result.exit_code == 0, result.output
-    _compile(tmp_path, model, result.output)
+    compile_latex(tmp_path, model, result.output)
 
 
 def test_symbolic_table_compiles(tmp_path: Path) -> None:
     result = CliRunner().invoke(export_command, ["snyder_alliance_dilemma", "--to",
                                                  "latex-table", "--symbolic", "--highlight",
                                                  "--standalone", "-o", "-"])
-    _compile(tmp_path, "snyder", result.output)
+    compile_latex(tmp_path, "snyder", result.output)
 
 
 def test_compare_table_compiles(tmp_path: Path) -> None:
@@ -169,7 +146,7 @@ def test_compare_table_compiles(tmp_path: Path) -> None:
     from alliance_games.render.policy_table import comparison_latex
 
     run = compare_model("alliance_system")
-    _compile(tmp_path, "compare", comparison_latex("Alliance system", run.comparison,
+    compile_latex(tmp_path, "compare", comparison_latex("Alliance system", run.comparison,
                                                    standalone=True))
 
 
@@ -182,4 +159,4 @@ def test_report_compiles(tmp_path: Path, model: str) -> None:
     assert r"\section*{Equilibria}" in text and r"\begin{istgame}" in text
     if model == "branch_commitment":
         assert r"\section*{Policy comparison}" in text
-    _compile(tmp_path, "report", text)
+    compile_latex(tmp_path, "report", text)

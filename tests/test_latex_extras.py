@@ -7,8 +7,6 @@ Regenerate the golden files with ``UPDATE_GOLDEN=1 pytest tests/test_latex_extra
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -31,27 +29,7 @@ from alliance_games.model.symbolic import SymbolicTree
 from alliance_games.render import latex
 from alliance_games.render.propositions import propositions_latex
 from alliance_games.render.sweep_latex import sweep_latex
-
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
-PDFLATEX = shutil.which("pdflatex")
-
-
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
-
-
-def _compile(tmp_path: Path, name: str, text: str) -> None:
-    if PDFLATEX is None:
-        pytest.skip("pdflatex not installed")
-    source = tmp_path / f"{name}.tex"
-    source.write_text(text, encoding="utf-8")
-    run = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", source.name],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=180)
-    assert run.returncode == 0, run.stdout[-3000:]
-    assert (tmp_path / f"{name}.pdf").exists()
+from tests.latex_checks import check_golden, compile_latex
 
 
 # ---- collapsed trees -----------------------------------------------------------------------
@@ -62,14 +40,14 @@ def _collapsed_flagship() -> str:
                               standalone=True)
 
 
-def test_collapsed_flagship_golden_and_compile(tmp_path: Path) -> None:
+def test_collapsed_flagship_golden_andcompile_latex(tmp_path: Path) -> None:
     text = _collapsed_flagship()
     assert r"\istb[very thick, pos=0.65]{connect}" in text
     assert r"\istb[very thick]{refrain}" in text
     assert r"{\scriptsize 1500 nodes}" in text and r"\vdots" in text
     assert r"\frac{181}{500}" in text  # the equilibrium value of the path's stub
-    _golden("alliance_system_collapsed_istgame.tex", text)
-    _compile(tmp_path, "flagship", text)
+    check_golden("alliance_system_collapsed_istgame.tex", text)
+    compile_latex(tmp_path, "flagship", text)
 
 
 def test_collapse_keeps_values_and_the_path() -> None:
@@ -104,7 +82,7 @@ def test_cli_collapse_depth(tmp_path: Path) -> None:
                                                  "--symbolic", "--standalone", "-o", "-"])
     assert result.exit_code == 0, result.output
     assert r"\kappa" in result.output and "nodes}" in result.output
-    _compile(tmp_path, "branch", result.output)
+    compile_latex(tmp_path, "branch", result.output)
 
 
 # ---- symbolic tables of trees --------------------------------------------------------------
@@ -140,13 +118,13 @@ RESULTS = [PropositionResult("P1", "One rival: strengthening keeps reliability (
            PropositionResult("P2", "Two rivals & dual risk: no_traditional policy works.", False)]
 
 
-def test_propositions_latex_golden_and_compile(tmp_path: Path) -> None:
+def test_propositions_latex_golden_andcompile_latex(tmp_path: Path) -> None:
     text = propositions_latex(RESULTS, standalone=True)
     assert r"\toprule" in text and r"\caption{" in text and "1 of 2 pass" in text
     assert r"$\checkmark$ \textbf{PASS}" in text and r"$\times$ \textbf{FAIL}" in text
     assert r"$\leq$ 25\%" in text and r"\&" in text and r"no\_traditional" in text
-    _golden("propositions_table.tex", text)
-    _compile(tmp_path, "propositions", text)
+    check_golden("propositions_table.tex", text)
+    compile_latex(tmp_path, "propositions", text)
 
 
 def test_propositions_cli_latex(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,13 +168,13 @@ def _two_axes() -> SweepResult:
                   np.where(reliable[:, 2], 2, 0))
 
 
-def test_sweep_latex_one_axis_golden_and_compile(tmp_path: Path) -> None:
+def test_sweep_latex_one_axis_golden_andcompile_latex(tmp_path: Path) -> None:
     text = sweep_latex(_one_axis(), standalone=True)
     assert text.count(r"\\") == 6  # head and five points
     assert r"$0.5$ & $\times$ & $\checkmark$ & $\checkmark$ & connect \\" in text
     assert r"$1$ & $\checkmark$ & $\checkmark$ & $\checkmark$ & -- \\" in text
-    _golden("sweep_one_axis.tex", text)
-    _compile(tmp_path, "sweep1", text)
+    check_golden("sweep_one_axis.tex", text)
+    compile_latex(tmp_path, "sweep1", text)
 
 
 def test_sweep_latex_two_axes_is_summarised_by_regime(tmp_path: Path) -> None:
@@ -205,5 +183,5 @@ def test_sweep_latex_two_axes_is_summarised_by_regime(tmp_path: Path) -> None:
     assert len(body) == 5  # head and four regimes, not 121 points
     assert sum(int(line.split(" & ")[2]) for line in body[1:]) == 121
     assert r"$0.6$--$1$ & $0$--$1$ & 49 & $\times$ & $\checkmark$ & $\checkmark$ & connect" in text
-    _golden("sweep_two_axes.tex", text)
-    _compile(tmp_path, "sweep2", latex.wrap_document(text, ["amssymb", "booktabs"]))
+    check_golden("sweep_two_axes.tex", text)
+    compile_latex(tmp_path, "sweep2", latex.wrap_document(text, ["amssymb", "booktabs"]))
