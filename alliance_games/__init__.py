@@ -27,7 +27,7 @@ _LAZY = {
     "NormalFormGame": "alliance_games.games.normal_form",
     "GameTree": "alliance_games.games.tree",
     "compare_model": "alliance_games.analysis.runs",
-    "check_all": "alliance_games.analysis.propositions",
+    "check_all": "alliance_games.alliance.propositions",
 }
 
 __all__ = [*_LAZY, "__version__"]

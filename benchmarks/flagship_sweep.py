@@ -6,7 +6,7 @@ model is compiled once, untimed; a warm-up point at the defaults is excluded); i
 40,000 is the loop the sweep must beat.
 
 The sweep row reports "pending: sweep not implemented" while no sweep module exists. When
-``alliance_games.analysis.sweep`` (or one of ``SWEEP_MODULES``) exists, its
+``alliance_games.analysis.sweep.engine`` (or one of ``SWEEP_MODULES``) exists, its
 ``sweep(compiled, axes, tolerances=...)`` is timed: first on a pilot grid that contains every
 sampled point (and is checked against the per-point solves there), then on the full grid when the
 pilot predicts that takes at most ``FULL_GRID_LIMIT`` seconds, else the full-grid time is
@@ -32,7 +32,7 @@ TARGET = (">=100x faster than the per-point loop; >=10^4 points/s on 2 cores; "
 FULL_GRID_LIMIT = 90.0
 """Largest predicted time (s) for which the full grid is swept; beyond, the pilot is reported."""
 FULL_GRID_LIMIT_QUICK = 10.0
-SWEEP_MODULES = ("alliance_games.analysis.sweep", "alliance_games.analysis.sweeps",
+SWEEP_MODULES = ("alliance_games.analysis.sweep.engine", "alliance_games.analysis.sweeps",
                  "alliance_games.sweep", "alliance_games.analysis.grid")
 
 
@@ -58,7 +58,7 @@ def find_sweep() -> str | None:
 
 
 def run(cfg: Config) -> list[Row]:
-    from alliance_games.analysis.propositions import Flagship
+    from alliance_games.alliance.propositions import Flagship
 
     count = 2 if cfg.quick else 20
     points = sample_points(count)

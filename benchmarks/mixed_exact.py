@@ -26,7 +26,7 @@ def run(cfg: Config) -> list[Row]:
     import quantecon.game_theory as qe
 
     from alliance_games.games.normal_form import NormalFormGame
-    from alliance_games.solvers.enummixed import enummixed_solve
+    from alliance_games.solvers.normal_form.enummixed import enummixed_solve
 
     rows = []
     for n in sizes(cfg):

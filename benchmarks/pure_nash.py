@@ -2,7 +2,7 @@
 
 Games: 5 players x 6 strategies, 4 x 10, 3 x 20; continuous random payoffs (float game) and, as a
 second row, integer payoffs in [-10, 10] (exact game, ties likely). Ours:
-``alliance_games.solvers.pure.enumerate_pure``. Anchors: pygambit ``enumpure_solve`` and QuantEcon
+``alliance_games.solvers.normal_form.pure.enumerate_pure``. Anchors: pygambit ``enumpure_solve`` and QuantEcon
 ``pure_nash_brute``. Check: all three return the same set of pure profiles.
 """
 
@@ -38,7 +38,7 @@ def run(cfg: Config) -> list[Row]:
     import quantecon.game_theory as qe
 
     from alliance_games.games.normal_form import NormalFormGame
-    from alliance_games.solvers.pure import enumerate_pure
+    from alliance_games.solvers.normal_form.pure import enumerate_pure
 
     rows = []
     for players, m in QUICK_SHAPES if cfg.quick else SHAPES:

@@ -7,7 +7,7 @@ terminal payoffs are continuous random floats (no ties, so the SPE is unique). T
 :class:`~alliance_games.games.tree.GameTree` are built directly with numpy (pre-order numbering
 computed from subtree sizes) instead of through ``TreeBuilder``, which makes Python calls per node.
 
-Ours: ``alliance_games.solvers.subgame_perfect.subgame_perfect(tree)`` on a freshly constructed
+Ours: ``alliance_games.solvers.tree.subgame_perfect.subgame_perfect(tree)`` on a freshly constructed
 ``GameTree`` each repetition (so the tree's cached level structure is rebuilt and timed). No anchor
 computes general-sum SPE (Gambit removed its solver in 16.5.0), so the baseline is plain Python
 backward induction written here: recursive (the issue's baseline), and, in the notes, a faster
@@ -211,8 +211,8 @@ def sizes(cfg: Config) -> tuple[int, ...]:
 
 def run(cfg: Config) -> list[Row]:
     from alliance_games.games.tree import GameTree
-    from alliance_games.solvers.backward_induction import induct
-    from alliance_games.solvers.subgame_perfect import subgame_perfect
+    from alliance_games.solvers.tree.backward_induction import induct
+    from alliance_games.solvers.tree.subgame_perfect import subgame_perfect
 
     rows = []
     for target in sizes(cfg):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-LAYERS = ["errors", "games", "model", "solvers", "analysis", "render", "cli"]
+LAYERS = ["errors", "games", "model", "solvers", "analysis", "alliance", "render", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "alliance_games"
 
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.solvers.dominance import DominanceResult, iterated_dominance
-from alliance_games.solvers.pure import pure_profiles
+from alliance_games.solvers.normal_form.dominance import DominanceResult, iterated_dominance
+from alliance_games.solvers.normal_form.pure import pure_profiles
 from tests.random_games import random_normal_form
 
 

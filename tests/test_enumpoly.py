@@ -19,7 +19,7 @@ import pytest
 
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret
-from alliance_games.solvers.enumpoly import enumpoly_solve
+from alliance_games.solvers.normal_form.enumpoly import enumpoly_solve
 
 pygambit = pytest.importorskip("pygambit")
 
@@ -259,7 +259,7 @@ def test_three_by_three_by_three_generic_game() -> None:
 # ---- the polynomial-system helper ---------------------------------------------------------------
 def test_polynomial_system_shapes_radicals_and_continua() -> None:
     sympy = pytest.importorskip("sympy")
-    from alliance_games.solvers.polynomial_system import solve_system
+    from alliance_games.solvers.kernels.polynomial_system import solve_system
 
     x, y = sympy.symbols("x y")
 

@@ -18,9 +18,9 @@ import sympy
 from click.testing import CliRunner
 
 from alliance_games.analysis.export import reduced_symbols, tree_export
-from alliance_games.analysis.propositions import PropositionResult
+from alliance_games.alliance.propositions import PropositionResult
 from alliance_games.analysis.runs import instantiate
-from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.cli.export import command as export_command
 from alliance_games.cli.propositions import command as propositions_command
 from alliance_games.games.reduce import reduced_normal_form
@@ -128,7 +128,7 @@ def test_propositions_latex_golden_andcompile_latex(tmp_path: Path) -> None:
 
 
 def test_propositions_cli_latex(monkeypatch: pytest.MonkeyPatch) -> None:
-    import alliance_games.analysis.propositions as module
+    import alliance_games.alliance.propositions as module
 
     monkeypatch.setattr(module, "check_all", lambda: RESULTS[:1])
     result = CliRunner().invoke(propositions_command, ["--format", "latex", "--standalone"])

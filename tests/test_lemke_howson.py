@@ -12,7 +12,7 @@ import pytest
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import strategy_regrets
-from alliance_games.solvers.lemke_howson import lcp_solve, lemke_howson
+from alliance_games.solvers.normal_form.lemke_howson import lcp_solve, lemke_howson
 
 pygambit = pytest.importorskip("pygambit")
 

@@ -11,8 +11,8 @@ import pytest
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import strategy_regrets
-from alliance_games.solvers import linear_program
-from alliance_games.solvers.linear_program import constant_sum, lp_solve
+from alliance_games.solvers.normal_form import linear_program
+from alliance_games.solvers.normal_form.linear_program import constant_sum, lp_solve
 
 pygambit = pytest.importorskip("pygambit")
 

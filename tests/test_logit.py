@@ -9,7 +9,7 @@ import pytest
 
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret
-from alliance_games.solvers.logit import logit_branch, logit_solve
+from alliance_games.solvers.normal_form.logit import logit_branch, logit_solve
 
 
 def _random_game(rng: random.Random, shape: tuple[int, ...], bound: int) -> NormalFormGame:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.errors import AllianceGamesError, ParameterError
 from alliance_games.render.plots import plot_format, regime_label, regimes, sweep_figure, sweep_plot
 
@@ -209,7 +209,7 @@ def test_small_and_unsorted_grids(tmp_path: Path) -> None:
 # ---- end to end ------------------------------------------------------------------------------
 def test_real_sweep_regime_map(tmp_path: Path) -> None:
     from alliance_games.analysis.reliability import DEFAULT_TOLERANCES
-    from alliance_games.analysis.sweep import sweep
+    from alliance_games.analysis.sweep.engine import sweep
     from alliance_games.model.catalog import load_model
     from alliance_games.model.compile import compile_model
 

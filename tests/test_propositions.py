@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from alliance_games.analysis.propositions import TRADITIONAL, Flagship, check_all, dual_risk_players
+from alliance_games.alliance.propositions import TRADITIONAL, Flagship, check_all, dual_risk_players
 
 ALLIES = ("ally_asia", "ally_europe")
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import strategy_regrets
-from alliance_games.solvers.pure import enumerate_pure, pure_profiles
+from alliance_games.solvers.normal_form.pure import enumerate_pure, pure_profiles
 from tests.random_games import random_normal_form
 
 pygambit = pytest.importorskip("pygambit")

@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from alliance_games.analysis import report_sweep as defaults
-from alliance_games.analysis.report_sweep import (
+from alliance_games.alliance import report_defaults as defaults
+from alliance_games.alliance.report_defaults import (
     DEFAULT_POINTS,
     default_axes,
     grid_values,
     report_sweep,
 )
-from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.cli.report import command as report_command
 from alliance_games.cli.report import regime_plot_path
 from alliance_games.errors import AllianceGamesError

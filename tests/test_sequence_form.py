@@ -19,7 +19,7 @@ import pytest
 from alliance_games.errors import SolverError
 from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
 from alliance_games.games.tree import CHANCE, TERMINAL, GameTree, TreeBuilder
-from alliance_games.solvers.sequence_form import sequence_form, sequence_form_lcp_solve
+from alliance_games.solvers.tree.sequence_form import sequence_form, sequence_form_lcp_solve
 
 F = Fraction
 

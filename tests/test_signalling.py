@@ -12,7 +12,7 @@ import pytest
 
 from alliance_games.errors import SolverError
 from alliance_games.games.tree import GameTree, TreeBuilder
-from alliance_games.solvers.signalling import (
+from alliance_games.solvers.tree.signalling import (
     check_sequential_rationality,
     perfect_bayesian_signalling,
 )

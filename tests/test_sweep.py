@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from alliance_games.analysis.policies import compare_policies
 from alliance_games.analysis.reliability import DEFAULT_TOLERANCES
-from alliance_games.analysis.sweep import parse_axis, sweep
-from alliance_games.analysis.threshold import find_threshold
+from alliance_games.analysis.sweep.engine import parse_axis, sweep
+from alliance_games.analysis.sweep.threshold import find_threshold
 from alliance_games.cli import cli
 from alliance_games.errors import ParameterError
 from alliance_games.model.catalog import load_model

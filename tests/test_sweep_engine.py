@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alliance_games.analysis.merged_tree import merge_tree
+from alliance_games.solvers.tree.merged_tree import merge_tree
 from alliance_games.analysis.policies import compare_policies
 from alliance_games.analysis.reliability import DEFAULT_TOLERANCES, RISK_KINDS
-from alliance_games.analysis.sweep import SweepPlan, sweep
-from alliance_games.analysis.sweep_result import SweepResult
-from alliance_games.analysis.sweep_runner import journal_path, run_sweep
+from alliance_games.analysis.sweep.engine import SweepPlan, sweep
+from alliance_games.analysis.sweep.result import SweepResult
+from alliance_games.analysis.sweep.runner import journal_path, run_sweep
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
 

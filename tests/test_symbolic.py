@@ -14,15 +14,15 @@ import sympy
 from click.testing import CliRunner
 
 from alliance_games.analysis.symbolic import SymbolicRun, solve_symbolic
-from alliance_games.analysis.threshold import find_threshold
+from alliance_games.analysis.sweep.threshold import find_threshold
 from alliance_games.cli import cli
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
 from alliance_games.solvers import solve
-from alliance_games.solvers.symbolic_conditions import holds
-from alliance_games.solvers.symbolic_result import Region
+from alliance_games.solvers.symbolic.conditions import holds
+from alliance_games.solvers.symbolic.result import Region
 
 
 def _point(region: Region, run: SymbolicRun) -> dict[sympy.Symbol, sympy.Rational]:

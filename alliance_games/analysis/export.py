@@ -25,7 +25,7 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.reduce import ReducedForm, reduced_normal_form
 from alliance_games.games.tree import CHANCE, TERMINAL, GameTree, TreeBuilder
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
-from alliance_games.solvers.pure import pure_profiles
+from alliance_games.solvers.normal_form.pure import pure_profiles
 
 Profile = tuple[int, ...]
 
@@ -166,7 +166,7 @@ def equilibrium_path(tree: GameTree, behaviour: tuple[np.ndarray, ...]) -> set[i
 
 def spe_path(tree: GameTree) -> set[int]:
     """The play path of the first subgame-perfect equilibrium (empty when none is found)."""
-    from alliance_games.solvers.subgame_perfect import subgame_perfect
+    from alliance_games.solvers.tree.subgame_perfect import subgame_perfect
 
     result = subgame_perfect(tree)
     if not result.equilibria:

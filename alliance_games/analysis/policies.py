@@ -23,8 +23,8 @@ from alliance_games.errors import SolverError
 from alliance_games.games.tree import GameTree
 from alliance_games.model.symbolic import SymbolicModel
 from alliance_games.solvers import Equilibrium, solve
-from alliance_games.solvers.backward_induction import induct
-from alliance_games.solvers.subgame_perfect import unique_result
+from alliance_games.solvers.tree.backward_induction import induct
+from alliance_games.solvers.tree.subgame_perfect import unique_result
 
 COST = "leader_cost"
 OUTCOME_NODES = 2_000  # trees at least this big are assessed by outcomes when they have ties
@@ -127,9 +127,9 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
 def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]
                         ) -> PolicyComparison | None:
     """Every policy's distinct subgame-perfect outcomes, exactly, on the merged tree
-    (:mod:`~alliance_games.analysis.spe_outcomes`); ``None`` if the tree cannot be merged."""
-    from alliance_games.analysis.merged_tree import merge_ids
-    from alliance_games.analysis.spe_outcomes import spe_outcomes
+    (:mod:`~alliance_games.solvers.tree.spe_outcomes`); ``None`` if the tree cannot be merged."""
+    from alliance_games.solvers.tree.merged_tree import merge_ids
+    from alliance_games.solvers.tree.spe_outcomes import spe_outcomes
 
     ids: dict[Any, int] = {}
 

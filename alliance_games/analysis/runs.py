@@ -74,14 +74,14 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
 @dataclass(frozen=True, eq=False)
 class DominanceRun:
     instance: Instance
-    result: Any  # alliance_games.solvers.dominance.DominanceResult
+    result: Any  # alliance_games.solvers.normal_form.dominance.DominanceResult
 
 
 def dominance_instance(source: str, assignments: Mapping[str, Any] | None = None, *,
                        exact: bool = True, weak: bool = False, mixed: bool = True) -> DominanceRun:
     """Iterated dominance on a model's normal form (trees: their reduced normal form)."""
     from alliance_games.games.reduce import reduced_normal_form
-    from alliance_games.solvers.dominance import iterated_dominance
+    from alliance_games.solvers.normal_form.dominance import iterated_dominance
 
     instance = instantiate(source, assignments, exact=exact)
     game = instance.game
@@ -91,15 +91,15 @@ def dominance_instance(source: str, assignments: Mapping[str, Any] | None = None
 
 @dataclass(frozen=True, eq=False)
 class SweepRun:
-    result: Any  # alliance_games.analysis.sweep_result.SweepResult
+    result: Any  # alliance_games.analysis.sweep.result.SweepResult
     fixed: dict[str, Any]
 
 
 def plan_sweep(source: str, params: tuple[str, ...], assignments: Mapping[str, Any] | None = None,
                *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
                chunk: int | None = None) -> Any:
-    """The :class:`~alliance_games.analysis.sweep.SweepPlan` of a sweep over ``params``."""
-    from alliance_games.analysis.sweep import SweepPlan, parse_axis
+    """The :class:`~alliance_games.analysis.sweep.engine.SweepPlan` of a sweep over ``params``."""
+    from alliance_games.analysis.sweep.engine import SweepPlan, parse_axis
 
     model = load_model(source)
     values = scenario_values(model.name, scenario, dict(assignments or {}))
@@ -112,10 +112,10 @@ def sweep_model(source: str, params: tuple[str, ...], assignments: Mapping[str, 
                 progress: Any = None, journal: str | None = None, resume: bool = False,
                 workers: int | None = None, scheduler: str | None = None,
                 finished: Any = None, plan: Any = None) -> SweepRun:
-    """Sweep a model's parameters (see :mod:`alliance_games.analysis.sweep` and
-    :mod:`alliance_games.analysis.sweep_runner`); ``finished`` gets the run before the journal
+    """Sweep a model's parameters (see :mod:`alliance_games.analysis.sweep.engine` and
+    :mod:`alliance_games.analysis.sweep.runner`); ``finished`` gets the run before the journal
     of a resumable sweep is deleted."""
-    from alliance_games.analysis.sweep_runner import run_sweep
+    from alliance_games.analysis.sweep.runner import run_sweep
 
     plan = plan or plan_sweep(source, params, assignments, scenario=scenario,
                               tolerances=tolerances)

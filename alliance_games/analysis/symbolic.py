@@ -4,15 +4,15 @@
 ``--set`` values), and dispatches:
 
 * normal form (two players, small): support enumeration in closed form
-  (:mod:`alliance_games.solvers.symbolic_mixed`);
-* tree with one free parameter: the interval walk (:mod:`alliance_games.solvers.symbolic_walk`),
+  (:mod:`alliance_games.solvers.symbolic.mixed`);
+* tree with one free parameter: the interval walk (:mod:`alliance_games.solvers.symbolic.walk`),
   for trees of any size whose payoffs and probabilities are polynomial in that parameter;
-* small tree otherwise: symbolic backward induction (:mod:`alliance_games.solvers.symbolic_spe`).
+* small tree otherwise: symbolic backward induction (:mod:`alliance_games.solvers.symbolic.spe`).
 
 **Derivatives.** For a free parameter ``theta`` (``--derivative``) and every equilibrium
 quantity ``Q`` of a region (mixed probabilities, payoffs, tag probabilities and, per leader
 policy, the abandonment and entrapment risks), the sign of ``dQ/dtheta`` on the region is
-decided exactly where possible (:func:`~alliance_games.solvers.symbolic_simplify.sign_on`):
+decided exactly where possible (:func:`~alliance_games.solvers.symbolic.simplify.sign_on`):
 ``+``, ``-``, ``0``, ``depends`` (with the condition under which it is positive) or
 ``undetermined``. Derivatives are taken inside regions; at breakpoints the quantities jump.
 
@@ -34,12 +34,12 @@ from alliance_games.errors import ParameterError, SolverError
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
-from alliance_games.solvers.symbolic_conditions import feasible
-from alliance_games.solvers.symbolic_result import Condition, Region, SymbolicSolution
-from alliance_games.solvers.symbolic_simplify import sign_on
-from alliance_games.solvers.symbolic_space import SMALL_TREE, choose_space
-from alliance_games.solvers.symbolic_spe import symbolic_spe
-from alliance_games.solvers.symbolic_walk import walk
+from alliance_games.solvers.symbolic.conditions import feasible
+from alliance_games.solvers.symbolic.result import Condition, Region, SymbolicSolution
+from alliance_games.solvers.symbolic.simplify import sign_on
+from alliance_games.solvers.symbolic.space import SMALL_TREE, choose_space
+from alliance_games.solvers.symbolic.spe import symbolic_spe
+from alliance_games.solvers.symbolic.walk import walk
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def solve_symbolic(source: str, assignments: Mapping[str, Any] | None = None,
         raise ParameterError(f"--derivative {derivative}: not a free parameter (free: "
                              f"{free_names}); add --free {derivative}")
     if nodes is None:
-        from alliance_games.solvers.symbolic_mixed import symbolic_mixed
+        from alliance_games.solvers.symbolic.mixed import symbolic_mixed
 
         solution = symbolic_mixed(model, space)
     elif len(space.free) == 1:

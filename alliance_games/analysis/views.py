@@ -117,7 +117,7 @@ class TreeEquilibrium:
 
 def tree_equilibrium(tree: GameTree) -> TreeEquilibrium | None:
     """The first subgame-perfect equilibrium on ``tree``'s nodes (None when none is found)."""
-    from alliance_games.solvers.subgame_perfect import subgame_perfect
+    from alliance_games.solvers.tree.subgame_perfect import subgame_perfect
 
     result = subgame_perfect(tree, max_equilibria=MAX_TREE_EQUILIBRIA)
     if not result.equilibria:

@@ -22,7 +22,7 @@ def command(standalone: bool, output: str | None, fmt: str) -> None:
       alliance-games propositions
       alliance-games propositions --format json
     """
-    from alliance_games.analysis.propositions import check_all
+    from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
     from alliance_games.render import propositions as render
 

@@ -1,7 +1,7 @@
 """``alliance-games report``: a complete LaTeX document about one model.
 
 For a model with policies, the report also runs the model's default sweep
-(:mod:`alliance_games.analysis.report_sweep`) and writes its regime plot as a PDF beside the
+(:mod:`alliance_games.alliance.report_defaults`) and writes its regime plot as a PDF beside the
 ``.tex`` file (``report.tex`` -> ``report-regimes.pdf``), which the document includes.
 """
 
@@ -57,7 +57,7 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
     data = report_data(model, values, max_nodes=max_nodes)
     result = plot = None
     if regimes and to_file and data.comparison is not None:
-        from alliance_games.analysis.report_sweep import report_sweep
+        from alliance_games.alliance.report_defaults import report_sweep
         from alliance_games.render.plots import sweep_plot
 
         result = report_sweep(model, values)

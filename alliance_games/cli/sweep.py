@@ -59,8 +59,8 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     import sys
 
     from alliance_games.analysis.runs import plan_sweep, sweep_model
-    from alliance_games.analysis.sweep import MAX_WORK
-    from alliance_games.analysis.sweep_runner import journal_path
+    from alliance_games.analysis.sweep.engine import MAX_WORK
+    from alliance_games.analysis.sweep.runner import journal_path
     from alliance_games.cli.output import emit
     from alliance_games.cli.progress import progress_bar
 
@@ -135,7 +135,7 @@ def threshold_command(model: str, parameter: str, between: str, policy: str,
     Example:
       alliance-games threshold alliance_system --param pooling --between 0:1 --policy connect
     """
-    from alliance_games.analysis.threshold import find_threshold
+    from alliance_games.analysis.sweep.threshold import find_threshold
     from alliance_games.errors import ParameterError
     from alliance_games.model.catalog import load_model
     from alliance_games.model.compile import compile_model

@@ -1,6 +1,6 @@
 """Publication plots of a parameter sweep: risk curves over one parameter, regime maps over two.
 
-:func:`sweep_plot` writes a :class:`~alliance_games.analysis.sweep_result.SweepResult` as a figure
+:func:`sweep_plot` writes a :class:`~alliance_games.analysis.sweep.result.SweepResult` as a figure
 whose format follows the file's suffix (``.pdf`` and ``.svg`` vector, ``.png`` at 200 dpi):
 
 * one swept parameter: small multiples, one panel per policy, with every player's abandonment and
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from alliance_games.analysis.reliability import RISK_KINDS
-from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.errors import AllianceGamesError, ParameterError
 
 if TYPE_CHECKING:

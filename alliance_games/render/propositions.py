@@ -10,7 +10,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from alliance_games.analysis.propositions import PropositionResult
+from alliance_games.alliance.propositions import PropositionResult
 from alliance_games.render.json import dumps
 from alliance_games.render.latex import escape, wrap_document
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from alliance_games.analysis.export import ReportData
-from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.render.latex import booktabs_table, escape, istgame_tree, tex_number
 from alliance_games.render.plots import regimes as regime_sets
 from alliance_games.render.policy_table import comparison_latex
@@ -173,7 +173,7 @@ def report_latex(data: ReportData, *, max_nodes: int = 200, regimes: SweepResult
     max_nodes:
         Trees with more nodes are described in words instead of drawn.
     regimes:
-        The default sweep (:func:`alliance_games.analysis.report_sweep.report_sweep`), for
+        The default sweep (:func:`alliance_games.alliance.report_defaults.report_sweep`), for
         models with policies; summarised in words.
     regime_plot:
         The file name of its plot (:func:`alliance_games.render.plots.sweep_plot`), relative to

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.render.latex import escape, tex_number, wrap_document
 
 MAX_ROWS = 40

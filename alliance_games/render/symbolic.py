@@ -18,7 +18,7 @@ from rich.text import Text
 
 from alliance_games.analysis.symbolic import DerivativeSign, SymbolicRun
 from alliance_games.render.json import dumps
-from alliance_games.solvers.symbolic_result import Condition, Region, SymbolicEquilibrium
+from alliance_games.solvers.symbolic.result import Condition, Region, SymbolicEquilibrium
 
 PATH_SHOWN = 6
 

@@ -68,7 +68,7 @@ def audit_float(result: SolverResult, recheck: Any = None) -> SolverResult:
 
 def _near_ties(tree: GameTree) -> int:
     """Decision nodes whose two best children are within 1e-9 (range-relative), not equal."""
-    from alliance_games.solvers.backward_induction import induct, node_movers
+    from alliance_games.solvers.tree.backward_induction import induct, node_movers
 
     if not tree.is_perfect_information:
         return 0

@@ -37,37 +37,37 @@ ENUMPOLY_SUPPORT_LIMIT = 400
 
 
 def _enummixed(game: NormalFormGame) -> SolverResult:
-    from alliance_games.solvers.enummixed import enummixed_solve
+    from alliance_games.solvers.normal_form.enummixed import enummixed_solve
 
     return enummixed_solve(game)
 
 
 def _pure(game: NormalFormGame) -> SolverResult:
-    from alliance_games.solvers.pure import enumerate_pure
+    from alliance_games.solvers.normal_form.pure import enumerate_pure
 
     return enumerate_pure(game)
 
 
 def _lcp(game: NormalFormGame) -> SolverResult:
-    from alliance_games.solvers.lemke_howson import lcp_solve
+    from alliance_games.solvers.normal_form.lemke_howson import lcp_solve
 
     return lcp_solve(game)
 
 
 def _lp(game: NormalFormGame) -> SolverResult:
-    from alliance_games.solvers.linear_program import lp_solve
+    from alliance_games.solvers.normal_form.linear_program import lp_solve
 
     return lp_solve(game)
 
 
 def _enumpoly(game: NormalFormGame) -> SolverResult:
-    from alliance_games.solvers.enumpoly import enumpoly_solve
+    from alliance_games.solvers.normal_form.enumpoly import enumpoly_solve
 
     return enumpoly_solve(game)
 
 
 def _logit(game: NormalFormGame) -> SolverResult:
-    from alliance_games.solvers.logit import logit_solve
+    from alliance_games.solvers.normal_form.logit import logit_solve
 
     return logit_solve(game)
 
@@ -89,7 +89,7 @@ def _auto_normal_form(game: NormalFormGame) -> str:
         return "pure"
     if game.num_players == 2:
         return "enummixed"
-    from alliance_games.solvers.supports import count_support_profiles
+    from alliance_games.solvers.kernels.supports import count_support_profiles
 
     small = count_support_profiles(game.shape) <= ENUMPOLY_SUPPORT_LIMIT
     return "enumpoly" if small else "pure"
@@ -155,15 +155,15 @@ def _recheck(game: NormalFormGame, method: str) -> SolverResult:
 
 def _solve_tree(tree: GameTree, method: str, max_equilibria: int | None) -> SolverResult:
     if method == "spe":
-        from alliance_games.solvers.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
+        from alliance_games.solvers.tree.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
 
         return subgame_perfect(tree, max_equilibria=max_equilibria or MAX_EQUILIBRIA)
     if method == "pbe":
-        from alliance_games.solvers.signalling import perfect_bayesian_signalling
+        from alliance_games.solvers.tree.signalling import perfect_bayesian_signalling
 
         return perfect_bayesian_signalling(tree)
     if method == "lcp":
-        from alliance_games.solvers.sequence_form import sequence_form_lcp_solve
+        from alliance_games.solvers.tree.sequence_form import sequence_form_lcp_solve
 
         return sequence_form_lcp_solve(tree)
     return _tree_via_reduced_form(tree, method)
@@ -173,7 +173,7 @@ def _tree_via_reduced_form(tree: GameTree, method: str) -> SolverResult:
     """Nash equilibria of a tree's reduced normal form, reported as behaviour profiles."""
     from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
     from alliance_games.games.reduce import reduced_normal_form
-    from alliance_games.solvers.subgame_perfect import complete_behaviour
+    from alliance_games.solvers.tree.subgame_perfect import complete_behaviour
 
     reduced = reduced_normal_form(tree)
     result = NORMAL_FORM[method](reduced.game)

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from alliance_games.analysis.sweep_result import SweepChunk
+from alliance_games.analysis.sweep.result import SweepChunk
 from alliance_games.errors import AllianceGamesError
 
 FORMAT = "alliance-games sweep journal 1"

@@ -18,7 +18,7 @@ equilibrium exactly where
 
 and the system's determinant is non-zero. Supports of size 1 give the pure equilibria. The
 conditions are simplified and checked for feasibility on the free parameters' box
-(:mod:`alliance_games.solvers.symbolic_conditions`); infeasible supports are dropped.
+(:mod:`alliance_games.solvers.symbolic.conditions`); infeasible supports are dropped.
 
 Supports of unequal sizes carry equilibria only in degenerate games; a support whose system is
 singular for every parameter value is skipped with a warning (its equilibria, if any, form
@@ -33,8 +33,8 @@ import sympy
 
 from alliance_games.errors import SolverError
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm
-from alliance_games.solvers.symbolic_conditions import feasible, univariate_sets
-from alliance_games.solvers.symbolic_result import (
+from alliance_games.solvers.symbolic.conditions import feasible, univariate_sets
+from alliance_games.solvers.symbolic.result import (
     NOT_VERIFIED,
     VERIFIED,
     Condition,
@@ -43,8 +43,8 @@ from alliance_games.solvers.symbolic_result import (
     SymbolicEquilibrium,
     SymbolicSolution,
 )
-from alliance_games.solvers.symbolic_simplify import simplify
-from alliance_games.solvers.symbolic_space import ParameterSpace, substitute
+from alliance_games.solvers.symbolic.simplify import simplify
+from alliance_games.solvers.symbolic.space import ParameterSpace, substitute
 
 MAX_STRATEGIES = 4
 

@@ -6,12 +6,12 @@ solve per point:
 1. the compiled model's distinct expressions are evaluated for all the chunk's points at once;
 2. backward induction and the equilibrium path's risks run across the points as array operations
    on the tree with its identical subtrees merged
-   (:mod:`~alliance_games.analysis.merged_tree`, :mod:`~alliance_games.analysis.grid_induction`);
+   (:mod:`~alliance_games.solvers.tree.merged_tree`, :mod:`~alliance_games.solvers.tree.grid_induction`);
 3. points with a near-tie (several equilibria possible) are re-solved exactly, one by one, with
    every subgame-perfect equilibrium (:func:`~alliance_games.analysis.policies.compare_policies`);
    so are all points of trees with imperfect information, whose subgames may need a mixed solver.
 
-Chunks are independent, so they can run anywhere (:mod:`~alliance_games.analysis.sweep_runner`
+Chunks are independent, so they can run anywhere (:mod:`~alliance_games.analysis.sweep.runner`
 runs them in this process or on a dask cluster and journals them for ``--resume``).
 """
 
@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from alliance_games.analysis.merged_tree import COST, MergedTree, merge_tree
+from alliance_games.solvers.tree.merged_tree import COST, MergedTree, merge_tree
 from alliance_games.analysis.reliability import RISK_KINDS
-from alliance_games.analysis.sweep_result import SweepChunk, SweepResult, join_chunks
+from alliance_games.analysis.sweep.result import SweepChunk, SweepResult, join_chunks
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.model.compile import CompiledModel, compile_model, parse_value
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
@@ -202,7 +202,7 @@ class SweepPlan:
         exact = np.ones(size, dtype=bool)
         merged = self.merged
         if merged is not None:
-            from alliance_games.analysis.grid_induction import solve_grid
+            from alliance_games.solvers.tree.grid_induction import solve_grid
 
             numbers = self.compiled.float_distinct(args, size)
             found = solve_grid(merged, numbers, self.tol)
@@ -226,7 +226,7 @@ class SweepPlan:
         Verdicts as in :mod:`~alliance_games.analysis.policies`: *robust* when every outcome
         keeps reliability, *fragile* when some do, *fails* when none does; risks and cost are the
         worst over the outcomes. When a policy has too many distinct outcomes to hold
-        (:func:`~alliance_games.analysis.spe_outcomes.spe_outcomes`), the verdict is
+        (:func:`~alliance_games.solvers.tree.spe_outcomes.spe_outcomes`), the verdict is
         *incomplete* unless the outcomes found already show it is fragile.
         """
         values = {**self.base, **{n: _rational(float(v)) for n, v in zip(names, point,
@@ -235,7 +235,7 @@ class SweepPlan:
         if merged is None:
             self._exact_by_profiles(values, risks, cost, reliable, verdicts, choice, i)
             return
-        from alliance_games.analysis.spe_outcomes import spe_outcomes
+        from alliance_games.solvers.tree.spe_outcomes import spe_outcomes
 
         found = spe_outcomes(merged, self.compiled.distinct_values(values, exact=True))
         n = len(self.players)
@@ -295,7 +295,7 @@ def sweep(compiled: CompiledModel, axes: Sequence[tuple[str, np.ndarray]],
           progress: Callable[[int], None] | None = None) -> SweepResult:
     """Risks, cost and verdict of every policy at every point of the grid spanned by ``axes``.
 
-    Runs in this process; see :func:`alliance_games.analysis.sweep_runner.run_sweep` for
+    Runs in this process; see :func:`alliance_games.analysis.sweep.runner.run_sweep` for
     journaled (resumable) and distributed runs.
     """
     plan = SweepPlan(compiled.model, axes, fixed, tolerances, tol=tol, compiled=compiled,

@@ -3,7 +3,7 @@
 The verdict at a point comes from all the subgame-perfect equilibria of the policy's subgame,
 solved exactly; the bracket ``[below, above]`` shrinks until it is narrower than ``tol``. With a
 tree model the exact boundary is then derived from the symbolic payoffs
-(:func:`alliance_games.analysis.boundary.symbolic_boundary`).
+(:func:`alliance_games.analysis.sweep.boundary.symbolic_boundary`).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def find_threshold(compiled: CompiledModel, parameter: str, lo: Any, hi: Any, po
             b = mid
     symbolic = None
     try:
-        from alliance_games.analysis.boundary import symbolic_boundary
+        from alliance_games.analysis.sweep.boundary import symbolic_boundary
 
         symbolic = symbolic_boundary(compiled.model, compiled, parameter, a, b, policy=policy,
                                      values=values)

@@ -28,7 +28,7 @@ from scipy.optimize import linprog
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret, strategy_regrets
-from alliance_games.solvers.exact_linear import exact_affine_solution
+from alliance_games.solvers.kernels.exact_linear import exact_affine_solution
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 DEFAULT_TOL = 1e-9

@@ -36,7 +36,7 @@ from alliance_games.games.profiles import (
     realization,
 )
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
-from alliance_games.solvers.exact_linear import exact_affine_solution
+from alliance_games.solvers.kernels.exact_linear import exact_affine_solution
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 MAX_VERTEX_SYSTEMS = 50_000

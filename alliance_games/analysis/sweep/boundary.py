@@ -22,7 +22,7 @@ from alliance_games.errors import SolverError
 from alliance_games.games.tree import DECISION, GameTree
 from alliance_games.model.compile import CompiledModel
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
-from alliance_games.solvers.backward_induction import exact_values, induct
+from alliance_games.solvers.tree.backward_induction import exact_values, induct
 
 
 def symbolic_boundary(model: SymbolicModel, compiled: CompiledModel, parameter: str,

@@ -31,7 +31,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.solvers.exact_linear import exact_affine_solution
+from alliance_games.solvers.kernels.exact_linear import exact_affine_solution
 
 FLOAT_TOL = 1e-9
 """Tolerance of float comparisons and LP decisions, relative to the payoff range."""

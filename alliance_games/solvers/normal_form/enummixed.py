@@ -12,13 +12,13 @@ Econ. Theory 42). Degenerate games are handled: each vertex's label set is compu
 coordinates.
 
 Exact mode (default for exact games): Qhull lists float candidate vertices of ``P`` and ``Q``
-(:mod:`alliance_games.solvers.polytope`); pairs completely labelled with a loose tolerance are
+(:mod:`alliance_games.solvers.kernels.polytope`); pairs completely labelled with a loose tolerance are
 candidates; each vertex taking part is solved exactly in integers from its tightest independent
 constraints, checked to lie in the polytope and relabelled exactly; pairs are then matched exactly
 and every equilibrium's regret is recomputed with Fractions (it must be 0). If Qhull fails or a
 candidate does not certify, both polytopes are enumerated exactly by lexicographic pivoting
 instead. Float mode does the same in floats. Maximal convex sets come from
-:mod:`alliance_games.solvers.components`.
+:mod:`alliance_games.solvers.kernels.components`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import numpy as np
 
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.solvers import polytope as pt
-from alliance_games.solvers.components import maximal_bicliques
+from alliance_games.solvers.kernels import polytope as pt
+from alliance_games.solvers.kernels.components import maximal_bicliques
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 LOOSE = 1e-7

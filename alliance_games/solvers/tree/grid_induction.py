@@ -1,6 +1,6 @@
 """Backward induction and equilibrium-path risks over a batch of parameter points at once.
 
-Works on a :class:`~alliance_games.analysis.merged_tree.MergedTree` with the batch as the last
+Works on a :class:`~alliance_games.solvers.tree.merged_tree.MergedTree` with the batch as the last
 axis of every array (``S`` points, ``U`` unique nodes, ``C`` channels):
 
 1. **Backward pass**, height by height: a decision node's value is its payoff plus the value of
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alliance_games.analysis.merged_tree import MergedTree
+from alliance_games.solvers.tree.merged_tree import MergedTree
 from alliance_games.games.tree import DECISION
 
 

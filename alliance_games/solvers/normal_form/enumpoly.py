@@ -1,8 +1,8 @@
 """All Nash equilibria of small N-player games by support enumeration and polynomial systems.
 
-For every support profile ``S`` (smallest first, see :mod:`alliance_games.solvers.supports`) the
+For every support profile ``S`` (smallest first, see :mod:`alliance_games.solvers.kernels.supports`) the
 indifference conditions ``u_i(s, sigma_-i) = v_i`` (``s`` in ``S_i``), ``sum sigma_i = 1`` and
-``sigma_i = 0`` off ``S_i`` are solved exactly (:mod:`alliance_games.solvers.polynomial_system`);
+``sigma_i = 0`` off ``S_i`` are solved exactly (:mod:`alliance_games.solvers.kernels.polynomial_system`);
 a real solution with probabilities in ``[0, 1]`` is an equilibrium iff no strategy outside the
 support does strictly better, ``u_i(t, sigma_-i) <= v_i`` (McKelvey & McLennan 1996, §6; Datta
 2010, "Finding all Nash equilibria of a finite game using polynomial algebra"; Gambit's
@@ -30,15 +30,15 @@ import sympy as sp
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret, strategy_regrets
 from alliance_games.solvers.deadline import expired, stopped_note
-from alliance_games.solvers.polynomial_system import (
+from alliance_games.solvers.kernels.polynomial_system import (
     DIGITS,
     RealPoint,
     independent_variables,
     solve_system,
 )
-from alliance_games.solvers.pure import enumerate_pure
+from alliance_games.solvers.normal_form.pure import enumerate_pure
 from alliance_games.solvers.result import Equilibrium, SolverResult
-from alliance_games.solvers.supports import (
+from alliance_games.solvers.kernels.supports import (
     Support,
     SupportSystem,
     count_support_profiles,
@@ -213,7 +213,7 @@ def enumpoly_solve(game: NormalFormGame, *, max_support_profiles: int = 20000,
     Returns
     -------
     SolverResult
-        Pure equilibria first (as :func:`~alliance_games.solvers.pure.enumerate_pure`), then the
+        Pure equilibria first (as :func:`~alliance_games.solvers.normal_form.pure.enumerate_pure`), then the
         others by support size; ``complete`` unless truncated or a solution set was not resolved.
     """
     search = _Search(game, tol)

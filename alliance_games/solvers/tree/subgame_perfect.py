@@ -7,7 +7,7 @@ arbitrary pick). Any other subgame root is solved as a normal-form game: its inn
 replaced by the payoffs of one of their equilibria at a time, the truncated tree is reduced
 (:mod:`alliance_games.games.reduce`) and every equilibrium the normal-form solvers certify is mapped
 back to behaviour strategies (Kuhn 1953). Perfect-information trees without ties take the
-vectorised path of :mod:`alliance_games.solvers.backward_induction`.
+vectorised path of :mod:`alliance_games.solvers.tree.backward_induction`.
 
 The number of equilibria can grow exponentially with the number of ties; enumeration stops at
 ``max_equilibria`` per subgame, and at fewer in big subgames so that the stored behaviour stays
@@ -29,7 +29,7 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree, TreeBuilder
-from alliance_games.solvers.backward_induction import induct, perfect_information_regret
+from alliance_games.solvers.tree.backward_induction import induct, perfect_information_regret
 from alliance_games.solvers.deadline import expired, stopped_note
 from alliance_games.solvers.result import Equilibrium, SolverResult
 

@@ -49,7 +49,7 @@ class Flagship:
 
     def policy_reliable(self, policy: str, **values: Any) -> bool:
         """Whether ``policy`` keeps reliability, solving only its own subgame (cached)."""
-        from alliance_games.analysis.threshold import policy_reliable
+        from alliance_games.analysis.sweep.threshold import policy_reliable
 
         key = (policy, tuple(sorted((k, str(v)) for k, v in values.items())))
         if key not in self._verdicts:
@@ -181,7 +181,7 @@ def p5(flagship: Flagship) -> PropositionResult:
     }
     boundary = None
     if bracket is not None:
-        from alliance_games.analysis.boundary import symbolic_boundary
+        from alliance_games.analysis.sweep.boundary import symbolic_boundary
 
         boundary = symbolic_boundary(flagship.model, flagship.compiled, "pooling",
                                      Fraction(bracket[0]), Fraction(bracket[1]),
@@ -229,7 +229,7 @@ def check_all(flagship: Flagship | None = None) -> list[PropositionResult]:
     """Run every proposition check."""
     flagship = flagship or Flagship()
     results = [check(flagship) for check in CHECKS]
-    from alliance_games.analysis import side_effects
+    from alliance_games.alliance import side_effect_claims as side_effects
 
     results.extend(side_effects.checks(flagship))
     return results

@@ -5,7 +5,7 @@ equilibria (SPE) that can differ in everyone else's payoffs, in the risks and in
 reliability verdict only an equilibrium's *outcome* matters: the vector ``x(u)`` of expected
 payoffs, the leader's expected cost and the probability of each risk tag in the play from ``u``.
 The set ``X(u)`` of outcomes of the SPE of the subgame at ``u`` follows bottom-up (Selten 1965;
-the recursion of :mod:`~alliance_games.analysis.grid_induction`, set-valued):
+the recursion of :mod:`~alliance_games.solvers.tree.grid_induction`, set-valued):
 
 * terminal: ``{own(u)}``;
 * chance: ``{own(u) + sum_i p_i x_i : x_i in X(child_i)}``;
@@ -29,7 +29,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from alliance_games.analysis.merged_tree import MergedTree
+from alliance_games.solvers.tree.merged_tree import MergedTree
 from alliance_games.games.tree import CHANCE, DECISION
 
 Outcome = tuple[Fraction, ...]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from alliance_games.analysis.reliability import parse_tolerances
-from alliance_games.analysis.sweep_result import SweepResult
+from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.model.symbolic import Parameter, SymbolicModel
 
 DEFAULT_POINTS = 21
@@ -66,7 +66,7 @@ def report_sweep(source: str, assignments: Mapping[str, Any] | None = None, *,
     Returns ``None`` when the model has no policies on a game tree or no parameter to sweep.
     ``tolerances`` override the default abandonment and entrapment tolerances.
     """
-    from alliance_games.analysis.sweep import sweep
+    from alliance_games.analysis.sweep.engine import sweep
     from alliance_games.model.catalog import load_model
     from alliance_games.model.compile import compile_model
 

@@ -8,7 +8,7 @@ whose region gains the conditions ``V_i(child_a) - V_i(child_b) > 0`` for every 
 ``b``, and whose value is the node's payoff plus ``V(child_a)``.
 
 A branch is dropped when its conditions are proved infeasible on the free parameters' box
-(:func:`~alliance_games.solvers.symbolic_conditions.feasible`: exact for one-parameter and for
+(:func:`~alliance_games.solvers.symbolic.conditions.feasible`: exact for one-parameter and for
 linear conditions); a branch whose feasibility cannot be decided is kept and marked "not
 verified". A comparison whose sign is already fixed by the branch's conditions (the same
 polynomial up to a positive factor, as in repeated subtrees) adds nothing or closes the branch,
@@ -31,9 +31,9 @@ import sympy
 from alliance_games.errors import SolverError
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
-from alliance_games.solvers.backward_induction import node_movers
-from alliance_games.solvers.symbolic_conditions import canonical, feasible, key_and_sign
-from alliance_games.solvers.symbolic_result import (
+from alliance_games.solvers.tree.backward_induction import node_movers
+from alliance_games.solvers.symbolic.conditions import canonical, feasible, key_and_sign
+from alliance_games.solvers.symbolic.result import (
     NOT_VERIFIED,
     VERIFIED,
     Condition,
@@ -41,9 +41,9 @@ from alliance_games.solvers.symbolic_result import (
     SymbolicEquilibrium,
     SymbolicSolution,
 )
-from alliance_games.solvers.symbolic_simplify import simplify
-from alliance_games.solvers.symbolic_space import SMALL_TREE, ParameterSpace, substitute
-from alliance_games.solvers.symbolic_summary import (
+from alliance_games.solvers.symbolic.simplify import simplify
+from alliance_games.solvers.symbolic.space import SMALL_TREE, ParameterSpace, substitute
+from alliance_games.solvers.symbolic.summary import (
     all_choices,
     path_choices,
     policy_risks,

@@ -1,7 +1,7 @@
 """Simplified conditions and signs of expressions on a region.
 
 :func:`simplify` rewrites a feasible conjunction for reading: canonical forms
-(:func:`~alliance_games.solvers.symbolic_conditions.canonical`), duplicates merged, the
+(:func:`~alliance_games.solvers.symbolic.conditions.canonical`), duplicates merged, the
 one-parameter conditions on each parameter replaced by the interval they cut out of its range
 (``a < x <= b``), and linear conditions implied by the others dropped (``C`` is implied by the
 rest ``R`` iff ``R and not C`` is infeasible, decided exactly by Fourier-Motzkin elimination).
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import sympy
 
-from alliance_games.solvers.symbolic_conditions import (
+from alliance_games.solvers.symbolic.conditions import (
     Bounds,
     canonical,
     feasible,
@@ -27,7 +27,7 @@ from alliance_games.solvers.symbolic_conditions import (
     linear_row,
     univariate_sets,
 )
-from alliance_games.solvers.symbolic_result import Condition
+from alliance_games.solvers.symbolic.result import Condition
 
 
 def simplify(conds: Sequence[Condition], bounds: Bounds) -> list[Condition] | None:

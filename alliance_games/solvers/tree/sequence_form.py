@@ -15,7 +15,7 @@ Nash equilibria are the solutions of the mixed LCP (KMvS 1996, section 4)::
     u = E^T p - A y >= 0  _|_  x >= 0,      E x = e,
     v = F^T q - B^T x >= 0 _|_  y >= 0,      F y = f,      p, q free.
 
-:func:`sequence_form_lcp_solve` runs Lemke's algorithm (:mod:`alliance_games.solvers.lemke`) on it
+:func:`sequence_form_lcp_solve` runs Lemke's algorithm (:mod:`alliance_games.solvers.kernels.lemke`) on it
 from the pure profile "first action at every information set": ``x`` is basic on its sequences,
 ``p`` and ``q`` are basic (and free: they never leave), and the covering vector adds ``z0`` to the
 slack of every other sequence, which makes the starting profile a best response for large ``z0``.
@@ -37,7 +37,7 @@ import numpy as np
 from alliance_games.errors import SolverError
 from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
 from alliance_games.games.tree import CHANCE, DECISION, GameTree
-from alliance_games.solvers.lemke import DEFAULT_TOL, MAX_PIVOTS, Tableau, lemke
+from alliance_games.solvers.kernels.lemke import DEFAULT_TOL, MAX_PIVOTS, Tableau, lemke
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 Sparse = dict[tuple[int, int], Any]

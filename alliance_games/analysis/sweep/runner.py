@@ -1,6 +1,6 @@
 """Running a sweep's chunks: in this process or on a dask cluster, journaled for ``--resume``.
 
-The chunks of a :class:`~alliance_games.analysis.sweep.SweepPlan` are independent. Locally they
+The chunks of a :class:`~alliance_games.analysis.sweep.engine.SweepPlan` are independent. Locally they
 run one after another (each is already vectorised over its points). With ``workers`` or a
 ``scheduler`` address they are sent to dask.distributed: a ``LocalCluster`` of ``workers``
 processes, or the cluster behind the scheduler (its workers need ``alliance-games`` installed).
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from alliance_games.analysis.sweep import SweepPlan
-from alliance_games.analysis.sweep_journal import SweepJournal
-from alliance_games.analysis.sweep_result import SweepChunk, SweepResult
+from alliance_games.analysis.sweep.engine import SweepPlan
+from alliance_games.analysis.sweep.journal import SweepJournal
+from alliance_games.analysis.sweep.result import SweepChunk, SweepResult
 from alliance_games.errors import AllianceGamesError
 
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from alliance_games.solvers.symbolic_result import Condition
+from alliance_games.solvers.symbolic.result import Condition
 
 Bounds = Mapping[sympy.Symbol, tuple[sympy.Expr, sympy.Expr] | None]
 Point = dict[sympy.Symbol, sympy.Rational]

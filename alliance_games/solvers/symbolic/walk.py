@@ -34,17 +34,17 @@ from alliance_games.errors import SolverError
 from alliance_games.games.tree import CHANCE, DECISION, GameTree
 from alliance_games.model.compile import CompiledModel
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
-from alliance_games.solvers.backward_induction import edge_segments, exact_values, induct, node_movers
-from alliance_games.solvers.symbolic_conditions import rational_between
-from alliance_games.solvers.symbolic_result import (
+from alliance_games.solvers.tree.backward_induction import edge_segments, exact_values, induct, node_movers
+from alliance_games.solvers.symbolic.conditions import rational_between
+from alliance_games.solvers.symbolic.result import (
     Condition,
     Interval,
     Region,
     SymbolicEquilibrium,
     SymbolicSolution,
 )
-from alliance_games.solvers.symbolic_space import SMALL_TREE, ParameterSpace, substitute
-from alliance_games.solvers.symbolic_summary import (
+from alliance_games.solvers.symbolic.space import SMALL_TREE, ParameterSpace, substitute
+from alliance_games.solvers.symbolic.summary import (
     all_choices,
     path_choices,
     policy_risks,
