@@ -89,7 +89,7 @@ def test_branch_commitment_firmness_trades_abandonment_for_moral_hazard() -> Non
     assert rival["rival@loose:challenge"] == 1 and rival["rival@firm:challenge"] == 0
     # firmness costs the leader in peacetime, and it prefers loose at these costs
     assert (loose.measure("leader_cost"), firm.measure("leader_cost")) == (F(3, 10), 1)
-    assert comparison.leader_choice == ("loose",)
+    assert comparison.chosen == ("loose",)
     assert records[0].payoffs["leader"] == F(-1, 2)
 
 

@@ -173,3 +173,61 @@ def test_enummixed_on_an_nfg_file_reports_extreme_equilibria_with_file_labels(
 def test_auto_says_what_it_chose() -> None:
     code, out, _ = invoke("solve", "three_player_coordination")
     assert code == 0 and "method auto -> enumpoly" in out
+
+
+# ---- the renderer dispatch -----------------------------------------------------------------------
+def test_every_renderer_resolves_and_takes_the_result_then_keyword_options() -> None:
+    import inspect
+
+    from alliance_games.render.dispatch import RENDERERS, renderer
+
+    for name, table in RENDERERS.items():
+        for fmt in table:
+            parameters = list(inspect.signature(renderer(name, fmt)).parameters.values())
+            assert parameters[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, (name, fmt)
+            assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters[1:]), (name, fmt)
+
+
+def test_every_result_type_in_the_table_names_one_class() -> None:
+    import re
+
+    from alliance_games.render.dispatch import RENDERERS
+
+    package = Path(__file__).resolve().parent.parent / "alliance_games"
+    source = "\n".join(p.read_text() for p in package.rglob("*.py"))
+    for name in RENDERERS:
+        assert len(re.findall(rf"^class {name}\b", source, flags=re.M)) == 1, name
+
+
+def test_unknown_format_names_the_available_ones() -> None:
+    from alliance_games.analysis.runs import instantiate
+    from alliance_games.errors import ParameterError
+    from alliance_games.render.dispatch import render
+
+    with pytest.raises(ParameterError, match=r"Instance cannot be written as 'csv' \(formats: "
+                                             r"table, json\)"):
+        render(instantiate("prisoners_dilemma"), "csv")
+    with pytest.raises(TypeError, match="no renderer for a int"):
+        render(3, "json")
+
+
+def test_deferred_options_are_computed_only_for_renderers_that_take_them() -> None:
+    from alliance_games.analysis.runs import instantiate
+    from alliance_games.render.dispatch import Deferred, render
+
+    def fail() -> None:
+        raise AssertionError("computed for a renderer that does not take it")
+
+    text = render(instantiate("prisoners_dilemma"), "json", view=Deferred(fail), unused=1)
+    assert isinstance(text, str) and json.loads(text)["model"] == "prisoners_dilemma"
+
+
+def test_command_modules_import_no_heavy_module() -> None:
+    code = ("import sys, importlib\n"
+            "from alliance_games.cli import COMMANDS\n"
+            "for module, _ in COMMANDS.values():\n    importlib.import_module(module)\n"
+            "heavy = [m for m in ('numpy', 'sympy', 'rich', 'yaml') if m in sys.modules]\n"
+            "print('HEAVY:' + ','.join(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY:"

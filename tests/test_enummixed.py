@@ -15,9 +15,9 @@ from scipy.spatial import QhullError
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import strategy_regrets
-from alliance_games.solvers.normal_form import enummixed as enummixed_module
 from alliance_games.solvers.kernels import polytope as pt
 from alliance_games.solvers.kernels.components import maximal_bicliques
+from alliance_games.solvers.normal_form import enummixed as enummixed_module
 from alliance_games.solvers.normal_form.enummixed import enummixed_solve
 from alliance_games.solvers.result import SolverResult
 

@@ -17,7 +17,9 @@ from alliance_games.cli.report import command as report_command
 from alliance_games.errors import GameError
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import bundled_models
-from alliance_games.render import latex
+from alliance_games.render import export as latex
+from alliance_games.render.formats import escape
+from alliance_games.render.numbers import tex_number
 from tests.latex_checks import PDFLATEX, check_golden, compile_latex
 
 
@@ -70,9 +72,9 @@ def test_deterrence_uncertain_resolve_treecheck_golden() -> None:
 def test_escape_and_numbers() -> None:
     from fractions import Fraction
 
-    assert latex.escape("a_b & 50%") == r"a\_b \& 50\%"
-    assert latex.tex_number(Fraction(-1, 3)) == r"-\frac{1}{3}"
-    assert latex.tex_number(Fraction(4)) == "4"
+    assert escape("a_b & 50%") == r"a\_b \& 50\%"
+    assert tex_number(Fraction(-1, 3)) == r"-\frac{1}{3}"
+    assert tex_number(Fraction(4)) == "4"
 
 
 def test_big_tree_refused() -> None:
@@ -143,11 +145,10 @@ def test_symbolic_table_compiles(tmp_path: Path) -> None:
 
 def test_compare_table_compiles(tmp_path: Path) -> None:
     from alliance_games.analysis.runs import compare_model
-    from alliance_games.render.policy_table import comparison_latex
+    from alliance_games.render.dispatch import render
 
     run = compare_model("alliance_system")
-    compile_latex(tmp_path, "compare", comparison_latex("Alliance system", run.comparison,
-                                                   standalone=True))
+    compile_latex(tmp_path, "compare", str(render(run, "latex", standalone=True)))
 
 
 @pytest.mark.parametrize("model", ["entry_deterrence", "branch_commitment"])

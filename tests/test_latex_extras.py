@@ -17,18 +17,19 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from alliance_games.analysis.export import reduced_symbols, tree_export
 from alliance_games.alliance.propositions import PropositionResult
-from alliance_games.analysis.runs import instantiate
+from alliance_games.analysis.export import reduced_symbols, tree_export
+from alliance_games.analysis.runs import SweepRun, instantiate
 from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.cli.export import command as export_command
 from alliance_games.cli.propositions import command as propositions_command
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import GameTree
 from alliance_games.model.symbolic import SymbolicTree
-from alliance_games.render import latex
-from alliance_games.render.propositions import propositions_latex
-from alliance_games.render.sweep_latex import sweep_latex
+from alliance_games.render import export as latex
+from alliance_games.render.dispatch import render
+from alliance_games.render.formats import wrap_document
+from alliance_games.render.propositions import PropositionChecks
 from tests.latex_checks import check_golden, compile_latex
 
 
@@ -119,7 +120,7 @@ RESULTS = [PropositionResult("P1", "One rival: strengthening keeps reliability (
 
 
 def test_propositions_latex_golden_andcompile_latex(tmp_path: Path) -> None:
-    text = propositions_latex(RESULTS, standalone=True)
+    text = str(render(PropositionChecks(tuple(RESULTS)), "latex", standalone=True))
     assert r"\toprule" in text and r"\caption{" in text and "1 of 2 pass" in text
     assert r"$\checkmark$ \textbf{PASS}" in text and r"$\times$ \textbf{FAIL}" in text
     assert r"$\leq$ 25\%" in text and r"\&" in text and r"no\_traditional" in text
@@ -148,7 +149,7 @@ def _sweep(axes: list[tuple[str, np.ndarray]], reliable: np.ndarray, choice: np.
         model="alliance_system", axes=tuple(axes), fixed={"rival_count": 2, "pooling": 0.5},
         tolerances={"abandonment": 0.25, "entrapment": 0.25}, policies=POLICIES[:policies],
         players=("leader", "ally"), values=values, risks=np.zeros((count, policies, 2, 2)),
-        leader_cost=np.zeros((count, policies)), reliable=reliable,
+        cost=np.zeros((count, policies)), reliable=reliable,
         verdicts=np.where(reliable, "robust", "fails").astype(object), choice=choice,
         exact_fallback=np.zeros(count, dtype=bool),
         latex={"pooling": "s", "cost_share": r"\gamma"})
@@ -169,7 +170,7 @@ def _two_axes() -> SweepResult:
 
 
 def test_sweep_latex_one_axis_golden_andcompile_latex(tmp_path: Path) -> None:
-    text = sweep_latex(_one_axis(), standalone=True)
+    text = str(render(SweepRun(_one_axis(), {}), "latex", standalone=True))
     assert text.count(r"\\") == 6  # head and five points
     assert r"$0.5$ & $\times$ & $\checkmark$ & $\checkmark$ & connect \\" in text
     assert r"$1$ & $\checkmark$ & $\checkmark$ & $\checkmark$ & -- \\" in text
@@ -178,10 +179,10 @@ def test_sweep_latex_one_axis_golden_andcompile_latex(tmp_path: Path) -> None:
 
 
 def test_sweep_latex_two_axes_is_summarised_by_regime(tmp_path: Path) -> None:
-    text = sweep_latex(_two_axes(), standalone=False)
+    text = str(render(SweepRun(_two_axes(), {}), "latex"))
     body = [line for line in text.splitlines() if line.endswith(r"\\")]
     assert len(body) == 5  # head and four regimes, not 121 points
     assert sum(int(line.split(" & ")[2]) for line in body[1:]) == 121
     assert r"$0.6$--$1$ & $0$--$1$ & 49 & $\times$ & $\checkmark$ & $\checkmark$ & connect" in text
     check_golden("sweep_two_axes.tex", text)
-    compile_latex(tmp_path, "sweep2", latex.wrap_document(text, ["amssymb", "booktabs"]))
+    compile_latex(tmp_path, "sweep2", wrap_document(text, ["amssymb", "booktabs"]))

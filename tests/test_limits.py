@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.solvers import registry, solve
+from alliance_games.solvers import solve
 from alliance_games.solvers.deadline import SolverTimeout, expired, time_limit
+from alliance_games.solvers.normal_form import pure
 
 
 def random_game(seed: int, shape: tuple[int, ...]) -> NormalFormGame:
@@ -48,7 +49,7 @@ def test_a_solver_that_cannot_stop_is_interrupted_by_the_hard_limit(monkeypatch)
     def stuck(game: NormalFormGame) -> None:
         time.sleep(30)
 
-    monkeypatch.setitem(registry.NORMAL_FORM, "pure", stuck)
+    monkeypatch.setattr(pure, "enumerate_pure", stuck)  # the table's "module:function" for pure
     start = time.monotonic()
     with pytest.raises(SolverTimeout, match="--timeout"):
         solve(random_game(1, (2, 2)), "pure", timeout=0.2)

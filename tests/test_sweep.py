@@ -31,13 +31,13 @@ def test_vectorised_sweep_equals_exact_solves_point_by_point(compiled) -> None: 
     for point in result.points:
         values = {k: Fraction(repr(v)) for k, v in point.values.items()}
         exact = compare_policies(compiled.model, compiled.at(values), DEFAULT_TOLERANCES)
-        assert point.leader_choice in exact.leader_choice
+        assert point.chosen in exact.chosen
         for swept, solved in zip(point.policies, exact.policies, strict=True):
             assert swept.policy == solved.policy and swept.reliable == solved.reliable
             for player, risks in solved.risks.items():
                 for kind, value in risks.items():
                     assert swept.risks[player][kind] == pytest.approx(float(value), abs=1e-9)
-            assert swept.leader_cost == pytest.approx(float(solved.measure("leader_cost")))
+            assert swept.cost == pytest.approx(float(solved.measure("leader_cost")))
 
 
 def test_threshold_inside_the_sweep_bracket_and_symbolic(compiled) -> None:  # type: ignore[no-untyped-def]

@@ -8,23 +8,25 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import fields
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from alliance_games.solvers.tree.merged_tree import merge_tree
-from alliance_games.analysis.policies import compare_policies
-from alliance_games.analysis.reliability import DEFAULT_TOLERANCES, RISK_KINDS
+from alliance_games.analysis.policies import compare_policies, cost_measure
+from alliance_games.analysis.reliability import DEFAULT_TOLERANCES, RISK_KINDS, risk_tags
 from alliance_games.analysis.sweep.engine import SweepPlan, sweep
-from alliance_games.analysis.sweep.result import SweepResult
+from alliance_games.analysis.sweep.result import COLUMNS as CHUNK_COLUMNS
+from alliance_games.analysis.sweep.result import SweepChunk, SweepResult
 from alliance_games.analysis.sweep.runner import journal_path, run_sweep
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
+from alliance_games.solvers.tree.merged_tree import merge_tree
 
 DATA = Path(__file__).parent / "data" / "valid"
-COLUMNS = ("risks", "leader_cost", "reliable", "verdicts", "choice", "exact_fallback", "values")
+COLUMNS = (*CHUNK_COLUMNS, "values")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,7 @@ def assert_matches_exact(result: SweepResult, compiled, fixed=None) -> None:  # 
     for point in result.points:
         values = {**base, **{k: Fraction(repr(v)) for k, v in point.values.items()}}
         exact = compare_policies(compiled.model, compiled.at(values), DEFAULT_TOLERANCES)
-        assert point.leader_choice in exact.leader_choice
+        assert point.chosen in exact.chosen
         for swept, solved in zip(point.policies, exact.policies, strict=True):
             assert swept.policy == solved.policy
             assert swept.reliable == solved.reliable and swept.verdict == solved.verdict
@@ -57,14 +59,17 @@ def assert_matches_exact(result: SweepResult, compiled, fixed=None) -> None:  # 
                                                                       abs=1e-9)
             cost = solved.measure("leader_cost")
             if cost is None:
-                assert swept.leader_cost is None
+                assert swept.cost is None
             else:
-                assert swept.leader_cost == pytest.approx(float(cost), abs=1e-9)
+                assert swept.cost == pytest.approx(float(cost), abs=1e-9)
 
 
 def test_identical_subtrees_are_merged(flagship) -> None:  # type: ignore[no-untyped-def]
-    merged = merge_tree(flagship, flagship.model.policies)
-    assert merged is not None
+    players = flagship.model.players
+    merged = merge_tree(flagship, flagship.model.policies, cost="leader_cost",
+                        tags=risk_tags(players))
+    assert merged is not None and merged.cost_ids is not None
+    assert merged.tags[:2] == ("abandonment:leader", "entrapment:leader")
     assert merged.source_nodes == 23466 and merged.size * 50 < merged.source_nodes
     # every policy's subtree has its own root; the tree's root is the leader's policy choice
     assert len(set(merged.policy_roots.tolist())) == 5 and merged.root == merged.size - 1
@@ -247,7 +252,7 @@ def test_compare_by_outcomes_equals_enumerating_every_equilibrium() -> None:
         tree = compiled.at({"a": a, "b": b, "c": c, "d": d})
         enumerated = compare_policies(model, tree, DEFAULT_TOLERANCES, outcomes=False)
         merged = compare_policies(model, tree, DEFAULT_TOLERANCES, outcomes=True)
-        assert set(merged.leader_choice) == set(enumerated.leader_choice)
+        assert set(merged.chosen) == set(enumerated.chosen)
         for x, y in zip(merged.policies, enumerated.policies, strict=True):
             assert x.policy == y.policy and x.verdict == y.verdict and x.complete
             assert _outcome_set(x) == _outcome_set(y)
@@ -260,4 +265,35 @@ def test_compare_at_a_tie_repeated_in_every_copy_is_fast(flagship) -> None:  # t
     found = compare_policies(flagship.model, tree, DEFAULT_TOLERANCES)
     assert time.process_time() - start < 60  # enumerating equilibria took four minutes
     assert [p.verdict for p in found.policies] == ["fails"] * 4 + ["fragile"]
-    assert found.leader_choice
+    assert found.chosen
+
+
+def test_the_policy_cost_is_the_root_players_cost_measure(flagship) -> None:  # type: ignore[no-untyped-def]
+    tree = flagship.at({})
+    assert cost_measure(tree) == "leader_cost"  # the root player is the leader
+    assert cost_measure(tree, {"other_cost"}) is None
+    assert cost_measure(tree.subtree(int(tree.children(0)[0]))) is None  # its root is no decision
+    plan = SweepPlan(flagship.model, [("pooling", np.array([0.5]))], {}, DEFAULT_TOLERANCES,
+                     compiled=flagship)
+    assert plan.cost == "leader_cost"
+
+
+def test_chunk_columns_are_the_results_and_round_trip_through_json() -> None:
+    result_fields = [f.name for f in fields(SweepResult)]
+    assert result_fields[result_fields.index("risks"):][:len(CHUNK_COLUMNS)] == list(CHUNK_COLUMNS)
+    chunk = SweepChunk(3, 5, np.arange(16.0).reshape(2, 2, 2, 2), np.array([[np.nan, 0.5]] * 2),
+                       np.array([[True, False]] * 2), np.array([["robust", "fails"]] * 2, dtype=object),
+                       np.array([1, -1]), np.array([False, True]))
+    doc = json.loads(json.dumps(chunk.to_json()))
+    assert doc["cost"] == [[None, 0.5], [None, 0.5]]
+    back = SweepChunk.from_json(doc)
+    assert (back.start, back.stop) == (3, 5)
+    for name in CHUNK_COLUMNS:
+        x, y = getattr(chunk, name), getattr(back, name)
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        if x.dtype.kind == "f":
+            np.testing.assert_array_equal(x, y)
+        else:
+            assert (x == y).all(), name
+    empty = SweepChunk.empty(policies=3, players=2)
+    assert empty.risks.shape == (0, 3, 2, 2) and empty.choice.dtype == np.int64

@@ -13,8 +13,8 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from alliance_games.analysis.symbolic import SymbolicRun, solve_symbolic
 from alliance_games.analysis.sweep.threshold import find_threshold
+from alliance_games.analysis.symbolic import SymbolicRun, solve_symbolic
 from alliance_games.cli import cli
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.tree import GameTree
@@ -48,7 +48,7 @@ def test_flagship_breakpoint_is_the_numerical_threshold(flagship: SymbolicRun) -
     i_below, i_above = regions.index(below), regions.index(above)
     assert flagship.verdicts[i_below][0]["connect"] == "unreliable"
     assert flagship.verdicts[i_above][0]["connect"] == "reliable"
-    assert below.equilibria[0].policy_risks["connect"] != above.equilibria[0].policy_risks[
+    assert below.equilibria[0].policy_tags["connect"] != above.equilibria[0].policy_tags[
         "connect"]
     compiled = compile_model(load_model("alliance_system"))
     found = find_threshold(compiled, "pooling", 0, 1, "connect")

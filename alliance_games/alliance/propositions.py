@@ -1,65 +1,24 @@
 """The article's propositions P1-P9, checked on the bundled models (see docs/explanation/the-model.md).
 
 Each check solves the models with the generic solvers and returns PASS/FAIL with the figures
-behind it. ``check_all`` runs them in order; the test suite runs the same checks.
+behind it. ``check_all`` runs them in order (P7-P9 from :mod:`.side_effect_claims`); the test suite
+runs the same checks. What the checks share lives in :mod:`.claims`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from alliance_games.analysis.policies import PolicyAssessment, PolicyComparison, compare_policies
-from alliance_games.analysis.reliability import DEFAULT_TOLERANCES, RISK_KINDS
-from alliance_games.model.catalog import load_model
-from alliance_games.model.compile import CompiledModel, compile_model
+from alliance_games.alliance import side_effect_claims as side_effects
+from alliance_games.alliance.claims import Flagship, PropositionResult, pooling_threshold
+from alliance_games.analysis.policies import PolicyAssessment
+from alliance_games.analysis.reliability import has_dual_risk
+from alliance_games.analysis.sweep.boundary import symbolic_boundary
 
-FLAGSHIP = "alliance_system"
 TRADITIONAL = ("status_quo", "strengthen_all", "strengthen_asia", "strengthen_europe")
 ALLIES = ("ally_asia", "ally_europe")
-
-
-@dataclass(frozen=True)
-class PropositionResult:
-    """One proposition: its statement, verdict and the figures behind it."""
-
-    id: str
-    statement: str
-    passed: bool
-    figures: dict[str, Any] = field(default_factory=dict)
-
-
-class Flagship:
-    """The flagship model compiled once, with comparisons cached by parameter values."""
-
-    def __init__(self, name: str = FLAGSHIP) -> None:
-        self.model = load_model(name)
-        self.compiled: CompiledModel = compile_model(self.model)
-        self._cache: dict[tuple[tuple[str, str], ...], PolicyComparison] = {}
-        self._verdicts: dict[tuple[str, tuple[tuple[str, str], ...]], bool] = {}
-
-    def compare(self, **values: Any) -> PolicyComparison:
-        key = tuple(sorted((k, str(v)) for k, v in values.items()))
-        if key not in self._cache:
-            tree = self.compiled.at(values)
-            self._cache[key] = compare_policies(self.model, tree, DEFAULT_TOLERANCES)
-        return self._cache[key]
-
-    def policy_reliable(self, policy: str, **values: Any) -> bool:
-        """Whether ``policy`` keeps reliability, solving only its own subgame (cached)."""
-        from alliance_games.analysis.sweep.threshold import policy_reliable
-
-        key = (policy, tuple(sorted((k, str(v)) for k, v in values.items())))
-        if key not in self._verdicts:
-            self._verdicts[key] = policy_reliable(self.compiled, policy, values)
-        return self._verdicts[key]
-
-    def default(self, name: str) -> Fraction:
-        parameter = self.model.parameter(name)
-        assert parameter is not None
-        return Fraction(int(parameter.default.p), int(parameter.default.q))
 
 
 def _r(value: Any) -> float:
@@ -88,7 +47,7 @@ def p1(flagship: Flagship) -> PropositionResult:
 
 
 def dual_risk_players(p: PolicyAssessment) -> list[str]:
-    return [pl for pl, r in p.risks.items() if all(r[k] > 0 for k in RISK_KINDS)]
+    return [pl for pl, r in p.risks.items() if has_dual_risk(r)]
 
 
 def p2(flagship: Flagship) -> PropositionResult:
@@ -108,13 +67,16 @@ def _max_ally(p: PolicyAssessment, kind: str) -> float:
     return max(_r(p.risks[a][kind]) for a in ALLIES)
 
 
+def _leader_entrapment(p: PolicyAssessment) -> float:
+    return _r(p.risks["leader"]["entrapment"])
+
+
 def p3(flagship: Flagship) -> PropositionResult:
     comparison = flagship.compare()
     sq, sa = comparison.policy("status_quo"), comparison.policy("strengthen_all")
     figures = {
         "ally_abandonment": [_max_ally(sq, "abandonment"), _max_ally(sa, "abandonment")],
-        "leader_entrapment": [_r(sq.risks["leader"]["entrapment"]),
-                              _r(sa.risks["leader"]["entrapment"])],
+        "leader_entrapment": [_leader_entrapment(p) for p in (sq, sa)],
         "ally_entrapment": [_max_ally(sq, "entrapment"), _max_ally(sa, "entrapment")],
         "leader_cost": [_cost(sq), _cost(sa)],
     }
@@ -136,8 +98,7 @@ def p4(flagship: Flagship) -> PropositionResult:
     sq, sel = comparison.policy("status_quo"), comparison.policy("strengthen_asia")
     figures = {
         "asia_provocation": [_tag(sq, "provocation:asia"), _tag(sel, "provocation:asia")],
-        "leader_entrapment": [_r(sq.risks["leader"]["entrapment"]),
-                              _r(sel.risks["leader"]["entrapment"])],
+        "leader_entrapment": [_leader_entrapment(p) for p in (sq, sel)],
         "europe_ally_abandonment": [_r(sq.risks["ally_europe"]["abandonment"]),
                                     _r(sel.risks["ally_europe"]["abandonment"])],
     }
@@ -148,26 +109,6 @@ def p4(flagship: Flagship) -> PropositionResult:
         "P4", "Selective strengthening emboldens the strengthened ally (provocation and the "
         "leader's entrapment rise) and raises the neglected branch's abandonment risk (figures: "
         "[status_quo, strengthen_asia]).", passed, figures)
-
-
-def pooling_threshold(flagship: Flagship, *, tol: float = 1e-4, **values: Any
-                      ) -> tuple[float, float] | None:
-    """Bracket ``[lo, hi]`` of the pooling level at which ``connect`` starts keeping reliability.
-
-    Bisection between 0 (where connect must fail) and 1 (where it must hold); ``None`` when
-    there is no such switch in [0, 1].
-    """
-    lo, hi = Fraction(0), Fraction(1)
-    if flagship.policy_reliable("connect", pooling=lo, **values) or \
-            not flagship.policy_reliable("connect", pooling=hi, **values):
-        return None
-    while hi - lo > tol:
-        mid = (lo + hi) / 2
-        if flagship.policy_reliable("connect", pooling=mid, **values):
-            hi = mid
-        else:
-            lo = mid
-    return float(lo), float(hi)
 
 
 def p5(flagship: Flagship) -> PropositionResult:
@@ -181,8 +122,6 @@ def p5(flagship: Flagship) -> PropositionResult:
     }
     boundary = None
     if bracket is not None:
-        from alliance_games.analysis.sweep.boundary import symbolic_boundary
-
         boundary = symbolic_boundary(flagship.model, flagship.compiled, "pooling",
                                      Fraction(bracket[0]), Fraction(bracket[1]),
                                      policy="connect")
@@ -229,7 +168,5 @@ def check_all(flagship: Flagship | None = None) -> list[PropositionResult]:
     """Run every proposition check."""
     flagship = flagship or Flagship()
     results = [check(flagship) for check in CHECKS]
-    from alliance_games.alliance import side_effect_claims as side_effects
-
     results.extend(side_effects.checks(flagship))
     return results

@@ -15,7 +15,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from alliance_games.alliance.propositions import Flagship, PropositionResult, pooling_threshold
+from alliance_games.alliance.claims import Flagship, PropositionResult, pooling_threshold
 from alliance_games.analysis.reliability import RISK_KINDS
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.model.catalog import load_model

@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.profiles import outcome_distribution as tree_outcomes
+from alliance_games.games.profiles import (
+    edge_weights,
+    realization,
+    tag_probabilities,
+    terminal_probabilities,
+)
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
@@ -67,22 +72,12 @@ def _tree_profile(tree: GameTree, eq: Equilibrium) -> dict[str, dict[str, Number
 
 def _tree_distribution(tree: GameTree, eq: Equilibrium) -> dict[str, Number]:
     """Probability of every reached terminal (by name) and of every outcome tag on the path."""
-    reached = tree_outcomes(tree, list(eq.strategies))
+    reach = realization(tree, edge_weights(tree, list(eq.strategies)))
     result: dict[str, Number] = {}
-    for node, prob in reached.items():
+    for node, prob in terminal_probabilities(tree, reach).items():
         result[tree.node_name(node)] = prob
-    result.update({t: p for t, p in tag_probabilities(tree, reached).items() if p != 0})
+    result.update({t: p for t, p in tag_probabilities(tree, reach).items() if p != 0})
     return {k: (v if isinstance(v, Fraction) else float(v)) for k, v in result.items()}
-
-
-def tag_probabilities(tree: GameTree, reached: dict[int, Any]) -> dict[str, Any]:
-    """Probability that a play carries each tag (on any node of its path)."""
-    masks = tree.path_tags
-    result: dict[str, Any] = {}
-    for k, tag in enumerate(tree.tag_names):
-        bit = 1 << k
-        result[tag] = sum((p for t, p in reached.items() if masks[t] & bit), 0)
-    return result
 
 
 def _normal_form_distribution(game: NormalFormGame, eq: Equilibrium) -> dict[str, Number]:

@@ -1,6 +1,6 @@
 """What an export needs besides the game: equilibria to mark and payoffs in symbols.
 
-The renderers in :mod:`alliance_games.render.latex` only format; this module solves (pure
+The renderers in :mod:`alliance_games.render.export` only format; this module solves (pure
 equilibria of a table, the subgame-perfect path of a tree), reduces trees to normal form for tables,
 and prints the model's sympy payoff expressions in the parameters' LaTeX symbols.
 """

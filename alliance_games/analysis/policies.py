@@ -1,33 +1,55 @@
-"""Policy by policy: the game that follows each of the leader's policies, solved and assessed.
+"""Policy by policy: the game that follows each of the root player's policies, solved and assessed.
 
-For a tree whose root is the leader's choice among ``policies``, each policy's continuation is a
-proper subgame. It is solved for all its subgame-perfect equilibria (the generic solver); each
-equilibrium gets a :class:`RiskProfile`. A policy's verdict is *robust* when every equilibrium
-keeps reliability, *fragile* when only some do, and *fails* when none does. Its headline risks
-are the worst over its equilibria. The leader's choice is the root action of the subgame-perfect
-equilibria of the whole game. When the whole game has a unique SPE, its restriction to each
-policy's subgame is that subgame's unique SPE, so the game is solved once.
+For a tree whose root is a choice among ``policies`` (the root player is the policy maker), each
+policy's continuation is a proper subgame. It is solved for all its subgame-perfect equilibria
+(the generic solver); each equilibrium gets a :class:`RiskProfile`. A policy's verdict is
+*robust* when every equilibrium keeps reliability, *fragile* when only some do, and *fails* when
+none does. Its headline risks are the worst over its equilibria. The root player's choice is the
+root action of the subgame-perfect equilibria of the whole game. When the whole game has a unique
+SPE, its restriction to each policy's subgame is that subgame's unique SPE, so the game is solved
+once.
+
+A policy's *cost* is the measure named ``<root player>_cost`` when the model declares one
+(:func:`cost_measure`); it is reported like the other measures and carried by the batch solvers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from alliance_games.analysis.reliability import RISK_KINDS, Number, RiskProfile, risk_profile
+from alliance_games.analysis.reliability import (
+    RISK_KINDS,
+    Number,
+    RiskProfile,
+    risk_profile,
+    risk_tag,
+)
 from alliance_games.errors import SolverError
 from alliance_games.games.tree import GameTree
 from alliance_games.model.symbolic import SymbolicModel
 from alliance_games.solvers import Equilibrium, solve
 from alliance_games.solvers.tree.backward_induction import induct
+from alliance_games.solvers.tree.merged_tree import merge_ids
+from alliance_games.solvers.tree.spe_outcomes import spe_outcomes
 from alliance_games.solvers.tree.subgame_perfect import unique_result
 
-COST = "leader_cost"
+COST_SUFFIX = "_cost"
 OUTCOME_NODES = 2_000  # trees at least this big are assessed by outcomes when they have ties
+
+
+def cost_measure(tree: GameTree, measures: Collection[str] | None = None) -> str | None:
+    """The policy cost: the measure ``<root player>_cost`` when ``measures`` (default: the tree's)
+    include it, else ``None`` (also when the root is no decision node)."""
+    root = tree.infoset_of(0)
+    if root is None:
+        return None
+    name = tree.players[root.player] + COST_SUFFIX
+    return name if name in (tree.measures if measures is None else measures) else None
 
 
 @dataclass(frozen=True)
@@ -63,10 +85,10 @@ class PolicyAssessment:
 
 @dataclass(frozen=True)
 class PolicyComparison:
-    """Every policy assessed, and the policy the leader picks in the whole game's SPE."""
+    """Every policy assessed, and the policies the root player picks in the whole game's SPE."""
 
     policies: tuple[PolicyAssessment, ...]
-    leader_choice: tuple[str, ...]
+    chosen: tuple[str, ...]
     tolerances: dict[str, Number]
 
     def policy(self, name: str) -> PolicyAssessment:
@@ -85,10 +107,10 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
     """
     if not model.policies or not isinstance(tree, GameTree):
         raise SolverError(f"model {model.name!r} declares no policies on a game tree; "
-                          "compare needs a tree whose root is the leader's policy choice")
+                          "compare needs a tree whose root is the policy choice")
     whole = None
     if outcomes is None and tree.exact and tree.is_perfect_information and \
-            tree.num_nodes >= OUTCOME_NODES and set(tree.measures) <= {COST}:
+            tree.num_nodes >= OUTCOME_NODES and set(tree.measures) <= {cost_measure(tree)}:
         fast = induct(tree)  # one induction: the unique SPE, or the ties that call for outcomes
         outcomes = bool(fast.ties.any())
         if not outcomes:
@@ -120,17 +142,14 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
     for eq in whole.equilibria:
         dist = eq.strategies[int(tree.node_infoset[0])]
         choices.extend(a for a, p in zip(root.actions, dist, strict=True) if p > 0)
-    leader_choice = tuple(dict.fromkeys(c for c in choices if c in model.policies))
-    return PolicyComparison(tuple(assessments), leader_choice, dict(tolerances))
+    chosen = tuple(dict.fromkeys(c for c in choices if c in model.policies))
+    return PolicyComparison(tuple(assessments), chosen, dict(tolerances))
 
 
 def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]
                         ) -> PolicyComparison | None:
     """Every policy's distinct subgame-perfect outcomes, exactly, on the merged tree
     (:mod:`~alliance_games.solvers.tree.spe_outcomes`); ``None`` if the tree cannot be merged."""
-    from alliance_games.solvers.tree.merged_tree import merge_ids
-    from alliance_games.solvers.tree.spe_outcomes import spe_outcomes
-
     ids: dict[Any, int] = {}
 
     def index(values: np.ndarray) -> np.ndarray:
@@ -138,7 +157,8 @@ def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mappin
         return np.array(flat, dtype=np.int64).reshape(values.shape)
 
     pay_ids, prob_ids = index(tree.node_payoffs), index(tree.edge_prob)
-    cost_ids = index(tree.measures[COST]) if COST in tree.measures else None
+    cost = cost_measure(tree)
+    cost_ids = index(tree.measures[cost]) if cost is not None else None
     merged = merge_ids(tree, pay_ids, prob_ids, cost_ids, model.policies, tree.tag_names)
     if merged is None:
         return None
@@ -154,14 +174,14 @@ def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mappin
                 merged.tags[t]: outcome[n + 1 + j] for j, t in enumerate(found.tags)
                 if outcome[n + 1 + j] != 0}
             risks: dict[str, dict[str, Number]] = {
-                p: {kind: tags.get(f"{kind}:{p}", zero) for kind in RISK_KINDS}
+                p: {kind: tags.get(risk_tag(kind, p), zero) for kind in RISK_KINDS}
                 for p in tree.players}
-            measures: dict[str, Number] = {COST: outcome[n]} if cost_ids is not None else {}
+            measures: dict[str, Number] = {cost: outcome[n]} if cost is not None else {}
             payoffs: dict[str, Number] = dict(zip(tree.players, outcome[:n], strict=True))
             profiles.append(RiskProfile(risks, payoffs, measures, tags, dict(tolerances)))
         assessments.append(PolicyAssessment(policy, tuple(profiles), found.complete[k]))
-    choice = tuple(model.policies[i] for i in found.leader_choices)
-    return PolicyComparison(tuple(assessments), choice, dict(tolerances))
+    chosen = tuple(model.policies[i] for i in found.chosen)
+    return PolicyComparison(tuple(assessments), chosen, dict(tolerances))
 
 
 def _restrict(tree: GameTree, eq: Equilibrium, subgame: GameTree) -> Equilibrium:

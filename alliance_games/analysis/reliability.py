@@ -3,24 +3,23 @@
 Outcome tags ``abandonment:<player>`` and ``entrapment:<player>`` mark the nodes where a player is
 abandoned or entrapped (see ``docs/explanation/the-model.md``). A player's risk of a kind is the
 probability that the play passes through a node with that tag, chance moves and mixed strategies
-included. A player faces *dual risk* when both its risks are positive (Snyder 1984's alliance
-security dilemma, held by the leader and its allies at once in Wei's alliance-system dilemma).
-Reliability holds when every risk is at or below its tolerance (Henry 2020: reliability as allies'
-confidence that commitments will be met without dragging them into unwanted wars).
+included. A player faces *dual risk* when both its risks are positive (Snyder 1984's security
+dilemma, faced by several players at once). Reliability holds when every risk is at or below its
+tolerance (Henry 2020: reliability as confidence that commitments will be met without being drawn
+into unwanted wars).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from alliance_games.analysis.equilibrium import tag_probabilities
 from alliance_games.errors import ParameterError
-from alliance_games.games.profiles import edge_weights, realization
+from alliance_games.games.profiles import edge_weights, realization, tag_probabilities
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import Equilibrium
 
@@ -32,6 +31,21 @@ DEFAULT_TOLERANCES: dict[str, Fraction] = {
 """Default tolerances: abandonment .35, entrapment .30 (the thresholds of the reference design)."""
 
 Number = Fraction | float
+
+
+def risk_tag(kind: str, player: str) -> str:
+    """The outcome tag marking ``player``'s risk of ``kind`` (``"abandonment:<player>"``)."""
+    return f"{kind}:{player}"
+
+
+def risk_tags(players: Sequence[str]) -> tuple[str, ...]:
+    """Every player's risk tags, player by player, kinds in :data:`RISK_KINDS` order."""
+    return tuple(risk_tag(k, p) for p in players for k in RISK_KINDS)
+
+
+def has_dual_risk(risks: Mapping[str, Any]) -> bool:
+    """The dual-risk rule: one player's risks (kind -> probability) are all positive."""
+    return all(risks[k] > 0 for k in RISK_KINDS)
 
 
 @dataclass(frozen=True)
@@ -46,7 +60,7 @@ class RiskProfile:
 
     @property
     def dual_risk(self) -> dict[str, bool]:
-        return {p: all(r[k] > 0 for k in RISK_KINDS) for p, r in self.risks.items()}
+        return {p: has_dual_risk(r) for p, r in self.risks.items()}
 
     @property
     def violations(self) -> list[tuple[str, str, Number]]:
@@ -85,10 +99,10 @@ def risk_profile(tree: GameTree, eq: Equilibrium, tolerances: Mapping[str, Numbe
     """
     game = tree if eq.exact else tree.to_float()
     reach = realization(game, edge_weights(game, list(eq.strategies)))
-    reached = {int(t): reach[t] for t in game.terminals if reach[t] != 0}
-    tags = tag_probabilities(game, reached)
+    tags = tag_probabilities(game, reach)
     zero: Number = Fraction(0) if eq.exact else 0.0
-    risks = {p: {k: _clean(tags.get(f"{k}:{p}", zero)) for k in RISK_KINDS} for p in tree.players}
+    risks = {p: {k: _clean(tags.get(risk_tag(k, p), zero)) for k in RISK_KINDS}
+             for p in tree.players}
     measures = {name: _clean(reach @ values) for name, values in game.measures.items()}
     expected = reach @ game.node_payoffs
     payoffs = {p: _clean(v) for p, v in zip(tree.players, expected, strict=True)}

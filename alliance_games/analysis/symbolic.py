@@ -10,8 +10,8 @@
 * small tree otherwise: symbolic backward induction (:mod:`alliance_games.solvers.symbolic.spe`).
 
 **Derivatives.** For a free parameter ``theta`` (``--derivative``) and every equilibrium
-quantity ``Q`` of a region (mixed probabilities, payoffs, tag probabilities and, per leader
-policy, the abandonment and entrapment risks), the sign of ``dQ/dtheta`` on the region is
+quantity ``Q`` of a region (mixed probabilities, payoffs, tag probabilities and, per policy,
+every player's abandonment and entrapment risks), the sign of ``dQ/dtheta`` on the region is
 decided exactly where possible (:func:`~alliance_games.solvers.symbolic.simplify.sign_on`):
 ``+``, ``-``, ``0``, ``depends`` (with the condition under which it is positive) or
 ``undetermined``. Derivatives are taken inside regions; at breakpoints the quantities jump.
@@ -29,7 +29,7 @@ from typing import Any
 
 import sympy
 
-from alliance_games.analysis.reliability import parse_tolerances
+from alliance_games.analysis.reliability import parse_tolerances, risk_tags
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
@@ -81,19 +81,20 @@ def solve_symbolic(source: str, assignments: Mapping[str, Any] | None = None,
         free_names = ", ".join(space.names) or "none"
         raise ParameterError(f"--derivative {derivative}: not a free parameter (free: "
                              f"{free_names}); add --free {derivative}")
+    tags = risk_tags(model.players)
     if nodes is None:
         from alliance_games.solvers.symbolic.mixed import symbolic_mixed
 
         solution = symbolic_mixed(model, space)
     elif len(space.free) == 1:
         try:
-            solution = walk(model, compiled, space)
+            solution = walk(model, compiled, space, policy_tags=tags)
         except SolverError:
             if nodes > SMALL_TREE or not game.skeleton.is_perfect_information:  # type: ignore[union-attr]
                 raise
-            solution = symbolic_spe(model, space)
+            solution = symbolic_spe(model, space, policy_tags=tags)
     else:
-        solution = symbolic_spe(model, space)
+        solution = symbolic_spe(model, space, policy_tags=tags)
     tol = parse_tolerances(tolerances)
     bounds = {p.symbol: p.range for p in space.free}
     symbol = model.parameter(derivative).symbol if derivative else None  # type: ignore[union-attr]
@@ -101,7 +102,7 @@ def solve_symbolic(source: str, assignments: Mapping[str, Any] | None = None,
         tuple(_signs(r, eq_quantities(e), symbol, bounds) for e in r.equilibria)
         for r in solution.regions)
     verdicts = tuple(
-        tuple({pol: _verdict(r, risks, tol, bounds) for pol, risks in e.policy_risks.items()}
+        tuple({pol: _verdict(r, risks, tol, bounds) for pol, risks in e.policy_tags.items()}
               for e in r.equilibria)
         for r in solution.regions)
     return SymbolicRun(model, solution, derivative, derivatives, verdicts, dict(tol))
@@ -110,7 +111,7 @@ def solve_symbolic(source: str, assignments: Mapping[str, Any] | None = None,
 def eq_quantities(eq: Any) -> dict[str, sympy.Expr]:
     """Every quantity of an equilibrium, policy risks included as ``policy/tag``."""
     out = dict(eq.quantities)
-    for policy, risks in eq.policy_risks.items():
+    for policy, risks in eq.policy_tags.items():
         out.update({f"{policy}/{tag}": value for tag, value in risks.items()})
     return out
 

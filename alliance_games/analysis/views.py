@@ -1,6 +1,6 @@
 """What the views of a game mark: equilibrium cells of a table, the equilibrium path of a tree.
 
-Renderers (the terminal's :mod:`alliance_games.render.terminal`, the LaTeX exports) only format;
+Renderers (the terminal's :mod:`alliance_games.render.instance`, the LaTeX exports) only format;
 this module solves and decides what to show:
 
 * :func:`table_view` - a normal form's pure Nash equilibria, best responses and the mixed

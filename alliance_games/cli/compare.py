@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.render.dispatch import formats
 
 
 @click.command("compare")
@@ -17,7 +18,7 @@ from alliance_games.cli.options import format_option, model_argument, parse_assi
               help="Stop enumerating after this many equilibria per subgame.")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@format_option("table", "json", "csv", "latex")
+@format_option(*formats("ComparisonRun"))
 def command(model: str, assignments: tuple[str, ...], scenario: str | None,
             tolerances: tuple[str, ...], max_equilibria: int | None, standalone: bool,
             output: str | None, fmt: str) -> None:
@@ -35,32 +36,14 @@ def command(model: str, assignments: tuple[str, ...], scenario: str | None,
       alliance-games compare alliance_system --tolerance abandonment=0.3 --format latex -o t.tex
     """
     from alliance_games.analysis.runs import compare_model
+    from alliance_games.cli.output import emit
+    from alliance_games.render.dispatch import render
 
     run = compare_model(model, parse_assignments(assignments), scenario=scenario,
                         tolerances=parse_assignments(tolerances, option="--tolerance"),
                         max_equilibria=max_equilibria)
-    from alliance_games.cli.output import emit
-    from alliance_games.render import policy_table as render
-
-    title = run.instance.model.title
-    if fmt == "json":
-        emit(render.comparison_json(run.instance.model.name, run.instance.values,
-                                    run.comparison, scenario), output)
-    elif fmt == "csv":
-        emit(render.comparison_csv(run.comparison), output)
-    elif fmt == "latex":
-        emit(render.comparison_latex(title, run.comparison, standalone=standalone), output)
-    else:
-        from rich.console import Console
-
-        from alliance_games.render.terminal import run_header
-
-        console = Console(record=output is not None, width=None if _tty() else 120)
-        console.print(run_header(title, run.instance.model.name, run.instance.values,
-                                 run.instance.model.defaults()))
-        console.print(render.comparison_table(run.comparison))
-        if output:
-            emit(console.export_text(), output)
+    emit(render(run, fmt, scenario=scenario, standalone=standalone), output,
+         width=None if _tty() else 120, tee=True)
 
 
 def _tty() -> bool:

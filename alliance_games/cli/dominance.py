@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.render.dispatch import formats
 
 
 @click.command("dominance")
@@ -14,7 +15,7 @@ from alliance_games.cli.options import format_option, model_argument, parse_assi
               "(the result can depend on the order; all are removed at once each round).")
 @click.option("--pure-only", is_flag=True, help="Only dominance by pure strategies.")
 @click.option("--exact/--float", "exact", default=True, show_default=True)
-@format_option("table", "json")
+@format_option(*formats("DominanceRun"))
 def command(model: str, assignments: tuple[str, ...], weak: bool, pure_only: bool, exact: bool,
             fmt: str) -> None:
     """Eliminate dominated strategies in MODEL until none is left (trees: reduced normal form).
@@ -28,14 +29,9 @@ def command(model: str, assignments: tuple[str, ...], weak: bool, pure_only: boo
       alliance-games dominance entry_deterrence --weak --format json
     """
     from alliance_games.analysis.runs import dominance_instance
+    from alliance_games.cli.output import emit
+    from alliance_games.render.dispatch import render
 
     run = dominance_instance(model, parse_assignments(assignments), exact=exact, weak=weak,
                              mixed=not pure_only)
-    from alliance_games.render.dominance import dominance_json, dominance_table
-
-    if fmt == "json":
-        click.echo(dominance_json(run.instance.model.name, run.instance.values, run.result))
-    else:
-        from rich.console import Console
-
-        Console().print(dominance_table(run.result))
+    emit(render(run, fmt))

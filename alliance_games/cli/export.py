@@ -11,7 +11,10 @@ from alliance_games.cli.options import model_argument, parse_assignments, set_op
 if TYPE_CHECKING:
     from alliance_games.analysis.runs import Instance
 
-TARGETS = ("latex-table", "latex-tree", "efg", "nfg", "json")
+FORMATS = {"latex-table": "latex", "latex-tree": "latex", "efg": "efg", "nfg": "nfg",
+           "json": "json"}
+"""Each ``--to`` target and the format its subject is rendered in."""
+TARGETS = tuple(FORMATS)
 
 
 @click.command("export")
@@ -49,41 +52,35 @@ def command(model: str, assignments: tuple[str, ...], target: str, symbolic: boo
     """
     from alliance_games.analysis.runs import instantiate
     from alliance_games.cli.output import emit
+    from alliance_games.render.dispatch import render
 
     instance = instantiate(model, parse_assignments(assignments), exact=True)
-    emit(_render(instance, target, symbolic=symbolic, highlight=highlight, booktabs=booktabs,
-                 standalone=standalone, max_nodes=max_nodes, collapse_depth=collapse_depth),
-         output)
+    subject = _subject(instance, target, symbolic=symbolic, highlight=highlight,
+                       max_nodes=max_nodes, collapse_depth=collapse_depth)
+    emit(render(subject, FORMATS[target], booktabs=booktabs, standalone=standalone,
+                max_nodes=max_nodes), output)
 
 
-def _render(instance: Instance, target: str, *, symbolic: bool, highlight: bool, booktabs: bool,
-            standalone: bool, max_nodes: int, collapse_depth: int | None) -> str:
+def _subject(instance: Instance, target: str, *, symbolic: bool, highlight: bool, max_nodes: int,
+             collapse_depth: int | None) -> object:
+    """What ``--to target`` writes, as the library prepares it: the model instance (json), its
+    table as a normal form (nfg), its tree (efg), or a table or tree export with the marks and
+    symbols asked for (LaTeX)."""
     from alliance_games.analysis import export as prepare
     from alliance_games.games.normal_form import NormalFormGame
-    from alliance_games.model.gambit_format import write_efg, write_nfg
 
     game = instance.game
-    if target == "json":
-        from alliance_games.render.json import show_json
-
-        return show_json(instance.model, instance.values, game)
-    if target == "nfg":
-        return write_nfg(prepare.table_game(game)[0])
-    if target == "efg":
-        if isinstance(game, NormalFormGame):
-            raise click.UsageError("--to efg needs a tree model; this one is a normal form "
-                                   "(use --to nfg)")
-        return write_efg(game)
-    from alliance_games.render import latex
-
-    if target == "latex-table":
-        table = prepare.table_export(instance, highlight=highlight,
-                                     symbolic=symbolic)
-        render = latex.booktabs_table if booktabs else latex.sgame_table
-        return render(table.game, equilibria=table.equilibria, symbolic=table.symbolic,
-                      standalone=standalone)
-    tree = prepare.tree_export(instance, highlight=highlight, symbolic=symbolic,
-                               max_nodes=max_nodes, collapse_depth=collapse_depth)
-    return latex.istgame_tree(tree.tree, highlight_edges=tree.highlight_edges,
-                              symbolic=tree.symbolic, max_nodes=max_nodes, stubs=tree.stubs,
-                              standalone=standalone)
+    if target == "efg" and isinstance(game, NormalFormGame):
+        raise click.UsageError("--to efg needs a tree model; this one is a normal form "
+                               "(use --to nfg)")
+    subjects = {
+        "json": lambda: instance,
+        "nfg": lambda: prepare.table_game(game)[0],
+        "efg": lambda: game,
+        "latex-table": lambda: prepare.table_export(instance, highlight=highlight,
+                                                    symbolic=symbolic),
+        "latex-tree": lambda: prepare.tree_export(instance, highlight=highlight, symbolic=symbolic,
+                                                  max_nodes=max_nodes,
+                                                  collapse_depth=collapse_depth),
+    }
+    return subjects[target]()

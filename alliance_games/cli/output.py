@@ -5,16 +5,44 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from alliance_games.errors import AllianceGamesError
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
-def emit(text: str, path: str | None) -> None:
+
+def emit(rendered: str | RenderableType, path: str | None = None, *, width: int | None = None,
+         tee: bool = False) -> None:
+    """Print what a renderer returned, or write it to ``path`` (``-``: standard output).
+
+    Text is printed as it is (ending with one newline; empty text prints nothing). A rich
+    renderable is laid out ``width`` columns wide (default: the terminal's); written to a file it
+    becomes plain text, and with ``tee`` it is printed on standard output as well.
+    """
+    if isinstance(rendered, str):
+        _emit_text(rendered, path)
+        return
+    import io
+
+    from rich.console import Console
+
+    if not path:
+        Console(width=width).print(rendered)
+        return
+    console = Console(record=True, width=width, file=None if tee else io.StringIO())
+    console.print(rendered)
+    _emit_text(console.export_text(), path)
+
+
+def _emit_text(text: str, path: str | None) -> None:
     """Print ``text``, or write it to ``path`` so that no half-written file is ever left."""
     if not path or path == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        if text:
+            click.echo(text, nl=not text.endswith("\n"))
         return
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")

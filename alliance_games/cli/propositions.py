@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from alliance_games.cli.options import format_option
+from alliance_games.render.dispatch import formats
 
 
 @click.command("propositions")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@format_option("table", "json", "latex")
+@format_option(*formats("PropositionChecks"))
 def command(standalone: bool, output: str | None, fmt: str) -> None:
     """Check the article's propositions P1-P9 on the bundled models.
 
@@ -24,19 +25,10 @@ def command(standalone: bool, output: str | None, fmt: str) -> None:
     """
     from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
-    from alliance_games.render import propositions as render
+    from alliance_games.render.dispatch import render
+    from alliance_games.render.propositions import PropositionChecks
 
     results = check_all()
-    if fmt == "json":
-        emit(render.propositions_json(results), output)
-    elif fmt == "latex":
-        emit(render.propositions_latex(results, standalone=standalone), output)
-    else:
-        from rich.console import Console
-
-        console = Console(record=output is not None)
-        console.print(render.propositions_table(results))
-        if output:
-            emit(console.export_text(), output)
+    emit(render(PropositionChecks(tuple(results)), fmt, standalone=standalone), output, tee=True)
     if not all(r.passed for r in results):
         raise SystemExit(1)

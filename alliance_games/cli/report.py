@@ -48,7 +48,7 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
     from alliance_games.analysis.export import report_data
     from alliance_games.cli.output import emit
     from alliance_games.errors import AllianceGamesError
-    from alliance_games.render.report import report_latex
+    from alliance_games.render.dispatch import render
 
     to_file = output != "-"
     if to_file and not Path(output).parent.is_dir():
@@ -66,4 +66,4 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
             sweep_plot(result, str(path))
             click.echo(f"wrote {path}", err=True)
             plot = path.name
-    emit(report_latex(data, max_nodes=max_nodes, regimes=result, regime_plot=plot), output)
+    emit(render(data, "latex", max_nodes=max_nodes, regimes=result, regime_plot=plot), output)

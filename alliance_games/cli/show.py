@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.render.dispatch import formats
+
+if TYPE_CHECKING:
+    from alliance_games.analysis.views import TableView, TreeView
+    from alliance_games.games.normal_form import NormalFormGame
+    from alliance_games.games.tree import GameTree
 
 
 @click.command("show")
@@ -15,7 +23,7 @@ from alliance_games.cli.options import format_option, model_argument, parse_assi
                    "Trees over 200 nodes are collapsed automatically.")
 @click.option("--path-only", is_flag=True,
               help="Trees: expand only the equilibrium path; its siblings stay collapsed.")
-@format_option("table", "json")
+@format_option(*formats("Instance"))
 def command(model: str, assignments: tuple[str, ...], depth: int | None, path_only: bool,
             fmt: str) -> None:
     """Show MODEL at its default (or --set) parameter values, equilibria marked.
@@ -31,23 +39,19 @@ def command(model: str, assignments: tuple[str, ...], depth: int | None, path_on
       alliance-games show alliance_system --path-only
     """
     from alliance_games.analysis.runs import instantiate
+    from alliance_games.cli.output import emit
+    from alliance_games.render.dispatch import Deferred, render
 
     instance = instantiate(model, parse_assignments(assignments), exact=True)
-    if fmt == "json":
-        from alliance_games.render.json import show_json
+    emit(render(instance, fmt, view=Deferred(lambda: _marked(instance.game, depth, path_only))))
 
-        click.echo(show_json(instance.model, instance.values, instance.game))
-        return
-    from rich.console import Console
 
+def _marked(game: NormalFormGame | GameTree, depth: int | None, path_only: bool
+            ) -> TableView | TreeView:
+    """What the table shows: the payoff table or the tree, with the equilibria marked."""
     from alliance_games.analysis.views import table_view, tree_view
     from alliance_games.games.normal_form import NormalFormGame
-    from alliance_games.render.terminal import model_overview, payoff_table, tree_diagram
 
-    console = Console()
-    console.print(model_overview(instance.model, instance.values))
-    game = instance.game
     if isinstance(game, NormalFormGame):
-        console.print(payoff_table(table_view(game)))
-    else:
-        console.print(tree_diagram(tree_view(game, depth=depth, path_only=path_only)))
+        return table_view(game)
+    return tree_view(game, depth=depth, path_only=path_only)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
-from alliance_games.solvers.methods import METHODS
+from alliance_games.render.dispatch import formats
+from alliance_games.solvers.methods import METHODS, methods_help
 
 
 @click.command("solve")
 @model_argument
 @set_option
 @click.option("--method", default="auto", show_default=True, type=click.Choice(METHODS),
-              help="auto: spe for trees; enummixed for two players; enumpoly for small N-player "
-                   "games (pure beyond). Trees solved by a normal-form method are reduced first.")
+              help=methods_help())
 @click.option("--exact/--float", "exact", default=True, show_default=True,
               help="Exact rational arithmetic (default) or floating point.")
 @click.option("--max-equilibria", type=click.IntRange(1), default=None,
@@ -29,7 +29,7 @@ from alliance_games.solvers.methods import METHODS
                    "fixed at their defaults or --set values. Default: all (small models only).")
 @click.option("--derivative", metavar="NAME", default=None,
               help="With --symbolic: the sign of d(equilibrium quantity)/d(NAME) per region.")
-@format_option("table", "json", "csv", "gambit")
+@format_option(*formats("SolverResult"))
 def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
             max_equilibria: int | None, timeout: float | None, symbolic: bool, free: tuple[str, ...],
             derivative: str | None, fmt: str) -> None:
@@ -51,33 +51,13 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
         _symbolic(model, assignments, method, exact, symbolic, free, derivative, fmt)
         return
     from alliance_games.analysis.runs import instantiate, solve_instance
+    from alliance_games.cli.output import emit
+    from alliance_games.render.dispatch import render
 
     instance = instantiate(model, parse_assignments(assignments), exact=exact)
     result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
                                      timeout=timeout)
-    if fmt == "json":
-        from alliance_games.render.json import solve_json
-
-        click.echo(solve_json(instance.model.name, instance.values, result, records))
-    elif fmt == "csv":
-        from alliance_games.render.csv import solve_csv
-
-        click.echo(solve_csv(records), nl=False)
-    elif fmt == "gambit":
-        from alliance_games.render.gambit import gambit_lines
-
-        click.echo(gambit_lines(result), nl=False)
-    else:
-        from rich.console import Console
-
-        from alliance_games.render.terminal import equilibria_table, run_header
-
-        console = Console()
-        console.print(run_header(instance.model.title, instance.model.name, instance.values))
-        if "auto" in result.options:
-            console.print(f"method auto -> {result.options['auto']} "
-                          f"({result.options['auto_reason']})", style="dim")
-        console.print(equilibria_table(result, records))
+    emit(render(result, fmt, instance=instance, records=records))
 
 
 def _symbolic(model: str, assignments: tuple[str, ...], method: str, exact: bool,
@@ -90,18 +70,13 @@ def _symbolic(model: str, assignments: tuple[str, ...], method: str, exact: bool
     if method != "auto" or not exact:
         raise ParameterError("--symbolic solves exactly with its own methods; drop --method "
                              "and --float")
-    if fmt not in ("table", "json"):
-        raise ParameterError(f"--format {fmt} is not available with --symbolic (table, json)")
+    available = formats("SymbolicRun")
+    if fmt not in available:
+        raise ParameterError(f"--format {fmt} is not available with --symbolic "
+                             f"({', '.join(available)})")
     from alliance_games.analysis.symbolic import solve_symbolic
+    from alliance_games.cli.output import emit
+    from alliance_games.render.dispatch import render
 
-    run = solve_symbolic(model, parse_assignments(assignments), free or None, derivative)
-    if fmt == "json":
-        from alliance_games.render.symbolic import symbolic_json
-
-        click.echo(symbolic_json(run))
-    else:
-        from rich.console import Console
-
-        from alliance_games.render.symbolic import symbolic_tables
-
-        Console().print(symbolic_tables(run))
+    emit(render(solve_symbolic(model, parse_assignments(assignments), free or None, derivative),
+                fmt))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import io
+from typing import TYPE_CHECKING
 
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.render.dispatch import formats
+
+if TYPE_CHECKING:
+    from alliance_games.analysis.runs import SweepRun
 
 
 @click.command("sweep")
@@ -21,7 +25,7 @@ from alliance_games.cli.options import format_option, model_argument, parse_assi
 @click.option("-o", "--output", metavar="FILE",
               help="Write to FILE (atomically); finished chunks are journaled in FILE.partial "
                    "until the sweep completes.")
-@format_option("table", "json", "csv", "latex")
+@format_option(*formats("SweepRun"))
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("--plot", metavar="FILE", help="Also draw the sweep: risks against one parameter, "
               "or a regime map over two (.png, .pdf or .svg).")
@@ -63,6 +67,7 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     from alliance_games.analysis.sweep.runner import journal_path
     from alliance_games.cli.output import emit
     from alliance_games.cli.progress import progress_bar
+    from alliance_games.render.dispatch import render
 
     plan = plan_sweep(model, params, parse_assignments(assignments), scenario=scenario,
                       tolerances=parse_assignments(tolerances, option="--tolerance"),
@@ -73,20 +78,13 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
 
         plot_format(plot)
 
-    def write(run: object) -> None:
+    def write(run: SweepRun) -> None:
         if plot:
             from alliance_games.render.plots import sweep_plot
 
-            sweep_plot(run.result, plot)  # type: ignore[attr-defined]
+            sweep_plot(run.result, plot)
             click.echo(f"wrote {plot}", err=True)
-        if fmt == "table" and not output:
-            from rich.console import Console
-
-            from alliance_games.render.sweep import sweep_table
-
-            Console().print(sweep_table(run))
-        else:
-            emit(_render(run, fmt, standalone), output)
+        emit(render(run, fmt, standalone=standalone), output, width=120 if output else None)
 
     journal = str(journal_path(output)) if output and output != "-" else None
     try:
@@ -100,31 +98,13 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
         sys.exit(130)
 
 
-def _render(run: object, fmt: str, standalone: bool) -> str:
-    from alliance_games.render import sweep as render
-
-    if fmt == "json":
-        return render.sweep_json(run)
-    if fmt == "csv":
-        return render.sweep_csv(run)
-    if fmt == "latex":
-        from alliance_games.render.sweep_latex import sweep_latex
-
-        return sweep_latex(run.result, standalone)  # type: ignore[attr-defined]
-    from rich.console import Console
-
-    console = Console(record=True, file=io.StringIO(), width=120)
-    console.print(render.sweep_table(run))
-    return console.export_text()
-
-
 @click.command("threshold")
 @model_argument
 @click.option("--param", "parameter", required=True, metavar="NAME")
 @click.option("--between", required=True, metavar="A:B", help="The interval to search.")
 @click.option("--policy", required=True, metavar="POLICY", help="Whose verdict to follow.")
 @set_option
-@format_option("table", "json")
+@format_option(*formats("ThresholdRun"))
 def threshold_command(model: str, parameter: str, between: str, policy: str,
                       assignments: tuple[str, ...], fmt: str) -> None:
     """Locate where POLICY's reliability verdict changes as --param moves between A and B.
@@ -136,10 +116,12 @@ def threshold_command(model: str, parameter: str, between: str, policy: str,
       alliance-games threshold alliance_system --param pooling --between 0:1 --policy connect
     """
     from alliance_games.analysis.sweep.threshold import find_threshold
+    from alliance_games.cli.output import emit
     from alliance_games.errors import ParameterError
     from alliance_games.model.catalog import load_model
     from alliance_games.model.compile import compile_model
-    from alliance_games.render.json import dumps
+    from alliance_games.render.dispatch import render
+    from alliance_games.render.threshold import ThresholdRun
 
     lo, sep, hi = between.partition(":")
     if not sep:
@@ -147,20 +129,4 @@ def threshold_command(model: str, parameter: str, between: str, policy: str,
     compiled = compile_model(load_model(model))
     found = find_threshold(compiled, parameter, lo, hi, policy,
                            values=parse_assignments(assignments))
-    if fmt == "json":
-        click.echo(dumps({
-            "model": compiled.model.name, "parameter": parameter, "policy": policy,
-            "threshold": found.threshold if found else None,
-            "exact": str(found.symbolic) if found and found.symbolic is not None else None,
-            "below": {"value": float(found.below), "reliable": found.verdict_below}
-            if found else None,
-            "above": {"value": float(found.above), "reliable": found.verdict_above}
-            if found else None}))
-        return
-    if found is None:
-        click.echo(f"{policy}'s verdict does not change for {parameter} in [{lo}, {hi}]")
-        return
-    exact = f" = {found.symbolic}" if found.symbolic is not None else ""
-    click.echo(f"{policy} {'keeps' if found.verdict_above else 'loses'} reliability from "
-               f"{parameter} ~ {found.threshold:.6g}{exact} (bracket [{float(found.below):.6g}, "
-               f"{float(found.above):.6g}])")
+    emit(render(ThresholdRun(compiled.model.name, parameter, lo, hi, policy, found), fmt))

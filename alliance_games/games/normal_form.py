@@ -70,7 +70,7 @@ class NormalFormGame:
     payoffs:
         Tensor of shape ``(N, m_0, ..., m_{N-1})``; ``object`` dtype of Fractions when exact.
     tags:
-        Optional outcome tags per pure profile (e.g. ``("abandonment:ally",)``), keyed by the
+        Optional outcome tags per pure profile (e.g. ``("abandonment:p2",)``), keyed by the
         profile's index tuple.
     title:
         A human-readable title.

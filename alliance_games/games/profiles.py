@@ -1,4 +1,4 @@
-"""Strategy profiles: expected payoffs, realization probabilities and regret.
+"""Strategy profiles: expected payoffs, realization and tag probabilities, and regret.
 
 Normal form: a mixed profile is one distribution per player. Player ``i``'s regret is
 ``max_s u_i(s, sigma_-i) - u_i(sigma)``; a profile is a Nash equilibrium iff every regret is 0
@@ -6,9 +6,14 @@ Normal form: a mixed profile is one distribution per player. Player ``i``'s regr
 
 Game trees: a behaviour profile is one distribution per information set. The realization
 probability of a node is the product of chance and behaviour probabilities on its path
-(Kuhn 1953). Player ``i``'s regret is its best-response value minus its current value; with
-perfect recall the best response is found information set by information set, deepest first, from
-counterfactual values ``sum_{h in I} pi_{-i}(h) v_i(h a)`` (von Stengel 1996, Zinkevich et al. 2007).
+(Kuhn 1953); a pure profile weighs its chosen edges 1 and the others 0. A play carries an outcome
+tag when any node on its path does, so the probability of a tag is the sum of the realization
+probabilities of the terminals whose path carries it. These reach and tag probabilities are
+generic over the number type: floats, exact Fractions, or sympy expressions in free parameters
+(numpy object arrays). Player ``i``'s regret is its best-response value minus its current value;
+with perfect recall the best response is found information set by information set, deepest
+first, from counterfactual values ``sum_{h in I} pi_{-i}(h) v_i(h a)`` (von Stengel 1996,
+Zinkevich et al. 2007).
 """
 
 from __future__ import annotations
@@ -60,11 +65,33 @@ def edge_weights(tree: GameTree, behaviour: Profile) -> np.ndarray:
     return weights
 
 
+def pure_weights(tree: GameTree, choice: np.ndarray, probs: np.ndarray, *,
+                 free_root: bool = False) -> np.ndarray:
+    """Edge weights of a pure profile: ``probs`` below chance nodes, 1 on the chosen edge
+    ``choice[n]`` of every decision node ``n`` and 0 on the others (an object array).
+
+    With ``free_root`` every edge of a decision root weighs 1, so that the realization
+    probabilities below each root action are those *within* that action's subgame.
+    """
+    weights = np.zeros(len(tree.child_index), dtype=object)
+    chance_edges = tree.kind[tree.edge_parent] == CHANCE
+    weights[chance_edges] = probs[chance_edges]
+    weights[choice[tree.kind == DECISION]] = 1
+    if free_root and tree.kind[0] == DECISION:
+        weights[list(tree.edges(0))] = 1
+    return weights
+
+
 def realization(tree: GameTree, weights: np.ndarray, *, skip_player: int | None = None
                 ) -> np.ndarray:
-    """Probability of reaching every node; with ``skip_player``, that player's moves count as 1."""
-    one = Fraction(1) if tree.exact else 1.0
-    reach = np.full(tree.num_nodes, one, dtype=object if tree.exact else float)
+    """Probability of reaching every node: the product of the edge ``weights`` on its path.
+
+    With ``skip_player``, that player's moves count as 1. The result is an object array (root
+    ``Fraction(1)``) for exact trees or object weights, a float array otherwise.
+    """
+    exact = tree.exact or weights.dtype == object
+    one = Fraction(1) if exact else 1.0
+    reach = np.full(tree.num_nodes, one, dtype=object if exact else float)
     w = weights
     if skip_player is not None:
         w = weights.copy()
@@ -78,16 +105,38 @@ def realization(tree: GameTree, weights: np.ndarray, *, skip_player: int | None 
     return reach
 
 
+def reached_terminals(tree: GameTree, reach: np.ndarray, start: int = 0,
+                      stop: int | None = None) -> np.ndarray:
+    """Terminals with pre-order index in ``[start, stop)`` reached with non-zero probability."""
+    end = tree.num_nodes if stop is None else stop
+    terminals = tree.terminals
+    inside = terminals[(terminals >= start) & (terminals < end)]
+    return inside[np.asarray(reach[inside] != 0, dtype=bool)]
+
+
+def terminal_probabilities(tree: GameTree, reach: np.ndarray) -> dict[int, Any]:
+    """Probability of every terminal node reached with non-zero probability."""
+    return {int(t): reach[t] for t in reached_terminals(tree, reach)}
+
+
+def tag_probabilities(tree: GameTree, reach: np.ndarray, start: int = 0,
+                      stop: int | None = None) -> dict[str, Any]:
+    """Probability of every tag of ``tree``: ``sum_t reach[t]`` over the reached terminals ``t``
+    (pre-order index in ``[start, stop)``, e.g. one subtree) whose path carries the tag.
+
+    Sums run in pre-order from the integer 0 (a tag never met has probability ``0``), so exact,
+    float and symbolic reach probabilities keep their number type.
+    """
+    terminals = reached_terminals(tree, reach, start, stop)
+    values, masks = reach[terminals], tree.path_tags[terminals]
+    return {tag: sum(values[np.asarray(masks & (1 << k) != 0, dtype=bool)].tolist(), 0)
+            for k, tag in enumerate(tree.tag_names)}
+
+
 def behaviour_payoffs(tree: GameTree, behaviour: Profile) -> np.ndarray:
     """Expected payoff of every player: ``sum_n reach(n) * node_payoffs[n]``."""
     reach = realization(tree, edge_weights(tree, behaviour))
     return reach @ tree.node_payoffs
-
-
-def outcome_distribution(tree: GameTree, behaviour: Profile) -> dict[int, Any]:
-    """Probability of every terminal node reached with positive probability."""
-    reach = realization(tree, edge_weights(tree, behaviour))
-    return {int(t): reach[t] for t in tree.terminals if reach[t] != 0}
 
 
 def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:

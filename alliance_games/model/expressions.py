@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import sympy
 
@@ -158,25 +159,18 @@ class _Renderer:
         self.source = source
 
     def render(self, node: ast.AST) -> sympy.Basic:
-        if isinstance(node, ast.Constant):
-            return self._constant(node)
-        if isinstance(node, ast.Name):
-            return self._name(node)
-        if isinstance(node, ast.BinOp):
-            return self._binary(node)
-        if isinstance(node, ast.UnaryOp):
-            return self._unary(node)
-        if isinstance(node, ast.Call):
-            return self._call(node)
-        if isinstance(node, ast.Compare):
-            return self._compare(node)
-        if isinstance(node, ast.BoolOp):
-            parts = [self._condition(v) for v in node.values]
-            return sympy.And(*parts) if isinstance(node.op, ast.And) else sympy.Or(*parts)
+        """The sympy value of ``node``: one method per admitted node type, anything else refused."""
+        method = self._RULES.get(type(node))
+        if method is not None:
+            return method(self, node)  # type: ignore[no-any-return]
         what = _NODE_NAMES.get(type(node), type(node).__name__)
         verb = "is" if what.startswith(("attribute access", "inline if", "await", "yield")) \
             else "are"
         raise ExpressionError(f"{what} {verb} not allowed in model expressions")
+
+    def _boolean(self, node: ast.BoolOp) -> sympy.Basic:
+        parts = [self._condition(v) for v in node.values]
+        return sympy.And(*parts) if isinstance(node.op, ast.And) else sympy.Or(*parts)
 
     def _constant(self, node: ast.Constant) -> sympy.Expr:
         value = node.value
@@ -305,3 +299,8 @@ class _Renderer:
                     "rescale the payoffs"
                 )
         return value
+
+    _RULES: dict[type, Callable[[_Renderer, Any], sympy.Basic]] = {
+        ast.Constant: _constant, ast.Name: _name, ast.BinOp: _binary, ast.UnaryOp: _unary,
+        ast.Call: _call, ast.Compare: _compare, ast.BoolOp: _boolean,
+    }

@@ -120,7 +120,7 @@ def tags_field(ctx: Context, value: Any, where: Any, key: str | int, field: str,
           players: tuple[str, ...]) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        ctx.fail("tags must be a list such as [abandonment:ally, war:asia]", where, key, field)
+        ctx.fail("tags must be a list such as [abandonment:p1, war:east]", where, key, field)
     tags = []
     for item in items:
         if not isinstance(item, str) or not TAG.match(item):

@@ -1,6 +1,6 @@
 """Scenario presets: named parameter sets for a model (``models/scenarios/NAME.yaml``).
 
-A preset names the model it applies to, the ally and region it describes, and parameter values;
+A preset names the model it applies to, the case and region it describes, and parameter values;
 ``--scenario NAME`` applies them before any ``--set`` (which wins).
 """
 

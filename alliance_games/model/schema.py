@@ -262,7 +262,7 @@ def _policies(ctx: Context, raw: LineDict, game: SymbolicNormalForm | SymbolicTr
         return ()
     items = raw["policies"]
     if not isinstance(items, LineList) or not items:
-        ctx.fail("policies must be a non-empty list of the leader's first-move actions",
+        ctx.fail("policies must be a non-empty list of the root player's first-move actions",
                  raw, "policies", "policies")
     policies = tuple(str(p) for p in items)
     available: tuple[str, ...]

@@ -54,7 +54,7 @@ class SymbolicTree:
 
     ``payoff_exprs`` has shape ``(num_nodes, N)`` (zero where a node carries no payoff);
     ``prob_exprs`` has one entry per edge (zero below decision nodes); ``measure_exprs`` holds
-    named per-node quantities (e.g. a leader's cost) that are summed along a play like payoffs.
+    named per-node quantities (e.g. a player's cost) that are summed along a play like payoffs.
     """
 
     skeleton: GameTree

@@ -1,4 +1,8 @@
-"""Renderings of iterated dominance: terminal table and JSON."""
+"""Renderings of iterated dominance (``dominance``): terminal table and JSON.
+
+The subject is a :class:`~alliance_games.analysis.runs.DominanceRun` (the model instance and the
+rounds of elimination).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from alliance_games.render.json import dumps
+from alliance_games.analysis.runs import DominanceRun
+from alliance_games.render.formats import dumps
 from alliance_games.render.numbers import json_number, text_number
 
 
@@ -18,11 +23,12 @@ def _dominator(dominator: Any) -> Any:
     return dominator
 
 
-def dominance_json(model: str, parameters: dict[str, Any], result: Any) -> str:
+def dominance_json(run: DominanceRun) -> str:
+    result = run.result
     players = result.game.players
     return dumps({
-        "model": model,
-        "parameters": {k: json_number(v) for k, v in parameters.items()},
+        "model": run.instance.model.name,
+        "parameters": {k: json_number(v) for k, v in run.instance.values.items()},
         "weak": result.weak, "mixed": result.mixed, "exact": result.exact,
         "rounds": [[{"player": e.player, "strategy": e.strategy,
                      "dominator": _dominator(e.dominator), "strict": e.strict} for e in r]
@@ -32,7 +38,8 @@ def dominance_json(model: str, parameters: dict[str, Any], result: Any) -> str:
     })
 
 
-def dominance_table(result: Any) -> RenderableType:
+def dominance_table(run: DominanceRun) -> RenderableType:
+    result = run.result
     kind = "weakly or strictly" if result.weak else "strictly"
     table = Table(title=f"Iterated elimination of {kind} dominated strategies",
                   title_justify="left")

@@ -1,10 +1,17 @@
-"""How numbers are written: exact values as ``"1/3"`` strings, floats as numbers."""
+"""How numbers are written in each format: exact values stay exact, floats are rounded for display.
+
+* JSON: exact values as ``"1/3"`` strings, floats as numbers (:func:`json_number`);
+* text: fractions, or floats to a few significant digits (:func:`text_number`), or fixed point in
+  tables (:func:`decimal_text`);
+* LaTeX math: integers plain, fractions as ``\\frac{p}{q}`` (:func:`tex_number`).
+"""
 
 from __future__ import annotations
 
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy
 
 
@@ -34,3 +41,20 @@ def decimal_text(value: Any, *, places: int = 3) -> str:
     number = float(value)
     text = f"{number:.{places}f}"
     return "0" if float(text) == 0 else text
+
+
+def tex_number(value: Any) -> str:
+    """A number as math-mode LaTeX: integers plain, fractions ``\\frac{p}{q}``, floats 4 digits."""
+    if isinstance(value, Fraction) or (hasattr(value, "p") and hasattr(value, "q")):
+        frac = Fraction(int(value.numerator if isinstance(value, Fraction) else value.p),
+                        int(value.denominator if isinstance(value, Fraction) else value.q))
+        if frac.denominator == 1:
+            return str(frac.numerator)
+        sign = "-" if frac < 0 else ""
+        return rf"{sign}\frac{{{abs(frac.numerator)}}}{{{frac.denominator}}}"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    number = float(value)
+    if number == int(number) and abs(number) < 1e15:
+        return str(int(number))
+    return f"{number:.4g}"

@@ -1,25 +1,36 @@
-"""Renderings of the proposition checks: terminal table, JSON and booktabs LaTeX.
+"""Renderings of the proposition checks (``propositions``): terminal table, JSON, booktabs LaTeX.
 
-The LaTeX table needs ``booktabs`` and ``amssymb`` (for ``\\checkmark``)."""
+The subject is a :class:`PropositionChecks`, the results of
+:func:`alliance_games.alliance.propositions.check_all`. Option of ``latex``: ``standalone`` (a
+compilable document); the table needs ``booktabs`` and ``amssymb`` (for ``\\checkmark``).
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from alliance_games.alliance.propositions import PropositionResult
-from alliance_games.render.json import dumps
-from alliance_games.render.latex import escape, wrap_document
+from alliance_games.render.formats import dumps, escape, wrap_document
+
+
+@dataclass(frozen=True)
+class PropositionChecks:
+    """The checked propositions, in order."""
+
+    results: tuple[PropositionResult, ...]
 
 
 def _figures_text(figures: dict[str, Any]) -> str:
     return "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in figures.items())
 
 
-def propositions_table(results: list[PropositionResult]) -> Table:
+def propositions_table(checks: PropositionChecks) -> Table:
+    results = checks.results
     passed = sum(r.passed for r in results)
     table = Table(title=f"The article's propositions: {passed}/{len(results)} PASS",
                   title_justify="left", show_lines=True)
@@ -33,10 +44,10 @@ def propositions_table(results: list[PropositionResult]) -> Table:
     return table
 
 
-def propositions_json(results: list[PropositionResult]) -> str:
+def propositions_json(checks: PropositionChecks) -> str:
     return dumps({"propositions": [
         {"id": r.id, "statement": r.statement, "passed": r.passed, "figures": r.figures}
-        for r in results]})
+        for r in checks.results]})
 
 
 _UNICODE = {"\u2264": r"$\leq$", "\u2265": r"$\geq$", "\u2192": r"$\to$", "\u2013": "--",
@@ -50,9 +61,10 @@ def _tex(text: str) -> str:
     return "".join(_UNICODE.get(c, c) for c in escaped)
 
 
-def propositions_latex(results: list[PropositionResult], *, standalone: bool = False) -> str:
+def propositions_latex(checks: PropositionChecks, *, standalone: bool = False) -> str:
     """A booktabs table of the propositions: id, verdict (PASS with a check mark, FAIL with a
     cross, both bold) and statement; ``standalone`` wraps it in a compilable document."""
+    results = checks.results
     passed = sum(r.passed for r in results)
     lines = [r"\begin{table}[htbp]", r"\centering",
              rf"\caption{{The article's propositions as checked by alliance-games: {passed} of "

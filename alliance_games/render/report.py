@@ -1,6 +1,9 @@
-"""A complete LaTeX article about one model: parameters, game, equilibria, policy comparison and
-the regime plot of a default sweep (drawn by :mod:`alliance_games.render.plots`, included as a
-PDF figure)."""
+"""A complete LaTeX article about one model (``report``): parameters, game, equilibria, policy
+comparison and the regime plot of a default sweep (drawn by :mod:`alliance_games.render.plots`,
+included as a PDF figure).
+
+The subject is a :class:`~alliance_games.analysis.export.ReportData`; its one format is ``latex``,
+with the options ``max_nodes``, ``regimes`` and ``regime_plot`` of :func:`report_latex`."""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ import numpy as np
 
 from alliance_games.analysis.export import ReportData
 from alliance_games.analysis.sweep.result import SweepResult
-from alliance_games.render.latex import booktabs_table, escape, istgame_tree, tex_number
+from alliance_games.render.comparison import booktabs_comparison
+from alliance_games.render.export import booktabs_table, istgame_tree
+from alliance_games.render.formats import escape
+from alliance_games.render.numbers import tex_number
 from alliance_games.render.plots import regimes as regime_sets
-from alliance_games.render.policy_table import comparison_latex
 
 MAX_ROWS = 20
 MAX_MOVES = 6  # per player in the equilibria table (big trees have thousands)
@@ -194,7 +199,7 @@ def report_latex(data: ReportData, *, max_nodes: int = 200, regimes: SweepResult
               *_game(data, max_nodes), r"\section*{Equilibria}", *_equilibria(data)]
     if data.comparison is not None:
         lines += [r"\section*{Policy comparison}",
-                  comparison_latex(model.title or model.name, data.comparison),
+                  booktabs_comparison(model.title or model.name, data.comparison),
                   r"\section*{Regimes}", *_regimes(regimes, regime_plot)]
     lines += [r"\end{document}"]
     return "\n".join(lines) + "\n"

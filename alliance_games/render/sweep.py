@@ -1,33 +1,47 @@
-"""Renderings of a sweep: table (with the boundaries it brackets), JSON and tidy CSV."""
+"""Renderings of a parameter sweep (``sweep``): terminal table, JSON, tidy CSV, booktabs LaTeX.
+
+The subject is a :class:`~alliance_games.analysis.runs.SweepRun` (the
+:class:`~alliance_games.analysis.sweep.result.SweepResult` and the fixed parameter values).
+
+* ``table``: one row per point with the boundaries it brackets; sweeps of more than
+  :data:`TABLE_MAX_ROWS` points are summarised by regime.
+* ``json``: every point's policies with their risks, cost and verdict, and the boundaries;
+  sweeps of more than :data:`LARGE` points are written compactly on one line.
+* ``csv``: tidy, one row per point x policy x player.
+* ``latex`` (option ``standalone``: a compilable document): small grids get one row per point
+  (the swept values, a mark per policy, the leader's choice); grids of two or more axes with more
+  than :data:`LATEX_MAX_ROWS` points are summarised by regime: one row per distinct combination
+  of reliable policies and leader's choice, with the range of every swept parameter over it and
+  its number of points. The table needs ``booktabs`` and ``amssymb``.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+import numpy as np
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from alliance_games.render.json import dumps
-from alliance_games.render.numbers import decimal_text
+from alliance_games.analysis.runs import SweepRun
+from alliance_games.analysis.sweep.result import SweepResult
+from alliance_games.render.formats import csv_text, dumps, escape, wrap_document
+from alliance_games.render.numbers import decimal_text, tex_number
 
-MAX_NOTES = 20
-MAX_ROWS = 200  # larger sweeps are summarised by regime in the table
-
-
+MAX_NOTES = 20  # boundaries listed under the table
+TABLE_MAX_ROWS = 200  # larger sweeps are summarised by regime in the table
 LARGE = 2_000  # sweeps with more points are written as compact JSON (one line)
 
 
-def sweep_json(run: Any) -> str:
+def sweep_json(run: SweepRun) -> str:
     result = run.result
     names = result.axis_names
     players = result.players
     values = result.values.tolist()
     risks = result.risks.tolist()
-    cost = result.leader_cost.tolist()
+    cost = result.cost.tolist()
     reliable = result.reliable.tolist()
     verdicts = result.verdicts.tolist()
     choice = result.choice.tolist()
@@ -56,29 +70,24 @@ def sweep_json(run: Any) -> str:
     return dumps(document)
 
 
-def sweep_csv(run: Any) -> str:
+def sweep_csv(run: SweepRun) -> str:
     result = run.result
     names = [n for n, _ in result.axes]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*names, "policy", "player", "abandonment", "entrapment", "leader_cost",
-                     "reliable", "leader_choice"])
-    for pt in result.points:
-        for p in pt.policies:
-            for player, risks in p.risks.items():
-                writer.writerow([*(pt.values[n] for n in names), p.policy, player,
-                                 risks["abandonment"], risks["entrapment"], p.leader_cost,
-                                 p.reliable, pt.leader_choice])
-    return out.getvalue()
+    return csv_text(
+        [*names, "policy", "player", "abandonment", "entrapment", "leader_cost", "reliable",
+         "leader_choice"],
+        ([*(pt.values[n] for n in names), p.policy, player, risks["abandonment"],
+          risks["entrapment"], p.cost, p.reliable, pt.chosen]
+         for pt in result.points for p in pt.policies for player, risks in p.risks.items()))
 
 
-def boundaries(run: Any) -> list[dict[str, Any]]:
+def boundaries(run: SweepRun) -> list[dict[str, Any]]:
     return run.result.boundaries()  # type: ignore[no-any-return]
 
 
-def sweep_table(run: Any) -> RenderableType:
+def sweep_table(run: SweepRun) -> RenderableType:
     result = run.result
-    if result.count > MAX_ROWS:
+    if result.count > TABLE_MAX_ROWS:
         return Group(regime_table(result), *_notes(run))
     names = result.axis_names
     table = Table(title=f"{result.model}: reliability by policy (yes = every risk within "
@@ -91,11 +100,11 @@ def sweep_table(run: Any) -> RenderableType:
     for pt in result.points:
         cells = [Text("yes", style="green") if p.reliable else Text("no", style="red")
                  for p in pt.policies]
-        table.add_row(*(decimal_text(pt.values[n]) for n in names), *cells, pt.leader_choice)
+        table.add_row(*(decimal_text(pt.values[n]) for n in names), *cells, pt.chosen)
     return Group(table, *_notes(run))
 
 
-def regime_table(result: Any) -> Table:
+def regime_table(result: SweepResult) -> Table:
     """Large grids: one row per regime (which policies keep reliability, the leader's pick)."""
     table = Table(title=f"{result.model}: {result.count:,} points in {len(result.regimes())} "
                         "regimes (policies keeping reliability; the leader's choice)",
@@ -108,12 +117,12 @@ def regime_table(result: Any) -> Table:
     for regime in result.regimes():
         spans = [f"{decimal_text(lo)} .. {decimal_text(hi)}"
                  for lo, hi in regime["ranges"].values()]
-        table.add_row(", ".join(regime["reliable"]) or "none", regime["leader_choice"] or "-",
+        table.add_row(", ".join(regime["reliable"]) or "none", regime["chosen"] or "-",
                       f"{regime['points']:,}", *spans)
     return table
 
 
-def _notes(run: Any) -> list[Text]:
+def _notes(run: SweepRun) -> list[Text]:
     found = boundaries(run)
     notes = [Text(f"{b['policy']} {'keeps' if b['reliable_above'] else 'loses'} reliability "
                   f"between {b['parameter']} = {decimal_text(b['between'][0])} and "
@@ -123,3 +132,101 @@ def _notes(run: Any) -> list[Text]:
     if len(found) > MAX_NOTES:
         notes.append(Text(f"... and {len(found) - MAX_NOTES} more boundaries (see --format json)"))
     return notes
+
+
+# ---- latex -------------------------------------------------------------------------------------
+LATEX_MAX_ROWS = 40
+"""Multi-axis sweeps with more points are summarised by regime."""
+YES, NO = r"$\checkmark$", r"$\times$"
+
+
+def sweep_latex(run: SweepRun, *, standalone: bool = False) -> str:
+    """The sweep as a ``table`` float with caption (``standalone``: a compilable document)."""
+    result = run.result
+    if len(result.axes) > 1 and result.count > LATEX_MAX_ROWS:
+        body = _regime_table(result)
+    else:
+        body = _point_table(result)
+    return wrap_document(body, ["amssymb", "booktabs"]) if standalone else body
+
+
+def _symbol(result: SweepResult, name: str) -> str:
+    """A swept parameter's column head: its LaTeX symbol in math mode, else its name."""
+    symbol = result.latex.get(name)
+    return f"${symbol}$" if symbol else escape(name)
+
+
+def _value(value: Any) -> str:
+    number = float(value)
+    text = f"{number:.4g}"
+    return f"${tex_number(int(number))}$" if number == int(number) else f"${text}$"
+
+
+def _caption(result: SweepResult, what: str) -> list[str]:
+    fixed = ", ".join(f"{_symbol(result, k)} $= {_value(v).strip('$')}$"
+                      for k, v in result.fixed.items() if k not in result.axis_names)
+    tolerances = ", ".join(f"{escape(k)} $\\leq {_value(v).strip('$')}$"
+                           for k, v in result.tolerances.items())
+    text = (f"Reliability of each policy in \\texttt{{{escape(result.model)}}} {what}: "
+            f"{YES} every risk within its tolerance, {NO} not")
+    if tolerances:
+        text += f" ({tolerances})"
+    text += "."
+    if fixed:
+        text += f" Other parameters: {fixed}."
+    return [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{text}}}",
+            rf"\label{{tab:sweep-{result.model.replace('_', '-')}}}"]
+
+
+def _head(result: SweepResult, extra: list[str]) -> str:
+    cells = [_symbol(result, n) for n in result.axis_names] + extra
+    cells += [escape(p) for p in result.policies] + ["Leader's choice"]
+    return " & ".join(cells) + r" \\"
+
+
+def _point_table(result: SweepResult) -> str:
+    axes = len(result.axes)
+    what = "over " + ", ".join(_symbol(result, n) for n in result.axis_names)
+    lines = _caption(result, what)
+    lines += [rf"\begin{{tabular}}{{{'r' * axes}{'c' * len(result.policies)}l}}", r"\toprule",
+              _head(result, []), r"\midrule"]
+    for i in range(result.count):
+        cells = [_value(result.values[i, a]) for a in range(axes)]
+        cells += [YES if bool(result.reliable[i, k]) else NO for k in range(len(result.policies))]
+        cells.append(escape(result.chosen(i)) or "--")
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def _regime_table(result: SweepResult) -> str:
+    """One row per regime (reliable policies and leader's choice): ranges and point counts."""
+    keys = [(tuple(bool(x) for x in result.reliable[i]), int(result.choice[i]))
+            for i in range(result.count)]
+    regimes: dict[tuple[tuple[bool, ...], int], list[int]] = {}
+    for i, key in enumerate(keys):
+        regimes.setdefault(key, []).append(i)
+    grid = r" $\times$ ".join(str(n) for n in result.shape)
+    what = (f"over a {grid} grid of " + ", ".join(_symbol(result, n) for n in result.axis_names)
+            + f", summarised by regime ({result.count} points; each range spans the regime's "
+            "points, which need not fill it)")
+    lines = _caption(result, what)
+    axes = len(result.axes)
+    lines += [rf"\begin{{tabular}}{{{'c' * axes}r{'c' * len(result.policies)}l}}", r"\toprule",
+              _head(result, ["Points"]), r"\midrule"]
+    for (reliable, choice), members in sorted(regimes.items(), key=lambda kv: kv[1][0]):
+        values = result.values[np.array(members)]
+        cells = [_range(values[:, a]) for a in range(axes)]
+        cells.append(str(len(members)))
+        cells += [YES if r else NO for r in reliable]
+        cells.append(escape(result.policies[choice]) if choice >= 0 else "--")
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def _range(column: np.ndarray) -> str:
+    low, high = float(column.min()), float(column.max())
+    if low == high:
+        return _value(low)
+    return f"{_value(low)}--{_value(high)}"

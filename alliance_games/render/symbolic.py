@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_games.analysis.symbolic import DerivativeSign, SymbolicRun
-from alliance_games.render.json import dumps
+from alliance_games.render.formats import dumps
 from alliance_games.solvers.symbolic.result import Condition, Region, SymbolicEquilibrium
 
 PATH_SHOWN = 6
@@ -47,9 +47,9 @@ def _equilibrium_json(eq: SymbolicEquilibrium, verdicts: dict[str, str]) -> dict
                    choices_scope=eq.choices_scope)
     doc["payoffs"] = {p: _text(v) for p, v in eq.payoffs.items()}
     doc["quantities"] = {k: _text(v) for k, v in eq.quantities.items()}
-    if eq.policy_risks:
+    if eq.policy_tags:
         doc["policy_risks"] = {pol: {k: _text(v) for k, v in risks.items()}
-                               for pol, risks in eq.policy_risks.items()}
+                               for pol, risks in eq.policy_tags.items()}
         doc["verdicts"] = dict(verdicts)
     return doc
 
@@ -92,7 +92,7 @@ def symbolic_json(run: SymbolicRun) -> str:
 
 
 # ---- terminal ----------------------------------------------------------------------------------
-def symbolic_tables(run: SymbolicRun) -> RenderableType:
+def symbolic_table(run: SymbolicRun) -> RenderableType:
     """A header, one row per region (where, equilibria, verdicts) and the derivative signs."""
     sol = run.solution
     free = ", ".join(f"{k} in [{r[0]}, {r[1]}]" if r else k for k, r in sol.ranges.items())
@@ -104,7 +104,7 @@ def symbolic_tables(run: SymbolicRun) -> RenderableType:
     if sol.fixed:
         fixed = ", ".join(f"{k}={v}" for k, v in sol.fixed.items())
         parts.append(Text(f"Fixed: {fixed}", style="dim"))
-    has_policies = any(e.policy_risks for r in sol.regions for e in r.equilibria)
+    has_policies = any(e.policy_tags for r in sol.regions for e in r.equilibria)
     table = Table(show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("where")

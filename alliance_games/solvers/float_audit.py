@@ -27,6 +27,8 @@ import numpy as np
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import DECISION, GameTree
 from alliance_games.solvers.result import SolverResult
+from alliance_games.solvers.tolerance import DEFAULT_TOL
+from alliance_games.solvers.tree.backward_induction import induct, node_movers
 
 RECHECK_PROFILES = 400
 AGREE = 1e-6
@@ -68,13 +70,11 @@ def audit_float(result: SolverResult, recheck: Any = None) -> SolverResult:
 
 def _near_ties(tree: GameTree) -> int:
     """Decision nodes whose two best children are within 1e-9 (range-relative), not equal."""
-    from alliance_games.solvers.tree.backward_induction import induct, node_movers
-
     if not tree.is_perfect_information:
         return 0
     values = induct(tree).values
     movers = node_movers(tree)
-    slack = 1e-9 * max(float(tree.payoff_range()), 1e-300)
+    slack = DEFAULT_TOL * max(float(tree.payoff_range()), 1e-300)
     count = 0
     for node in np.flatnonzero(tree.kind == DECISION):
         kids = tree.children(int(node))

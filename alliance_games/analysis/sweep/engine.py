@@ -25,12 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from alliance_games.solvers.tree.merged_tree import COST, MergedTree, merge_tree
-from alliance_games.analysis.reliability import RISK_KINDS
+from alliance_games.analysis.policies import compare_policies, cost_measure
+from alliance_games.analysis.reliability import RISK_KINDS, risk_tags
 from alliance_games.analysis.sweep.result import SweepChunk, SweepResult, join_chunks
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.model.compile import CompiledModel, compile_model, parse_value
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
+from alliance_games.solvers.tree.grid_induction import solve_grid
+from alliance_games.solvers.tree.merged_tree import MergedTree, merge_tree
+from alliance_games.solvers.tree.spe_outcomes import spe_outcomes
 
 MAX_POINTS = 1_000_000
 MAX_WORK = 4_000_000_000  # grid points x (merged) tree nodes; about 10 minutes on one core
@@ -86,6 +89,7 @@ class SweepPlan:
         self.chunk = chunk
         self._compiled = compiled
         self._merged: MergedTree | None | bool = False
+        self.cost = cost_measure(model.game.skeleton, model.game.measure_exprs)
         names = [n for n, _ in self.axes]
         if len(set(names)) != len(names):
             raise ParameterError(f"a parameter is swept twice: {', '.join(names)}")
@@ -140,7 +144,8 @@ class SweepPlan:
     @property
     def merged(self) -> MergedTree | None:
         if self._merged is False:
-            self._merged = merge_tree(self.compiled, self.model.policies)
+            self._merged = merge_tree(self.compiled, self.model.policies, cost=self.cost,
+                                      tags=risk_tags(self.players))
         return self._merged  # type: ignore[return-value]
 
     @property
@@ -189,7 +194,7 @@ class SweepPlan:
         return [(s, min(s + size, self.count)) for s in range(0, self.count, size)]
 
     def solve(self, start: int, stop: int) -> SweepChunk:
-        """Risks, cost, verdict and the leader's choice for points ``start:stop``."""
+        """Risks, cost, verdict and the root player's choice for points ``start:stop``."""
         grid = self.grid(start, stop)
         size = stop - start
         k, n = len(self.policies), len(self.players)
@@ -202,11 +207,9 @@ class SweepPlan:
         exact = np.ones(size, dtype=bool)
         merged = self.merged
         if merged is not None:
-            from alliance_games.solvers.tree.grid_induction import solve_grid
-
             numbers = self.compiled.float_distinct(args, size)
             found = solve_grid(merged, numbers, self.tol)
-            risks[:] = found.risks.reshape(size, k, n, len(RISK_KINDS))
+            risks[:] = found.tags.reshape(size, k, n, len(RISK_KINDS))
             cost[:] = found.cost
             choice[:] = found.choice
             exact = found.near_tie.copy()
@@ -235,8 +238,6 @@ class SweepPlan:
         if merged is None:
             self._exact_by_profiles(values, risks, cost, reliable, verdicts, choice, i)
             return
-        from alliance_games.solvers.tree.spe_outcomes import spe_outcomes
-
         found = spe_outcomes(merged, self.compiled.distinct_values(values, exact=True))
         n = len(self.players)
         limits = np.array([float(self.tolerances[kind]) for kind in RISK_KINDS])
@@ -254,33 +255,30 @@ class SweepPlan:
             verdicts[k] = ("fragile" if kept.any() and not kept.all() else
                            "incomplete" if not complete else
                            "robust" if kept.all() else "fails")
-        choice[i] = found.leader_choices[0] if found.leader_choices else -1
+        choice[i] = found.chosen[0] if found.chosen else -1
 
     def _exact_by_profiles(self, values: dict[str, Any], risks: np.ndarray, cost: np.ndarray,
                            reliable: np.ndarray, verdicts: np.ndarray, choice: np.ndarray,
                            i: int) -> None:
         """Trees that cannot be merged: every equilibrium of every policy's subgame."""
-        from alliance_games.analysis.policies import compare_policies
-
         comparison = compare_policies(self.model, self.compiled.at(values), self.tolerances)
         for k, p in enumerate(comparison.policies):
             for j, player in enumerate(self.players):
                 for r, kind in enumerate(RISK_KINDS):
                     risks[k, j, r] = float(p.risks[player][kind])
-            measured = p.measure(COST)
+            measured = p.measure(self.cost) if self.cost is not None else None
             cost[k] = np.nan if measured is None else float(measured)
             reliable[k] = p.reliable
             verdicts[k] = p.verdict
-        picks = comparison.leader_choice
+        picks = comparison.chosen
         choice[i] = self.policies.index(picks[0]) if picks else -1
 
     def result(self, chunks: Iterable[SweepChunk]) -> SweepResult:
         joined = join_chunks(list(chunks), self.count, len(self.policies), len(self.players))
         latex = {p.name: p.latex for p in self.model.parameters if getattr(p, "latex", None)}
-        return SweepResult(self.model.name, self.axes, dict(self.fixed), dict(self.tolerances),
-                           self.policies, self.players, self.grid(), joined.risks,
-                           joined.leader_cost, joined.reliable, joined.verdicts, joined.choice,
-                           joined.exact_fallback, latex)
+        return SweepResult.from_chunk(joined, self.model.name, self.axes, dict(self.fixed),
+                                      dict(self.tolerances), self.policies, self.players,
+                                      self.grid(), latex)
 
 
 def _rational(value: float) -> Fraction:

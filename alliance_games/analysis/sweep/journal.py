@@ -20,7 +20,7 @@ from typing import IO, Any
 from alliance_games.analysis.sweep.result import SweepChunk
 from alliance_games.errors import AllianceGamesError
 
-FORMAT = "alliance-games sweep journal 1"
+FORMAT = "alliance-games sweep journal 2"
 
 
 class SweepJournal:
@@ -68,7 +68,7 @@ class SweepJournal:
         seen: set[int] = set()
         for line in raw[1:]:
             try:
-                chunk = SweepChunk.from_json(json.loads(line), policies)
+                chunk = SweepChunk.from_json(json.loads(line))
             except (json.JSONDecodeError, KeyError, TypeError, ValueError):
                 continue  # a torn line from an interruption mid-write: redo that chunk
             if chunk.start in seen:

@@ -5,20 +5,24 @@ A grid of ``P`` points (C order over the axes: the last axis varies fastest) and
 
 * ``values``   ``(P, A)``       the swept parameters' values at every point;
 * ``risks``    ``(P, K, N, 2)`` every player's abandonment and entrapment risk under each policy;
-* ``leader_cost`` ``(P, K)``    the leader's expected cost (``nan`` when the model has none);
+* ``cost``     ``(P, K)``       the policy cost (``nan`` when the model declares none; see
+  :func:`~alliance_games.analysis.policies.cost_measure`);
 * ``reliable`` ``(P, K)``       every risk within its tolerance (``verdict == "robust"``);
 * ``verdicts`` ``(P, K)``       ``robust`` / ``fails`` (or ``depends`` where several equilibria
   disagree);
-* ``choice``   ``(P,)``         index of the policy the leader picks (``-1``: none);
+* ``choice``   ``(P,)``         index of the policy the root player picks (``-1``: none);
 * ``exact_fallback`` ``(P,)``   the point was solved exactly because of a near-tie.
 
-:attr:`SweepResult.points` materialises per-point records for renderers that want them.
+The columns but ``values`` are the fields of :class:`SweepChunk` (:data:`COLUMNS`, each with its
+dtype and trailing axes as field metadata), from which the chunk's JSON, its empty value and the
+joining of chunks are derived. :attr:`SweepResult.points` materialises per-point records for
+renderers that want them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -27,13 +31,18 @@ import numpy as np
 from alliance_games.analysis.reliability import RISK_KINDS
 
 
+def _column(dtype: Any, *axes: str) -> Any:
+    """A column field: its dtype and the axes after the points' (``policy``, ``player``, ``kind``)."""
+    return field(metadata={"dtype": dtype, "axes": axes})
+
+
 @dataclass(frozen=True)
 class PolicyPoint:
     """One policy at one grid point."""
 
     policy: str
     risks: dict[str, dict[str, float]]
-    leader_cost: float | None
+    cost: float | None
     reliable: bool
     verdict: str
 
@@ -42,7 +51,7 @@ class PolicyPoint:
 class SweepPoint:
     values: dict[str, float]
     policies: tuple[PolicyPoint, ...]
-    leader_choice: str
+    chosen: str
     exact_fallback: bool = False
 
 
@@ -52,27 +61,50 @@ class SweepChunk:
 
     start: int
     stop: int
-    risks: np.ndarray
-    leader_cost: np.ndarray
-    reliable: np.ndarray
-    verdicts: np.ndarray
-    choice: np.ndarray
-    exact_fallback: np.ndarray
+    risks: np.ndarray = _column(float, "policy", "player", "kind")
+    cost: np.ndarray = _column(float, "policy")
+    reliable: np.ndarray = _column(bool, "policy")
+    verdicts: np.ndarray = _column(object, "policy")
+    choice: np.ndarray = _column(np.int64)
+    exact_fallback: np.ndarray = _column(bool)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in COLUMNS}
 
     def to_json(self) -> dict[str, Any]:
-        """Plain lists (floats written with repr, so a round trip is exact)."""
-        return {"start": self.start, "stop": self.stop, "risks": self.risks.tolist(),
-                "leader_cost": [None if np.isnan(c) else c for c in self.leader_cost.ravel()],
-                "reliable": self.reliable.tolist(), "verdicts": self.verdicts.tolist(),
-                "choice": self.choice.tolist(), "exact_fallback": self.exact_fallback.tolist()}
+        """Plain lists (floats written with repr, so a round trip is exact; ``nan`` as null)."""
+        return {"start": self.start, "stop": self.stop,
+                **{name: _plain(column) for name, column in self.columns().items()}}
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any], policies: int) -> SweepChunk:
-        cost = np.array([np.nan if c is None else c for c in doc["leader_cost"]], dtype=float)
-        return cls(int(doc["start"]), int(doc["stop"]), np.array(doc["risks"], dtype=float),
-                   cost.reshape(-1, policies), np.array(doc["reliable"], dtype=bool),
-                   np.array(doc["verdicts"], dtype=object), np.array(doc["choice"], dtype=np.int64),
-                   np.array(doc["exact_fallback"], dtype=bool))
+    def from_json(cls, doc: dict[str, Any]) -> SweepChunk:
+        return cls(int(doc["start"]), int(doc["stop"]),
+                   **{name: _array(doc[name], DTYPES[name]) for name in COLUMNS})
+
+    @classmethod
+    def empty(cls, policies: int, players: int) -> SweepChunk:
+        sizes = {"policy": policies, "player": players, "kind": len(RISK_KINDS)}
+        return cls(0, 0, **{f.name: np.zeros((0, *(sizes[a] for a in f.metadata["axes"])),
+                                             dtype=f.metadata["dtype"])
+                            for f in fields(cls) if f.name in COLUMNS})
+
+
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(SweepChunk) if "dtype" in f.metadata)
+DTYPES: dict[str, Any] = {f.name: f.metadata["dtype"] for f in fields(SweepChunk) if f.metadata}
+
+
+def _plain(column: np.ndarray) -> list[Any]:
+    """The column as nested lists, ``nan`` as ``None``."""
+    if column.dtype.kind == "f":
+        column = column.astype(object)
+        column[column != column] = None  # nan is the one value unequal to itself
+    return list(column.tolist())
+
+
+def _array(items: list[Any], dtype: Any) -> np.ndarray:
+    if dtype is float:
+        return np.array(items, dtype=object).astype(float)  # None -> nan
+    return np.array(items, dtype=dtype)
 
 
 def join_chunks(chunks: Sequence[SweepChunk], count: int, policies: int, players: int
@@ -88,13 +120,9 @@ def join_chunks(chunks: Sequence[SweepChunk], count: int, policies: int, players
     if expected != count:
         raise ValueError(f"sweep chunks cover {expected} of {count} points")
     if not ordered:
-        return SweepChunk(0, 0, np.zeros((0, policies, players, 2)), np.zeros((0, policies)),
-                          np.zeros((0, policies), dtype=bool),
-                          np.zeros((0, policies), dtype=object), np.zeros(0, dtype=np.int64),
-                          np.zeros(0, dtype=bool))
-    return SweepChunk(0, count, *(np.concatenate([getattr(c, name) for c in ordered])
-                                  for name in ("risks", "leader_cost", "reliable", "verdicts",
-                                               "choice", "exact_fallback")))
+        return SweepChunk.empty(policies, players)
+    return SweepChunk(0, count, **{name: np.concatenate([getattr(c, name) for c in ordered])
+                                   for name in COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -109,12 +137,21 @@ class SweepResult:
     players: tuple[str, ...]
     values: np.ndarray
     risks: np.ndarray
-    leader_cost: np.ndarray
+    cost: np.ndarray
     reliable: np.ndarray
     verdicts: np.ndarray
     choice: np.ndarray
     exact_fallback: np.ndarray
     latex: dict[str, str] = field(default_factory=dict)  # parameter -> LaTeX symbol
+
+    @classmethod
+    def from_chunk(cls, chunk: SweepChunk, model: str, axes: tuple[tuple[str, np.ndarray], ...],
+                   fixed: dict[str, Any], tolerances: dict[str, Any], policies: tuple[str, ...],
+                   players: tuple[str, ...], values: np.ndarray, latex: dict[str, str]
+                   ) -> SweepResult:
+        """The result whose columns are ``chunk``'s (the whole grid, joined)."""
+        return cls(model, axes, fixed, tolerances, policies, players, values, **chunk.columns(),
+                   latex=latex)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -129,7 +166,8 @@ class SweepResult:
     def count(self) -> int:
         return int(self.values.shape[0])
 
-    def leader_choice(self, i: int) -> str:
+    def chosen(self, i: int) -> str:
+        """The policy the root player picks at point ``i`` (``""``: none)."""
         c = int(self.choice[i])
         return self.policies[c] if c >= 0 else ""
 
@@ -144,11 +182,11 @@ class SweepResult:
                 risks = {player: {kind: float(self.risks[i, k, j, r])
                                   for r, kind in enumerate(RISK_KINDS)}
                          for j, player in enumerate(self.players)}
-                cost = float(self.leader_cost[i, k])
+                cost = float(self.cost[i, k])
                 records.append(PolicyPoint(policy, risks, None if np.isnan(cost) else cost,
                                            bool(self.reliable[i, k]), str(self.verdicts[i, k])))
             out.append(SweepPoint({n: float(self.values[i, a]) for a, n in enumerate(names)},
-                                  tuple(records), self.leader_choice(i),
+                                  tuple(records), self.chosen(i),
                                   bool(self.exact_fallback[i])))
         return tuple(out)
 
@@ -182,7 +220,7 @@ class SweepResult:
         return found
 
     def regimes(self) -> list[dict[str, Any]]:
-        """Points grouped by (policies keeping reliability, the leader's choice), largest first,
+        """Points grouped by (policies keeping reliability, the root player's choice), largest first,
         each with its point count and the range of every swept parameter over its points."""
         if not self.count:
             return []
@@ -193,7 +231,7 @@ class SweepResult:
             members = self.values[inverse.ravel() == r]
             found.append({
                 "reliable": [p for p, ok in zip(self.policies, unique[r][:-1], strict=True) if ok],
-                "leader_choice": self.policies[int(unique[r][-1])] if unique[r][-1] >= 0 else "",
+                "chosen": self.policies[int(unique[r][-1])] if unique[r][-1] >= 0 else "",
                 "points": int(counts[r]),
                 "ranges": {n: (float(members[:, a].min()), float(members[:, a].max()))
                            for a, n in enumerate(self.axis_names)}})

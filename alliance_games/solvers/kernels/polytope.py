@@ -18,9 +18,10 @@ Three ways to the vertices:
 * :func:`exact_vertex` -- certifies one float candidate: picks ``c`` linearly independent tight
   constraints (tightest first), solves them in integers and recomputes feasibility and labels.
 * :func:`lex_vertices` -- exact enumeration without floats: breadth-first search over the
-  lexicographically feasible bases (integer, fraction-free pivoting as in Avis's ``lrs``; Avis and
-  Fukuda 1992). The perturbed polytope is simple, so its vertex graph is connected and every vertex
-  of the original polytope is the limit of one of its vertices.
+  lexicographically feasible bases (integer, fraction-free pivoting on the shared tableau of
+  :mod:`alliance_games.solvers.kernels.tableau`, as in Avis's ``lrs``; Avis and Fukuda 1992).
+  The perturbed polytope is simple, so its vertex graph is connected and every vertex of the
+  original polytope is the limit of one of its vertices.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from fractions import Fraction
 from math import gcd, lcm
 
 import numpy as np
+
+from alliance_games.solvers.kernels.tableau import Tableau
 
 ExactVertex = tuple[tuple[int, ...], int]
 """A vertex as integer numerators and one positive common denominator, reduced."""
@@ -226,72 +229,52 @@ def complete_pairs(mp: np.ndarray, cp: np.ndarray, dim_p: int, mq: np.ndarray, c
 def lex_vertices(m: np.ndarray) -> dict[ExactVertex, int]:
     """Every vertex of ``{z >= 0, M z <= 1}`` (``M`` positive integers) with its label mask.
 
-    Standard form ``M z + w = 1``; a basis is ``r`` basic variables (``z`` then ``w`` indices,
-    which are also the local labels). The integer tableau is ``d * B^{-1} [1 | M | I]`` with
-    ``d = det B > 0``; the ``w`` block holds ``d * B^{-1}``, the lexicographic perturbation.
-    Every pivot picks the lexicographically smallest ratio row, so only lex-feasible bases are
-    visited and each has exactly one neighbour per non-basic variable.
+    Standard form ``M z + w = 1`` on an exact
+    :class:`~alliance_games.solvers.kernels.tableau.Tableau`; a basis is ``r`` basic variables
+    (``z`` then ``w`` indices, which are also the local labels), and the ``w`` columns hold
+    ``B^{-1}``, the keys of the lexicographic ratio test. Every pivot picks the lexicographically
+    smallest ratio row, so only lex-feasible bases are visited and each has exactly one neighbour
+    per non-basic variable.
     """
     rows, c = m.shape
-    table = np.hstack([np.ones((rows, 1), dtype=object), m.astype(object),
-                       np.eye(rows, dtype=np.int64).astype(object)])
-    lex_columns = [0, *range(1 + c, 1 + c + rows)]
-    start = tuple(range(c, c + rows))
-    queue: deque[tuple[np.ndarray, tuple[int, ...], int]] = deque([(table, start, 1)])
-    seen = {frozenset(start)}
+    system = np.hstack([m.astype(object), np.eye(rows, dtype=np.int64).astype(object),
+                        np.ones((rows, 1), dtype=object)])
+    slacks = list(range(c, c + rows))
+    start = Tableau(system, slacks, exact=True)
+    queue: deque[Tableau] = deque([start])
+    seen = {frozenset(start.basis)}
     found: dict[ExactVertex, int] = {}
     while queue:
-        table, basis, det = queue.popleft()
-        vertex, mask = _basis_vertex(table, basis, det, c)
+        tableau = queue.popleft()
+        vertex, mask = _basis_vertex(tableau, c)
         found[vertex] = mask
-        basic = set(basis)
+        basic = set(tableau.basis)
         for s in range(c + rows):
             if s in basic:
                 continue
-            row = _lex_min_ratio(table, s + 1, lex_columns)
-            nxt = (*basis[:row], s, *basis[row + 1:])
-            key = frozenset(nxt)
+            candidates = tableau.positive_rows(s)
+            if not candidates:
+                raise ArithmeticError("unbounded edge: the constraint matrix must be positive")
+            row = tableau.lex_min(candidates, [tableau.T[i, s] for i in candidates], slacks)[0]
+            key = frozenset(basic - {tableau.basis[row]} | {s})
             if key in seen:
                 continue
             seen.add(key)
-            pivot = table[row, s + 1]
-            new = (table * pivot - np.outer(table[:, s + 1], table[row])) // det
-            new[row] = table[row]
-            queue.append((new, nxt, pivot))
+            neighbour = tableau.copy()
+            neighbour.pivot(row, s)
+            queue.append(neighbour)
     return found
 
 
-def _lex_min_ratio(table: np.ndarray, col: int, lex_columns: list[int]) -> int:
-    """Row leaving the basis when column ``col`` enters: ties in ``rhs / a`` broken by
-    ``B^{-1}`` row by row (exact cross-multiplication; rows of ``B^{-1}`` never tie)."""
-    column = table[:, col]
-    best = -1
-    for i in np.flatnonzero(column > 0):
-        if best < 0:
-            best = int(i)
-            continue
-        a, b = column[i], column[best]
-        for k in lex_columns:
-            lhs, rhs = table[i, k] * b, table[best, k] * a
-            if lhs != rhs:
-                if lhs < rhs:
-                    best = int(i)
-                break
-    if best < 0:
-        raise ArithmeticError("unbounded edge: the constraint matrix must be positive")
-    return best
-
-
-def _basis_vertex(table: np.ndarray, basis: tuple[int, ...], det: int, c: int
-                  ) -> tuple[ExactVertex, int]:
+def _basis_vertex(tableau: Tableau, c: int) -> tuple[ExactVertex, int]:
     """The basis's vertex and its label mask: non-basic variables and basic ones at zero."""
-    num = [0] * c
-    mask = (1 << (c + table.shape[0])) - 1
-    for i, var in enumerate(basis):
-        value = int(table[i, 0])
+    z = [Fraction(0)] * c
+    mask = (1 << (c + tableau.num_rows)) - 1
+    for i, var in enumerate(tableau.basis):
+        value = tableau.value(i)
         if value:
             mask &= ~(1 << var)
             if var < c:
-                num[var] = value
-    div = gcd(det, *num)
-    return (tuple(a // div for a in num), det // div), mask
+                z[var] = value
+    den = lcm(*(v.denominator for v in z))
+    return (tuple(int(v * den) for v in z), den), mask

@@ -32,9 +32,7 @@ from scipy.optimize import linprog
 
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.solvers.kernels.exact_linear import exact_affine_solution
-
-FLOAT_TOL = 1e-9
-"""Tolerance of float comparisons and LP decisions, relative to the payoff range."""
+from alliance_games.solvers.tolerance import DEFAULT_TOL, slack
 
 Dominator = str | dict[str, Fraction] | dict[str, float]
 
@@ -109,7 +107,7 @@ def iterated_dominance(game: NormalFormGame, *, weak: bool = False,
     DominanceResult
     """
     values = _comparable(game)
-    tol = 0.0 if game.exact else FLOAT_TOL * game.payoff_range()
+    tol = slack(game)
     keep = [list(range(m)) for m in game.shape]
     rounds: list[tuple[Elimination, ...]] = []
     notes: list[str] = []
@@ -218,21 +216,21 @@ def _mixed_dominator(table: np.ndarray, j: int, *, weak: bool, exact: bool,
         return None
     sigma = np.clip(res.x[:n], 0.0, None)
     margin = float((A.T @ sigma - target).sum()) if weak else float(res.x[-1])
-    rel = tol / scale if not exact else FLOAT_TOL
+    rel = tol / scale if not exact else DEFAULT_TOL
     if not exact:
         if margin <= rel:
             return None
-        mix = {others[k]: float(p) for k, p in enumerate(sigma) if p > FLOAT_TOL}
+        mix = {others[k]: float(p) for k, p in enumerate(sigma) if p > DEFAULT_TOL}
         return mix, not weak or bool(np.all(A.T @ sigma - target > rel))
-    if margin < -FLOAT_TOL:
+    if margin < -DEFAULT_TOL:
         return None
-    tight = [p for p in range(P) if res.ineqlin.residual[p] <= 1e-9]
+    tight = [p for p in range(P) if res.ineqlin.residual[p] <= DEFAULT_TOL]
     for candidate in _candidates(table, j, others, res.x, tight, weak):
         verdict = _check(table, j, others, candidate)
         if verdict is not None and (weak or verdict):
             mix = {others[k]: p for k, p in enumerate(candidate) if p != 0}
             return mix, verdict
-    return "uncertified" if margin > FLOAT_TOL else None
+    return "uncertified" if margin > DEFAULT_TOL else None
 
 
 def _candidates(table: np.ndarray, j: int, others: list[int], x: np.ndarray, tight: list[int],
@@ -240,7 +238,7 @@ def _candidates(table: np.ndarray, j: int, others: list[int], x: np.ndarray, tig
     """Rational mixtures near the LP solution: the exact solution on its support and tight rows,
     then roundings with growing denominators."""
     n = len(others)
-    support = [k for k in range(n) if x[k] > 1e-9]
+    support = [k for k in range(n) if x[k] > DEFAULT_TOL]
     width = len(support) + (0 if weak else 1)
     tail = [] if weak else [Fraction(-1)]
     rows = [[Fraction(int(table[others[k], p])) for k in support] + tail for p in tight]

@@ -34,6 +34,7 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.solvers.kernels import polytope as pt
 from alliance_games.solvers.kernels.components import maximal_bicliques
 from alliance_games.solvers.result import Equilibrium, SolverResult
+from alliance_games.solvers.tolerance import DEFAULT_TOL
 
 LOOSE = 1e-7
 """Slack below which a float label counts when listing exact candidates (a superset)."""
@@ -45,7 +46,7 @@ Exact = dict[pt.ExactVertex, int]
 
 
 def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
-                    tol: float = 1e-9) -> SolverResult:
+                    tol: float = DEFAULT_TOL) -> SolverResult:
     """All extreme Nash equilibria of a two-player game and its maximal convex sets.
 
     Parameters
@@ -178,7 +179,7 @@ def _exact_pairs(game: NormalFormGame) -> tuple[list[Pair], bool, str]:
             masks = pt.pack_labels(tight, pt.label_weights(k, m, n))
             # one row per label set, plus any row far from its set's first row
             _, first, back = np.unique(masks, return_index=True, return_inverse=True)
-            far = np.abs(z - z[first][back.ravel()]).max(axis=1) > 1e-9
+            far = np.abs(z - z[first][back.ravel()]).max(axis=1) > DEFAULT_TOL
             keep = np.union1d(first, np.flatnonzero(far))
             polys.append(_Candidates(ints, scale, z[keep], slack[keep], masks[keep],
                                      tight[keep].sum(axis=1)))

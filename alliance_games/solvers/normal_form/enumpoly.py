@@ -36,8 +36,6 @@ from alliance_games.solvers.kernels.polynomial_system import (
     independent_variables,
     solve_system,
 )
-from alliance_games.solvers.normal_form.pure import enumerate_pure
-from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.kernels.supports import (
     Support,
     SupportSystem,
@@ -47,6 +45,9 @@ from alliance_games.solvers.kernels.supports import (
     support_profiles,
     support_system,
 )
+from alliance_games.solvers.normal_form.pure import enumerate_pure
+from alliance_games.solvers.result import Equilibrium, SolverResult
+from alliance_games.solvers.tolerance import DEFAULT_TOL
 
 MAX_VERTEX_SYSTEMS = 120
 """Most constraint combinations tried per positive-dimensional solution set."""
@@ -197,7 +198,7 @@ def _equilibrium(game: NormalFormGame, profile: Profile, exact: bool) -> Equilib
 
 
 def enumpoly_solve(game: NormalFormGame, *, max_support_profiles: int = 20000,
-                   tol: float = 1e-9) -> SolverResult:
+                   tol: float = DEFAULT_TOL) -> SolverResult:
     """Every Nash equilibrium of a small N-player game (method ``enumpoly``).
 
     Parameters

@@ -14,8 +14,8 @@ labelled point and pivoting in the duplicate label until ``k`` is picked up agai
 Lemke-Howson path (Lemke & Howson 1964; von Stengel 2007, in Nisan et al., *Algorithmic Game
 Theory*, ch. 3, Algorithm 3.5).
 
-Arithmetic: exact games pivot on integer tableaux whose entries are divided by the previous pivot
-element (integer pivoting as in von Stengel 2007, ch. 3; Bareiss 1968), so divisions are exact.
+Arithmetic: both systems pivot on the shared tableau of
+:mod:`alliance_games.solvers.kernels.tableau`, exact (integers, fraction-free) for exact games.
 The minimum-ratio test is lexicographic: ties in ``rhs / column`` are broken by the ratios of the
 columns of the basis inverse, row by row, which is the same as perturbing the right-hand side to
 ``1 - (eps, eps^2, ...)``. The perturbed problem is nondegenerate, so no path cycles and every
@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import deque
 from fractions import Fraction
 from math import lcm
+from typing import Any
 
 import numpy as np
 
@@ -39,106 +40,68 @@ from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret
 from alliance_games.solvers.deadline import expired, stopped_note
+from alliance_games.solvers.kernels.tableau import Tableau
 from alliance_games.solvers.result import Equilibrium, SolverResult
-
-DEFAULT_TOL = 1e-9
-"""Float pivoting tolerance, relative to the payoff range."""
 
 MAX_PIVOTS = 1_000_000
 """Safety bound on the pivots of one path (only reachable in float mode)."""
 
 
-class _Tableau:
-    """One side's system ``M z + I w = 1`` as ``C / det``, with ``C`` integer (exact) or float.
+class _Side:
+    """One side's system ``M z + I w = 1`` on a :class:`Tableau`, with the variables' names.
 
-    ``variables`` names the columns (``M`` first, then the slacks of rows ``0..k-1``); ``basis``
-    names the basic variable of every row.
+    ``names[c]`` is the variable of column ``c`` (``M``'s columns first, then the slacks of rows
+    ``0..k-1``); the slack columns are the basis inverse, the keys of the ratio test.
     """
 
-    def __init__(self, matrix: np.ndarray, variables: list[int], basis: list[int],
-                 exact: bool, tol: float) -> None:
-        k = matrix.shape[0]
+    def __init__(self, matrix: np.ndarray, names: list[int], exact: bool) -> None:
+        k, width = matrix.shape
         dtype = object if exact else float
-        ident = np.eye(k, dtype=int).astype(dtype)
-        self.C = np.hstack([matrix.astype(dtype), ident, np.ones((k, 1), dtype=int).astype(dtype)])
-        self.det: int | float = 1
-        self.col_of = {v: c for c, v in enumerate(variables)}
-        self.slack0 = matrix.shape[1]
-        self.basis = list(basis)
-        self.exact = exact
-        self.tol = tol
+        system = np.hstack([matrix.astype(dtype), np.eye(k, dtype=int).astype(dtype),
+                            np.ones((k, 1), dtype=int).astype(dtype)])
+        self.slacks = list(range(width, width + k))
+        # dense rows: no snapping of tiny float entries (plain Gauss-Jordan steps)
+        self.tableau = Tableau(system, self.slacks, exact=exact, snap=False)
+        self.names = names
+        self.column = {v: c for c, v in enumerate(names)}
 
-    def copy(self) -> _Tableau:
-        new = object.__new__(_Tableau)
+    def copy(self) -> _Side:
+        new = object.__new__(_Side)
         new.__dict__.update(self.__dict__)
-        new.C = self.C.copy()
-        new.basis = list(self.basis)
+        new.tableau = self.tableau.copy()
         return new
 
-    def _exit_row(self, s: int) -> int:
-        """Lexicographic minimum-ratio test for entering column ``s``: the leaving row."""
-        col = self.C[:, s]
-        tol = 0 if self.exact else self.tol
-        rows = [i for i in range(len(col)) if col[i] > tol]
-        if not rows:
-            raise SolverError("lcp: unbounded pivot column (numerical failure)")
-        order = [self.C.shape[1] - 1, *range(self.slack0, self.slack0 + len(col))]
-        for step, c in enumerate(order):
-            if len(rows) == 1:
-                break
-            sign = 1 if step == 0 else -1  # min of rhs ratios, then max of B^-1 ratios
-            rows = self._minimisers(rows, [sign * self.C[i, c] for i in rows], col)
-        return rows[0]
-
-    def _minimisers(self, rows: list[int], nums: list, col: np.ndarray) -> list[int]:
-        """The rows with the least ``nums[k] / col[rows[k]]`` (all ``col`` entries positive)."""
-        if not self.exact:
-            ratios = [q / col[i] for q, i in zip(nums, rows, strict=True)]
-            best = min(ratios)
-            return [i for i, q in zip(rows, ratios, strict=True) if q <= best + self.tol]
-        keep, bn, bd = [rows[0]], nums[0], col[rows[0]]
-        for q, i in zip(nums[1:], rows[1:], strict=True):
-            lhs, rhs = q * bd, bn * col[i]  # compare q / col[i] with bn / bd exactly
-            if lhs < rhs:
-                keep, bn, bd = [i], q, col[i]
-            elif lhs == rhs:
-                keep.append(i)
-        return keep
+    def basic(self) -> list[int]:
+        """The basic variable of every row."""
+        return [self.names[c] for c in self.tableau.basis]
 
     def pivot(self, entering: int) -> int:
-        """Bring ``entering`` into the basis; return the variable that leaves."""
-        s = self.col_of[entering]
-        r = self._exit_row(s)
-        column, prow = self.C[:, s].copy(), self.C[r].copy()
-        p = prow[s]
-        if self.exact:
-            self.C = (self.C * p - np.outer(column, prow)) // self.det
-            self.C[r] = prow
-            self.det = p
-        else:
-            prow = prow / p
-            self.C -= np.outer(column, prow)
-            self.C[r] = prow
-        leaving = self.basis[r]
-        self.basis[r] = entering
+        """Bring ``entering`` into the basis by the lexicographic ratio test (ties broken by
+        maximising the basis inverse's ratios, as Gambit does); return the variable that leaves."""
+        tab, s = self.tableau, self.column[entering]
+        rows = tab.positive_rows(s)
+        if not rows:
+            raise SolverError("lcp: unbounded pivot column (numerical failure)")
+        r = tab.lex_min(rows, [tab.T[i, s] for i in rows], self.slacks, sign=-1)[0]
+        leaving = self.names[tab.basis[r]]
+        tab.pivot(r, s)
         return leaving
 
-    def values(self, variables: range) -> list[int | float]:
-        """Unnormalised values (times ``det``) of ``variables``: rhs if basic, else 0."""
-        row = {v: i for i, v in enumerate(self.basis)}
-        return [self.C[row[v], -1] if v in row else 0 for v in variables]
+    def values(self, variables: range) -> list[Any]:
+        """Values of ``variables``: the right-hand side if basic, else 0."""
+        row = {v: i for i, v in enumerate(self.basic())}
+        return [self.tableau.value(row[v]) if v in row else 0 for v in variables]
 
 
 class _State:
-    """Both tableaux of the Lemke-Howson system for one game."""
+    """Both sides of the Lemke-Howson system for one game."""
 
-    def __init__(self, A: np.ndarray, B: np.ndarray, exact: bool, tol: float) -> None:
+    def __init__(self, A: np.ndarray, B: np.ndarray, exact: bool) -> None:
         m, n = A.shape
         self.m, self.n, self.N = m, n, m + n
         N = m + n  # variable v < N is x_v / y_(v-m); variable N + k is the slack with label k
-        self.t1 = _Tableau(A, [*range(m, N), *range(N, N + m)], list(range(N, N + m)), exact, tol)
-        self.t2 = _Tableau(B.T, [*range(m), *range(N + m, 2 * N)], list(range(N + m, 2 * N)),
-                           exact, tol)
+        self.t1 = _Side(A, [*range(m, N), *range(N, N + m)], exact)
+        self.t2 = _Side(B.T, [*range(m), *range(N + m, 2 * N)], exact)
         self.pivots = 0
 
     def copy(self) -> _State:
@@ -148,15 +111,15 @@ class _State:
         return new
 
     def key(self) -> frozenset[int]:
-        return frozenset(self.t1.basis) | frozenset(self.t2.basis)
+        return frozenset(self.t1.basic()) | frozenset(self.t2.basic())
 
     def follow(self, label: int) -> None:
         """Drop ``label`` and pivot until it is picked up again (one Lemke-Howson path)."""
         N = self.N
         entering = label if label not in self.key() else label + N
         for _ in range(MAX_PIVOTS):
-            table = self.t1 if entering in self.t1.col_of else self.t2
-            leaving = table.pivot(entering)
+            side = self.t1 if entering in self.t1.column else self.t2
+            leaving = side.pivot(entering)
             self.pivots += 1
             if leaving % N == label:
                 return
@@ -171,7 +134,7 @@ class _State:
             if total <= 0:
                 return None
             if exact:
-                out.append(np.array([Fraction(int(v), int(total)) for v in raw], dtype=object))
+                out.append(np.array([Fraction(v) / total for v in raw], dtype=object))
             else:
                 out.append(np.clip(np.array(raw, dtype=float), 0.0, None) / total)
         return out[0], out[1]
@@ -193,7 +156,7 @@ def _prepare(game: NormalFormGame, rational: bool | None) -> tuple[NormalFormGam
     else:
         high = max(float(pay.max()), 0.0)
         A, B = (pay - low) / (high - low)
-    return game, _State(A, B, exact, DEFAULT_TOL)
+    return game, _State(A, B, exact)
 
 
 def _equilibrium(game: NormalFormGame, profile: tuple[np.ndarray, np.ndarray]) -> Equilibrium:

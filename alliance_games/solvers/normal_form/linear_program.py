@@ -30,15 +30,15 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret, strategy_regrets
 from alliance_games.solvers.kernels.exact_linear import exact_affine_solution
 from alliance_games.solvers.result import Equilibrium, SolverResult
-
-DEFAULT_TOL = 1e-9
-"""Float tolerance, relative to the payoff range."""
+from alliance_games.solvers.tolerance import DEFAULT_TOL
 
 MAX_DENOMINATOR = 10**6
 """Denominator bound when rounding a float solution that the basis cannot pin down."""
 
 BINDING_TOL = 1e-7
-"""A constraint binds when its slack (payoffs scaled to [0, 1]) is at most this."""
+"""A constraint binds when its slack (payoffs scaled to [0, 1]) is at most this. Looser than
+:data:`~alliance_games.solvers.tolerance.DEFAULT_TOL` on purpose: HiGHS meets constraints only to
+its primal feasibility tolerance (1e-7), so a constraint that binds can show that much slack."""
 
 
 def constant_sum(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Fraction | float | None:

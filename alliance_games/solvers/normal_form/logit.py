@@ -37,9 +37,16 @@ STALL = 200
 """Stop when ``lambda`` grew by less than 1% over this many accepted steps."""
 ACCELERATION = 1.5
 MIN_STEP = 1e-12
+"""Arc-length step below which tracing gives up."""
 MAX_STEP = 1.0
 NOISE = 1e-12
 """Residuals below ``NOISE * (1 + lambda) * max |payoff|`` count as converged."""
+CORRECTOR_TOL = 1e-8
+"""Newton corrector: converged when every coordinate moves by at most this, relative.
+
+These three are not :data:`~alliance_games.solvers.tolerance.DEFAULT_TOL` on purpose: they are
+settings of the path tracing (step sizes and the rounding floor of ``lambda * payoffs``), not
+comparisons of payoffs, and the traced point is only an approximate equilibrium anyway."""
 
 
 class _Branch:
@@ -180,7 +187,7 @@ def _trace(branch: _Branch, max_lambda: float, step: float, tol: float
 
 
 def logit_branch(game: NormalFormGame, lambdas: Sequence[float], *, step: float = 0.1,
-                 tol: float = 1e-8) -> list[tuple[float, list[np.ndarray]]]:
+                 tol: float = CORRECTOR_TOL) -> list[tuple[float, list[np.ndarray]]]:
     """QRE profiles of the principal branch at the given ``lambdas`` (first crossing of each).
 
     Returns ``(lambda, profile)`` pairs in the order of ``lambdas``; ``profile`` is one float
@@ -214,7 +221,7 @@ def logit_branch(game: NormalFormGame, lambdas: Sequence[float], *, step: float 
 
 
 def logit_solve(game: NormalFormGame, *, max_lambda: float = 1e6, step: float = 0.1,
-                tol: float = 1e-8) -> SolverResult:
+                tol: float = CORRECTOR_TOL) -> SolverResult:
     """An approximate Nash equilibrium as the end of the principal logit QRE branch.
 
     Parameters

@@ -16,9 +16,7 @@ import numpy as np
 
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.solvers.result import Equilibrium, SolverResult
-
-DEFAULT_TOL = 1e-9
-"""Float tolerance, relative to the game's payoff range."""
+from alliance_games.solvers.tolerance import DEFAULT_TOL, slack
 
 
 def pure_profiles(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarray:
@@ -27,14 +25,14 @@ def pure_profiles(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarr
     payoffs = game.payoffs
     if game.exact and game.integer_payoffs is not None:
         payoffs = game.integer_payoffs  # the same comparisons, on machine integers
-    slack = 0.0 if game.exact else tol * game.payoff_range()
+    margin = slack(game, tol)
     is_nash = np.ones(game.shape, dtype=bool)
     for i in range(game.num_players):
         best = np.max(payoffs[i], axis=i, keepdims=True)
         if game.exact:
             is_nash &= np.asarray(payoffs[i] == best, dtype=bool)
         else:
-            is_nash &= payoffs[i] >= best - slack
+            is_nash &= payoffs[i] >= best - margin
     return np.argwhere(is_nash)
 
 

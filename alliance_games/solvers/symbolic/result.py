@@ -3,8 +3,8 @@
 A :class:`SymbolicSolution` covers the *free* parameters' box (the product of their declared
 ranges) with :class:`Region` objects. Each region is a conjunction of :class:`Condition`
 inequalities ``expr > 0`` (or ``expr >= 0``) over the free parameters, together with the
-equilibria that hold there; equilibrium quantities (probabilities, payoffs, risks) are sympy
-expressions in the free parameters.
+equilibria that hold there; equilibrium quantities (probabilities, payoffs, tag probabilities)
+are sympy expressions in the free parameters.
 
 * Trees (subgame-perfect equilibria): the regions partition the box up to boundaries. With one
   free parameter a region is an interval (open, closed or half-open) or a single breakpoint,
@@ -79,7 +79,8 @@ class SymbolicEquilibrium:
     action (``choices_scope`` says whether every decision node is listed, ``"all"``, or only
     those on the equilibrium path, ``"path"``). ``quantities`` are the equilibrium quantities
     whose derivatives ``--derivative`` signs (probabilities, tag probabilities, payoffs);
-    ``policy_risks`` gives, per leader policy, the risks in that policy's subgame.
+    ``policy_tags`` gives, per policy (a root action), the probabilities of the tags the caller
+    asked for within that policy's subgame.
     """
 
     kind: str  # "spe", "pure" or "mixed"
@@ -90,7 +91,7 @@ class SymbolicEquilibrium:
     policy: str | None = None
     payoffs: dict[str, sympy.Expr] = field(default_factory=dict)
     quantities: dict[str, sympy.Expr] = field(default_factory=dict)
-    policy_risks: dict[str, dict[str, sympy.Expr]] = field(default_factory=dict)
+    policy_tags: dict[str, dict[str, sympy.Expr]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,16 @@ all adjacent regions are SPE).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy
 
 from alliance_games.errors import SolverError
+from alliance_games.games.profiles import pure_weights, realization, tag_probabilities
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
-from alliance_games.solvers.tree.backward_induction import node_movers
 from alliance_games.solvers.symbolic.conditions import canonical, feasible, key_and_sign
 from alliance_games.solvers.symbolic.result import (
     NOT_VERIFIED,
@@ -43,14 +44,8 @@ from alliance_games.solvers.symbolic.result import (
 )
 from alliance_games.solvers.symbolic.simplify import simplify
 from alliance_games.solvers.symbolic.space import SMALL_TREE, ParameterSpace, substitute
-from alliance_games.solvers.symbolic.summary import (
-    all_choices,
-    path_choices,
-    policy_risks,
-    realization,
-    reason,
-    tag_probabilities,
-)
+from alliance_games.solvers.symbolic.summary import all_choices, path_choices, reason, tags_by_policy
+from alliance_games.solvers.tree.backward_induction import node_movers
 
 MAX_BRANCHES = 3_000
 
@@ -69,8 +64,13 @@ class _Branch:
                        self.verified, self.witness)
 
 
-def symbolic_spe(model: SymbolicModel, space: ParameterSpace) -> SymbolicSolution:
-    """All pure SPE of a small perfect-information tree with the regions where they hold."""
+def symbolic_spe(model: SymbolicModel, space: ParameterSpace, *,
+                 policy_tags: Sequence[str] = ()) -> SymbolicSolution:
+    """All pure SPE of a small perfect-information tree with the regions where they hold.
+
+    Each equilibrium carries, per policy of ``model``, the probabilities of ``policy_tags``
+    within that policy's subgame.
+    """
     game = model.game
     if not isinstance(game, SymbolicTree):
         raise SolverError("symbolic backward induction needs a game tree")
@@ -112,7 +112,7 @@ def symbolic_spe(model: SymbolicModel, space: ParameterSpace) -> SymbolicSolutio
             raise SolverError(f"more than {MAX_BRANCHES} branches; keep fewer parameters free "
                               "(--free NAME) or fix some with --set")
         branches = grown
-    regions = _regions(tree, model, branches, probs, bounds)
+    regions = _regions(tree, model, branches, probs, bounds, tuple(policy_tags))
     warnings: tuple[str, ...] = ()
     if any(r.feasibility != VERIFIED for r in regions):
         warnings = ("some regions could not be proved non-empty (non-linear conditions); they "
@@ -175,7 +175,7 @@ def _decide(tree: GameTree, node: int, mover: int, kids: list[tuple[int, int]],
 
 
 def _regions(tree: GameTree, model: SymbolicModel, branches: list[_Branch], probs: np.ndarray,
-             bounds: dict) -> list[Region]:
+             bounds: dict, tags: tuple[str, ...]) -> list[Region]:
     grouped: dict[frozenset[tuple[sympy.Expr, bool]], tuple[list[Condition], list[_Branch]]] = {}
     for b in branches:
         conds = simplify(b.conds, bounds)
@@ -185,7 +185,7 @@ def _regions(tree: GameTree, model: SymbolicModel, branches: list[_Branch], prob
         grouped.setdefault(key, (conds, []))[1].append(b)
     regions = []
     for conds, members in grouped.values():
-        equilibria = tuple(_summary(tree, model, b, probs) for b in members)
+        equilibria = tuple(_summary(tree, model, b, probs, tags) for b in members)
         witness = members[0].witness
         if witness is None and members[0].verified:
             witness = feasible(conds, bounds, witness=True)[1]
@@ -195,23 +195,19 @@ def _regions(tree: GameTree, model: SymbolicModel, branches: list[_Branch], prob
     return regions
 
 
-def _summary(tree: GameTree, model: SymbolicModel, branch: _Branch, probs: np.ndarray
-             ) -> SymbolicEquilibrium:
+def _summary(tree: GameTree, model: SymbolicModel, branch: _Branch, probs: np.ndarray,
+             tags: tuple[str, ...]) -> SymbolicEquilibrium:
     choice = branch.choice
-    reach = realization(tree, choice, probs)
-    tags = tag_probabilities(tree, reach)
+    reach = realization(tree, pure_weights(tree, choice, probs))
     root = branch.values[0]
     assert root is not None
     quantities = {f"payoff:{p}": sympy.cancel(root[i]) for i, p in enumerate(tree.players)}
-    quantities.update({t: sympy.cancel(v) for t, v in tags.items()})
-    risks: dict[str, dict[str, sympy.Expr]] = {}
-    if model.policies and tree.kind[0] == DECISION:
-        every = realization(tree, choice, probs, every_policy=True)
-        risks = {pol: {k: sympy.cancel(v) for k, v in r.items()}
-                 for pol, r in policy_risks(tree, every, model.policies).items()}
+    quantities.update({t: sympy.cancel(v) for t, v in tag_probabilities(tree, reach).items()})
+    per_policy = {pol: {k: sympy.cancel(v) for k, v in found.items()}
+                  for pol, found in tags_by_policy(tree, choice, probs, model.policies, tags).items()}
     policy = tree.edge_label[int(choice[0])] if tree.kind[0] == DECISION else None
     return SymbolicEquilibrium(
         kind="spe", choices=all_choices(tree, choice), choices_scope="all",
         path=path_choices(tree, choice, reach), policy=policy,
         payoffs={p: quantities[f"payoff:{p}"] for p in tree.players}, quantities=quantities,
-        policy_risks=risks)
+        policy_tags=per_policy)

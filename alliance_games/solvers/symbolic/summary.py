@@ -1,67 +1,35 @@
-"""What a pure strategy profile of a tree does: its path, tag probabilities and policy risks.
+"""What a pure strategy profile of a tree does: its path, choices and per-policy tag probabilities.
 
-For a pure profile ``choice`` (one edge per decision node) the realization probability of a
-node is the product of the chance probabilities on its path, times 1 or 0 for each decision
-edge (chosen or not) (Kuhn 1953). The probability of an outcome tag is the sum of the
-realization probabilities of the terminals whose path carries it. With ``every_policy`` the
-root's own choice is ignored (each root edge weighs 1), which gives, for every leader policy at
-once, the probabilities *within* that policy's subgame.
-
-The arithmetic is generic over numpy object arrays: it runs on exact Fractions (one parameter
-point) as well as on sympy expressions in the free parameters.
+Reach and tag probabilities come from :mod:`alliance_games.games.profiles` (generic over exact
+Fractions at one parameter point and sympy expressions in the free parameters). With the root's
+own choice ignored (each root edge weighs 1, ``free_root``), the tag probabilities below a root
+action are those *within* that action's subgame, for every policy at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from alliance_games.games.tree import CHANCE, DECISION, GameTree
-
-RISK_PREFIXES = ("abandonment:", "entrapment:")
-
-
-def realization(tree: GameTree, choice: np.ndarray, probs: np.ndarray, *,
-                every_policy: bool = False) -> np.ndarray:
-    """Realization probability of every node under the pure profile ``choice``."""
-    weights = np.zeros(len(tree.child_index), dtype=object)
-    chance_edges = tree.kind[tree.edge_parent] == CHANCE
-    weights[chance_edges] = probs[chance_edges]
-    decision_nodes = np.flatnonzero(tree.kind == DECISION)
-    weights[choice[decision_nodes]] = 1
-    if every_policy and tree.kind[0] == DECISION:
-        weights[list(tree.edges(0))] = 1
-    reach = np.zeros(tree.num_nodes, dtype=object)
-    reach[0] = 1
-    for level in tree.levels[1:]:
-        reach[level] = reach[tree.parent[level]] * weights[tree.in_edge[level]]
-    return reach
+from alliance_games.games.profiles import pure_weights, realization, tag_probabilities
+from alliance_games.games.tree import DECISION, GameTree
 
 
-def tag_probabilities(tree: GameTree, reach: np.ndarray, start: int = 0,
-                      stop: int | None = None) -> dict[str, Any]:
-    """Probability of every tag among the terminals with pre-order index in ``[start, stop)``."""
-    stop = tree.num_nodes if stop is None else stop
-    terminals = [int(t) for t in tree.terminals if start <= t < stop and reach[t] != 0]
-    masks = tree.path_tags
-    out: dict[str, Any] = {}
-    for k, tag in enumerate(tree.tag_names):
-        bit = 1 << k
-        out[tag] = sum((reach[t] for t in terminals if masks[t] & bit), 0)
-    return out
-
-
-def policy_risks(tree: GameTree, reach_all: np.ndarray, policies: tuple[str, ...]
-                 ) -> dict[str, dict[str, Any]]:
-    """Per policy (a root action), every player's abandonment and entrapment probability."""
+def tags_by_policy(tree: GameTree, choice: np.ndarray, probs: np.ndarray, policies: Sequence[str],
+                tags: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per policy (a root action), the probability of each of ``tags`` within its subgame under
+    the pure profile ``choice``; empty without policies or tags, or when the root is no decision."""
+    if not policies or not tags or tree.kind[0] != DECISION:
+        return {}
+    reach_all = realization(tree, pure_weights(tree, choice, probs, free_root=True))
     out: dict[str, dict[str, Any]] = {}
     actions = tree.actions(0)
     for policy in policies:
         child = int(tree.children(0)[actions.index(policy)])
-        tags = tag_probabilities(tree, reach_all, child, int(tree.subtree_end[child]))
-        out[policy] = {f"{prefix}{player}": tags.get(f"{prefix}{player}", 0)
-                       for player in tree.players for prefix in RISK_PREFIXES}
+        found = tag_probabilities(tree, reach_all, child, int(tree.subtree_end[child]))
+        out[policy] = {tag: found.get(tag, 0) for tag in tags}
     return out
 
 

@@ -31,10 +31,10 @@ import numpy as np
 import sympy
 
 from alliance_games.errors import SolverError
+from alliance_games.games.profiles import pure_weights, realization, tag_probabilities
 from alliance_games.games.tree import CHANCE, DECISION, GameTree
 from alliance_games.model.compile import CompiledModel
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
-from alliance_games.solvers.tree.backward_induction import edge_segments, exact_values, induct, node_movers
 from alliance_games.solvers.symbolic.conditions import rational_between
 from alliance_games.solvers.symbolic.result import (
     Condition,
@@ -44,14 +44,8 @@ from alliance_games.solvers.symbolic.result import (
     SymbolicSolution,
 )
 from alliance_games.solvers.symbolic.space import SMALL_TREE, ParameterSpace, substitute
-from alliance_games.solvers.symbolic.summary import (
-    all_choices,
-    path_choices,
-    policy_risks,
-    realization,
-    reason,
-    tag_probabilities,
-)
+from alliance_games.solvers.symbolic.summary import all_choices, path_choices, reason, tags_by_policy
+from alliance_games.solvers.tree.backward_induction import edge_segments, exact_values, induct, node_movers
 
 MAX_SAMPLES = 500
 
@@ -73,9 +67,10 @@ class _Piece:
     hi_gaps: list[_Gap]
 
 
-def walk(model: SymbolicModel, compiled: CompiledModel, space: ParameterSpace
-         ) -> SymbolicSolution:
-    """Every region of the one free parameter with its SPE (see the module docstring)."""
+def walk(model: SymbolicModel, compiled: CompiledModel, space: ParameterSpace, *,
+         policy_tags: Sequence[str] = ()) -> SymbolicSolution:
+    """Every region of the one free parameter with its SPE (see the module docstring); each
+    equilibrium carries, per policy, the probabilities of ``policy_tags`` in its subgame."""
     game = model.game
     if not isinstance(game, SymbolicTree) or len(space.free) != 1:
         raise SolverError("the interval walk needs a game tree and exactly one free parameter")
@@ -83,13 +78,14 @@ def walk(model: SymbolicModel, compiled: CompiledModel, space: ParameterSpace
     if not skeleton.is_perfect_information:
         raise SolverError(f"model {model.name!r} has information sets with several nodes; "
                           "symbolic solving handles perfect-information trees only")
-    walker = _Walker(model, compiled, space)
+    walker = _Walker(model, compiled, space, tuple(policy_tags))
     return walker.run()
 
 
 class _Walker:
-    def __init__(self, model: SymbolicModel, compiled: CompiledModel, space: ParameterSpace):
-        self.model, self.compiled, self.space = model, compiled, space
+    def __init__(self, model: SymbolicModel, compiled: CompiledModel, space: ParameterSpace,
+                 tags: tuple[str, ...] = ()) -> None:
+        self.model, self.compiled, self.space, self.tags = model, compiled, space, tags
         self.param = space.free[0]
         self.x = self.param.symbol
         game = model.game
@@ -254,26 +250,25 @@ class _Walker:
     def summary(self, piece: _Piece) -> SymbolicEquilibrium:
         tree, choice = self.skeleton, piece.choice
         values = [exact_values(t, choice) for t in self.trees]
-        tags = [tag_probabilities(t, realization(t, choice, t.edge_prob)) for t in self.trees]
+        tags = [tag_probabilities(t, realization(t, pure_weights(t, choice, t.edge_prob)))
+                for t in self.trees]
         quantities = {f"payoff:{p}": self.expr(self.poly([v[0, i] for v in values]))
                       for i, p in enumerate(tree.players)}
         quantities.update({tag: self.expr(self.poly([t[tag] for t in tags]))
                            for tag in tree.tag_names})
-        risks: dict[str, dict[str, sympy.Expr]] = {}
-        if self.model.policies and tree.kind[0] == DECISION:
-            per_point = [policy_risks(t, realization(t, choice, t.edge_prob, every_policy=True),
-                                      self.model.policies) for t in self.trees]
-            risks = {pol: {k: self.expr(self.poly([r[pol][k] for r in per_point]))
-                           for k in per_point[0][pol]} for pol in self.model.policies}
+        per_point = [tags_by_policy(t, choice, t.edge_prob, self.model.policies, self.tags)
+                     for t in self.trees]
+        per_policy = {pol: {k: self.expr(self.poly([r[pol][k] for r in per_point]))
+                            for k in found} for pol, found in per_point[0].items()}
         at_s = self._at(piece.sample)
-        reach = realization(at_s, choice, at_s.edge_prob)
+        reach = realization(at_s, pure_weights(at_s, choice, at_s.edge_prob))
         small = tree.num_nodes <= SMALL_TREE
         policy = tree.edge_label[int(choice[0])] if tree.kind[0] == DECISION else None
         return SymbolicEquilibrium(
             kind="spe", choices=all_choices(tree, choice) if small else {},
             choices_scope="all" if small else "path", path=path_choices(tree, choice, reach),
             policy=policy, payoffs={p: quantities[f"payoff:{p}"] for p in tree.players},
-            quantities=quantities, policy_risks=risks)
+            quantities=quantities, policy_tags=per_policy)
 
 
 def _distinct(gaps: list[_Gap]) -> list[_Gap]:

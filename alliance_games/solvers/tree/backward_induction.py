@@ -18,6 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from alliance_games.games.tree import CHANCE, DECISION, GameTree
+from alliance_games.solvers.tolerance import DEFAULT_TOL, slack
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,11 +47,7 @@ def edge_segments(tree: GameTree, nodes: np.ndarray) -> tuple[np.ndarray, np.nda
     return edges, offsets
 
 
-MARGIN = 1e-9
-"""Relative margin above which a float comparison decides an exact one (see :func:`induct`)."""
-
-
-def induct(tree: GameTree, *, tol: float = 1e-9, maximiser: int | None = None,
+def induct(tree: GameTree, *, tol: float = DEFAULT_TOL, maximiser: int | None = None,
            follow: np.ndarray | None = None) -> Induction:
     """One backward-induction pass.
 
@@ -58,13 +55,13 @@ def induct(tree: GameTree, *, tol: float = 1e-9, maximiser: int | None = None,
     takes the edge ``follow[node]`` (used to compute best-response values for regret).
 
     Exact trees are first inducted in floats. When no mover's best and second-best children are
-    within ``MARGIN`` times the payoff range of each other, the float choices are the exact ones
+    within ``DEFAULT_TOL`` times the payoff range of each other, the float choices are the exact ones
     (the rounding error of the few additions and products per level is many orders of magnitude
     smaller), and only the values along those choices are computed in exact arithmetic. Otherwise
     the whole pass is repeated in exact arithmetic, which also finds the exact ties.
     """
     if tree.exact and maximiser is None:
-        approx = _induct(tree.to_float(), tol=MARGIN, maximiser=None, follow=None)
+        approx = _induct(tree.to_float(), tol=DEFAULT_TOL, maximiser=None, follow=None)
         if not approx.ties.any():
             return Induction(exact_values(tree, approx.choice), approx.choice, approx.ties)
     return _induct(tree, tol=tol, maximiser=maximiser, follow=follow)
@@ -92,7 +89,7 @@ def _induct(tree: GameTree, *, tol: float, maximiser: int | None,
     choice = np.full(tree.num_nodes, -1, dtype=np.int64)
     ties = np.zeros(tree.num_nodes, dtype=bool)
     movers = node_movers(tree)
-    slack = 0 if exact else tol * tree.payoff_range()
+    margin = slack(tree, tol)
     for level in reversed(tree.levels):
         dec = level[tree.kind[level] == DECISION]
         if maximiser is not None and follow is not None and dec.size:
@@ -106,7 +103,7 @@ def _induct(tree: GameTree, *, tol: float, maximiser: int | None,
             scores = values[tree.child_index[edges], owner]
             best = np.maximum.reduceat(scores, offsets)
             best_rep = np.repeat(best, np.diff(np.append(offsets, edges.size)))
-            is_best = (scores == best_rep) if exact else (scores >= best_rep - slack)
+            is_best = (scores == best_rep) if exact else (scores >= best_rep - margin)
             is_best = np.asarray(is_best, dtype=bool)
             marked = np.where(is_best, edges, np.iinfo(np.int64).max)
             first = np.minimum.reduceat(marked, offsets)

@@ -1,4 +1,4 @@
-"""Backward induction and equilibrium-path risks over a batch of parameter points at once.
+"""Backward induction and equilibrium-path tag probabilities over a batch of parameter points.
 
 Works on a :class:`~alliance_games.solvers.tree.merged_tree.MergedTree` with the batch as the last
 axis of every array (``S`` points, ``U`` unique nodes, ``C`` channels):
@@ -8,13 +8,13 @@ axis of every array (``S`` points, ``U`` unique nodes, ``C`` channels):
    chance node's is its payoff plus the probability-weighted sum of its children's values.
    A point where some mover has two actions within ``tol * (payoff range)`` of the best is
    flagged as a *near-tie* (its equilibria may be several: the caller re-solves it exactly).
-2. **Risks and cost in the same pass**: besides the payoffs, every node carries the leader's
-   expected cost from there on (a measure summed along the play, like a payoff) and, for each
-   risk tag, the probability ``q_t(u)`` that the play from ``u`` meets the tag: ``q_t(u) = 1`` at
-   a node carrying it, otherwise the chosen child's value (decision) or the probability-weighted
-   sum of the children's (chance). A play carries a tag when any node on it does, so this is
-   exact for tags met several times on one play. A policy's risks and cost are the values at
-   the root of its subtree (every policy is evaluated as if chosen).
+2. **Tags and cost in the same pass**: besides the payoffs, every node carries the expected cost
+   from there on (the merged tree's cost measure, summed along the play like a payoff) and, for
+   each tag channel, the probability ``q_t(u)`` that the play from ``u`` meets the tag:
+   ``q_t(u) = 1`` at a node carrying it, otherwise the chosen child's value (decision) or the
+   probability-weighted sum of the children's (chance). A play carries a tag when any node on it
+   does, so this is exact for tags met several times on one play. A policy's tag probabilities
+   and cost are the values at the root of its subtree (every policy is evaluated as if chosen).
 """
 
 from __future__ import annotations
@@ -23,15 +23,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alliance_games.solvers.tree.merged_tree import MergedTree
 from alliance_games.games.tree import DECISION
+from alliance_games.solvers.tree.merged_tree import MergedTree
 
 
 @dataclass(frozen=True)
 class GridSolution:
-    """Per point: risks ``(S, K, T)``, cost ``(S, K)``, leader's choice ``(S,)``, near-ties."""
+    """Per point: tag probabilities ``(S, K, T)`` and cost ``(S, K)`` of every policy, the root
+    player's choice ``(S,)`` (a policy index, -1 for a root action that is no policy), near-ties."""
 
-    risks: np.ndarray
+    tags: np.ndarray
     cost: np.ndarray
     choice: np.ndarray
     near_tie: np.ndarray
@@ -44,10 +45,10 @@ def solve_grid(dag: MergedTree, numbers: np.ndarray, tol: float = 1e-9) -> GridS
     """
     size = numbers.shape[0]
     by_expr = np.ascontiguousarray(numbers.T)  # (D, S)
-    used = np.flatnonzero(dag.tagged.any(axis=0))  # risk tags that occur somewhere
+    used = np.flatnonzero(dag.tagged.any(axis=0))  # tag channels that occur somewhere
     nplayers = dag.payoff_ids.shape[1]
     has_cost = dag.cost_ids is not None
-    # channels: the players' payoffs, the leader's cost, then one per tag
+    # channels: the players' payoffs, the cost, then one per tag
     start = np.zeros((dag.size, nplayers + 1 + used.size, size))
     start[:, :nplayers] = by_expr[dag.payoff_ids]
     if has_cost:
@@ -60,11 +61,11 @@ def solve_grid(dag: MergedTree, numbers: np.ndarray, tol: float = 1e-9) -> GridS
     values, choice, near_tie = _backward(dag, start, nplayers, dag.tagged[:, used], prob,
                                          tol * scale)
     roots = values[dag.policy_roots]  # (K, C, S)
-    risks = np.zeros((size, len(dag.policies), dag.tagged.shape[1]))
-    risks[:, :, used] = roots[:, nplayers + 1 :].transpose(2, 0, 1)
+    tags = np.zeros((size, len(dag.policies), dag.tagged.shape[1]))
+    tags[:, :, used] = roots[:, nplayers + 1 :].transpose(2, 0, 1)
     cost = roots[:, nplayers].T if has_cost else np.full((size, len(dag.policies)), np.nan)
     root_edge = choice[dag.root] - dag.child_ptr[dag.root]
-    return GridSolution(risks, cost, dag.root_policy[root_edge], near_tie)
+    return GridSolution(tags, cost, dag.root_policy[root_edge], near_tie)
 
 
 def _backward(dag: MergedTree, values: np.ndarray, nplayers: int, tagged: np.ndarray,

@@ -2,14 +2,16 @@
 
 Payoffs sit on nodes and a subtree's value depends only on what lies below it, so two subtrees
 with the same structure, movers, payoff and probability *expressions* and outcome tags have the
-same subgame-perfect play and values at every parameter point. In the flagship model the second
-region's crisis game follows every outcome of the first region's, identically: merging turns
-about 23,000 nodes into about 1,000.
+same subgame-perfect play and values at every parameter point. When a second stage follows every
+outcome of a first one identically, the stage is kept once: the bundled five-policy tree of about
+23,000 nodes merges into about 1,000.
 
 Nodes are keyed bottom-up (reverse pre-order, so children come first) by
 ``(kind, mover, payoff ids, cost id, own tags, ((probability id, child key), ...))``, where ids
-index the compiled model's distinct expressions. Merging is only done for perfect-information
-trees (an information set spanning subtrees ties them together).
+index the compiled model's distinct expressions and the cost is one measure named by the caller
+(summed along the play like a payoff). Each tag the caller names becomes a channel. Merging is
+only done for perfect-information trees (an information set spanning subtrees ties them
+together).
 
 Unique nodes are numbered by height (leaves first) and, within a height, decision nodes before
 chance nodes before terminals, then by number of children: each height is a block
@@ -24,12 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alliance_games.analysis.reliability import RISK_KINDS
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.model.compile import CompiledModel
 from alliance_games.model.symbolic import SymbolicTree
 
-COST = "leader_cost"
 _KIND_ORDER = {DECISION: 0, CHANCE: 1, TERMINAL: 2}
 
 
@@ -59,13 +59,12 @@ class MergedTree:
 
     players: tuple[str, ...]
     policies: tuple[str, ...]
-    risk_keys: tuple[tuple[str, str], ...]  # (player, kind) per tag channel (sweeps)
     tags: tuple[str, ...]  # the tag of each channel
     kind: np.ndarray  # (U,)
     mover: np.ndarray  # (U,) player index, -1 off decision nodes
     payoff_ids: np.ndarray  # (U, N) distinct-expression ids
-    cost_ids: np.ndarray | None  # (U,) distinct ids of the leader's cost measure
-    tagged: np.ndarray  # (U, T) bool: the node itself carries the risk tag
+    cost_ids: np.ndarray | None  # (U,) distinct ids of the cost measure (None: no cost)
+    tagged: np.ndarray  # (U, T) bool: the node itself carries the channel's tag
     child_ptr: np.ndarray  # (U + 1,)
     child: np.ndarray  # (E,)
     edge_parent: np.ndarray  # (E,)
@@ -81,8 +80,10 @@ class MergedTree:
         return int(self.kind.size)
 
 
-def merge_tree(compiled: CompiledModel, policies: Sequence[str]) -> MergedTree | None:
-    """Merge the identical subtrees of ``compiled``'s tree; ``None`` if it is not mergeable."""
+def merge_tree(compiled: CompiledModel, policies: Sequence[str], *, cost: str | None = None,
+               tags: Sequence[str] = ()) -> MergedTree | None:
+    """Merge the identical subtrees of ``compiled``'s tree, with the measure ``cost`` (if the
+    model declares it) and a channel per tag of ``tags``; ``None`` if it is not mergeable."""
     game = compiled.model.game
     if not isinstance(game, SymbolicTree):
         return None
@@ -95,17 +96,15 @@ def merge_tree(compiled: CompiledModel, policies: Sequence[str]) -> MergedTree |
     pay_ids = index[:n_pay].reshape(n, nplayers)
     prob_ids = index[n_pay : n_pay + n_prob]
     cost_ids = None
-    if COST in game.measure_exprs:
-        offset = n_pay + n_prob + sorted(game.measure_exprs).index(COST) * n
+    if cost is not None and cost in game.measure_exprs:
+        offset = n_pay + n_prob + sorted(game.measure_exprs).index(cost) * n
         cost_ids = index[offset : offset + n]
-    risk_keys = tuple((p, k) for p in tree.players for k in RISK_KINDS)
-    return merge_ids(tree, pay_ids, prob_ids, cost_ids, policies,
-                     tuple(f"{k}:{p}" for p, k in risk_keys), risk_keys)
+    return merge_ids(tree, pay_ids, prob_ids, cost_ids, policies, tuple(tags))
 
 
 def merge_ids(tree: GameTree, pay_ids: np.ndarray, prob_ids: np.ndarray,
-              cost_ids: np.ndarray | None, policies: Sequence[str], tags: tuple[str, ...],
-              risk_keys: tuple[tuple[str, str], ...] = ()) -> MergedTree | None:
+              cost_ids: np.ndarray | None, policies: Sequence[str], tags: tuple[str, ...]
+              ) -> MergedTree | None:
     """Merge ``tree`` given ids of its numbers: ``pay_ids`` ``(n, N)``, ``prob_ids`` per edge,
     ``cost_ids`` per node; equal ids mean equal numbers. ``tags`` become the tag channels."""
     if not tree.is_perfect_information:
@@ -164,7 +163,7 @@ def merge_ids(tree: GameTree, pay_ids: np.ndarray, prob_ids: np.ndarray,
     policy_roots = np.array([new_id[node_key[tree.child_index[e]]] for e in root_edges],
                             dtype=np.int64)[[actions.index(p) for p in policies]]
     return MergedTree(
-        tuple(tree.players), tuple(policies), risk_keys, tags, u_kind, mover[reps],
+        tuple(tree.players), tuple(policies), tags, u_kind, mover[reps],
         pay_ids[reps], None if cost_ids is None else cost_ids[reps], tagged, u_ptr,
         child, edge_parent, u_prob, root, policy_roots, root_policy,
         _blocks(height, u_kind, u_ptr), n)

@@ -37,8 +37,10 @@ import numpy as np
 from alliance_games.errors import SolverError
 from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
 from alliance_games.games.tree import CHANCE, DECISION, GameTree
-from alliance_games.solvers.kernels.lemke import DEFAULT_TOL, MAX_PIVOTS, Tableau, lemke
+from alliance_games.solvers.kernels.lemke import MAX_PIVOTS, lemke
+from alliance_games.solvers.kernels.tableau import Tableau
 from alliance_games.solvers.result import Equilibrium, SolverResult
+from alliance_games.solvers.tolerance import DEFAULT_TOL
 
 Sparse = dict[tuple[int, int], Any]
 EMPTY = (-1, -1)

@@ -38,6 +38,8 @@ from alliance_games.games.profiles import (
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.solvers.kernels.exact_linear import exact_affine_solution
 from alliance_games.solvers.result import Equilibrium, SolverResult
+from alliance_games.solvers.tolerance import slack
+from alliance_games.solvers.tree.subgame_perfect import continuation_values
 
 MAX_VERTEX_SYSTEMS = 50_000
 """Largest number of linear systems tried when listing the vertices of one belief region."""
@@ -272,7 +274,7 @@ def check_sequential_rationality(tree: GameTree, behaviour: list[np.ndarray],
     """
     numbers = [x for dist in (*behaviour, *beliefs.values()) for x in dist]
     exact = tree.exact and all(isinstance(x, Fraction | int) for x in numbers)
-    tol = 0 if exact else 1e-9 * tree.payoff_range()
+    tol = slack(tree, exact=exact)
     weights = edge_weights(tree, behaviour)
     reach = realization(tree, weights)
     values: dict[int, np.ndarray] = {}
@@ -295,7 +297,7 @@ def check_sequential_rationality(tree: GameTree, behaviour: list[np.ndarray],
             problems.append(f"information set {name}: beliefs {[str(x) for x in mu]} differ "
                             f"from Bayes' rule {[str(x) for x in bayes]} on path")
         if i not in values:
-            values[i] = _continuation(tree, weights, i)
+            values[i] = continuation_values(tree, weights, i)
         scores = [sum(mu[n] * values[i][tree.child_index[tree.child_ptr[h] + a]]
                       for n, h in enumerate(nodes)) for a in range(len(infoset.actions))]
         chosen = sum(p * s for p, s in zip(behaviour[k], scores, strict=True))
@@ -305,13 +307,3 @@ def check_sequential_rationality(tree: GameTree, behaviour: list[np.ndarray],
                             f"{chosen} but {infoset.actions[best]!r} earns {scores[best]} "
                             "given the beliefs")
     return problems
-
-
-def _continuation(tree: GameTree, weights: np.ndarray, player: int) -> np.ndarray:
-    """Expected payoff of ``player`` from every node on (its own payoff included)."""
-    values = tree.node_payoffs[:, player].copy()
-    for level in reversed(tree.levels[:-1]):
-        for node in level[tree.kind[level] != TERMINAL]:
-            lo, hi = tree.child_ptr[node], tree.child_ptr[node + 1]
-            values[node] += sum(weights[lo:hi] * values[tree.child_index[lo:hi]])
-    return values

@@ -1,9 +1,10 @@
 """Every subgame-perfect outcome of a merged perfect-information tree, exactly, at one point.
 
 At a tie a mover may pick any best action, and different picks are different subgame-perfect
-equilibria (SPE) that can differ in everyone else's payoffs, in the risks and in the cost. For the
-reliability verdict only an equilibrium's *outcome* matters: the vector ``x(u)`` of expected
-payoffs, the leader's expected cost and the probability of each risk tag in the play from ``u``.
+equilibria (SPE) that can differ in everyone else's payoffs, in the tag probabilities and in
+the cost. For verdicts built on them only an equilibrium's *outcome* matters: the vector ``x(u)``
+of expected payoffs, the expected cost and the probability of each tag channel in the play from
+``u``.
 The set ``X(u)`` of outcomes of the SPE of the subgame at ``u`` follows bottom-up (Selten 1965;
 the recursion of :mod:`~alliance_games.solvers.tree.grid_induction`, set-valued):
 
@@ -29,22 +30,22 @@ from fractions import Fraction
 
 import numpy as np
 
-from alliance_games.solvers.tree.merged_tree import MergedTree
 from alliance_games.games.tree import CHANCE, DECISION
+from alliance_games.solvers.tree.merged_tree import MergedTree
 
 Outcome = tuple[Fraction, ...]
 
 
 @dataclass(frozen=True)
 class PolicyOutcomes:
-    """Per policy, the distinct SPE outcomes ``(payoffs..., cost, tags...)``; the leader's picks."""
+    """Per policy, the distinct SPE outcomes ``(payoffs..., cost, tags...)``; the root's picks."""
 
     policies: tuple[tuple[Outcome, ...], ...]
-    leader_choices: tuple[int, ...]  # policy indices the leader picks in some SPE
+    chosen: tuple[int, ...]  # policy indices the root player picks in some SPE
     complete: tuple[bool, ...]  # per policy: every outcome found (else a subset of them)
     choices_complete: bool
     players: int
-    tags: np.ndarray  # tag channels used, as indices into the risk keys
+    tags: np.ndarray  # tag channels used, as indices into the merged tree's tags
 
 
 def spe_outcomes(dag: MergedTree, numbers: np.ndarray, cap: int = 2_000) -> PolicyOutcomes:

@@ -26,12 +26,19 @@ from typing import Any
 import numpy as np
 
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
+from alliance_games.games.profiles import (
+    behaviour_payoffs,
+    behaviour_regrets,
+    edge_weights,
+    realization,
+)
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree, TreeBuilder
-from alliance_games.solvers.tree.backward_induction import induct, perfect_information_regret
 from alliance_games.solvers.deadline import expired, stopped_note
+from alliance_games.solvers.normal_form.auto import solve_normal_form
 from alliance_games.solvers.result import Equilibrium, SolverResult
+from alliance_games.solvers.tolerance import DEFAULT_TOL
+from alliance_games.solvers.tree.backward_induction import induct, perfect_information_regret
 
 MAX_EQUILIBRIA = 1_000
 ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
@@ -46,7 +53,7 @@ class _Solution:
 
 
 def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None,
-                    max_equilibria: int = MAX_EQUILIBRIA, tol: float = 1e-9) -> SolverResult:
+                    max_equilibria: int = MAX_EQUILIBRIA, tol: float = DEFAULT_TOL) -> SolverResult:
     """Every subgame-perfect equilibrium the normal-form solvers can certify (method ``spe``)."""
     if tree.is_perfect_information:
         fast = induct(tree, tol=tol)
@@ -98,7 +105,7 @@ class _Decomposition:
     def __init__(self, tree: GameTree, nf_solver: NormalFormSolver | None,
                  max_equilibria: int) -> None:
         self.tree = tree
-        self.nf_solver = nf_solver or _default_nf_solver
+        self.nf_solver = nf_solver or solve_normal_form
         self.cap = max_equilibria
         self.complete = True
         self.notes: list[str] = []
@@ -187,7 +194,7 @@ class _Decomposition:
             one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
             for a, sol in enumerate(combo):
                 if sol.value[mover] == best or (not tree.exact and
-                                                sol.value[mover] >= best - 1e-9):
+                                                sol.value[mover] >= best - DEFAULT_TOL):
                     dist = tuple(one if b == a else zero for b in range(len(kids)))
                     value = tuple(own[j] + sol.value[j] for j in range(tree.num_players))
                     out.append(_Solution(value, ((infoset, dist), *assignment), certified))
@@ -235,12 +242,6 @@ class _Decomposition:
         return out
 
 
-def _default_nf_solver(game: NormalFormGame) -> SolverResult:
-    from alliance_games.solvers.registry import solve_normal_form
-
-    return solve_normal_form(game)
-
-
 def _truncate(tree: GameTree, root: int, inner: list[int]) -> tuple[GameTree, dict[int, int]]:
     """The subtree at ``root`` with each inner subgame replaced by a terminal (payoffs filled later)."""
     builder = TreeBuilder(tree.players, exact=tree.exact, title=tree.title)
@@ -279,8 +280,6 @@ def complete_behaviour(tree: GameTree, behaviour: list[np.ndarray | None]) -> li
     Deepest sets first; each picks the action with the highest counterfactual value for its
     owner given the rest of the profile (reach by chance and others; equal weights if unreached).
     """
-    from alliance_games.games.profiles import edge_weights, realization
-
     exact = tree.exact
     one, zero = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
     missing = [k for k, dist in enumerate(behaviour) if dist is None]
@@ -293,7 +292,7 @@ def complete_behaviour(tree: GameTree, behaviour: list[np.ndarray | None]) -> li
         infoset = tree.infosets[k]
         weights = edge_weights(tree, filled)
         reach = realization(tree, weights, skip_player=infoset.player)
-        values = _subtree_values(tree, weights, infoset.player)
+        values = continuation_values(tree, weights, infoset.player)
         w = [reach[h] for h in infoset.nodes]
         if all(x == 0 for x in w):
             w = [one] * len(infoset.nodes)
@@ -307,8 +306,9 @@ def complete_behaviour(tree: GameTree, behaviour: list[np.ndarray | None]) -> li
     return filled
 
 
-def _subtree_values(tree: GameTree, weights: np.ndarray, player: int) -> np.ndarray:
-    """Expected payoff of ``player`` from every node on, under full edge weights."""
+def continuation_values(tree: GameTree, weights: np.ndarray, player: int) -> np.ndarray:
+    """Expected payoff of ``player`` from every node on (its own payoff included), under full
+    edge weights (:func:`~alliance_games.games.profiles.edge_weights`)."""
     values = tree.node_payoffs[:, player].copy()
     for level in reversed(tree.levels[:-1]):
         inner = level[tree.kind[level] != TERMINAL]

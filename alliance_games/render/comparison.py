@@ -1,9 +1,12 @@
-"""Renderings of a policy comparison: terminal table, JSON, tidy CSV and a booktabs table."""
+"""Renderings of a policy comparison (``compare``): terminal table, JSON, tidy CSV, booktabs LaTeX.
+
+The subject is a :class:`~alliance_games.analysis.runs.ComparisonRun` (the model instance and its
+:class:`~alliance_games.analysis.policies.PolicyComparison`). Options: ``scenario`` (``json``: the
+scenario preset applied, if any) and ``standalone`` (``latex``: a compilable document).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -11,8 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_games.analysis.policies import PolicyAssessment, PolicyComparison
-from alliance_games.analysis.reliability import RISK_KINDS
-from alliance_games.render.json import dumps
+from alliance_games.analysis.reliability import RISK_KINDS, has_dual_risk
+from alliance_games.analysis.runs import ComparisonRun
+from alliance_games.render.formats import csv_text, dumps, run_header
 from alliance_games.render.numbers import decimal_text, json_number
 
 COST = "leader_cost"
@@ -22,8 +26,8 @@ def _cost(policy: PolicyAssessment) -> Any:
     return policy.measure(COST)
 
 
-def comparison_json(model: str, parameters: dict[str, Any], comparison: PolicyComparison,
-                    scenario: str | None = None) -> str:
+def comparison_json(run: ComparisonRun, *, scenario: str | None = None) -> str:
+    comparison = run.comparison
     policies = []
     for p in comparison.policies:
         cost = _cost(p)
@@ -33,7 +37,7 @@ def comparison_json(model: str, parameters: dict[str, Any], comparison: PolicyCo
             "verdict": p.verdict,
             "leader_cost": json_number(cost) if cost is not None else None,
             "risks": {pl: {k: json_number(v) for k, v in r.items()} for pl, r in p.risks.items()},
-            "dual_risk": sorted(pl for pl, r in p.risks.items() if all(r[k] > 0 for k in RISK_KINDS)),
+            "dual_risk": sorted(pl for pl, r in p.risks.items() if has_dual_risk(r)),
             "equilibria": [
                 {"reliable": prof.reliable,
                  "risks": {pl: {k: json_number(v) for k, v in r.items()}
@@ -45,29 +49,27 @@ def comparison_json(model: str, parameters: dict[str, Any], comparison: PolicyCo
             "complete": p.complete,
         })
     return dumps({
-        "model": model,
+        "model": run.instance.model.name,
         "scenario": scenario,
-        "parameters": {k: json_number(v) for k, v in parameters.items()},
+        "parameters": {k: json_number(v) for k, v in run.instance.values.items()},
         "tolerances": {k: json_number(v) for k, v in comparison.tolerances.items()},
         "policies": policies,
-        "leader_choice": comparison.leader_choice[0] if comparison.leader_choice else None,
-        "leader_choices": list(comparison.leader_choice),
+        "leader_choice": comparison.chosen[0] if comparison.chosen else None,
+        "leader_choices": list(comparison.chosen),
     })
 
 
-def comparison_csv(comparison: PolicyComparison) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["policy", "player", "abandonment", "entrapment", "leader_cost", "verdict",
-                     "reliable", "equilibria", "leader_choice"])
+def comparison_csv(run: ComparisonRun) -> str:
+    comparison = run.comparison
+    rows = []
     for p in comparison.policies:
         cost = _cost(p)
-        for player, risks in p.risks.items():
-            writer.writerow([p.policy, player, json_number(risks["abandonment"]),
-                             json_number(risks["entrapment"]),
-                             json_number(cost) if cost is not None else "", p.verdict,
-                             p.reliable, len(p.profiles), p.policy in comparison.leader_choice])
-    return out.getvalue()
+        rows += [[p.policy, player, json_number(risks["abandonment"]),
+                  json_number(risks["entrapment"]), json_number(cost) if cost is not None else "",
+                  p.verdict, p.reliable, len(p.profiles), p.policy in comparison.chosen]
+                 for player, risks in p.risks.items()]
+    return csv_text(["policy", "player", "abandonment", "entrapment", "leader_cost", "verdict",
+                     "reliable", "equilibria", "leader_choice"], rows)
 
 
 def _players(comparison: PolicyComparison) -> list[str]:
@@ -76,7 +78,14 @@ def _players(comparison: PolicyComparison) -> list[str]:
             if any(any(p.risks[pl][k] > 0 for k in RISK_KINDS) for p in comparison.policies)]
 
 
-def comparison_table(comparison: PolicyComparison) -> RenderableType:
+def comparison_table(run: ComparisonRun) -> RenderableType:
+    """The run's header (parameters off their defaults) above the comparison table."""
+    model = run.instance.model
+    return Group(run_header(model.title, model.name, run.instance.values, model.defaults()),
+                 policy_table(run.comparison))
+
+
+def policy_table(comparison: PolicyComparison) -> RenderableType:
     players = _players(comparison)
     tol = ", ".join(f"{k} <= {decimal_text(v, places=2)}"
                     for k, v in comparison.tolerances.items())
@@ -97,7 +106,7 @@ def comparison_table(comparison: PolicyComparison) -> RenderableType:
                 text.stylize("red")
             cells.append(text)
         cost = _cost(p)
-        name = Text(p.policy + (" *" if p.policy in comparison.leader_choice else ""),
+        name = Text(p.policy + (" *" if p.policy in comparison.chosen else ""),
                     style="bold" if p.reliable else "")
         verdict = Text(p.verdict, style="green" if p.reliable else
                        ("yellow" if p.verdict == "fragile" else "red"))
@@ -106,7 +115,7 @@ def comparison_table(comparison: PolicyComparison) -> RenderableType:
     kept = [p.policy for p in comparison.policies if p.reliable]
     note = Text(f"Keep reliability: {', '.join(kept) or 'none'}.  "
                 f"* the leader's choice in the subgame-perfect equilibrium: "
-                f"{', '.join(comparison.leader_choice) or '-'}.")
+                f"{', '.join(comparison.chosen) or '-'}.")
     if not all(p.complete for p in comparison.policies):
         note.append("  + more equilibria exist than were listed; the verdict and the worst "
                     "risks are over those listed.")
@@ -117,8 +126,13 @@ def _tex(text: str) -> str:
     return text.replace("_", r"\_").replace("&", r"\&").replace("%", r"\%")
 
 
-def comparison_latex(title: str, comparison: PolicyComparison, *, standalone: bool = False
-                     ) -> str:
+def comparison_latex(run: ComparisonRun, *, standalone: bool = False) -> str:
+    """The comparison as a booktabs table captioned with the model's title."""
+    return booktabs_comparison(run.instance.model.title, run.comparison, standalone=standalone)
+
+
+def booktabs_comparison(title: str, comparison: PolicyComparison, *, standalone: bool = False
+                        ) -> str:
     """A booktabs table: one row per policy, abandonment/entrapment per player."""
     players = _players(comparison)
     cols = "l" + "c" * len(players) + "rl"
@@ -133,7 +147,7 @@ def comparison_latex(title: str, comparison: PolicyComparison, *, standalone: bo
             r = p.risks[player]
             cells.append(f"{float(r['abandonment']):.3f} / {float(r['entrapment']):.3f}")
         cost = _cost(p)
-        name = _tex(p.policy) + (r"$^{*}$" if p.policy in comparison.leader_choice else "")
+        name = _tex(p.policy) + (r"$^{*}$" if p.policy in comparison.chosen else "")
         if p.reliable:
             name = rf"\textbf{{{name}}}"
         lines.append(" & ".join([name, *cells, f"{float(cost):.3f}" if cost is not None else "--",

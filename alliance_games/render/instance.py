@@ -1,6 +1,11 @@
-"""Rich renderables for the terminal: model overviews, payoff tables, trees and equilibria.
+"""Renderings of a model at fixed parameter values (``show``; ``export --to json``).
 
-Renderers return renderables; the CLI prints them.
+Formats: ``table`` (the model's overview, then its payoff table with the pure equilibria marked
+and the mixed ones listed, or its tree with the subgame-perfect path marked and large parts
+collapsed) and ``json`` (description, parameters and the whole game).
+
+Option of ``table``: ``view``, what to draw and which equilibrium marks, computed by
+:func:`alliance_games.analysis.views.table_view` or :func:`~alliance_games.analysis.views.tree_view`.
 """
 
 from __future__ import annotations
@@ -14,14 +19,22 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from alliance_games.analysis.equilibrium import EquilibriumRecord
+from alliance_games.analysis.runs import Instance
 from alliance_games.analysis.views import TableView, TreeView
+from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL
 from alliance_games.model.symbolic import SymbolicModel
-from alliance_games.render.numbers import text_number
-from alliance_games.solvers.result import SolverResult
+from alliance_games.render.formats import dumps
+from alliance_games.render.numbers import json_number, text_number
 
 
+def instance_table(instance: Instance, *, view: TableView | TreeView) -> RenderableType:
+    """The model's overview above its marked payoff table or tree."""
+    drawing = payoff_table(view) if isinstance(view, TableView) else tree_diagram(view)
+    return Group(model_overview(instance.model, instance.values), drawing)
+
+
+# ---- table -------------------------------------------------------------------------------------
 def model_overview(model: SymbolicModel, values: dict[str, Any]) -> RenderableType:
     head = Text.assemble((model.title, "bold"), f"  [{model.name}]")
     parts: list[RenderableType] = [head]
@@ -232,47 +245,75 @@ def _tree_legend(view: TreeView) -> list[RenderableType]:
     return [Text(legend, style="dim")]
 
 
-def run_header(title: str, name: str, values: dict[str, Any],
-               defaults: dict[str, Any] | None = None) -> RenderableType:
-    """Title line and parameter values of a run (only those off their defaults, if given)."""
-    head = Text.assemble((title, "bold"), f"  [{name}]")
-    if not values:
-        return head
-    shown = {k: v for k, v in values.items() if defaults is None or defaults.get(k) != v}
-    if defaults is not None and not shown:
-        return Group(head, Text("Parameters: all at their defaults", style="dim"))
-    text = ", ".join(f"{k}={v}" for k, v in shown.items())
-    suffix = " (others at their defaults)" if defaults is not None else ""
-    return Group(head, Text(f"Parameters: {text}{suffix}"))
+# ---- json --------------------------------------------------------------------------------------
+def instance_json(instance: Instance) -> str:
+    """The model's description, parameters and game as one JSON document."""
+    model, values, game = instance.model, instance.values, instance.game
+    document = {
+        "model": model.name,
+        "title": model.title,
+        "description": model.description,
+        "source": model.source,
+        "players": list(model.players),
+        "policies": list(model.policies),
+        "parameters": [
+            {
+                "name": p.name,
+                "default": json_number(p.default),
+                "range": [json_number(x) for x in p.range] if p.range else None,
+                "values": [json_number(x) for x in p.values] if p.values else None,
+                "description": p.description,
+                "latex": p.latex,
+                "value": json_number(values[p.name]),
+            }
+            for p in model.parameters
+        ],
+        "game": _normal_form_json(game) if isinstance(game, NormalFormGame) else _tree_json(game),
+    }
+    return dumps(document)
 
 
-def equilibria_table(result: SolverResult, records: list[EquilibriumRecord]) -> RenderableType:
-    kind = "exact" if result.exact else "floating point"
-    complete = "complete" if result.complete else "not proven complete"
-    title = (f"{len(records)} equilibri{'um' if len(records) == 1 else 'a'} "
-             f"(method {result.method}, {kind}, {complete})")
-    table = Table(title=title, title_justify="left", show_lines=True)
-    table.add_column("#", justify="right")
-    for player in result.game.players:
-        table.add_column(player)
-    table.add_column("payoffs")
-    table.add_column("max regret", justify="right")
-    for n, record in enumerate(records, start=1):
-        cells = [_strategy_text(record.profile[p]) for p in result.game.players]
-        pays = ", ".join(text_number(record.payoffs[p]) for p in result.game.players)
-        table.add_row(str(n), *cells, pays, text_number(record.max_regret))
-    parts: list[RenderableType] = [table]
-    for warning in result.warnings:
-        parts.append(Text(f"warning: {warning}", style="yellow"))
-    return Group(*parts)
+def _normal_form_json(game: Any) -> dict[str, Any]:
+    rows = []
+    for index in itertools.product(*(range(m) for m in game.shape)):
+        rows.append({
+            "profile": {p: game.strategies[i][k] for i, (p, k) in
+                        enumerate(zip(game.players, index, strict=True))},
+            "payoffs": {p: json_number(game.payoffs[(i, *index)])
+                        for i, p in enumerate(game.players)},
+            "tags": list(game.tags.get(index, ())),
+        })
+    return {"type": "normal_form",
+            "strategies": {p: list(s) for p, s in zip(game.players, game.strategies, strict=True)},
+            "payoffs": rows}
 
 
-def _strategy_text(dist: dict[str, Any]) -> str:
-    """Pure choices by name; mixtures as ``label: p`` lines."""
-    lines = []
-    for label, prob in dist.items():
-        if prob == 1:
-            lines.append(label)
-        elif prob != 0:
-            lines.append(f"{label}: {text_number(prob)}")
-    return "\n".join(lines) or "-"
+def _tree_json(tree: Any) -> dict[str, Any]:
+    """Nodes in pre-order with their children's indices (flat, so deep trees stay printable)."""
+    nodes = []
+    for n in range(tree.num_nodes):
+        entry: dict[str, Any] = {"id": n, "name": tree.node_name(n)}
+        kind = tree.kind[n]
+        if kind == DECISION:
+            infoset = tree.infoset_of(n)
+            entry.update(kind="decision", player=tree.players[infoset.player],
+                         infoset=infoset.name)
+        elif kind == CHANCE:
+            entry["kind"] = "chance"
+        else:
+            entry["kind"] = "terminal"
+        if tree.has_payoff[n]:
+            entry["payoffs"] = {p: json_number(tree.node_payoffs[n, i])
+                                for i, p in enumerate(tree.players)}
+        if tree.node_tags[n]:
+            entry["tags"] = list(tree.node_tags[n])
+        children = []
+        for e in tree.edges(n):
+            child = {"action": tree.edge_label[e], "node": int(tree.child_index[e])}
+            if kind == CHANCE:
+                child["probability"] = json_number(tree.edge_prob[e])
+            children.append(child)
+        if children:
+            entry["children"] = children
+        nodes.append(entry)
+    return {"type": "tree", "nodes": nodes}

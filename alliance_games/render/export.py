@@ -1,10 +1,14 @@
-"""LaTeX renderings of games: sgame and booktabs payoff tables, istgame trees.
+"""LaTeX renderings of a model's game for ``export`` and ``report``: ``sgame`` and booktabs
+payoff tables, ``istgame`` trees.
 
-Every function returns a string and neither prints nor solves: equilibria, highlighted edges and
-symbolic payoffs are computed by the caller (:mod:`alliance_games.analysis.export`).
+Registered formats: ``latex`` of a :class:`~alliance_games.analysis.export.TableExport` (option
+``booktabs``: a booktabs table instead of sgame) and of a
+:class:`~alliance_games.analysis.export.TreeExport` (option ``max_nodes``), both with
+``standalone`` (a minimal compilable document). What to mark (equilibria, the highlighted path,
+symbolic payoffs, collapsed subtrees) is computed by :mod:`alliance_games.analysis.export`.
 
 Fragments need ``\\usepackage{amsmath}`` (for ``\\boldsymbol``) plus ``sgame``, ``booktabs`` or
-``istgame``; ``standalone=True`` wraps a fragment in a minimal compilable document.
+``istgame``.
 """
 
 from __future__ import annotations
@@ -16,47 +20,29 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.export import TableExport, TreeExport
 from alliance_games.analysis.views import best_response_mask
 from alliance_games.errors import GameError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, TERMINAL, GameTree
+from alliance_games.render.formats import escape, wrap_document
+from alliance_games.render.numbers import tex_number
 
 Profile = tuple[int, ...]
 Symbolic = Mapping[tuple[int, Profile], str]
 
-_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "&": r"\&",
-            "%": r"\%", "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+
+def table_latex(table: TableExport, *, booktabs: bool = False, standalone: bool = False) -> str:
+    """The exported payoff table as ``sgame`` tables, or as a booktabs table."""
+    render = booktabs_table if booktabs else sgame_table
+    return render(table.game, equilibria=table.equilibria, symbolic=table.symbolic,
+                  standalone=standalone)
 
 
-def escape(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped (for text mode)."""
-    return "".join(_SPECIAL.get(c, c) for c in text)
-
-
-def tex_number(value: Any) -> str:
-    """A number as math-mode LaTeX: integers plain, fractions ``\\frac{p}{q}``, floats 4 digits."""
-    if isinstance(value, Fraction) or (hasattr(value, "p") and hasattr(value, "q")):
-        frac = Fraction(int(value.numerator if isinstance(value, Fraction) else value.p),
-                        int(value.denominator if isinstance(value, Fraction) else value.q))
-        if frac.denominator == 1:
-            return str(frac.numerator)
-        sign = "-" if frac < 0 else ""
-        return rf"{sign}\frac{{{abs(frac.numerator)}}}{{{frac.denominator}}}"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    number = float(value)
-    if number == int(number) and abs(number) < 1e15:
-        return str(int(number))
-    return f"{number:.4g}"
-
-
-def wrap_document(body: str, packages: Sequence[str], *, cls: str = "article") -> str:
-    """``body`` inside a minimal document loading ``packages`` (amsmath always)."""
-    uses = "\n".join(rf"\usepackage{{{p}}}" for p in ("amsmath", *packages))
-    options = "[border=5mm]" if cls == "standalone" else ""
-    style = "" if cls == "standalone" else "\\pagestyle{empty}\n"
-    return (f"\\documentclass{options}{{{cls}}}\n{uses}\n{style}\\begin{{document}}\n{body}"
-            "\\end{document}\n")
+def tree_latex(tree: TreeExport, *, max_nodes: int = 200, standalone: bool = False) -> str:
+    """The exported tree as an ``istgame`` picture."""
+    return istgame_tree(tree.tree, highlight_edges=tree.highlight_edges, symbolic=tree.symbolic,
+                        max_nodes=max_nodes, stubs=tree.stubs, standalone=standalone)
 
 
 # ---- normal forms --------------------------------------------------------------------------

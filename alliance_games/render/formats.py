@@ -1,0 +1,66 @@
+"""The building blocks several subjects share, one or two per format.
+
+* JSON: :func:`dumps` (indented, non-ASCII kept);
+* CSV: :func:`csv_text` (a header and rows, ``\\n`` line ends);
+* LaTeX: :func:`escape` (text mode) and :func:`wrap_document` (a minimal compilable document);
+* terminal: :func:`run_header` (a run's title line and parameter values).
+
+Numbers are written by :mod:`alliance_games.render.numbers`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+
+def dumps(document: Any) -> str:
+    """``document`` as indented JSON."""
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
+    """A tidy CSV table: the header line, then one line per row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "&": r"\&",
+            "%": r"\%", "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+
+
+def escape(text: str) -> str:
+    """``text`` with LaTeX's special characters escaped (for text mode)."""
+    return "".join(_SPECIAL.get(c, c) for c in text)
+
+
+def wrap_document(body: str, packages: Sequence[str], *, cls: str = "article") -> str:
+    """``body`` inside a minimal document loading ``packages`` (amsmath always)."""
+    uses = "\n".join(rf"\usepackage{{{p}}}" for p in ("amsmath", *packages))
+    options = "[border=5mm]" if cls == "standalone" else ""
+    style = "" if cls == "standalone" else "\\pagestyle{empty}\n"
+    return (f"\\documentclass{options}{{{cls}}}\n{uses}\n{style}\\begin{{document}}\n{body}"
+            "\\end{document}\n")
+
+
+def run_header(title: str, name: str, values: dict[str, Any],
+               defaults: dict[str, Any] | None = None) -> RenderableType:
+    """Title line and parameter values of a run (only those off their defaults, if given)."""
+    head = Text.assemble((title, "bold"), f"  [{name}]")
+    if not values:
+        return head
+    shown = {k: v for k, v in values.items() if defaults is None or defaults.get(k) != v}
+    if defaults is not None and not shown:
+        return Group(head, Text("Parameters: all at their defaults", style="dim"))
+    text = ", ".join(f"{k}={v}" for k, v in shown.items())
+    suffix = " (others at their defaults)" if defaults is not None else ""
+    return Group(head, Text(f"Parameters: {text}{suffix}"))

@@ -1,0 +1,143 @@
+"""Renderings of a solve: a :class:`~alliance_games.solvers.result.SolverResult` with its
+equilibria described (:func:`alliance_games.analysis.equilibrium.describe`).
+
+Formats: ``table`` (the run's header and one row per equilibrium), ``json`` (the keys are a
+promise to users' scripts), ``csv`` (tidy: one row per equilibrium x player x strategy or
+information-set action) and ``gambit`` (one ``NE,p1,p2,...`` line per equilibrium, as the
+``gambit-*`` tools print them, Gambit ``doc/tools.rst``: probabilities player by player; for
+normal forms strategy by strategy, for trees information set by information set in order of
+first appearance and action by action).
+
+Options: ``instance`` (the model at its parameter values) and ``records`` (the equilibria
+described), both from :func:`alliance_games.analysis.runs.solve_instance`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.styled import Styled
+from rich.table import Table
+from rich.text import Text
+
+from alliance_games.analysis.equilibrium import EquilibriumRecord
+from alliance_games.analysis.runs import Instance
+from alliance_games.games.tree import GameTree
+from alliance_games.render.formats import csv_text, dumps, run_header
+from alliance_games.render.numbers import json_number, text_number
+from alliance_games.solvers.result import SolverResult
+
+
+# ---- table -------------------------------------------------------------------------------------
+def solve_table(result: SolverResult, *, instance: Instance,
+                records: list[EquilibriumRecord]) -> RenderableType:
+    """The run's header, the method ``auto`` chose (if it did) and the equilibria table."""
+    parts: list[RenderableType] = [
+        run_header(instance.model.title, instance.model.name, instance.values)]
+    if "auto" in result.options:
+        parts.append(Styled(f"method auto -> {result.options['auto']} "
+                            f"({result.options['auto_reason']})", "dim"))
+    parts.append(equilibria_table(result, records))
+    return Group(*parts)
+
+
+def equilibria_table(result: SolverResult, records: list[EquilibriumRecord]) -> RenderableType:
+    kind = "exact" if result.exact else "floating point"
+    complete = "complete" if result.complete else "not proven complete"
+    title = (f"{len(records)} equilibri{'um' if len(records) == 1 else 'a'} "
+             f"(method {result.method}, {kind}, {complete})")
+    table = Table(title=title, title_justify="left", show_lines=True)
+    table.add_column("#", justify="right")
+    for player in result.game.players:
+        table.add_column(player)
+    table.add_column("payoffs")
+    table.add_column("max regret", justify="right")
+    for n, record in enumerate(records, start=1):
+        cells = [_strategy_text(record.profile[p]) for p in result.game.players]
+        pays = ", ".join(text_number(record.payoffs[p]) for p in result.game.players)
+        table.add_row(str(n), *cells, pays, text_number(record.max_regret))
+    parts: list[RenderableType] = [table]
+    for warning in result.warnings:
+        parts.append(Text(f"warning: {warning}", style="yellow"))
+    return Group(*parts)
+
+
+def _strategy_text(dist: dict[str, Any]) -> str:
+    """Pure choices by name; mixtures as ``label: p`` lines."""
+    lines = []
+    for label, prob in dist.items():
+        if prob == 1:
+            lines.append(label)
+        elif prob != 0:
+            lines.append(f"{label}: {text_number(prob)}")
+    return "\n".join(lines) or "-"
+
+
+# ---- json --------------------------------------------------------------------------------------
+def solve_json(result: SolverResult, *, instance: Instance,
+               records: list[EquilibriumRecord]) -> str:
+    return dumps({
+        "model": instance.model.name,
+        "parameters": {k: json_number(v) for k, v in instance.values.items()},
+        "method": result.method,
+        "exact": result.exact,
+        "complete": result.complete,
+        "count": len(records),
+        "warnings": list(result.warnings),
+        "diagnostics": _plain(result.diagnostics),
+        "convex_sets": [list(s) for s in result.convex_sets],
+        "equilibria": [equilibrium_json(r) for r in records],
+    })
+
+
+def equilibrium_json(record: EquilibriumRecord) -> dict[str, Any]:
+    return {
+        "profile": {
+            player: {label: json_number(p) for label, p in dist.items()}
+            for player, dist in record.profile.items()
+        },
+        "payoffs": {player: json_number(v) for player, v in record.payoffs.items()},
+        "max_regret": json_number(record.max_regret),
+        "outcome_distribution": {
+            k: json_number(v) for k, v in record.outcome_distribution.items()
+        },
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Diagnostics made JSON-safe: exact numbers as strings, containers recursively."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool | str | int | float) or value is None:
+        return value
+    if isinstance(value, Fraction):
+        return json_number(value)
+    return str(value)
+
+
+# ---- csv and gambit ----------------------------------------------------------------------------
+def solve_csv(result: SolverResult, *, records: list[EquilibriumRecord]) -> str:
+    return csv_text(
+        ["equilibrium", "player", "strategy", "probability", "payoff", "max_regret"],
+        ([n, player, label, json_number(prob), json_number(record.payoffs[player]),
+          json_number(record.max_regret)]
+         for n, record in enumerate(records, start=1)
+         for player, dist in record.profile.items()
+         for label, prob in dist.items()))
+
+
+def solve_gambit(result: SolverResult) -> str:
+    game = result.game
+    lines = []
+    for eq in result.equilibria:
+        if isinstance(game, GameTree):
+            order = [k for p in range(game.num_players) for k in game.player_infosets(p)]
+            values = [v for k in order for v in eq.strategies[k]]
+        else:
+            values = [v for dist in eq.strategies for v in dist]
+        lines.append("NE," + ",".join(text_number(v, digits=10) for v in values))
+    return "\n".join(lines) + ("\n" if lines else "")
