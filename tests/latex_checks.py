@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
+from tests.paths import DATA
+
+GOLDEN = DATA / "golden"
 PDFLATEX = shutil.which("pdflatex")
 
 

@@ -18,9 +18,11 @@ from pathlib import Path
 
 import yaml
 
+from tests.paths import ROOT
+
 LAYERS = ["errors", "games", "model", "solvers", "analysis", "alliance", "render", "cli"]
 GENERIC = ("games", "model", "solvers", "analysis")
-PACKAGE = Path(__file__).resolve().parent.parent / "alliance_games"
+PACKAGE = ROOT / "alliance_games"
 FLAGSHIP = PACKAGE.parent / "models" / "article" / "alliance_system.yaml"
 
 

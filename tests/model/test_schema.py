@@ -19,10 +19,10 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
+from tests.paths import DATA, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
-VALID = Path(__file__).resolve().parent / "data" / "valid"
+VALID = DATA / "valid"
 MARK = "# <-"
 """Marks the line an error must point at in the broken texts below."""
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_games.cli import cli, main
+from tests.paths import ROOT
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -193,7 +194,7 @@ def test_every_result_type_in_the_table_names_one_class() -> None:
 
     from alliance_games.render.dispatch import RENDERERS
 
-    package = Path(__file__).resolve().parent.parent / "alliance_games"
+    package = ROOT / "alliance_games"
     source = "\n".join(p.read_text() for p in package.rglob("*.py"))
     for name in RENDERERS:
         assert len(re.findall(rf"^class {name}\b", source, flags=re.M)) == 1, name

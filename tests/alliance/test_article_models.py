@@ -18,8 +18,8 @@ from alliance_games.analysis.reliability import parse_tolerances
 from alliance_games.analysis.runs import instantiate, solve_instance
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import parse_value
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "models" / "scenarios"
 
 

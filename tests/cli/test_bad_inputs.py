@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
+REPO = ROOT
 BAD = Path("tests") / "data" / "bad"
 EXPECTED: dict[str, str] = yaml.safe_load((REPO / BAD / "expected.yaml").read_text())
 

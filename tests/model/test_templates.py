@@ -10,8 +10,9 @@ import pytest
 from alliance_games.errors import ModelError
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
+from tests.paths import DATA
 
-FIXTURE = Path(__file__).parent / "data" / "valid" / "templates.yaml"
+FIXTURE = DATA / "valid" / "templates.yaml"
 
 BASE = """title: t
 players: [leader, ally]

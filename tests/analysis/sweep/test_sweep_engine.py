@@ -10,7 +10,6 @@ import sys
 import time
 from dataclasses import fields
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,8 +23,9 @@ from alliance_games.analysis.sweep.runner import journal_path, run_sweep
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
 from alliance_games.solvers.tree.merged_tree import merge_tree
+from tests.paths import DATA as TEST_DATA
 
-DATA = Path(__file__).parent / "data" / "valid"
+DATA = TEST_DATA / "valid"
 COLUMNS = (*CHUNK_COLUMNS, "values")
 
 
