@@ -60,3 +60,15 @@ def test_one_tolerance_rule() -> None:
     assert slack(game) == 0 and isinstance(slack(game), int)  # exact stays exact
     assert slack(game.to_float()) == DEFAULT_TOL * 5
     assert slack(game, 1e-6, exact=False) == 1e-6 * 5
+
+
+def test_the_methods_reference_states_every_rows_promise() -> None:
+    """docs/reference/methods.md has a section per method with its completeness statement."""
+    from alliance_games.solvers.methods import TABLE
+    from tests.paths import ROOT
+
+    page = (ROOT / "docs" / "reference" / "methods.md").read_text()
+    for row in TABLE:
+        section = page.split(f"## `{row.name}`\n", 1)
+        assert len(section) == 2, f"no section for {row.name}"
+        assert f"**Complete means:** {row.complete}." in section[1].split("\n## ", 1)[0]

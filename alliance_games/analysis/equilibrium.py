@@ -7,12 +7,13 @@ renderers only format them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.assessments import Assessment, assessments
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import (
     edge_weights,
@@ -35,11 +36,17 @@ class EquilibriumRecord:
     max_regret: Number
     exact: bool
     outcome_distribution: dict[str, Number]
+    assessment: Assessment | None = None
+    """Beliefs and refinements (perfect Bayesian equilibria only)."""
 
 
 def describe(result: SolverResult) -> list[EquilibriumRecord]:
-    """Labelled records of every equilibrium in ``result``."""
-    return [describe_one(result.game, eq) for eq in result.equilibria]
+    """Labelled records of every equilibrium in ``result``, with their assessments (``pbe``)."""
+    records = [describe_one(result.game, eq) for eq in result.equilibria]
+    found = assessments(result)
+    if found is None:
+        return records
+    return [replace(r, assessment=a) for r, a in zip(records, found, strict=True)]
 
 
 def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> EquilibriumRecord:

@@ -5,15 +5,17 @@ The CLI calls these and only chooses how to print the result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
+from alliance_games.analysis.commitment import commitment_model, reads_as_commitment
 from alliance_games.analysis.equilibrium import EquilibriumRecord, describe
 from alliance_games.analysis.policies import PolicyComparison, compare_policies
 from alliance_games.analysis.reliability import parse_tolerances
+from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
@@ -39,7 +41,12 @@ def instantiate(source: str, assignments: Mapping[str, Any] | None = None, *,
 
     A ``scenario`` preset's values come first; ``assignments`` override them.
     """
-    model = load_model(source)
+    return model_instance(load_model(source), assignments, exact=exact, scenario=scenario)
+
+
+def model_instance(model: SymbolicModel, assignments: Mapping[str, Any] | None = None, *,
+                   exact: bool = True, scenario: str | None = None) -> Instance:
+    """``model``'s game at the given parameter values (see :func:`instantiate`)."""
     compiled = compile_model(model)
     values = compiled.resolve(scenario_values(model.name, scenario, dict(assignments or {})))
     game = compiled.at(values, exact=exact)
@@ -47,10 +54,25 @@ def instantiate(source: str, assignments: Mapping[str, Any] | None = None, *,
 
 
 def solve_instance(instance: Instance, method: str = "auto", *, max_equilibria: int | None = None,
-                   timeout: float | None = None) -> tuple[SolverResult, list[EquilibriumRecord]]:
-    """Solve an instance and describe its equilibria (within ``timeout`` seconds, if given)."""
+                   timeout: float | None = None, refine: Sequence[str] = ()
+                   ) -> tuple[SolverResult, list[EquilibriumRecord]]:
+    """Solve an instance and describe its equilibria (within ``timeout`` seconds, if given).
+
+    ``refine``: signalling refinements (``intuitive``, ``d1``) judged on every perfect Bayesian
+    equilibrium (:func:`alliance_games.analysis.assessments.refine`).
+    """
     result = solve(instance.game, method, max_equilibria=max_equilibria, timeout=timeout)
-    return result, describe(result)
+    records = describe(result)
+    if refine:
+        from dataclasses import replace
+
+        from alliance_games.analysis.assessments import refine as judge
+
+        found = [r.assessment for r in records if r.assessment is not None]
+        _, notes = judge(result, found if result.method == "pbe" else None, refine)
+        if notes:
+            result = replace(result, warnings=(*result.warnings, *notes))
+    return result, records
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,8 +86,14 @@ class ComparisonRun:
 def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
                   scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
                   max_equilibria: int | None = None) -> ComparisonRun:
-    """Load ``source``, apply a scenario and assignments, and compare its policies."""
-    instance = instantiate(source, assignments, scenario=scenario)
+    """Load ``source``, apply a scenario and assignments, and compare its policies (a normal
+    form's policies as a commitment, :mod:`alliance_games.analysis.commitment`)."""
+    model = load_model(source)
+    if not model.policies:
+        raise SolverError(f"model {model.name!r} declares no policies, so there are none to "
+                          "compare (solve it, or follow its equilibria with sweep --watch "
+                          "QUANTITY)")
+    instance = model_instance(commitment_model(model), assignments, scenario=scenario)
     comparison = compare_policies(instance.model, instance.game, parse_tolerances(tolerances),
                                   max_equilibria=max_equilibria)
     return ComparisonRun(instance, comparison)
@@ -95,15 +123,42 @@ class SweepRun:
     fixed: dict[str, Any]
 
 
+@dataclass(frozen=True, eq=False)
+class EquilibriumSweepRun:
+    """A sweep of a model's equilibria (models without policies, or any model with ``watch``)."""
+
+    result: Any  # alliance_games.analysis.sweep.equilibria.EquilibriumSweep
+    fixed: dict[str, Any]
+
+
+def sweeps_policies(model: SymbolicModel, watch: tuple[str, ...] = ()) -> bool:
+    """Whether a sweep of ``model`` compares its policies (a tree with policies, nothing watched)
+    rather than reporting its equilibria."""
+    return bool(model.policies) and model.is_tree and not watch
+
+
 def plan_sweep(source: str, params: tuple[str, ...], assignments: Mapping[str, Any] | None = None,
                *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
-               chunk: int | None = None) -> Any:
-    """The :class:`~alliance_games.analysis.sweep.engine.SweepPlan` of a sweep over ``params``."""
+               chunk: int | None = None, watch: tuple[str, ...] = (), method: str = "auto"
+               ) -> Any:
+    """The plan of a sweep over ``params``: a policy sweep's
+    :class:`~alliance_games.analysis.sweep.engine.SweepPlan`, or an equilibrium sweep's
+    :class:`~alliance_games.analysis.sweep.equilibria.EquilibriumSweepPlan` (see
+    :func:`sweeps_policies`)."""
     from alliance_games.analysis.sweep.engine import SweepPlan, parse_axis
+    from alliance_games.analysis.sweep.equilibria import EquilibriumSweepPlan
 
     model = load_model(source)
     values = scenario_values(model.name, scenario, dict(assignments or {}))
     axes = [parse_axis(p) for p in params]
+    if reads_as_commitment(model) and not watch:
+        model = commitment_model(model)
+    if not sweeps_policies(model, watch):
+        return EquilibriumSweepPlan(model, axes, values, watch, method=method)
+    if method != "auto":
+        raise ParameterError("--method chooses the solver of an equilibrium sweep; a policy sweep "
+                             "solves every policy's subgame-perfect equilibria (add --watch to "
+                             "sweep the equilibria instead)")
     return SweepPlan(model, axes, values, parse_tolerances(tolerances), chunk=chunk)
 
 
@@ -111,15 +166,26 @@ def sweep_model(source: str, params: tuple[str, ...], assignments: Mapping[str, 
                 *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
                 progress: Any = None, journal: str | None = None, resume: bool = False,
                 workers: int | None = None, scheduler: str | None = None,
-                finished: Any = None, plan: Any = None) -> SweepRun:
+                finished: Any = None, plan: Any = None, watch: tuple[str, ...] = ()
+                ) -> SweepRun | EquilibriumSweepRun:
     """Sweep a model's parameters (see :mod:`alliance_games.analysis.sweep.engine` and
     :mod:`alliance_games.analysis.sweep.runner`); ``finished`` gets the run before the journal
-    of a resumable sweep is deleted."""
+    of a resumable sweep is deleted. Equilibrium sweeps run in this process, unjournaled."""
+    from alliance_games.analysis.sweep.equilibria import EquilibriumSweepPlan
     from alliance_games.analysis.sweep.runner import run_sweep
 
     plan = plan or plan_sweep(source, params, assignments, scenario=scenario,
-                              tolerances=tolerances)
+                              tolerances=tolerances, watch=watch)
     fixed = plan.base
+    if isinstance(plan, EquilibriumSweepPlan):
+        if resume or workers is not None and workers > 1 or scheduler:
+            raise ParameterError("--resume, --workers and --scheduler work on sweeps of policies; "
+                                 f"a sweep of the equilibria of {plan.model.name!r} runs here, "
+                                 "point by point")
+        run = EquilibriumSweepRun(plan.solve(progress), fixed)
+        if finished is not None:
+            finished(run)
+        return run
 
     def done(result: Any) -> None:
         if finished is not None:
@@ -128,3 +194,45 @@ def sweep_model(source: str, params: tuple[str, ...], assignments: Mapping[str, 
     result = run_sweep(plan, journal=journal, resume=resume, workers=workers,
                        scheduler=scheduler, progress=progress, finished=done)
     return SweepRun(result, fixed)
+
+
+@dataclass(frozen=True, eq=False)
+class ThresholdRun:
+    """A threshold search: the question (model, parameter, interval, and the policy, or the
+    watched quantity with the value to cross) and its answer (``None``: no change)."""
+
+    model: str
+    parameter: str
+    lo: str
+    hi: str
+    policy: str | None
+    found: Any  # Threshold (policy), Change (watched quantity), or None
+    watch: Any = None  # alliance_games.analysis.sweep.quantities.Quantity, when watched
+    value: str | None = None
+
+
+def threshold_model(source: str, parameter: str, lo: str, hi: str, *, policy: str | None = None,
+                    watch: str | None = None, value: str | None = None,
+                    assignments: Mapping[str, Any] | None = None) -> ThresholdRun:
+    """Where ``policy``'s verdict changes, or the ``watch``ed quantity changes (or crosses
+    ``value``), as ``parameter`` moves from ``lo`` to ``hi``: exactly where it can be found."""
+    from alliance_games.analysis.sweep.threshold import check_policy, find_threshold
+    from alliance_games.analysis.sweep.watch import find_change, watched
+
+    model = load_model(source)
+    compiled = compile_model(commitment_model(model) if policy is not None else model)
+    values = dict(assignments or {})
+    if (policy is None) == (watch is None):
+        if policy is None and not model.policies:
+            check_policy(compiled, "")  # says the model has no policies and what to watch
+        offer = f"--policy ({', '.join(model.policies)}) or " if model.policies else ""
+        raise ParameterError(f"threshold follows {offer}--watch QUANTITY: give one of them")
+    if policy is not None:
+        if value is not None:
+            raise ParameterError("--value goes with --watch (a policy's verdict has no value)")
+        found = find_threshold(compiled, parameter, lo, hi, policy, values=values)
+        return ThresholdRun(model.name, parameter, lo, hi, policy, found)
+    assert watch is not None
+    quantity = watched(compiled, watch, values)
+    change = find_change(compiled, parameter, lo, hi, quantity, value=value, values=values)
+    return ThresholdRun(model.name, parameter, lo, hi, None, change, quantity, value)

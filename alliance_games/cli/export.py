@@ -71,8 +71,10 @@ def _subject(instance: Instance, target: str, *, symbolic: bool, highlight: bool
 
     game = instance.game
     if target == "efg" and isinstance(game, NormalFormGame):
-        raise click.UsageError("--to efg needs a tree model; this one is a normal form "
-                               "(use --to nfg)")
+        from alliance_games.errors import ParameterError
+
+        raise ParameterError("--to efg needs a tree model; this one is a normal form "
+                             "(use --to nfg)")
     subjects = {
         "json": lambda: instance,
         "nfg": lambda: prepare.table_game(game)[0],

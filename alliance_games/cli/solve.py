@@ -6,7 +6,7 @@ import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
 from alliance_games.render.dispatch import formats
-from alliance_games.solvers.methods import METHODS, methods_help
+from alliance_games.solvers.methods import METHODS, REFINEMENTS, methods_help
 
 
 @click.command("solve")
@@ -29,10 +29,14 @@ from alliance_games.solvers.methods import METHODS, methods_help
                    "fixed at their defaults or --set values. Default: all (small models only).")
 @click.option("--derivative", metavar="NAME", default=None,
               help="With --symbolic: the sign of d(equilibrium quantity)/d(NAME) per region.")
+@click.option("--refine", "refine", multiple=True, type=click.Choice(REFINEMENTS),
+              help="With --method pbe: judge every equilibrium by a signalling refinement "
+                   "(intuitive: Cho-Kreps; d1: Banks-Sobel) and say why it survives or fails "
+                   "(repeatable).")
 @format_option(*formats("SolverResult"))
 def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
             max_equilibria: int | None, timeout: float | None, symbolic: bool, free: tuple[str, ...],
-            derivative: str | None, fmt: str) -> None:
+            derivative: str | None, refine: tuple[str, ...], fmt: str) -> None:
     """Solve MODEL: a bundled model's name, a path (.yaml, .nfg, .efg) or - for stdin.
 
     \b
@@ -46,6 +50,7 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
       cat game.nfg | alliance-games solve - --method pure
       alliance-games solve stag_hunt --symbolic
       alliance-games solve alliance_system --symbolic --free pooling --derivative pooling
+      alliance-games solve beer_quiche.yaml --method pbe --refine intuitive --format json
     """
     if symbolic or free or derivative:
         _symbolic(model, assignments, method, exact, symbolic, free, derivative, fmt)
@@ -56,7 +61,7 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
 
     instance = instantiate(model, parse_assignments(assignments), exact=exact)
     result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
-                                     timeout=timeout)
+                                     timeout=timeout, refine=refine)
     emit(render(result, fmt, instance=instance, records=records))
 
 

@@ -8,9 +8,10 @@ import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
 from alliance_games.render.dispatch import formats
+from alliance_games.solvers.methods import METHODS
 
 if TYPE_CHECKING:
-    from alliance_games.analysis.runs import SweepRun
+    from alliance_games.analysis.runs import EquilibriumSweepRun, SweepRun
 
 
 @click.command("sweep")
@@ -28,7 +29,15 @@ if TYPE_CHECKING:
 @format_option(*formats("SweepRun"))
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("--plot", metavar="FILE", help="Also draw the sweep: risks against one parameter, "
-              "or a regime map over two (.png, .pdf or .svg).")
+              "or a regime map over two (.png, .pdf or .svg); equilibrium sweeps: the watched "
+              "quantities (default: the expected payoffs) against one parameter.")
+@click.option("--watch", "watch", multiple=True, metavar="QUANTITY",
+              help="Sweep the equilibria and report QUANTITY (repeatable): outcome:LABEL, "
+                   "tag:NAME, action:PLAYER:ACTION, action:INFOSET:ACTION, payoff:PLAYER or "
+                   "count. Models without policies always sweep their equilibria.")
+@click.option("--method", default="auto", show_default=True, type=click.Choice(METHODS),
+              help="Equilibrium sweeps: the solution method at every point (e.g. pbe for "
+                   "perfect Bayesian equilibria).")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Run chunks on a local dask cluster of N worker processes.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
@@ -44,13 +53,18 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
             scenario: str | None, tolerances: tuple[str, ...], output: str | None,
             fmt: str, standalone: bool, plot: str | None, workers: int | None,
             scheduler: str | None, chunk_size: int | None, max_work: int | None,
-            resume: bool) -> None:
+            resume: bool, watch: tuple[str, ...], method: str) -> None:
     """Sweep MODEL's parameters: every policy's risks, cost and verdict at every grid point.
 
     Payoffs are evaluated for the whole grid at once and backward induction runs across the
     grid as array operations on the tree with its identical subtrees merged; points with
     near-ties are re-solved exactly. Boundaries between neighbouring points where a verdict
     changes are listed (use `threshold` to locate one precisely).
+
+    Models without policies (and any model with --watch): every equilibrium at every point,
+    solved exactly with the default method (spe for trees, enummixed for two players,
+    enumpoly or pure beyond), with its outcome distribution, tag probabilities, expected
+    payoffs and action probabilities.
 
     \b
     Examples:
@@ -59,6 +73,8 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
           --param two_front_prob=0:1:200 --format csv -o grid.csv --plot regimes.pdf
       alliance-games sweep alliance_system --param pooling=0:1:1000 --param restraint=0:1:1000 \\
           --format json -o big.json --workers 2      # interrupted? add --resume
+      alliance-games sweep snyder_alliance_dilemma --param entrapment_cost=0.1:2:20 \\
+          --watch action:ally:Firm --plot firm.png
     """
     import sys
 
@@ -71,18 +87,27 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
 
     plan = plan_sweep(model, params, parse_assignments(assignments), scenario=scenario,
                       tolerances=parse_assignments(tolerances, option="--tolerance"),
-                      chunk=chunk_size)
+                      chunk=chunk_size, watch=watch, method=method)
     plan.check_work(max_work or MAX_WORK)
     if plot:
+        from alliance_games.analysis.sweep.equilibria import EquilibriumSweepPlan
+        from alliance_games.errors import ParameterError
         from alliance_games.render.plots import plot_format
 
         plot_format(plot)
+        if isinstance(plan, EquilibriumSweepPlan) and len(plan.axes) != 1:
+            raise ParameterError("--plot draws a sweep of equilibria against one parameter; "
+                                 f"this sweep has {len(plan.axes)}")
 
-    def write(run: SweepRun) -> None:
+    def write(run: SweepRun | EquilibriumSweepRun) -> None:
         if plot:
-            from alliance_games.render.plots import sweep_plot
+            from alliance_games.analysis.runs import EquilibriumSweepRun
+            from alliance_games.render.plots import quantity_plot, sweep_plot
 
-            sweep_plot(run.result, plot)
+            if isinstance(run, EquilibriumSweepRun):
+                quantity_plot(run.result, plot)
+            else:
+                sweep_plot(run.result, plot)
             click.echo(f"wrote {plot}", err=True)
         emit(render(run, fmt, standalone=standalone), output, width=120 if output else None)
 
@@ -102,31 +127,40 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
 @model_argument
 @click.option("--param", "parameter", required=True, metavar="NAME")
 @click.option("--between", required=True, metavar="A:B", help="The interval to search.")
-@click.option("--policy", required=True, metavar="POLICY", help="Whose verdict to follow.")
+@click.option("--policy", metavar="POLICY", help="Whose verdict to follow (a declared policy).")
+@click.option("--watch", metavar="QUANTITY",
+              help="Follow an equilibrium quantity instead: outcome:LABEL, tag:NAME, "
+                   "action:PLAYER:ACTION, action:INFOSET:ACTION, payoff:PLAYER or count.")
+@click.option("--value", metavar="V", help="With --watch: where the quantity crosses V "
+              "(default: where it changes).")
 @set_option
 @format_option(*formats("ThresholdRun"))
-def threshold_command(model: str, parameter: str, between: str, policy: str,
-                      assignments: tuple[str, ...], fmt: str) -> None:
-    """Locate where POLICY's reliability verdict changes as --param moves between A and B.
+def threshold_command(model: str, parameter: str, between: str, policy: str | None,
+                      watch: str | None, value: str | None, assignments: tuple[str, ...],
+                      fmt: str) -> None:
+    """Locate where POLICY's reliability verdict changes as --param moves between A and B, or
+    where a watched equilibrium quantity changes or crosses a value.
 
-    Exact bisection to 1e-4, then the exact boundary from the symbolic payoffs.
+    Exact bisection (to 1e-4; with --watch, to 1/16384 of the interval), then the exact point:
+    from the symbolic payoffs at an indifference point, else from the equilibria's
+    probabilities, payoff gaps, risks and watched quantity fitted exactly as rational functions
+    of the parameter, confirmed by exact solves on both sides.
 
     \b
-    Example:
+    Examples:
       alliance-games threshold alliance_system --param pooling --between 0:1 --policy connect
+      alliance-games threshold deterrence_uncertain_resolve --param p_resolute --between 0:0.6 \\
+          --watch tag:war --value 1/10
+      alliance-games threshold prisoners_dilemma --param T --between 0:10 --watch count
     """
-    from alliance_games.analysis.sweep.threshold import find_threshold
+    from alliance_games.analysis.runs import threshold_model
     from alliance_games.cli.output import emit
     from alliance_games.errors import ParameterError
-    from alliance_games.model.catalog import load_model
-    from alliance_games.model.compile import compile_model
     from alliance_games.render.dispatch import render
-    from alliance_games.render.threshold import ThresholdRun
 
     lo, sep, hi = between.partition(":")
     if not sep:
         raise ParameterError(f"--between expects A:B, got {between!r}")
-    compiled = compile_model(load_model(model))
-    found = find_threshold(compiled, parameter, lo, hi, policy,
-                           values=parse_assignments(assignments))
-    emit(render(ThresholdRun(compiled.model.name, parameter, lo, hi, policy, found), fmt))
+    run = threshold_model(model, parameter, lo, hi, policy=policy, watch=watch, value=value,
+                          assignments=parse_assignments(assignments))
+    emit(render(run, fmt))

@@ -10,6 +10,11 @@ whose format follows the file's suffix (``.pdf`` and ``.svg`` vector, ``.png`` a
   reliability there, hatched by the policy the leader picks, with the boundaries between regimes
   (solid) and between the leader's choices (dashed) drawn along the cells' edges.
 
+:func:`quantity_plot` draws an equilibrium sweep
+(:class:`~alliance_games.analysis.sweep.equilibria.EquilibriumSweep`) over one parameter: one
+panel per watched quantity, every equilibrium's value as a dot, the maximum and minimum over the
+equilibria as lines.
+
 Axes carry the parameters' LaTeX symbols (``result.latex``) and names. matplotlib is imported
 inside the functions, so importing this module stays cheap; figures are built with the
 object-oriented API (no pyplot, no display, no global backend switch). Nothing here solves a game:
@@ -33,6 +38,8 @@ from alliance_games.errors import AllianceGamesError, ParameterError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from alliance_games.analysis.sweep.equilibria import EquilibriumSweep
 
 FORMATS = {".pdf": "pdf", ".svg": "svg", ".png": "png"}
 """The suffixes :func:`sweep_plot` understands and the format each one selects."""
@@ -131,8 +138,65 @@ def sweep_figure(result: SweepResult) -> Figure:
                          "show one swept parameter (risk curves) or two (a regime map)")
 
 
+def quantity_plot(result: EquilibriumSweep, path: str) -> None:
+    """Draw the shown quantities of an equilibrium sweep over one parameter into ``path``
+    (written atomically, format by suffix as for :func:`sweep_plot`)."""
+    fmt = plot_format(path)
+    from matplotlib import rc_context
+
+    with rc_context(cast(Any, STYLE)):
+        _save(quantity_figure(result), path, fmt)
+
+
+def quantity_figure(result: EquilibriumSweep) -> Figure:
+    """One panel per shown quantity (the watched ones, else every expected payoff) against the
+    swept parameter: every equilibrium's value as a dot, the maximum and minimum over the
+    equilibria as lines (``count``: the number of equilibria as a step line)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    if len(result.axes) != 1:
+        raise ParameterError(f"a sweep of equilibria over {len(result.axes)} parameters cannot "
+                             "be plotted; its plots show quantities against one parameter")
+    name = result.axes[0][0]
+    shown = result.shown()
+    x = np.array([p.values[name] for p in result.points], dtype=float)
+    order = np.argsort(x, kind="stable")
+    ncols = min(len(shown), 2)
+    nrows = math.ceil(len(shown) / ncols)
+    with rc_context(cast(Any, STYLE)):
+        figure = Figure(figsize=(7.0 if ncols > 1 else 4.6, 0.9 + 1.9 * nrows),
+                        layout="constrained")
+        panels = list(figure.subplots(nrows, ncols, sharex=True, squeeze=False).ravel())
+        for ax, quantity in zip(panels, shown, strict=False):
+            values = [[float(v) for v in result.points[i].quantity(quantity)] for i in order]
+            ax.set_title(quantity.spec, loc="left")
+            if not quantity.per_equilibrium:
+                ax.step(x[order], [v[0] for v in values], where="mid", color=LINE_COLOURS[0])
+                continue
+            dots = [(x[i], v) for i, vs in zip(order, values, strict=True) for v in vs]
+            if dots:
+                ax.plot(*zip(*dots, strict=True), ls="none", marker="o", ms=2.5,
+                        color=LINE_COLOURS[1], zorder=3)
+            has = [k for k, vs in enumerate(values) if vs]
+            for pick, style in ((max, "-"), (min, (0, (3, 2)))):
+                ax.plot(x[order][has], [pick(values[k]) for k in has], ls=style, lw=1.0,
+                        color=LINE_COLOURS[0], zorder=2)
+        for ax in panels[len(shown):]:
+            ax.axis("off")
+        handles = [Line2D([], [], ls="none", marker="o", ms=2.5, color=LINE_COLOURS[1],
+                          label="an equilibrium"),
+                   Line2D([], [], color=LINE_COLOURS[0], lw=1.0, label="maximum over equilibria"),
+                   Line2D([], [], color=LINE_COLOURS[0], lw=1.0, ls=(0, (3, 2)),
+                          label="minimum over equilibria")]
+        figure.legend(handles=handles, loc="outside upper center", ncols=3)
+        figure.supxlabel(axis_label(result, name), fontsize=9)
+    return figure
+
+
 # ---- labels and regimes ----------------------------------------------------------------------
-def axis_label(result: SweepResult, name: str) -> str:
+def axis_label(result: SweepResult | EquilibriumSweep, name: str) -> str:
     """``"$s$ (pooling)"``: the parameter's LaTeX symbol (when mathtext can set it) and name."""
     symbol = result.latex.get(name, "").strip()
     if not symbol or not _mathtext_ok(symbol):

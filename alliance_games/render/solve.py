@@ -27,6 +27,7 @@ from alliance_games.analysis.runs import Instance
 from alliance_games.games.tree import GameTree
 from alliance_games.render.formats import csv_text, dumps, run_header
 from alliance_games.render.numbers import json_number, text_number
+from alliance_games.solvers.methods import enumerates
 from alliance_games.solvers.result import SolverResult
 
 
@@ -48,20 +49,61 @@ def equilibria_table(result: SolverResult, records: list[EquilibriumRecord]) -> 
     complete = "complete" if result.complete else "not proven complete"
     title = (f"{len(records)} equilibri{'um' if len(records) == 1 else 'a'} "
              f"(method {result.method}, {kind}, {complete})")
-    table = Table(title=title, title_justify="left", show_lines=True)
+    assessed = any(r.assessment is not None for r in records)
+    table = Table(title=title, title_justify="left", show_lines=True,
+                  caption=f"{'complete' if result.complete else 'searched'}: "
+                          f"{enumerates(result.method)}" if assessed else None,
+                  caption_justify="left")
     table.add_column("#", justify="right")
     for player in result.game.players:
         table.add_column(player)
     table.add_column("payoffs")
     table.add_column("max regret", justify="right")
+    if assessed:
+        table.add_column("beliefs")
+        table.add_column("refinements")
     for n, record in enumerate(records, start=1):
         cells = [_strategy_text(record.profile[p]) for p in result.game.players]
         pays = ", ".join(text_number(record.payoffs[p]) for p in result.game.players)
-        table.add_row(str(n), *cells, pays, text_number(record.max_regret))
+        extra = _assessment_cells(record) if assessed else []
+        table.add_row(str(n), *cells, pays, text_number(record.max_regret), *extra)
     parts: list[RenderableType] = [table]
     for warning in result.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Group(*parts)
+
+
+def _assessment_cells(record: EquilibriumRecord) -> list[str]:
+    """Beliefs (``set: node p``; off path the admissible region) and refinement verdicts."""
+    a = record.assessment
+    if a is None:
+        return ["", ""]
+    lines = [f"{s}: " + ", ".join(f"{node} {text_number(p)}" for node, p in nodes.items())
+             for s, nodes in a.beliefs.items() if len(nodes) > 1]  # singletons say nothing
+    lines += [f"{s} (off path): {_region_text(region)}" for s, region in a.off_path_beliefs.items()
+              if not isinstance(region, dict) or len(set(region) - {"vertices"}) > 1]
+    verdicts = [f"{name} {'yes' if ok else 'no'}" for name, ok in a.refinements.items()
+                if ok is not None]
+    if a.component is not None:
+        verdicts.append(f"component {a.component + 1}{'' if a.extreme else ' (inner)'}")
+    return ["\n".join(lines) or "-", "\n".join(verdicts) or "-"]
+
+
+def _region_text(region: Any) -> str:
+    """``node in [low, high]`` per node of an off-path region."""
+    if not isinstance(region, dict):
+        return str(region)
+    parts = []
+    for node, bounds in region.items():
+        if node == "vertices":
+            continue
+        if isinstance(bounds, list | tuple) and len(bounds) == 2:
+            low, high = bounds
+            parts.append(f"{node} {text_number(low)}" if low == high
+                         else f"{node} in [{text_number(low)}, {text_number(high)}]")
+        else:
+            parts.append(f"{node} {bounds}")
+    return ", ".join(parts) or "any"
 
 
 def _strategy_text(dist: dict[str, Any]) -> str:
@@ -84,6 +126,7 @@ def solve_json(result: SolverResult, *, instance: Instance,
         "method": result.method,
         "exact": result.exact,
         "complete": result.complete,
+        "enumerates": enumerates(result.method),
         "count": len(records),
         "warnings": list(result.warnings),
         "diagnostics": _plain(result.diagnostics),
@@ -93,6 +136,16 @@ def solve_json(result: SolverResult, *, instance: Instance,
 
 
 def equilibrium_json(record: EquilibriumRecord) -> dict[str, Any]:
+    doc = _equilibrium_core(record)
+    if record.assessment is not None:
+        a = record.assessment
+        doc.update({"beliefs": _plain(a.beliefs), "off_path_beliefs": _plain(a.off_path_beliefs),
+                    "refinements": dict(a.refinements), "refinement_reasons": dict(a.reasons),
+                    "component": a.component, "extreme": a.extreme})
+    return doc
+
+
+def _equilibrium_core(record: EquilibriumRecord) -> dict[str, Any]:
     return {
         "profile": {
             player: {label: json_number(p) for label, p in dist.items()}

@@ -108,13 +108,18 @@ TABLE: tuple[Method, ...] = (
     Method("logit", normal_form=f"{_NF}.logit:logit_solve", tree=REDUCED, two_players=False,
            exactness="float", complete="never complete: one approximate equilibrium (the limit "
            "of the logit branch)", help="one approximate equilibrium"),
-    Method("pbe", normal_form=None, tree=f"{_TREE}.signalling:perfect_bayesian_signalling",
+    Method("pbe", normal_form=None, tree=f"{_TREE}.perfect_bayesian:perfect_bayesian",
            two_players=False, exactness="exact",
-           complete="all pure perfect Bayesian equilibria of a signalling game",
-           help="pure PBE of a signalling game"),
+           complete="all weak perfect Bayesian equilibria, pure and mixed: the isolated ones and "
+           "every continuum by its extreme points, with beliefs and the sequential check",
+           help="every weak PBE, with beliefs (perfect recall)"),
 )
 
 BY_NAME: dict[str, Method] = {m.name: m for m in TABLE}
+
+REFINEMENTS: tuple[str, ...] = ("intuitive", "d1")
+"""Signalling refinements ``solve --refine`` applies to ``pbe`` equilibria (Cho & Kreps 1987's
+intuitive criterion; D1, Banks & Sobel 1987): :mod:`alliance_games.solvers.tree.refinements`."""
 
 METHODS: tuple[str, ...] = tuple(m.name for m in TABLE)
 """The method names, in the table's order (``auto`` first)."""
@@ -135,3 +140,9 @@ def methods_help() -> str:
              for m in TABLE if m.name != "auto"]
     return ("\b\n" + "\n".join(lines) + f"\n\nauto: {BY_NAME['auto'].help}. Trees solved by a "
             "normal-form method are reduced first.")
+
+
+def enumerates(method: str) -> str:
+    """What a complete result of ``method`` holds (the row's ``complete``), for tables and JSON."""
+    row = BY_NAME.get(method)
+    return row.complete if row is not None else "unknown method"

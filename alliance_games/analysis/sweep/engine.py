@@ -68,6 +68,39 @@ def parse_axis(spec: str) -> tuple[str, np.ndarray]:
     return name, np.array(values)
 
 
+def check_axes(model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]]) -> int:
+    """The number of grid points ``axes`` span, after checking that each names a parameter of
+    ``model`` once, within its range (or among its values), and that the grid is not too big."""
+    names = [n for n, _ in axes]
+    if not model.parameters:
+        raise ParameterError(f"model {model.name!r} has no parameters to sweep")
+    if len(set(names)) != len(names):
+        raise ParameterError(f"a parameter is swept twice: {', '.join(names)}")
+    for name, values in axes:
+        parameter = model.parameter(name)
+        if parameter is None:
+            valid = ", ".join(p.name for p in model.parameters) or "none"
+            raise ParameterError(f"unknown parameter {name!r} (valid parameters: {valid})")
+        for v in np.unique(values) if parameter.values is not None else (values.min(),
+                                                                          values.max()):
+            problem = parameter.check(Fraction(repr(float(v))))
+            if problem:
+                raise ParameterError(problem)
+    count = int(np.prod([len(v) for _, v in axes]))
+    if count > MAX_POINTS:
+        raise ParameterError(f"the grid has {count:,} points, over the limit of "
+                             f"{MAX_POINTS:,}; use fewer STEPS")
+    return count
+
+
+def grid_points(axes: Sequence[tuple[str, np.ndarray]], start: int, stop: int) -> np.ndarray:
+    """Points ``start:stop`` of the grid ``axes`` span, ``(points, axes)``, the last axis
+    fastest."""
+    index = np.arange(start, stop)
+    coords = np.unravel_index(index, tuple(len(v) for _, v in axes))
+    return np.stack([v[c] for (_, v), c in zip(axes, coords, strict=True)], axis=1)
+
+
 class SweepPlan:
     """A sweep's grid and settings; :meth:`solve` computes any range of its points.
 
@@ -90,24 +123,8 @@ class SweepPlan:
         self._compiled = compiled
         self._merged: MergedTree | None | bool = False
         self.cost = cost_measure(model.game.skeleton, model.game.measure_exprs)
-        names = [n for n, _ in self.axes]
-        if len(set(names)) != len(names):
-            raise ParameterError(f"a parameter is swept twice: {', '.join(names)}")
-        for name, values in self.axes:
-            parameter = model.parameter(name)
-            if parameter is None:
-                valid = ", ".join(p.name for p in model.parameters)
-                raise ParameterError(f"unknown parameter {name!r} (valid parameters: {valid})")
-            for v in np.unique(values) if parameter.values is not None else (values.min(),
-                                                                              values.max()):
-                problem = parameter.check(Fraction(repr(float(v))))
-                if problem:
-                    raise ParameterError(problem)
+        self.count = check_axes(model, self.axes)
         self.base = self.compiled.resolve(self.fixed)
-        self.count = int(np.prod([len(v) for _, v in self.axes]))
-        if self.count > MAX_POINTS:
-            raise ParameterError(f"the grid has {self.count:,} points, over the limit of "
-                                 f"{MAX_POINTS:,}; use fewer STEPS")
 
     def work(self) -> tuple[int, int]:
         """Estimated work: (points x nodes solved per point, nodes per point).
@@ -175,9 +192,7 @@ class SweepPlan:
 
     def grid(self, start: int = 0, stop: int | None = None) -> np.ndarray:
         """Points ``start:stop``'s swept values, ``(points, axes)``, the last axis fastest."""
-        index = np.arange(start, self.count if stop is None else stop)
-        coords = np.unravel_index(index, tuple(len(v) for _, v in self.axes))
-        return np.stack([v[c] for (_, v), c in zip(self.axes, coords, strict=True)], axis=1)
+        return grid_points(self.axes, start, self.count if stop is None else stop)
 
     def chunk_size(self) -> int:
         """Points per chunk: as given, or what fits :data:`CHUNK_BYTES` of working memory."""
@@ -232,7 +247,7 @@ class SweepPlan:
         (:func:`~alliance_games.solvers.tree.spe_outcomes.spe_outcomes`), the verdict is
         *incomplete* unless the outcomes found already show it is fragile.
         """
-        values = {**self.base, **{n: _rational(float(v)) for n, v in zip(names, point,
+        values = {**self.base, **{n: exact_value(float(v)) for n, v in zip(names, point,
                                                                       strict=True)}}
         merged = self.merged
         if merged is None:
@@ -281,7 +296,7 @@ class SweepPlan:
                                       self.grid(), latex)
 
 
-def _rational(value: float) -> Fraction:
+def exact_value(value: float) -> Fraction:
     """The simplest fraction that rounds to ``value`` (1/3 for 0.3333333333333333)."""
     simple = Fraction(repr(value)).limit_denominator(10**9)
     return simple if float(simple) == value else Fraction(repr(value))

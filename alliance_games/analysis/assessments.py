@@ -1,0 +1,89 @@
+"""Assessments of perfect Bayesian equilibria: beliefs, admissible off-path beliefs, refinements.
+
+A PBE is an assessment: a behaviour profile with a belief at every information set (Fudenberg &
+Tirole 1991, ch. 8). The ``pbe`` solver (:mod:`alliance_games.solvers.tree.perfect_bayesian`)
+leaves, per equilibrium, the Bayes posteriors on the path, the admissible region off the path and
+whether some consistent belief system supports it (Kreps & Wilson 1982). :func:`assessments`
+reads them in the field's labels; :func:`refine` adds the signalling refinements asked for
+(Cho & Kreps 1987's intuitive criterion; D1, Banks & Sobel 1987), each with its verdict and reason.
+A refinement that does not apply to the game (not a sender-receiver game) is ``None``, with the
+reason said once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from alliance_games.errors import ParameterError, SolverError
+from alliance_games.games.tree import GameTree
+from alliance_games.solvers.result import SolverResult
+from alliance_games.solvers.tree.refinements import REFINEMENTS
+
+CRITERIA: tuple[str, ...] = tuple(REFINEMENTS)
+"""The refinements ``--refine`` takes (``intuitive``, ``d1``)."""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One equilibrium's beliefs and refinement verdicts.
+
+    ``beliefs``: information set -> node -> posterior (sets reached on the path);
+    ``off_path_beliefs``: information set -> the admissible region (per node ``[low, high]``, and
+    ``vertices`` for three or more nodes); ``refinements``: ``sequential`` and every criterion,
+    ``None`` where not checked or not applicable; ``reasons``: criterion -> one sentence.
+    """
+
+    beliefs: dict[str, dict[str, Any]]
+    off_path_beliefs: dict[str, Any]
+    component: int | None
+    extreme: bool
+    refinements: dict[str, bool | None]
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+def assessments(result: SolverResult) -> list[Assessment] | None:
+    """The assessment of every equilibrium of a ``pbe`` result, in order; ``None`` for others."""
+    details = result.diagnostics.get("pbe")
+    if result.method != "pbe" or not isinstance(details, list) or \
+            len(details) != len(result.equilibria):
+        return None
+    return [Assessment(
+        beliefs=dict(d.get("beliefs", {})), off_path_beliefs=dict(d.get("off_path_beliefs", {})),
+        component=d.get("component"), extreme=bool(d.get("extreme", True)),
+        refinements={"sequential": d.get("refinements", {}).get("sequential"),
+                     **{c: None for c in CRITERIA}},
+    ) for d in details]
+
+
+def refine(result: SolverResult, found: list[Assessment] | None, criteria: Sequence[str]
+           ) -> tuple[list[Assessment] | None, list[str]]:
+    """``found`` with the verdicts of ``criteria`` filled in, and the warnings to show.
+
+    Each criterion is decided exactly for every equilibrium; a game of another shape gets
+    ``None`` verdicts and one warning saying why.
+    """
+    unknown = [c for c in criteria if c not in REFINEMENTS]
+    if unknown:
+        raise ParameterError(f"unknown refinement {unknown[0]!r} (refinements: {', '.join(CRITERIA)})")
+    if not criteria:
+        return found, []
+    if found is None:
+        raise ParameterError("--refine needs --method pbe (refinements judge perfect Bayesian "
+                             "equilibria with their beliefs)")
+    game = result.game
+    assert isinstance(game, GameTree)
+    warnings: list[str] = []
+    for criterion in dict.fromkeys(criteria):
+        for assessment, eq in zip(found, result.equilibria, strict=True):
+            try:
+                verdict = REFINEMENTS[criterion](game, eq)
+            except SolverError as error:
+                note = f"--refine {criterion} not applied: {error}"
+                if note not in warnings:
+                    warnings.append(note)
+                continue
+            assessment.refinements[criterion] = verdict.survives
+            assessment.reasons[criterion] = verdict.reason
+    return found, warnings
