@@ -50,7 +50,7 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
       cat game.nfg | alliance-games solve - --method pure
       alliance-games solve stag_hunt --symbolic
       alliance-games solve alliance_system --symbolic --free pooling --derivative pooling
-      alliance-games solve beer_quiche.yaml --method pbe --refine intuitive --format json
+      alliance-games solve beer_quiche --method pbe --refine intuitive --format json
     """
     if symbolic or free or derivative:
         _symbolic(model, assignments, method, exact, symbolic, free, derivative, fmt)
