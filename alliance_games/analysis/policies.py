@@ -90,9 +90,15 @@ class PolicyComparison:
     policies: tuple[PolicyAssessment, ...]
     chosen: tuple[str, ...]
     tolerances: dict[str, Number]
+    cost: str | None = None
+    """The measure that is the policy cost (:func:`cost_measure`), if the model declares one."""
 
     def policy(self, name: str) -> PolicyAssessment:
         return next(p for p in self.policies if p.policy == name)
+
+    def policy_cost(self, policy: PolicyAssessment) -> Number | None:
+        """The policy's cost: the worst over its equilibria, or ``None`` without a cost measure."""
+        return policy.measure(self.cost) if self.cost is not None else None
 
 
 def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, Number], *,
@@ -143,7 +149,7 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
         dist = eq.strategies[int(tree.node_infoset[0])]
         choices.extend(a for a, p in zip(root.actions, dist, strict=True) if p > 0)
     chosen = tuple(dict.fromkeys(c for c in choices if c in model.policies))
-    return PolicyComparison(tuple(assessments), chosen, dict(tolerances))
+    return PolicyComparison(tuple(assessments), chosen, dict(tolerances), cost_measure(tree))
 
 
 def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]
@@ -181,7 +187,7 @@ def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mappin
             profiles.append(RiskProfile(risks, payoffs, measures, tags, dict(tolerances)))
         assessments.append(PolicyAssessment(policy, tuple(profiles), found.complete[k]))
     chosen = tuple(model.policies[i] for i in found.chosen)
-    return PolicyComparison(tuple(assessments), chosen, dict(tolerances))
+    return PolicyComparison(tuple(assessments), chosen, dict(tolerances), cost_measure(tree))
 
 
 def _restrict(tree: GameTree, eq: Equilibrium, subgame: GameTree) -> Equilibrium:

@@ -7,30 +7,22 @@ scenario preset applied, if any) and ``standalone`` (``latex``: a compilable doc
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from alliance_games.analysis.policies import PolicyAssessment, PolicyComparison
+from alliance_games.analysis.policies import PolicyComparison
 from alliance_games.analysis.reliability import RISK_KINDS, has_dual_risk
 from alliance_games.analysis.runs import ComparisonRun
 from alliance_games.render.formats import csv_text, dumps, run_header
 from alliance_games.render.numbers import decimal_text, json_number
-
-COST = "leader_cost"
-
-
-def _cost(policy: PolicyAssessment) -> Any:
-    return policy.measure(COST)
 
 
 def comparison_json(run: ComparisonRun, *, scenario: str | None = None) -> str:
     comparison = run.comparison
     policies = []
     for p in comparison.policies:
-        cost = _cost(p)
+        cost = comparison.policy_cost(p)
         policies.append({
             "policy": p.policy,
             "reliable": p.reliable,
@@ -53,6 +45,8 @@ def comparison_json(run: ComparisonRun, *, scenario: str | None = None) -> str:
         "scenario": scenario,
         "parameters": {k: json_number(v) for k, v in run.instance.values.items()},
         "tolerances": {k: json_number(v) for k, v in comparison.tolerances.items()},
+        "risk_aggregate": "worst over each policy's equilibria (per-equilibrium risks under "
+                          "'equilibria')",
         "policies": policies,
         "leader_choice": comparison.chosen[0] if comparison.chosen else None,
         "leader_choices": list(comparison.chosen),
@@ -63,7 +57,7 @@ def comparison_csv(run: ComparisonRun) -> str:
     comparison = run.comparison
     rows = []
     for p in comparison.policies:
-        cost = _cost(p)
+        cost = comparison.policy_cost(p)
         rows += [[p.policy, player, json_number(risks["abandonment"]),
                   json_number(risks["entrapment"]), json_number(cost) if cost is not None else "",
                   p.verdict, p.reliable, len(p.profiles), p.policy in comparison.chosen]
@@ -89,7 +83,8 @@ def policy_table(comparison: PolicyComparison) -> RenderableType:
     players = _players(comparison)
     tol = ", ".join(f"{k} <= {decimal_text(v, places=2)}"
                     for k, v in comparison.tolerances.items())
-    table = Table(title=f"Risk by policy (abandonment / entrapment); tolerances: {tol}",
+    table = Table(title=f"Risk by policy (abandonment / entrapment; worst over each policy's "
+                        f"equilibria); tolerances: {tol}",
                   title_justify="left", show_lines=False)
     table.add_column("policy")
     for player in players:
@@ -105,7 +100,7 @@ def policy_table(comparison: PolicyComparison) -> RenderableType:
             if any(r[k] > comparison.tolerances[k] for k in RISK_KINDS):
                 text.stylize("red")
             cells.append(text)
-        cost = _cost(p)
+        cost = comparison.policy_cost(p)
         name = Text(p.policy + (" *" if p.policy in comparison.chosen else ""),
                     style="bold" if p.reliable else "")
         verdict = Text(p.verdict, style="green" if p.reliable else
@@ -146,7 +141,7 @@ def booktabs_comparison(title: str, comparison: PolicyComparison, *, standalone:
         for player in players:
             r = p.risks[player]
             cells.append(f"{float(r['abandonment']):.3f} / {float(r['entrapment']):.3f}")
-        cost = _cost(p)
+        cost = comparison.policy_cost(p)
         name = _tex(p.policy) + (r"$^{*}$" if p.policy in comparison.chosen else "")
         if p.reliable:
             name = rf"\textbf{{{name}}}"

@@ -129,3 +129,25 @@ def test_views_in_the_library() -> None:
 def test_every_classic_table_shows(model: str) -> None:
     out = show(model)
     assert "best response" in out
+
+
+def test_compare_reports_the_root_players_cost_measure_whatever_its_name(tmp_path) -> None:
+    """The policy cost is the measure ``<root player>_cost`` (here ``us_cost``); the JSON key stays
+    ``leader_cost`` (a contract), and the table says risks are the worst over equilibria."""
+    import json
+
+    from tests.cli.entry import run
+
+    model = tmp_path / "us.yaml"
+    model.write_text(
+        "title: t\nsource: test\nplayers: [us, them]\npolicies: [cheap, dear]\n"
+        "tree:\n  player: us\n  actions:\n"
+        "    cheap: {player: them, measures: {us_cost: 1}, actions: {a: [1, 0], b: [0, 1]}}\n"
+        "    dear: {player: them, measures: {us_cost: 3}, actions: {a: [2, 1], b: [0, 0]}}\n")
+    code, out, err = run("compare", str(model), "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert {p["policy"]: p["leader_cost"] for p in doc["policies"]} == {"cheap": "1", "dear": "3"}
+    assert doc["risk_aggregate"].startswith("worst over")
+    code, out, _ = run("compare", str(model))
+    assert code == 0 and "worst over each policy's" in out.replace("\n", " ")
