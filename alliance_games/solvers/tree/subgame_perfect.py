@@ -198,9 +198,8 @@ class _Decomposition:
                     dist = tuple(one if b == a else zero for b in range(len(kids)))
                     value = tuple(own[j] + sol.value[j] for j in range(tree.num_players))
                     out.append(_Solution(value, ((infoset, dist), *assignment), certified))
-            if len(out) >= cap:
-                if len(out) > cap:
-                    self._truncated(cap)
+            if len(out) > cap:  # one past the cap proves the list is cut (== cap proves nothing)
+                self._truncated(cap)
                 break
             if out and expired():
                 self._stopped()
@@ -233,9 +232,9 @@ class _Decomposition:
                                    for k, dist in enumerate(behaviour))
                 value = tuple(eq.payoffs)
                 out.append(_Solution(value, assignment + inherited, certified and eq.exact))
-                if len(out) >= cap:
+                if len(out) > cap:  # one past the cap proves the list is cut
                     self._truncated(cap)
-                    return out
+                    return out[:cap]
             if out and expired():
                 self._stopped()
                 return out

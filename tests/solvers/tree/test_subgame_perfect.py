@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
 from alliance_games.games.tree import TERMINAL, GameTree, TreeBuilder
@@ -162,3 +164,29 @@ def test_imperfect_information_random_trees_report_subgame_perfect_profiles() ->
                 assert float(max(behaviour_regrets(game, behaviour))) <= 1e-7
             for dist in eq.strategies:
                 assert abs(float(sum(dist)) - 1) < 1e-9
+
+
+def _tie_chain(n: int) -> str:
+    """``n`` decision nodes in a chain, each choosing ``stop`` (payoffs 0) or ``go`` to the next;
+    every payoff is 0, so every node is indifferent: exactly ``2**n`` subgame-perfect equilibria."""
+    text, indent = "title: chain\nsource: test\nplayers: [a, b]\ntree:\n", "  "
+    for k in range(n):
+        text += (f"{indent}player: {'ab'[k % 2]}\n{indent}actions:\n{indent}  stop: [0, 0]\n"
+                 f"{indent}  go:\n")
+        indent += "    "
+    return text + f"{indent}payoffs: [0, 0]\n"
+
+
+@pytest.mark.parametrize(("cap", "count", "complete"),
+                         [(1000, 1000, False), (1023, 1023, False), (1024, 1024, True),
+                          (2000, 1024, True)])
+def test_a_capped_enumeration_is_never_complete(tmp_path: Path, cap: int, count: int,
+                                                complete: bool) -> None:
+    """The 1024-SPE chain (issue 17): the default cap of 1000 says the list is cut."""
+    path = tmp_path / "chain.yaml"
+    path.write_text(_tie_chain(10))
+    from alliance_games.solvers.tree.subgame_perfect import subgame_perfect
+
+    result = subgame_perfect(compile_model(load_model(str(path))).at({}), max_equilibria=cap)
+    assert len(result.equilibria) == count and result.complete is complete
+    assert bool(result.warnings) is not complete
