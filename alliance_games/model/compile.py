@@ -84,7 +84,7 @@ class CompiledModel:
         self._float_fn = None
         if variable:
             self._exact_fn = sympy.lambdify(self.symbols, variable, cse=True,
-                                            modules=[{"Rational": sympy.Rational}, "sympy"],
+                                            modules=[{"Rational": sympy.Rational, "sympy": sympy}, "sympy"],
                                             printer=_ExactPrinter)
             self._float_fn = sympy.lambdify(self.symbols, variable, modules="numpy", cse=True)
 

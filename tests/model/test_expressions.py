@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,26 @@ def test_nothing_is_executed(template: str) -> None:
     with pytest.raises(ExpressionError):
         parse_expression(text, NAMES)
     assert not target.exists()
+
+
+@pytest.mark.parametrize(("expression", "p", "value"), [
+    ("sqrt(p)", "4", Fraction(2)), ("abs(p)", "-3/2", Fraction(3, 2)), ("exp(p)", "0", Fraction(1)),
+    ("log(p)", "1", Fraction(0)), ("min(p, 1/3)", "1/2", Fraction(1, 3)),
+    ("max(p, 1/3)", "1/2", Fraction(1, 2)), ("ifelse(p > 1, 2, 3)", "2", Fraction(2)),
+])
+def test_every_whitelisted_function_evaluates_exactly(tmp_path, expression: str, p: str,
+                                                      value: Fraction) -> None:
+    """Issue 17: sqrt/abs/exp/log of a parameter failed in exact mode with a NameError."""
+    from alliance_games.errors import GameError
+    from alliance_games.model.catalog import load_model
+    from alliance_games.model.compile import compile_model
+
+    path = tmp_path / "f.yaml"
+    path.write_text("title: f\nsource: test\nplayers: [a, b]\nparameters:\n"
+                    "  - {name: p, default: 1, range: [-5, 5]}\n"
+                    f"tree:\n  player: a\n  actions:\n    X: ['{expression}', 0]\n    Y: [0, 0]\n")
+    compiled = compile_model(load_model(str(path)))
+    assert compiled.at({"p": p}).node_payoffs[1][0] == value
+    if expression.startswith("sqrt"):
+        with pytest.raises(GameError, match=r"is not rational .* solve in floats with --float"):
+            compiled.at({"p": "2"})
