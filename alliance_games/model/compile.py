@@ -144,12 +144,30 @@ class CompiledModel:
         out_f = np.empty(self._distinct_count, dtype=float)
         out_f[self._constant_idx] = self._constant_float
         if self._float_fn is not None:
-            with np.errstate(all="ignore"):
-                results = self._float_fn(*[float(a) for a in args])
-            out_f[self._variable_idx] = np.asarray(results, dtype=float)
+            try:
+                with np.errstate(all="ignore"):
+                    results = self._float_fn(*[float(a) for a in args])
+                out_f[self._variable_idx] = np.asarray(results, dtype=float)
+            except (ZeroDivisionError, OverflowError):
+                raise self._not_finite(resolved) from None
             if not np.all(np.isfinite(out_f)):
-                raise GameError("a payoff or probability is not finite at these parameter values")
+                raise self._not_finite(resolved)
         return out_f
+
+    def _not_finite(self, resolved: Mapping[str, sympy.Rational]) -> GameError:
+        """The error naming the first expression with no finite float value at ``resolved``."""
+        at = ", ".join(f"{k}={v}" for k, v in resolved.items()) or "these values"
+        for expr in self._variable:
+            value = expr.xreplace({s: resolved[s.name] for s in expr.free_symbols
+                                   if s.name in resolved})
+            try:
+                finite = value.is_finite is not False and np.isfinite(float(value))
+            except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+                finite = False
+            if not finite:
+                return GameError(f"the expression {expr} has no finite value at {at} "
+                                 "(division by zero or overflow); choose other parameter values")
+        return GameError(f"a payoff or probability is not finite at {at}")
 
     @property
     def distinct_count(self) -> int:
@@ -262,6 +280,9 @@ def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
     if not isinstance(value, sympy.Rational):
         where = f" {expr} " if expr is not None else " "
         at = ", ".join(f"{k}={v}" for k, v in resolved.items())
+        if value.is_finite is False or value.has(sympy.zoo, sympy.nan):
+            raise GameError(f"the expression{where}has no finite value at {at or 'these values'} "
+                            "(division by zero); choose other parameter values")
         raise GameError(
             f"the expression{where}is not rational ({value}) at {at or 'these values'}; "
             "solve in floats with --float"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from fractions import Fraction
 from pathlib import Path
@@ -208,3 +209,22 @@ def test_every_whitelisted_function_evaluates_exactly(tmp_path, expression: str,
     if expression.startswith("sqrt"):
         with pytest.raises(GameError, match=r"is not rational .* solve in floats with --float"):
             compiled.at({"p": "2"})
+
+
+@pytest.mark.parametrize(("p", "exact", "culprit"), [
+    ("0", True, "1/p"), ("0", False, "1/p"), ("1500", False, "2**p"),
+])
+def test_no_finite_value_is_a_located_error(tmp_path, p: str, exact: bool, culprit: str) -> None:
+    """Issue 17: 1/p at p = 0 and 2**p past float range were internal errors in float mode."""
+    from alliance_games.errors import GameError
+    from alliance_games.model.catalog import load_model
+    from alliance_games.model.compile import compile_model
+
+    path = tmp_path / "f.yaml"
+    path.write_text("title: f\nsource: test\nplayers: [a, b]\nparameters:\n"
+                    "  - {name: p, default: 1, range: [0, 2000]}\n"
+                    "tree:\n  player: a\n  actions:\n    X: ['1/p', 0]\n    Y: ['2**p', 0]\n")
+    compiled = compile_model(load_model(str(path)))
+    with pytest.raises(GameError, match=rf"the expression {re.escape(culprit)} has no finite "
+                                        rf"value at p={p}"):
+        compiled.at({"p": p}, exact=exact)
