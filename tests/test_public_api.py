@@ -72,3 +72,11 @@ def test_the_methods_reference_states_every_rows_promise() -> None:
         section = page.split(f"## `{row.name}`\n", 1)
         assert len(section) == 2, f"no section for {row.name}"
         assert f"**Complete means:** {row.complete}." in section[1].split("\n## ", 1)[0]
+
+
+def test_refinement_names_agree_with_the_refinements_module() -> None:
+    """The CLI's --refine choices (light, in the method table) are the refinements implemented."""
+    from alliance_games.solvers.methods import REFINEMENTS as NAMES
+    from alliance_games.solvers.tree.refinements import REFINEMENTS
+
+    assert tuple(REFINEMENTS) == NAMES

@@ -18,11 +18,8 @@ from typing import Any
 
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.tree import GameTree
+from alliance_games.solvers.methods import REFINEMENTS as CRITERIA
 from alliance_games.solvers.result import SolverResult
-from alliance_games.solvers.tree.refinements import REFINEMENTS
-
-CRITERIA: tuple[str, ...] = tuple(REFINEMENTS)
-"""The refinements ``--refine`` takes (``intuitive``, ``d1``)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +61,8 @@ def refine(result: SolverResult, found: list[Assessment] | None, criteria: Seque
     Each criterion is decided exactly for every equilibrium; a game of another shape gets
     ``None`` verdicts and one warning saying why.
     """
+    from alliance_games.solvers.tree.refinements import REFINEMENTS  # scipy: only when asked
+
     unknown = [c for c in criteria if c not in REFINEMENTS]
     if unknown:
         raise ParameterError(f"unknown refinement {unknown[0]!r} (refinements: {', '.join(CRITERIA)})")
