@@ -205,6 +205,6 @@ def _agreement(result: Any, xs: list[Fraction], ys: list[Fraction],
         point = points[xs.index(x) * len(ys) + ys.index(y)]
         theirs = {p.policy: p.verdict for p in point.policies}
         mine = {p.policy: p.verdict for p in comparison.policies}
-        if theirs != mine or point.leader_choice not in comparison.leader_choice:
+        if theirs != mine or point.chosen not in comparison.chosen:
             agree = False
     return agree, len(sample)
