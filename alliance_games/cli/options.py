@@ -19,6 +19,9 @@ def parse_assignments(values: tuple[str, ...], *, option: str = "--set") -> dict
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise ParameterError(f"{option} expects NAME=VALUE, got {item!r}")
+        if name.strip() in result:
+            raise ParameterError(f"{option} {name.strip()} is given twice ({result[name.strip()]} "
+                                 f"and {value.strip()}); give it once")
         result[name.strip()] = value.strip()
     return result
 

@@ -114,7 +114,10 @@ class CompiledModel:
                     f"unknown parameter {name!r} for model {self.model.name!r} "
                     f"(valid parameters: {valid})"
                 )
-            value = parse_value(raw)
+            try:
+                value = parse_value(raw)
+            except ParameterError as error:
+                raise ParameterError(f"parameter {name}: {error}") from None
             problem = parameter.check(value)
             if problem:
                 raise ParameterError(problem)

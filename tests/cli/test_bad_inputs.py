@@ -50,8 +50,12 @@ CLI_CASES: dict[str, tuple[list[str], str]] = {
     ),
     "non_numeric_set_value": (
         ["solve", "prisoners_dilemma", "--set", "T=abc"],
-        "error: not a number: 'abc' (write an integer, a decimal such as 0.25 or a fraction "
-        "such as 1/3)",
+        "error: parameter T: not a number: 'abc' (write an integer, a decimal such as 0.25 or a "
+        "fraction such as 1/3)",
+    ),
+    "repeated_set_name": (
+        ["solve", "prisoners_dilemma", "--set", "T=5", "--set", "T=6"],
+        "error: --set T is given twice (5 and 6); give it once",
     ),
     "set_value_without_equals": (
         ["solve", "prisoners_dilemma", "--set", "T"],
