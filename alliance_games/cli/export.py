@@ -33,11 +33,11 @@ TARGETS = tuple(FORMATS)
 @click.option("--collapse-depth", type=click.IntRange(1), default=None, metavar="N",
               help="latex-tree: draw each subtree below depth N as one stub labelled with its "
                    "size and its value under the subgame-perfect equilibrium.")
-@click.option("-o", "--output", metavar="FILE", required=True,
-              help="Write to FILE (atomically); '-' for standard output.")
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Write to FILE (atomically); default or '-': standard output.")
 def command(model: str, assignments: tuple[str, ...], target: str, symbolic: bool,
             highlight: bool, booktabs: bool, standalone: bool, max_nodes: int,
-            collapse_depth: int | None, output: str) -> None:
+            collapse_depth: int | None, output: str | None) -> None:
     """Export MODEL at its default (or --set) parameter values.
 
     Trees exported with --to latex-table or --to nfg use their reduced normal form.
@@ -48,7 +48,7 @@ def command(model: str, assignments: tuple[str, ...], target: str, symbolic: boo
       alliance-games export entry_deterrence --to latex-tree --highlight --standalone -o t.tex
       alliance-games export snyder_alliance_dilemma --to latex-table --symbolic -o s.tex
       alliance-games export alliance_system --to latex-tree --collapse-depth 3 -o t.tex
-      alliance-games export entry_deterrence --to efg -o -
+      alliance-games export entry_deterrence --to efg > entry.efg
     """
     from alliance_games.analysis.runs import instantiate
     from alliance_games.cli.output import emit

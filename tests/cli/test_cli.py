@@ -232,3 +232,11 @@ def test_command_modules_import_no_heavy_module() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_export_writes_to_standard_output_without_o() -> None:
+    """Issue 16: export insisted on -o; without it the document goes to standard output."""
+    from tests.cli.entry import run
+
+    code, out, _ = run("export", "prisoners_dilemma", "--to", "latex-table")
+    assert code == 0 and "\\begin{" in out
