@@ -17,6 +17,7 @@ import numpy as np
 
 from alliance_games.analysis.reliability import parse_tolerances
 from alliance_games.analysis.sweep.result import SweepResult
+from alliance_games.errors import ParameterError
 from alliance_games.model.symbolic import Parameter, SymbolicModel
 
 DEFAULT_POINTS = 21
@@ -32,9 +33,24 @@ def _sweepable(parameter: Parameter) -> bool:
             and parameter.range[0] < parameter.range[1])
 
 
-def default_axes(model: SymbolicModel, points: int = DEFAULT_POINTS
-                 ) -> list[tuple[str, np.ndarray]]:
-    """The default sweep's axes: ``(name, values)`` pairs, empty when nothing can be swept."""
+def default_axes(model: SymbolicModel, points: int = DEFAULT_POINTS,
+                 names: tuple[str, ...] = ()) -> list[tuple[str, np.ndarray]]:
+    """The sweep's axes: ``(name, values)`` pairs, empty when nothing can be swept.
+
+    ``names`` (one or two parameters with a range) choose the axes; otherwise the model's default.
+    """
+    if names:
+        if len(names) > 2:
+            raise ParameterError(f"--param takes at most two parameters, got {len(names)}")
+        chosen = []
+        for name in names:
+            parameter = model.parameter(name)
+            if parameter is None or not _sweepable(parameter):
+                sweepable = ", ".join(q.name for q in model.parameters if _sweepable(q)) or "none"
+                raise ParameterError(f"--param {name}: not a parameter of {model.name!r} with a "
+                                     f"range (parameters with a range: {sweepable})")
+            chosen.append(parameter)
+        return [(q.name, grid_values(q.range, points)) for q in chosen]  # type: ignore[arg-type]
     named = DEFAULT_SWEEPS.get(model.name)
     if named is not None:
         chosen = [p for name in named if (p := model.parameter(name)) is not None
@@ -60,7 +76,8 @@ def grid_values(bounds: tuple[Any, Any], points: int) -> np.ndarray:
 
 def report_sweep(source: str, assignments: Mapping[str, Any] | None = None, *,
                  tolerances: Mapping[str, Any] | None = None,
-                 points: int = DEFAULT_POINTS) -> SweepResult | None:
+                 points: int = DEFAULT_POINTS, params: tuple[str, ...] = ()
+                 ) -> SweepResult | None:
     """Run ``source``'s default sweep at the given parameter values.
 
     Returns ``None`` when the model has no policies on a game tree or no parameter to sweep.
@@ -73,7 +90,7 @@ def report_sweep(source: str, assignments: Mapping[str, Any] | None = None, *,
     model = load_model(source)
     if not model.policies or not model.is_tree:
         return None
-    axes = default_axes(model, points)
+    axes = default_axes(model, points, params)
     if not axes:
         return None
     return sweep(compile_model(model), axes, dict(assignments or {}),

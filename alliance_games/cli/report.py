@@ -33,10 +33,13 @@ def regime_plot_path(output: str) -> Path:
 @click.option("--regimes/--no-regimes", default=True, show_default=True,
               help="For models with policies: run the default sweep and include its regime plot "
                    "(written as FILE-regimes.pdf beside the report; needs -o FILE).")
+@click.option("--param", "params", multiple=True, metavar="NAME",
+              help="The regime map's axes: one or two parameters with a range (repeat; default: "
+                   "the model's default sweep).")
 @click.option("-o", "--output", metavar="FILE", required=True,
               help="Write to FILE (atomically); '-' for standard output.")
 def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: bool,
-            output: str) -> None:
+            params: tuple[str, ...], output: str) -> None:
     """Write a LaTeX report on MODEL: parameters, game, equilibria, policy comparison, regimes.
 
     \b
@@ -44,6 +47,7 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
       alliance-games report entry_deterrence -o report.tex
       alliance-games report branch_commitment --set commit_cost=1/2 -o report.tex
       alliance-games report alliance_system -o report.tex    # + report-regimes.pdf
+      alliance-games report alliance_system --param restraint --param binding -o report.tex
     """
     from alliance_games.analysis.export import report_data
     from alliance_games.cli.output import emit
@@ -60,7 +64,7 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
         from alliance_games.alliance.report_defaults import report_sweep
         from alliance_games.render.plots import sweep_plot
 
-        result = report_sweep(model, values)
+        result = report_sweep(model, values, params=params)
         if result is not None:
             path = regime_plot_path(output)
             sweep_plot(result, str(path))

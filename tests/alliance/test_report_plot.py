@@ -170,3 +170,16 @@ def test_alliance_system_report_compiles_with_its_regime_map(tmp_path: Path) -> 
     assert "more moves)" in text  # the big tree's equilibrium profile is abridged
     assert max(len(line) for line in text.splitlines()) < 5000
     _pdflatex(tmp_path, "flagship")
+
+
+def test_report_param_chooses_the_regime_map_axes() -> None:
+    """Issue 16: ``report --param A --param B`` picks the axes; a bad name is refused clearly."""
+    from alliance_games.errors import ParameterError
+    from alliance_games.model.catalog import load_model
+
+    model = load_model("alliance_system")
+    axes = defaults.default_axes(model, 5, ("restraint", "binding"))
+    assert [name for name, _ in axes] == ["restraint", "binding"]
+    assert list(axes[0][1]) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    with pytest.raises(ParameterError, match="--param rival_count: not a parameter"):
+        defaults.default_axes(model, 5, ("rival_count",))
