@@ -23,8 +23,11 @@ class ModelCatalog:
 
 def catalog_table(catalog: ModelCatalog) -> Table:
     table = Table(title="Bundled models", title_justify="left")
-    for column in ("name", "group", "kind", "players", "title"):
-        table.add_column(column)
+    table.add_column("name", no_wrap=True, min_width=max(len(e.name) for e, _ in catalog.entries)
+                     if catalog.entries else None)  # the name one types: never cut
+    for column in ("group", "kind", "players"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title", ratio=1)
     for e, m in catalog.entries:
         table.add_row(e.name, e.group, "tree" if m.is_tree else "normal form",
                       str(len(m.players)), m.title)

@@ -151,3 +151,20 @@ def test_compare_reports_the_root_players_cost_measure_whatever_its_name(tmp_pat
     assert doc["risk_aggregate"].startswith("worst over")
     code, out, _ = run("compare", str(model))
     assert code == 0 and "worst over each policy's" in out.replace("\n", " ")
+
+
+def test_models_table_never_cuts_a_model_name_at_80_columns() -> None:
+    """Issue 16: ``models`` cut the names one has to type (``snyder_alliance_dil…``)."""
+    import io
+
+    from rich.console import Console
+
+    from alliance_games.model.catalog import bundled_models, load_model
+    from alliance_games.render.catalog import ModelCatalog, catalog_table
+
+    entries = tuple((e, load_model(e.name)) for e in bundled_models())
+    console = Console(width=80, file=io.StringIO(), record=True)
+    console.print(catalog_table(ModelCatalog(entries)))
+    text = console.export_text()
+    for entry, _ in entries:
+        assert f" {entry.name} " in text, entry.name
