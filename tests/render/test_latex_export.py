@@ -106,8 +106,8 @@ def test_cli_export_stdout_and_errors() -> None:
     assert ok.exit_code == 0 and r"\toprule" in ok.output and "E_L" in ok.output
     bad = runner.invoke(export_command, ["alliance_system", "--to", "latex-tree", "-o", "-"])
     assert isinstance(bad.exception, GameError) and "--max-nodes" in str(bad.exception)
-    missing = runner.invoke(export_command, ["chicken", "--to", "json"])
-    assert missing.exit_code == 2  # -o is required
+    plain = runner.invoke(export_command, ["chicken", "--to", "json"])
+    assert plain.exit_code == 0 and '"players"' in plain.output  # no -o: standard output
 
 
 # ---- compiling ---------------------------------------------------------------------------
