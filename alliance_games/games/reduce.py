@@ -64,8 +64,14 @@ class ReducedForm:
 
 
 def own_sequences(tree: GameTree, player: int) -> dict[int, tuple[tuple[int, int], ...]]:
-    """For each of ``player``'s information sets: its own history as (infoset, action) pairs."""
+    """For each of ``player``'s information sets: its own history as (infoset, action) pairs.
+
+    Without perfect recall a set's nodes need not share one history, so none is used: every
+    plan then chooses at every set (the unreduced normal form, still exact for pure plans).
+    """
     result: dict[int, tuple[tuple[int, int], ...]] = {}
+    if not tree.perfect_recall:
+        return {k: () for k in tree.player_infosets(player)}
     for k in tree.player_infosets(player):
         node = tree.infosets[k].nodes[0]
         history = tree.own_history(node, player)

@@ -320,6 +320,11 @@ class GameTree:
                 problems.append(f"information set {infoset.name!r} is absent-minded")
         return problems
 
+    @cached_property
+    def perfect_recall(self) -> bool:
+        """True when :meth:`check_perfect_recall` finds no violation."""
+        return not self.check_perfect_recall()
+
     def is_subgame_root(self, node: int) -> bool:
         """True when the subtree at ``node`` cuts no information set (a proper subgame)."""
         if self.kind[node] == TERMINAL:

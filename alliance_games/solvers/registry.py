@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets
+from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets, max_regret
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.deadline import time_limit
@@ -20,7 +20,14 @@ from alliance_games.solvers.float_audit import audit_float
 from alliance_games.solvers.methods import BY_NAME, METHODS, REDUCED, Method
 from alliance_games.solvers.normal_form.auto import auto_method
 from alliance_games.solvers.result import Equilibrium, SolverResult
+from alliance_games.solvers.tolerance import slack
 from alliance_games.solvers.tree.subgame_perfect import complete_behaviour
+
+GUARD_TOL = 1e-6
+"""Relative regret above which a float profile is no equilibrium (looser than DEFAULT_TOL on
+purpose: the guard catches wrong answers, not rounding)."""
+GUARD_NODES = 20_000
+"""Largest tree whose equilibria the guard re-checks by recomputing their regret."""
 
 
 def resolve_method(game: NormalFormGame | GameTree, method: str) -> str:
@@ -64,14 +71,49 @@ def solve(game: NormalFormGame | GameTree, method: str = "auto", *,
     """
     chosen = resolve_method(game, method)
     row = BY_NAME[chosen]
+    if isinstance(game, GameTree) and row.tree != REDUCED and not game.perfect_recall:
+        raise SolverError(imperfect_recall_refusal(game, chosen))
     with time_limit(timeout):
         result = _run(row, game, max_equilibria)
         if not result.exact and not game.exact and row.exactness != "float":
             result = audit_float(result, _recheck)
+    if row.exactness != "float":  # approximate methods report their regret by contract
+        result = drop_positive_regret(result)
     if method == "auto":
         options = {**result.options, "auto": chosen, "auto_reason": auto_reason(game, chosen)}
         result = replace(result, options=options)
     return result
+
+
+def drop_positive_regret(result: SolverResult) -> SolverResult:
+    """The last line of defence: every equilibrium's max regret, recomputed independently of the
+    solver (:func:`~alliance_games.games.profiles.max_regret`), must be zero (exact) or at most
+    ``GUARD_TOL`` times the payoff range (floats); others are dropped, and the result is marked
+    incomplete with a warning saying why. Trees above :data:`GUARD_NODES` nodes are checked on
+    the regret the solver recorded (the recomputation is a Python pass, about 0.7 s at 23k nodes)."""
+    game = result.game
+    recompute = not isinstance(game, GameTree) or game.num_nodes <= GUARD_NODES
+    kept = []
+    for eq in result.equilibria:
+        checked = game if eq.exact else game.to_float()
+        regret = max_regret(checked, eq.strategies) if recompute else eq.max_regret
+        if regret <= slack(checked, GUARD_TOL):
+            kept.append(eq)
+    dropped = len(result.equilibria) - len(kept)
+    if not dropped:
+        return result
+    note = (f"{dropped} profile(s) returned by the solver have positive regret when rechecked "
+            "(not equilibria) and were dropped; the result may be incomplete")
+    return replace(result, equilibria=tuple(kept), complete=False,
+                   warnings=(*result.warnings, note))
+
+
+def imperfect_recall_refusal(tree: GameTree, method: str) -> str:
+    """Why ``method`` refuses a tree without perfect recall, and what can still be computed."""
+    two = "--method enummixed (two players) or " if tree.num_players == 2 else ""
+    return (f"this game tree has imperfect recall ({tree.check_perfect_recall()[0]}); "
+            f"--method {method} needs perfect recall. What can still be computed: Nash equilibria "
+            f"in mixed strategies of its normal form, with {two}--method enumpoly (or pure)")
 
 
 def _run(row: Method, game: NormalFormGame | GameTree, max_equilibria: int | None) -> SolverResult:
@@ -91,9 +133,17 @@ def _recheck(game: NormalFormGame, method: str) -> SolverResult:
 
 
 def _tree_via_reduced_form(tree: GameTree, row: Method) -> SolverResult:
-    """Nash equilibria of a tree's reduced normal form, reported as behaviour profiles."""
+    """Nash equilibria of a tree's reduced normal form, reported as behaviour profiles.
+
+    Without perfect recall behaviour and mixed strategies are not equivalent (Kuhn 1953), so the
+    mixed equilibria of the (unreduced) normal form are reported as they are.
+    """
     reduced = reduced_normal_form(tree)
     result: SolverResult = row.solver()(reduced.game)
+    if not tree.perfect_recall:
+        note = ("imperfect recall: equilibria in mixed strategies of the normal form (behaviour "
+                "strategies are not equivalent to them here)")
+        return replace(result, warnings=(*result.warnings, note))
     equilibria = []
     for eq in result.equilibria:
         game = tree if eq.exact else tree.to_float()
