@@ -32,6 +32,7 @@ import mpmath
 import sympy as sp
 from sympy import QQ
 
+from alliance_games.solvers.kernels.exact_linear import row_echelon
 from alliance_games.solvers.kernels.polynomial_system import DIGITS, solve_system
 
 MAX_VERTEX_SYSTEMS = 50_000
@@ -70,22 +71,10 @@ class Affine:
 def affine_solutions(rows: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction], n: int
                      ) -> Affine | None:
     """All solutions of ``rows @ z = rhs`` (``n`` unknowns) as an :class:`Affine`, or None."""
-    work = [[Fraction(v) for v in r] + [Fraction(b)] for r, b in zip(rows, rhs, strict=True)]
-    pivots: list[int] = []
-    for c in range(n):
-        r = len(pivots)
-        p = next((i for i in range(r, len(work)) if work[i][c] != 0), None)
-        if p is None:
-            continue
-        work[r], work[p] = work[p], work[r]
-        work[r] = [v / work[r][c] for v in work[r]]
-        for i in range(len(work)):
-            if i != r and work[i][c] != 0:
-                factor = work[i][c]
-                work[i] = [a - factor * b for a, b in zip(work[i], work[r], strict=True)]
-        pivots.append(c)
-    if any(work[i][n] != 0 for i in range(len(pivots), len(work))):
+    echelon = row_echelon(rows, rhs, n)
+    if echelon is None:
         return None
+    work, pivots = echelon
     free = [c for c in range(n) if c not in pivots]
     origin = [Fraction(0)] * n
     basis = [[Fraction(0)] * len(free) for _ in range(n)]
