@@ -22,6 +22,7 @@ from alliance_games.errors import SolverError
 from alliance_games.games.tree import DECISION, GameTree
 from alliance_games.model.compile import CompiledModel
 from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
+from alliance_games.solvers.symbolic.space import substitute
 from alliance_games.solvers.tree.backward_induction import exact_values, induct
 
 
@@ -55,9 +56,9 @@ def symbolic_boundary(model: SymbolicModel, compiled: CompiledModel, parameter: 
     fixed.pop(symbol)
     sub = tree_lo.subtree(node)
     lo_end = int(tree_lo.subtree_end[node])
-    payoffs = _substituted(model.game.payoff_exprs[node:lo_end], fixed)
+    payoffs = substitute(model.game.payoff_exprs[node:lo_end], fixed)
     edges = slice(int(tree_lo.child_ptr[node]), int(tree_lo.child_ptr[lo_end]))
-    probs = _substituted(model.game.prob_exprs[edges], fixed)
+    probs = substitute(model.game.prob_exprs[edges], fixed)
     symbolic = sub._replace(node_payoffs=payoffs, edge_prob=probs, measures={})
     offset = int(tree_lo.child_ptr[node])
     choice = np.where(choice_hi[node:lo_end] >= 0, choice_hi[node:lo_end] - offset, -1)
@@ -69,14 +70,3 @@ def symbolic_boundary(model: SymbolicModel, compiled: CompiledModel, parameter: 
     roots = [r for r in sympy.solve(sympy.Eq(gap, 0), symbol)
              if r.is_real and sympy.Rational(lo) <= r <= sympy.Rational(hi)]
     return roots[0] if roots else None
-
-
-def _substituted(exprs: np.ndarray, fixed: Mapping[sympy.Symbol, Any]) -> np.ndarray:
-    cache: dict[sympy.Expr, sympy.Expr] = {}
-    out = np.empty(exprs.shape, dtype=object)
-    flat_in, flat_out = exprs.reshape(-1), out.reshape(-1)
-    for k, expr in enumerate(flat_in):
-        if expr not in cache:
-            cache[expr] = expr.xreplace(fixed) if expr.free_symbols else expr
-        flat_out[k] = cache[expr]
-    return out
