@@ -122,6 +122,22 @@ class SweepRun:
     result: Any  # alliance_games.analysis.sweep.result.SweepResult
     fixed: dict[str, Any]
 
+    def policy_robustness(self) -> dict[str, Any]:
+        """A sampled sweep's summary per policy: ``reliable`` (the claim "the policy keeps
+        reliability") and ``chosen`` (the root player picks it) as
+        :class:`~alliance_games.analysis.robustness.ClaimRobustness`, keyed by policy; empty
+        for a grid."""
+        from alliance_games.analysis.robustness import summarise_claims
+
+        result = self.result
+        if result.sample is None:
+            return {}
+        names = result.axis_names
+        return {policy: {
+            "reliable": summarise_claims(result.values, names, {policy: result.reliable[:, k]})[policy],
+            "chosen": summarise_claims(result.values, names, {policy: result.choice == k})[policy]}
+            for k, policy in enumerate(result.policies)}
+
 
 @dataclass(frozen=True, eq=False)
 class EquilibriumSweepRun:
@@ -139,27 +155,56 @@ def sweeps_policies(model: SymbolicModel, watch: tuple[str, ...] = ()) -> bool:
 
 def plan_sweep(source: str, params: tuple[str, ...], assignments: Mapping[str, Any] | None = None,
                *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
-               chunk: int | None = None, watch: tuple[str, ...] = (), method: str = "auto"
-               ) -> Any:
+               chunk: int | None = None, watch: tuple[str, ...] = (), method: str = "auto",
+               sample: int | None = None, spread: float | None = 0.25, ranges: bool = False,
+               seed: int | None = None) -> Any:
     """The plan of a sweep over ``params``: a policy sweep's
     :class:`~alliance_games.analysis.sweep.engine.SweepPlan`, or an equilibrium sweep's
     :class:`~alliance_games.analysis.sweep.equilibria.EquilibriumSweepPlan` (see
-    :func:`sweeps_policies`)."""
+    :func:`sweeps_policies`).
+
+    ``sample``: instead of grids over ``params`` (give none), ``sample`` points drawn jointly
+    over every continuous parameter not fixed by ``assignments`` or the scenario
+    (:func:`~alliance_games.analysis.robustness.sample_design`, within ``spread`` of the
+    defaults or over the declared ``ranges``, seeded with ``seed``).
+    """
     from alliance_games.analysis.sweep.engine import SweepPlan, parse_axis
     from alliance_games.analysis.sweep.equilibria import EquilibriumSweepPlan
 
     model = load_model(source)
     values = scenario_values(model.name, scenario, dict(assignments or {}))
-    axes = [parse_axis(p) for p in params]
+    axes, design = sampled_axes(model, values, sample, spread, ranges, seed) \
+        if sample is not None or params == () else ([parse_axis(p) for p in params], None)
+    if design is not None and params:
+        raise ParameterError("--sample draws its own points: give it or --param, not both")
     if reads_as_commitment(model) and not watch:
         model = commitment_model(model)
     if not sweeps_policies(model, watch):
-        return EquilibriumSweepPlan(model, axes, values, watch, method=method)
+        return EquilibriumSweepPlan(model, axes, values, watch, method=method, sample=design)
     if method != "auto":
         raise ParameterError("--method chooses the solver of an equilibrium sweep; a policy sweep "
                              "solves every policy's subgame-perfect equilibria (add --watch to "
                              "sweep the equilibria instead)")
-    return SweepPlan(model, axes, values, parse_tolerances(tolerances), chunk=chunk)
+    return SweepPlan(model, axes, values, parse_tolerances(tolerances), chunk=chunk,
+                     sample=design)
+
+
+def sampled_axes(model: SymbolicModel, values: Mapping[str, Any], n: int | None,
+                 spread: float | None, ranges: bool, seed: int | None
+                 ) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
+    """A sampled design as the columns of a point list, and how it was drawn."""
+    import numpy as np
+
+    from alliance_games.analysis.robustness import sample_design
+
+    if n is None:
+        raise ParameterError("sweep needs --param NAME=START:STOP:STEPS (a grid) or --sample N "
+                             "(a random design)")
+    names, points = sample_design(model, n, spread=spread, ranges=ranges,
+                                  seed=seed, fixed=values)
+    columns = np.array([[float(v) for v in p] for p in points], dtype=float)
+    design = {"n": n, "seed": seed, "spread": spread, "ranges": ranges}
+    return [(name, columns[:, a]) for a, name in enumerate(names)], design
 
 
 def sweep_model(source: str, params: tuple[str, ...], assignments: Mapping[str, Any] | None = None,

@@ -16,8 +16,17 @@ if TYPE_CHECKING:
 
 @click.command("sweep")
 @model_argument
-@click.option("--param", "params", multiple=True, required=True, metavar="NAME=START:STOP:STEPS",
+@click.option("--param", "params", multiple=True, metavar="NAME=START:STOP:STEPS",
               help="A swept parameter (repeat for a 2-D grid); NAME=V1,V2,... lists points.")
+@click.option("--sample", type=int, default=None, metavar="N",
+              help="Instead of --param grids: N points drawn jointly over every continuous "
+                   "parameter (a scrambled Sobol design; discrete and --set parameters held).")
+@click.option("--spread", type=float, default=None, metavar="S",
+              help="With --sample: within +/- S of each default, relative (default 0.25), "
+                   "clipped to the declared range.")
+@click.option("--ranges", is_flag=True, help="With --sample: over the declared ranges instead.")
+@click.option("--seed", type=int, default=None, metavar="S",
+              help="With --sample: the design's seed (the same seed, the same points).")
 @set_option
 @click.option("--scenario", metavar="NAME", help="Apply a scenario preset first.")
 @click.option("--tolerance", "tolerances", multiple=True, metavar="KIND=VALUE",
@@ -53,8 +62,13 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
             scenario: str | None, tolerances: tuple[str, ...], output: str | None,
             fmt: str, standalone: bool, plot: str | None, workers: int | None,
             scheduler: str | None, chunk_size: int | None, max_work: int | None,
-            resume: bool, watch: tuple[str, ...], method: str) -> None:
+            resume: bool, watch: tuple[str, ...], method: str, sample: int | None,
+            spread: float | None, ranges: bool, seed: int | None) -> None:
     """Sweep MODEL's parameters: every policy's risks, cost and verdict at every grid point.
+
+    With --sample N the points are a random design instead of a grid: N points drawn jointly
+    over every continuous parameter, within --spread of the defaults (or over the declared
+    --ranges); every output format lists them with the sampled values as columns.
 
     Payoffs are evaluated for the whole grid at once and backward induction runs across the
     grid as array operations on the tree with its identical subtrees merged; points with
@@ -75,6 +89,7 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
           --format json -o big.json --workers 2      # interrupted? add --resume
       alliance-games sweep snyder_alliance_dilemma --param entrapment_cost=0.1:2:20 \\
           --watch action:ally:Firm --plot firm.png
+      alliance-games sweep branch_commitment --sample 200 --seed 1 --format csv -o sample.csv
     """
     import sys
 
@@ -83,15 +98,26 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     from alliance_games.analysis.sweep.runner import journal_path
     from alliance_games.cli.output import emit
     from alliance_games.cli.progress import progress_bar
+    from alliance_games.errors import ParameterError
     from alliance_games.render.dispatch import render
 
+    if sample is None and (spread is not None or ranges or seed is not None):
+        raise ParameterError("--spread, --ranges and --seed shape a random design: add --sample N")
+    if spread is not None and ranges:
+        raise ParameterError("--spread samples around the defaults, --ranges over the declared "
+                             "ranges: give one of them")
+    if sample is not None and seed is None and resume:
+        raise ParameterError("--resume continues the same points: give the --seed the sampled "
+                             "sweep was started with")
+    if sample is not None and plot:
+        raise ParameterError("--plot draws grids; plot a sampled sweep from its --format csv")
     plan = plan_sweep(model, params, parse_assignments(assignments), scenario=scenario,
                       tolerances=parse_assignments(tolerances, option="--tolerance"),
-                      chunk=chunk_size, watch=watch, method=method)
+                      chunk=chunk_size, watch=watch, method=method, sample=sample,
+                      spread=0.25 if spread is None else spread, ranges=ranges, seed=seed)
     plan.check_work(max_work or MAX_WORK)
     if plot:
         from alliance_games.analysis.sweep.equilibria import EquilibriumSweepPlan
-        from alliance_games.errors import ParameterError
         from alliance_games.render.plots import plot_format
 
         plot_format(plot)

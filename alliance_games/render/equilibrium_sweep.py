@@ -78,13 +78,13 @@ def _block(result: EquilibriumSweep, point: EquilibriumPoint) -> list[list[str]]
 
 
 def _merged(result: EquilibriumSweep) -> list[tuple[str, list[list[str]]]]:
-    """Each point's swept values (text) and rows; a one-parameter sweep's runs of points with
-    the same rows are merged into one range."""
+    """Each point's swept values (text) and rows; a one-parameter grid's runs of points with
+    the same rows are merged into one range (a sample's points are in no order: never)."""
     names = result.axis_names
     groups: list[tuple[list[dict[str, float]], list[list[str]]]] = []
     for point in result.points:
         block = _block(result, point)
-        if len(names) == 1 and groups and groups[-1][1] == block:
+        if len(names) == 1 and result.sample is None and groups and groups[-1][1] == block:
             groups[-1][0].append(point.values)
         else:
             groups.append(([point.values], block))
@@ -152,13 +152,16 @@ def equilibrium_sweep_json(run: EquilibriumSweepRun) -> str:
                                "max": json_number(point.span(q)[1])}  # type: ignore[index]
                               for q in result.watch}
         points.append(entry)
-    return dumps({
+    document: dict[str, Any] = {
         "model": result.model,
         "parameters": {k: float(v) for k, v in run.fixed.items()},
         "axes": {name: [float(x) for x in axis] for name, axis in result.axes},
         "players": list(result.players), "tags": list(result.tags),
         "watch": [q.spec for q in result.watch],
-        "points": points})
+        "points": points}
+    if result.sample is not None:
+        document["sample"] = result.sample
+    return dumps(document)
 
 
 def _quantities(eq: Summary) -> Iterator[tuple[str, Any]]:

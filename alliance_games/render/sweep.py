@@ -33,6 +33,7 @@ from alliance_games.render.numbers import decimal_text, tex_number
 MAX_NOTES = 20  # boundaries listed under the table
 TABLE_MAX_ROWS = 200  # larger sweeps are summarised by regime in the table
 LARGE = 2_000  # sweeps with more points are written as compact JSON (one line)
+SAMPLE_MAX_COLUMNS = 6  # sampled designs over more parameters are summarised in the table
 
 
 def sweep_json(run: SweepRun) -> str:
@@ -65,6 +66,10 @@ def sweep_json(run: SweepRun) -> str:
         "boundaries": boundaries(run),
         "points": points,
     }
+    if result.sample is not None:
+        document["sample"] = result.sample
+        document["robustness"] = {policy: {k: v.to_dict() for k, v in claims.items()}
+                                  for policy, claims in run.policy_robustness().items()}
     if result.count > LARGE:
         return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     return dumps(document)
@@ -87,11 +92,13 @@ def boundaries(run: SweepRun) -> list[dict[str, Any]]:
 
 def sweep_table(run: SweepRun) -> RenderableType:
     result = run.result
+    if result.sample is not None:
+        return sample_table(run)
     if result.count > TABLE_MAX_ROWS:
         return Group(regime_table(result), *_notes(run))
     names = result.axis_names
     table = Table(title=f"{result.model}: reliability by policy (yes = every risk within "
-                        "tolerance)", title_justify="left")
+                        f"tolerance){sample_note(result.sample)}", title_justify="left")
     for n in names:
         table.add_column(n, justify="right")
     for p in result.policies:
@@ -104,11 +111,59 @@ def sweep_table(run: SweepRun) -> RenderableType:
     return Group(table, *_notes(run))
 
 
+def sample_note(sample: dict[str, Any] | None) -> str:
+    """How a sampled design was drawn, for a title ("" for a grid)."""
+    if sample is None:
+        return ""
+    where = "over the declared ranges" if sample.get("ranges") else \
+        f"within +/- {sample.get('spread')} of the defaults"
+    seed = f", seed {sample['seed']}" if sample.get("seed") is not None else ""
+    return f"; {sample.get('n')} points sampled {where}{seed}"
+
+
+def _breaking(claim: Any) -> str:
+    return ", ".join(f"{b.parameter} {b.direction} (r = {b.correlation:.2f})"
+                     for b in claim.breaking[:3]) or "-"
+
+
+def sample_table(run: SweepRun) -> RenderableType:
+    """A sampled design: per policy, the share of points where it keeps reliability and where
+    it is chosen, with the parameters most associated with losing it; then the points
+    themselves when they fit (few parameters, few points; else see --format csv)."""
+    result = run.result
+    table = Table(title=f"{result.model}: {sample_note(result.sample).lstrip('; ')}",
+                  title_justify="left")
+    for head in ("policy", "keeps reliability", "losing it goes with", "chosen"):
+        table.add_column(head, justify="right" if head in ("keeps reliability", "chosen")
+                         else "left")
+    for policy, claims in run.policy_robustness().items():
+        reliable, chosen = claims["reliable"], claims["chosen"]
+        table.add_row(policy, f"{reliable.holds}/{reliable.n} ({reliable.share:.0%})",
+                      _breaking(reliable), f"{chosen.holds}/{chosen.n} ({chosen.share:.0%})")
+    parts: list[RenderableType] = [table]
+    if len(result.axes) <= SAMPLE_MAX_COLUMNS and result.count <= TABLE_MAX_ROWS:
+        points = Table(title="the sampled points", title_justify="left")
+        for n in result.axis_names:
+            points.add_column(n, justify="right")
+        for p in result.policies:
+            points.add_column(p, justify="center")
+        points.add_column("leader's choice")
+        for pt in result.points:
+            points.add_row(*(decimal_text(pt.values[n]) for n in result.axis_names),
+                           *(Text("yes", style="green") if p.reliable else Text("no", style="red")
+                             for p in pt.policies), pt.chosen)
+        parts.append(points)
+    else:
+        parts.append(Text(f"({result.count:,} points over {len(result.axes)} parameters: "
+                          "see --format csv or json for each point)"))
+    return Group(*parts)
+
+
 def regime_table(result: SweepResult) -> Table:
     """Large grids: one row per regime (which policies keep reliability, the leader's pick)."""
     table = Table(title=f"{result.model}: {result.count:,} points in {len(result.regimes())} "
-                        "regimes (policies keeping reliability; the leader's choice)",
-                  title_justify="left")
+                        "regimes (policies keeping reliability; the leader's choice)"
+                        f"{sample_note(result.sample)}", title_justify="left")
     table.add_column("policies keeping reliability")
     table.add_column("leader's choice")
     table.add_column("points", justify="right")
@@ -207,7 +262,9 @@ def _regime_table(result: SweepResult) -> str:
     for i, key in enumerate(keys):
         regimes.setdefault(key, []).append(i)
     grid = r" $\times$ ".join(str(n) for n in result.shape)
-    what = (f"over a {grid} grid of " + ", ".join(_symbol(result, n) for n in result.axis_names)
+    over = (f"over {result.count} sampled points of " if result.sample is not None else
+            f"over a {grid} grid of ")
+    what = (over + ", ".join(_symbol(result, n) for n in result.axis_names)
             + f", summarised by regime ({result.count} points; each range spans the regime's "
             "points, which need not fill it)")
     lines = _caption(result, what)

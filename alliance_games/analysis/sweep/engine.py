@@ -68,9 +68,14 @@ def parse_axis(spec: str) -> tuple[str, np.ndarray]:
     return name, np.array(values)
 
 
-def check_axes(model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]]) -> int:
+def check_axes(model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]], *,
+               listed: bool = False) -> int:
     """The number of grid points ``axes`` span, after checking that each names a parameter of
-    ``model`` once, within its range (or among its values), and that the grid is not too big."""
+    ``model`` once, within its range (or among its values), and that the grid is not too big.
+
+    ``listed``: the axes are the columns of an explicit list of points (point ``i`` takes
+    value ``i`` of every column, as in a sampled design), all of one length, which is the count.
+    """
     names = [n for n, _ in axes]
     if not model.parameters:
         raise ParameterError(f"model {model.name!r} has no parameters to sweep")
@@ -86,16 +91,21 @@ def check_axes(model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]]) -> 
             problem = parameter.check(Fraction(repr(float(v))))
             if problem:
                 raise ParameterError(problem)
-    count = int(np.prod([len(v) for _, v in axes]))
+    if listed and len({len(v) for _, v in axes}) > 1:
+        raise ParameterError("the columns of a list of points differ in length")
+    count = len(axes[0][1]) if listed and axes else int(np.prod([len(v) for _, v in axes]))
     if count > MAX_POINTS:
         raise ParameterError(f"the grid has {count:,} points, over the limit of "
                              f"{MAX_POINTS:,}; use fewer STEPS")
     return count
 
 
-def grid_points(axes: Sequence[tuple[str, np.ndarray]], start: int, stop: int) -> np.ndarray:
+def grid_points(axes: Sequence[tuple[str, np.ndarray]], start: int, stop: int, *,
+                listed: bool = False) -> np.ndarray:
     """Points ``start:stop`` of the grid ``axes`` span, ``(points, axes)``, the last axis
-    fastest."""
+    fastest; ``listed``: rows ``start:stop`` of the point list whose columns are ``axes``."""
+    if listed:
+        return np.stack([v[start:stop] for _, v in axes], axis=1)
     index = np.arange(start, stop)
     coords = np.unravel_index(index, tuple(len(v) for _, v in axes))
     return np.stack([v[c] for (_, v), c in zip(axes, coords, strict=True)], axis=1)
@@ -104,13 +114,16 @@ def grid_points(axes: Sequence[tuple[str, np.ndarray]], start: int, stop: int) -
 class SweepPlan:
     """A sweep's grid and settings; :meth:`solve` computes any range of its points.
 
-    Pickles without its compiled model (workers rebuild it once, on first use).
+    ``sample``: the axes are the columns of an explicit list of points (a random design;
+    ``sample`` holds how it was drawn, e.g. ``{"n": 20, "seed": 1, "spread": 0.25}``), and
+    chunks are slices of that list. Pickles without its compiled model (workers rebuild it
+    once, on first use).
     """
 
     def __init__(self, model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]],
                  fixed: Mapping[str, Any] | None, tolerances: Mapping[str, Any], *,
                  tol: float = 1e-9, compiled: CompiledModel | None = None,
-                 chunk: int | None = None) -> None:
+                 chunk: int | None = None, sample: Mapping[str, Any] | None = None) -> None:
         if not isinstance(model.game, SymbolicTree) or not model.policies:
             raise SolverError(f"model {model.name!r} has no policies on a game tree; sweep "
                               "compares the policies of such a model")
@@ -120,10 +133,11 @@ class SweepPlan:
         self.tolerances = dict(tolerances)
         self.tol = tol
         self.chunk = chunk
+        self.sample = dict(sample) if sample is not None else None
         self._compiled = compiled
         self._merged: MergedTree | None | bool = False
         self.cost = cost_measure(model.game.skeleton, model.game.measure_exprs)
-        self.count = check_axes(model, self.axes)
+        self.count = check_axes(model, self.axes, listed=self.sample is not None)
         self.base = self.compiled.resolve(self.fixed)
 
     def work(self) -> tuple[int, int]:
@@ -178,21 +192,26 @@ class SweepPlan:
         game = self.model.game
         assert isinstance(game, SymbolicTree)
         digest = hashlib.sha256()
-        digest.update(json.dumps({
+        settings = {
             "model": self.model.name, "players": self.players, "policies": self.policies,
             "parameters": [p.name for p in self.model.parameters],
             "base": {k: str(v) for k, v in self.base.items()},
             "tolerances": {k: str(v) for k, v in self.tolerances.items()},
             "axes": {n: [repr(float(x)) for x in v] for n, v in self.axes}, "tol": self.tol,
-        }, sort_keys=True).encode())
+        }
+        if self.sample is not None:
+            settings["listed"] = True
+        digest.update(json.dumps(settings, sort_keys=True).encode())
         for exprs in (game.payoff_exprs, game.prob_exprs, *game.measure_exprs.values()):
             digest.update(str(exprs.ravel().tolist()).encode())
         digest.update(game.skeleton.child_ptr.tobytes())
         return digest.hexdigest()[:32]
 
     def grid(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """Points ``start:stop``'s swept values, ``(points, axes)``, the last axis fastest."""
-        return grid_points(self.axes, start, self.count if stop is None else stop)
+        """Points ``start:stop``'s swept values, ``(points, axes)``, the last axis fastest (a
+        sample: in the list's order)."""
+        return grid_points(self.axes, start, self.count if stop is None else stop,
+                           listed=self.sample is not None)
 
     def chunk_size(self) -> int:
         """Points per chunk: as given, or what fits :data:`CHUNK_BYTES` of working memory."""
@@ -293,7 +312,7 @@ class SweepPlan:
         latex = {p.name: p.latex for p in self.model.parameters if getattr(p, "latex", None)}
         return SweepResult.from_chunk(joined, self.model.name, self.axes, dict(self.fixed),
                                       dict(self.tolerances), self.policies, self.players,
-                                      self.grid(), latex)
+                                      self.grid(), latex, sample=self.sample)
 
 
 def exact_value(value: float) -> Fraction:

@@ -91,6 +91,7 @@ class EquilibriumSweep:
     watch: tuple[Quantity, ...]
     points: tuple[EquilibriumPoint, ...]
     latex: dict[str, str] = field(default_factory=dict)
+    sample: dict[str, Any] | None = None  # a sampled design (axes = its columns): how it was drawn
 
     @property
     def axis_names(self) -> tuple[str, ...]:
@@ -106,17 +107,21 @@ class EquilibriumSweep:
 
 
 class EquilibriumSweepPlan:
-    """A sweep of a model without policies: its grid, checked, and the quantities to watch."""
+    """A sweep of a model without policies: its grid, checked, and the quantities to watch
+    (``sample``: the axes are the columns of a list of points, as in
+    :class:`~alliance_games.analysis.sweep.engine.SweepPlan`)."""
 
     def __init__(self, model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]],
                  fixed: Mapping[str, Any] | None, watch: Sequence[str] = (),
-                 method: str = "auto", compiled: CompiledModel | None = None) -> None:
+                 method: str = "auto", compiled: CompiledModel | None = None,
+                 sample: Mapping[str, Any] | None = None) -> None:
         self.model = model
         self.axes = tuple((name, np.asarray(values, dtype=float)) for name, values in axes)
         self.fixed = dict(fixed or {})
         self.method = method
+        self.sample = dict(sample) if sample is not None else None
         self.compiled = compiled or compile_model(model)
-        self.count = check_axes(model, self.axes)
+        self.count = check_axes(model, self.axes, listed=self.sample is not None)
         self.base = self.compiled.resolve(self.fixed)
         self.vocabulary = Vocabulary.of(self.compiled.at(self.base, exact=False))
         self.watch = tuple(self.vocabulary.parse(w) for w in watch)
@@ -143,7 +148,7 @@ class EquilibriumSweepPlan:
         """Solve every point, in grid order."""
         names = [n for n, _ in self.axes]
         points = []
-        for row in grid_points(self.axes, 0, self.count):
+        for row in grid_points(self.axes, 0, self.count, listed=self.sample is not None):
             exact = {n: exact_value(float(v)) for n, v in zip(names, row, strict=True)}
             solved = solve_at(self.compiled, {**self.base, **exact}, self.method)
             points.append(EquilibriumPoint({n: float(v) for n, v in zip(names, row, strict=True)},
@@ -153,4 +158,5 @@ class EquilibriumSweepPlan:
                 progress(1)
         latex = {p.name: p.latex for p in self.model.parameters if getattr(p, "latex", None)}
         return EquilibriumSweep(self.model.name, self.axes, dict(self.fixed), self.model.players,
-                                self.vocabulary.tags, self.watch, tuple(points), latex)
+                                self.vocabulary.tags, self.watch, tuple(points), latex,
+                                self.sample)

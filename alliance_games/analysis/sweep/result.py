@@ -143,19 +143,23 @@ class SweepResult:
     choice: np.ndarray
     exact_fallback: np.ndarray
     latex: dict[str, str] = field(default_factory=dict)  # parameter -> LaTeX symbol
+    sample: dict[str, Any] | None = None  # a sampled design (axes = its columns): how it was drawn
 
     @classmethod
     def from_chunk(cls, chunk: SweepChunk, model: str, axes: tuple[tuple[str, np.ndarray], ...],
                    fixed: dict[str, Any], tolerances: dict[str, Any], policies: tuple[str, ...],
-                   players: tuple[str, ...], values: np.ndarray, latex: dict[str, str]
-                   ) -> SweepResult:
+                   players: tuple[str, ...], values: np.ndarray, latex: dict[str, str], *,
+                   sample: dict[str, Any] | None = None) -> SweepResult:
         """The result whose columns are ``chunk``'s (the whole grid, joined)."""
         return cls(model, axes, fixed, tolerances, policies, players, values, **chunk.columns(),
-                   latex=latex)
+                   latex=latex, sample=sample)
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """The grid's shape: one length per axis (a list of named points is one axis)."""
+        """The grid's shape: one length per axis (a list of named points is one axis; a sampled
+        design is a list of points, one axis of its length)."""
+        if self.sample is not None:
+            return (self.count,)
         return tuple(len(v) for _, v in self.axes)
 
     @property
@@ -194,10 +198,11 @@ class SweepResult:
         """Every pair of neighbouring grid points where a policy's verdict changes.
 
         Along each axis in turn (the other axes' values held, and given in ``at``); a list of named
-        points is treated as an axis in the order given.
+        points is treated as an axis in the order given. A sampled design has no neighbours:
+        none.
         """
         result = self
-        if not result.count:
+        if not result.count or result.sample is not None:
             return []
         names = result.axis_names
         reliable = result.reliable.reshape(*result.shape, len(result.policies))
