@@ -28,7 +28,7 @@ def test_top_level_names_resolve_and_solve_a_model() -> None:
 
 def test_the_method_table_is_the_one_list_of_methods() -> None:
     assert METHODS == ("auto", "pure", "spe", "enummixed", "mixed", "lcp", "lp", "enumpoly",
-                       "logit", "pbe")
+                       "logit", "pbe", "spbe")
     assert list(BY_NAME) == list(METHODS)
     for row in TABLE:  # every "module:function" path names a function
         for tree, path in ((False, row.normal_form), (True, row.tree)):

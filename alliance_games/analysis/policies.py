@@ -125,6 +125,8 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
         found = compare_by_outcomes(model, tree, tolerances)
         if found is not None:
             return found
+    if whole is None and not tree.is_perfect_information:
+        return compare_by_subgames(model, tree, tolerances)
     if whole is None:
         whole = solve(tree, "spe", max_equilibria=max_equilibria)
     children = tree.children(0)
@@ -150,6 +152,41 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
         choices.extend(a for a, p in zip(root.actions, dist, strict=True) if p > 0)
     chosen = tuple(dict.fromkeys(c for c in choices if c in model.policies))
     return PolicyComparison(tuple(assessments), chosen, dict(tolerances), cost_measure(tree))
+
+
+def compare_by_subgames(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]
+                        ) -> PolicyComparison:
+    """Trees with information sets: every policy's distinct perfect Bayesian outcomes, subgame by
+    subgame (:func:`~alliance_games.solvers.tree.perfect_bayesian_subgames.subgame_perfect_bayesian`
+    with ``distinct``), and the root player's best policies by their values."""
+    from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
+
+    children, actions = tree.children(0), tree.actions(0)
+    root = tree.infoset_of(0)
+    assert root is not None
+    mover = root.player
+    own = tree.node_payoffs[0][mover]
+    assessments, best, chosen = [], None, []
+    values: dict[str, Any] = {}
+    for action, child in zip(actions, children, strict=True):
+        subgame = tree.subtree(int(child))
+        result = subgame_perfect_bayesian(subgame, distinct=True)
+        if action in model.policies:
+            profiles = tuple(risk_profile(subgame, eq, tolerances) for eq in result.equilibria)
+            assessments.append(PolicyAssessment(action, profiles, result.complete))
+        values[action] = [own + eq.payoffs[mover] for eq in result.equilibria]
+    for action, options in values.items():
+        top = max(options, default=None)
+        if top is None:
+            continue
+        if best is None or top > best:
+            best, chosen = top, [action]
+        elif top == best:
+            chosen.append(action)
+    order = {p: k for k, p in enumerate(model.policies)}
+    assessments.sort(key=lambda a: order[a.policy])
+    return PolicyComparison(tuple(assessments), tuple(c for c in chosen if c in model.policies),
+                            dict(tolerances), cost_measure(tree))
 
 
 def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]

@@ -113,6 +113,14 @@ TABLE: tuple[Method, ...] = (
            complete="all weak perfect Bayesian equilibria, pure and mixed: the isolated ones and "
            "every continuum by its extreme points, with beliefs and the sequential check",
            help="every weak PBE, with beliefs (perfect recall)"),
+    Method("spbe", normal_form=None, tree=f"{_TREE}.perfect_bayesian_subgames:subgame_perfect_bayesian",
+           two_players=False, exactness="exact",
+           complete="all profiles that are perfect Bayesian equilibria in every proper subgame "
+           "(one-signal two-type subgames: one per behaviour on the path, beliefs at the "
+           "posterior; others: every weak PBE by its extreme points; at most max_equilibria per "
+           "subgame; a continuum makes the result incomplete)",
+           help="PBE in every subgame, by subgame decomposition (perfect recall)",
+           max_equilibria=True),
 )
 
 BY_NAME: dict[str, Method] = {m.name: m for m in TABLE}

@@ -9,6 +9,10 @@ replaced by the payoffs of one of their equilibria at a time, the truncated tree
 back to behaviour strategies (Kuhn 1953). Perfect-information trees without ties take the
 vectorised path of :mod:`alliance_games.solvers.tree.backward_induction`.
 
+With ``tree_solver`` a subgame with information sets is solved by that tree solver instead of
+for its Nash equilibria (method ``spbe``,
+:mod:`~alliance_games.solvers.tree.perfect_bayesian_subgames`).
+
 The number of equilibria can grow exponentially with the number of ties; enumeration stops at
 ``max_equilibria`` per subgame, and at fewer in big subgames so that the stored behaviour stays
 within ``ASSIGNMENT_BUDGET`` entries (each solution of a subgame records a choice at every
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -43,6 +47,7 @@ from alliance_games.solvers.tree.backward_induction import induct, perfect_infor
 MAX_EQUILIBRIA = 1_000
 ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
 NormalFormSolver = Callable[[NormalFormGame], SolverResult]
+TreeSolver = Callable[[GameTree], SolverResult]
 
 
 @dataclass(frozen=True)
@@ -53,13 +58,24 @@ class _Solution:
 
 
 def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None,
-                    max_equilibria: int = MAX_EQUILIBRIA, tol: float = DEFAULT_TOL) -> SolverResult:
-    """Every subgame-perfect equilibrium the normal-form solvers can certify (method ``spe``)."""
+                    max_equilibria: int = MAX_EQUILIBRIA, tol: float = DEFAULT_TOL,
+                    tree_solver: TreeSolver | None = None, method: str = "spe",
+                    distinct: bool = False) -> SolverResult:
+    """Every subgame-perfect equilibrium the normal-form solvers can certify (method ``spe``);
+    with ``tree_solver``, subgames with information sets are solved by it instead.
+
+    ``distinct``: keep, in every subgame, one solution per distinct *outcome signature* (the
+    expected payoffs, the expected count of every outcome tag and every measure), so that the
+    result holds one equilibrium per distinct outcome of each subgame instead of every
+    combination of outcome-equivalent ones (what policy analysis needs; ``complete`` then means
+    every distinct outcome is represented).
+    """
     if tree.is_perfect_information:
         fast = induct(tree, tol=tol)
         if not fast.ties.any():
-            return unique_result(tree, fast)
-    solver = _Decomposition(tree, nf_solver, max_equilibria)
+            return replace(unique_result(tree, fast), method=method)
+    solver = _Decomposition(_with_outcome_columns(tree) if distinct else tree, nf_solver,
+                            max_equilibria, tree_solver, distinct=distinct)
     solutions = solver.solve()
     equilibria = []
     for sol in solutions:
@@ -69,11 +85,13 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         exact = sol.certified and tree.exact
         game = tree if exact else tree.to_float()
         payoffs = behaviour_payoffs(game, behaviour)
-        regret = max(behaviour_regrets(game, behaviour))
+        # distinct (policy analysis): the construction's regret, 0, is not recomputed (a pass
+        # over the whole tree per player); the registry's guard recomputes it for solve()
+        regret = Fraction(0) if distinct and exact else max(behaviour_regrets(game, behaviour))
         equilibria.append(Equilibrium(tuple(behaviour), payoffs,
                                       regret if exact else float(regret), exact))
     return SolverResult(
-        method="spe",
+        method=method,
         game=tree,
         equilibria=tuple(equilibria),
         exact=all(e.exact for e in equilibria) and tree.exact,
@@ -103,9 +121,12 @@ class _Decomposition:
     """Bottom-up enumeration over proper subgames."""
 
     def __init__(self, tree: GameTree, nf_solver: NormalFormSolver | None,
-                 max_equilibria: int) -> None:
+                 max_equilibria: int, tree_solver: TreeSolver | None = None,
+                 distinct: bool = False) -> None:
         self.tree = tree
+        self.distinct = distinct
         self.nf_solver = nf_solver or solve_normal_form
+        self.tree_solver = tree_solver
         self.cap = max_equilibria
         self.complete = True
         self.notes: list[str] = []
@@ -125,6 +146,9 @@ class _Decomposition:
                 solutions[root] = self._normal_form(root, inner, solutions)
             for s in inner:
                 solutions.pop(s, None)
+            if self.distinct:
+                solutions[root] = list({sol.value: sol for sol in reversed(solutions[root])}
+                                       .values())[::-1]
         return solutions[0]
 
     # ---- helpers -----------------------------------------------------------------------------
@@ -218,6 +242,15 @@ class _Decomposition:
             for s, sol in zip(inner, combo, strict=True):
                 payoffs[leaf_of[s]] = sol.value
             game = truncated._replace(node_payoffs=payoffs)
+            if self.tree_solver is not None:
+                out.extend(self._by_tree_solver(game, names, combo))
+                if len(out) > cap:
+                    self._truncated(cap)
+                    return out[:cap]
+                if out and expired():
+                    self._stopped()
+                    return out
+                continue
             if not certified and game.exact:
                 game = game.to_float()
             reduced = reduced_normal_form(game)
@@ -239,6 +272,49 @@ class _Decomposition:
                 self._stopped()
                 return out
         return out
+
+
+    def _by_tree_solver(self, game: GameTree, names: dict[str, int], combo: Any
+                        ) -> list[_Solution]:
+        """The truncated subgame ``game`` solved by the tree solver; its equilibria as solutions."""
+        assert self.tree_solver is not None
+        result = self.tree_solver(game)
+        if not result.complete:
+            self.complete = False
+        if result.convex_sets:
+            self.complete = False
+            note = ("a subgame has a continuum of equilibria: only the extreme points of its cells "
+                    "are combined with the rest of the game")
+            if note not in self.notes:
+                self.notes.append(note)
+        self.notes.extend(result.warnings)
+        inherited = tuple(pair for sol in combo for pair in sol.assignment)
+        certified = all(sol.certified for sol in combo)
+        out = []
+        for eq in result.equilibria:
+            assignment = tuple((names[game.infosets[k].name], tuple(dist))
+                               for k, dist in enumerate(eq.strategies))
+            out.append(_Solution(tuple(eq.payoffs), assignment + inherited,
+                                 certified and eq.exact))
+        return out
+
+
+def _with_outcome_columns(tree: GameTree) -> GameTree:
+    """``tree`` with one extra payoff column (a player who never moves) per outcome tag (1 at
+    each node carrying it) and per measure, so that subgame values carry the outcome signature."""
+    tags = tree.tag_names
+    extra = np.zeros((tree.num_nodes, len(tags) + len(tree.measures)), dtype=object)
+    extra[:] = 0
+    for node, names in enumerate(tree.node_tags):
+        for name in set(names):
+            extra[node, tags.index(name)] = 1
+    for j, values in enumerate(tree.measures.values()):
+        extra[:, len(tags) + j] = values
+    if not tree.exact:
+        extra = extra.astype(float)
+    payoffs = np.concatenate([tree.node_payoffs, extra], axis=1)
+    names = tuple(f"#{k}" for k in range(extra.shape[1]))
+    return tree._replace(players=tree.players + names, node_payoffs=payoffs)
 
 
 def _truncate(tree: GameTree, root: int, inner: list[int]) -> tuple[GameTree, dict[int, int]]:
