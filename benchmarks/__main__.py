@@ -25,6 +25,7 @@ WORKLOADS = {
     "spe": "benchmarks.spe_trees",
     "sweep": "benchmarks.flagship_sweep",
     "cli": "benchmarks.cli_start",
+    "load": "benchmarks.model_load",
 }
 
 

@@ -1,8 +1,11 @@
 """Compile a :class:`SymbolicModel` once; instantiate numeric games at parameter values.
 
-All the model's numbers (payoffs, chance probabilities) are gathered into one vector of sympy
-expressions. Constant entries are evaluated once; the rest are lambdified once with a fixed
-parameter order and ``cse=True`` (common subexpressions computed once), in two flavours:
+All the model's numbers (payoffs, chance probabilities, measures) are gathered into one vector of
+sympy expressions and reduced to the distinct ones (first by object identity, which is cheap:
+the model readers share one object per distinct expression, then by equality); every entry keeps
+the index of its distinct expression. Constant expressions are evaluated once; the rest are
+lambdified once with a fixed parameter order and ``cse=True`` (common subexpressions computed
+once), in two flavours, so one parameter point costs one call and one gather by index:
 
 * exact: evaluated on sympy Rationals, each result must be rational (else the user is told to
   run in floats), then stored as :class:`fractions.Fraction`;
@@ -22,7 +25,7 @@ from sympy.printing.pycode import SymPyPrinter
 
 from alliance_games.errors import GameError, ParameterError
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.tree import GameTree
+from alliance_games.games.tree import CHANCE, GameTree
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
 
 ParameterValues = Mapping[str, Any]
@@ -83,10 +86,14 @@ class CompiledModel:
         self._exact_fn = None
         self._float_fn = None
         if variable:
+            # namespaces given as modules (not by name): lambdify then copies their dictionaries
+            # instead of star-importing them, which would load numpy's lazy submodules
             self._exact_fn = sympy.lambdify(self.symbols, variable, cse=True,
-                                            modules=[{"Rational": sympy.Rational, "sympy": sympy}, "sympy"],
-                                            printer=_ExactPrinter)
-            self._float_fn = sympy.lambdify(self.symbols, variable, modules="numpy", cse=True)
+                                            modules=[{"Rational": sympy.Rational, "sympy": sympy},
+                                                     sympy],
+                                            printer=_ExactPrinter, docstring_limit=0)
+            self._float_fn = sympy.lambdify(self.symbols, variable, modules=[np], cse=True,
+                                            docstring_limit=0)
 
     @property
     def _constant_exact(self) -> list[Fraction]:
@@ -261,11 +268,15 @@ class _ExactPrinter(SymPyPrinter):
 
 
 def _distinct(exprs: list[sympy.Expr]) -> tuple[list[sympy.Expr], np.ndarray]:
-    """The distinct expressions and, for every entry, the index of its distinct expression."""
+    """The distinct expressions (in order of first appearance) and, for every entry, the index of
+    its distinct expression."""
+    ids = np.fromiter(map(id, exprs), dtype=np.uint64, count=len(exprs))
+    _, first, by_object = np.unique(ids, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # objects in order of first appearance
     index: dict[sympy.Expr, int] = {}
-    inverse = np.fromiter((index.setdefault(e, len(index)) for e in exprs), dtype=np.int64,
-                          count=len(exprs))
-    return list(index), inverse
+    of_object = np.empty(len(first), dtype=np.int64)
+    of_object[order] = [index.setdefault(exprs[i], len(index)) for i in first[order].tolist()]
+    return list(index), of_object[by_object.reshape(-1)]
 
 
 def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
@@ -295,14 +306,10 @@ def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
 
 def _check_chance(tree: GameTree) -> None:
     """Chance probabilities must lie in [0, 1] at the chosen parameter values."""
-    from alliance_games.games.tree import CHANCE
-
-    chance_nodes = np.flatnonzero(tree.kind == CHANCE)
-    for node in chance_nodes:
-        for e in tree.edges(int(node)):
-            p = tree.edge_prob[e]
-            if p < 0 or p > 1:
-                raise GameError(
-                    f"chance probability of {tree.edge_label[e]!r} is {p} at these parameter "
-                    "values, outside [0, 1]"
-                )
+    edges = np.flatnonzero(tree.kind[tree.edge_parent] == CHANCE)
+    probs = tree.edge_prob[edges]
+    outside = np.asarray((probs < 0) | (probs > 1), dtype=bool)
+    if outside.any():
+        e = int(edges[int(np.argmax(outside))])
+        raise GameError(f"chance probability of {tree.edge_label[e]!r} is {tree.edge_prob[e]} "
+                        "at these parameter values, outside [0, 1]")

@@ -5,7 +5,9 @@ each key to the 1-based line of its value) and :class:`LineList` (a ``list`` wit
 each item). Schema validation uses those lines to point at the offending text.
 
 Only YAML's safe subset is read (no tags, no object construction); duplicate keys, empty
-files, binary files and files over :data:`MAX_FILE_BYTES` are refused.
+files, binary files and files over :data:`MAX_FILE_BYTES` are refused. Text is parsed with
+libyaml when PyYAML has it (several times faster) and, if that fails, again with the pure-Python
+parser, whose error messages are the ones reported.
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that builds :class:`LineDict` / :class:`LineList` with line numbers."""
 
 
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same with libyaml's parser, when PyYAML was built with it."""
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
@@ -87,8 +93,9 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def read_source(source: str | Path) -> tuple[str, str]:
@@ -130,7 +137,16 @@ def read_source(source: str | Path) -> tuple[str, str]:
 def parse_yaml(text: str, path: str) -> LineDict:
     """Parse YAML model text into a :class:`LineDict` tree, with located errors."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - safe subset loader
+        data = yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - safe subset loader
+    except Exception:  # whatever went wrong, the pure-Python parser says it as before
+        data = _parse_slowly(text, path)
+    return _check_top(data, path)
+
+
+def _parse_slowly(text: str, path: str) -> Any:
+    """Parse with the pure-Python loader, turning its errors into located model errors."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - safe subset loader
     except ModelError as exc:
         raise exc.located(path=path) from None
     except yaml.MarkedYAMLError as exc:
@@ -143,6 +159,9 @@ def parse_yaml(text: str, path: str) -> LineDict:
         raise ModelError(f"YAML error: {exc}", path=path) from None
     except RecursionError:
         raise ModelError("YAML is nested too deeply", path=path) from None
+
+
+def _check_top(data: Any, path: str) -> LineDict:
     if not isinstance(data, LineDict):
         raise ModelError(
             "a model file must be a mapping with 'title', 'players' and a 'normal_form' "

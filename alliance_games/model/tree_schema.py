@@ -9,22 +9,32 @@ A node ``{use: NAME, with: {arg: value, ...}}`` stands for the subtree ``NAME`` 
 replaced by the values given (expressions in the caller's names), and its text fields (``player``,
 ``infoset``, ``tags``, ``label``, action labels, payoff keys) may contain ``${arg}``, replaced by
 the value's text. The ``use`` node's own ``payoffs`` and ``tags`` are added at the subtree's root.
-Parsed expressions are cached per YAML field, so a subtree used many times is parsed once.
+
+Nothing is expanded twice. Each distinct expression text is parsed once per set of names and
+substituted once per distinct set of argument values. A subtree instance is visited once per
+distinct (subtree, argument values, additions at its root), leaving out the arguments that only
+name information sets and labels (:mod:`~alliance_games.model.subtree_text`); every other
+occurrence is a copy of its node range (:class:`~alliance_games.model.node_table.NodeTable`) with
+its names filled in. So a product of subtrees costs a visit per distinct instance and a slice per
+occurrence. When that fast expansion meets an error, the model is expanded again node by node
+(``reuse=False``), so that the error reported is the one, at the place, that a plain expansion
+finds first.
 """
 
 from __future__ import annotations
 
-import itertools
+import gc
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
-import numpy as np
 import sympy
 
-from alliance_games.errors import ExpressionError, GameError
+from alliance_games.errors import ExpressionError, GameError, ModelError
 from alliance_games.games.limits import DEFAULTS, how_to_raise, limit
-from alliance_games.games.tree import TreeBuilder
+from alliance_games.games.tree import CHANCE, DECISION, TERMINAL
+from alliance_games.model.chance_checks import check_probabilities
 from alliance_games.model.expressions import parse_expression
 from alliance_games.model.fields import (
     IDENTIFIER,
@@ -35,6 +45,8 @@ from alliance_games.model.fields import (
     text_field,
 )
 from alliance_games.model.loader import LineDict, LineList
+from alliance_games.model.node_table import InfosetConflict, NodeTable
+from alliance_games.model.subtree_text import MARK, PLACEHOLDER, marker, naming_arguments
 from alliance_games.model.symbolic import Parameter, SymbolicTree
 
 NODE_KEYS = ("player", "infoset", "chance", "actions", "payoffs", "tags", "label", "use", "with",
@@ -43,10 +55,7 @@ SUBTREE_KEYS = ("arguments", "tree", "description")
 MAX_TREE_NODES = DEFAULTS["max_nodes"]
 """Largest tree a YAML model may expand to by default (see :mod:`alliance_games.games.limits`)."""
 MAX_SUBTREE_DEPTH = 64
-MAX_CORNER_PARAMETERS = 10
-"""Chance probabilities over more parameters are checked at the defaults and one-at-a-time corners
-only (not at all 2**k corners of the parameter box)."""
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+NO_ARGUMENTS = LineDict()
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,34 @@ class _Extra:
     tags: tuple[str, ...]
     label: str
     measures: dict[str, sympy.Expr]
+
+    def key(self) -> tuple[Any, ...]:
+        """What a subtree instance's expansion depends on, besides the instance itself (the
+        expressions are canonical objects, see ``_TreeReader._value``: identity is equality)."""
+        return (None if self.payoffs is None else tuple(map(id, self.payoffs)), self.tags,
+                self.label, tuple((name, id(value)) for name, value in self.measures.items()))
+
+
+@dataclass(frozen=True)
+class _Instance:
+    """An expanded subtree instance: its node range, how deep its subtrees nest below it, and the
+    names in the range that have markers, with the markers of its naming arguments."""
+
+    start: int
+    end: int
+    depth: int
+    templates: list[tuple[int, str | None, str]]
+    markers: tuple[tuple[str, str], ...]  # (argument, marker)
+
+
+def _filler(pairs: list[tuple[str, str]]) -> Callable[[str], str]:
+    """Replace each marker of ``pairs`` ((marker, text) pairs) by its text."""
+    def fill(name: str) -> str:
+        if MARK in name:
+            for mark, text in pairs:
+                name = name.replace(mark, text)
+        return name
+    return fill
 
 
 @dataclass(frozen=True)
@@ -69,66 +106,62 @@ class _Scope:
     text: dict[str, str] = field(default_factory=dict)
     stack: tuple[int, ...] = ()  # the subtree instances being expanded
     key: int = 0
+    env: int = -1  # identifies (names, values, failures); -1 for the parameters alone
 
 
 def read_tree(ctx: Context, raw: LineDict, players: tuple[str, ...],
               names: dict[str, sympy.Symbol], title: str,
-              parameters: tuple[Parameter, ...] = ()) -> SymbolicTree:
+              parameters: tuple[Parameter, ...] = (), *, reuse: bool = True) -> SymbolicTree:
     """Build the symbolic tree of a model (see the module docstring).
 
     ``parameters`` (the declared ones, with defaults and ranges) let chance probabilities be checked
-    at the defaults and at the corners of the declared ranges.
+    at the defaults and at the corners of the declared ranges. ``reuse=False`` expands every
+    subtree occurrence node by node (the reference the copies are tested against).
     """
-    reader = _TreeReader(ctx, raw, players, names, title)
+    reader = _TreeReader(ctx, raw, players, names, title, reuse)
     reader.parameters = {p.symbol: p for p in parameters}
+    collecting = gc.isenabled()
+    gc.disable()  # the expansion allocates many objects and no reference cycles
+    try:
+        reader.expand()
+    except ModelError:
+        if not reuse:
+            raise
+        return read_tree(ctx, raw, players, names, title, parameters, reuse=False)
+    finally:
+        if collecting:
+            gc.enable()
     return reader.read()
-
-
-def _corner_points(symbols: set[sympy.Symbol], parameters: dict[sympy.Symbol, Parameter]
-                   ) -> list[dict[sympy.Symbol, sympy.Rational]]:
-    """The defaults, then every corner of the declared ranges (or allowed values) of ``symbols``.
-
-    Beyond :data:`MAX_CORNER_PARAMETERS` parameters, the corners are taken one parameter at a time
-    (the others at their defaults).
-    """
-    known = sorted((s for s in symbols if s in parameters), key=lambda s: s.name)
-    default = {s: parameters[s].default for s in known}
-    ends: dict[sympy.Symbol, tuple[sympy.Rational, ...]] = {}
-    for s in known:
-        par = parameters[s]
-        if par.range is not None:
-            ends[s] = (par.range[0], par.range[1])
-        elif par.values is not None:
-            ends[s] = (min(par.values), max(par.values))
-        else:
-            ends[s] = (par.default,)
-    points = [default]
-    if len(known) <= MAX_CORNER_PARAMETERS:
-        points.extend(dict(zip(known, combo, strict=True))
-                      for combo in itertools.product(*(ends[s] for s in known)))
-    else:
-        points.extend({**default, s: v} for s in known for v in ends[s])
-    return points
 
 
 class _TreeReader:
     def __init__(self, ctx: Context, raw: LineDict, players: tuple[str, ...],
-                 names: dict[str, sympy.Symbol], title: str) -> None:
+                 names: dict[str, sympy.Symbol], title: str, reuse: bool) -> None:
         self.ctx, self.raw, self.players, self.title = ctx, raw, players, title
-        # the skeleton's numbers are placeholders (the compiler fills them), so floats suffice
-        self.builder = TreeBuilder(players, exact=False, title=title)
-        self.payoffs: list[list[sympy.Expr]] = []
+        self.reuse = reuse
+        self.nodes = NodeTable(players, eager=not reuse)
         self.max_nodes = limit("max_nodes")
-        self.measures: dict[str, dict[int, sympy.Expr]] = {}
-        self.probs: list[sympy.Expr] = []
-        self.parsed: dict[tuple[int, Any], sympy.Expr | ExpressionError] = {}
+        self.parsed: dict[tuple[Any, ...], sympy.Expr | ExpressionError] = {}
         self.symbols: dict[str, sympy.Symbol] = {}
-        self.substituted: dict[tuple[sympy.Expr, int], sympy.Expr] = {}
-        self.checked_probs: set[tuple[sympy.Expr, ...]] = set()
+        self.substituted: dict[tuple[int, int], sympy.Expr | ExpressionError] = {}
+        self.canonical: dict[sympy.Expr, sympy.Expr] = {}
+        self.free: dict[int, set[sympy.Symbol]] = {}
+        self.sums: dict[tuple[int, int], sympy.Expr] = {}
+        self.kept: list[sympy.Expr] = []
+        self.values: dict[tuple[Any, ...], sympy.Expr | ExpressionError] = {}
+        self.checked_probs: set[tuple[int, ...]] = set()
         self.parameters: dict[sympy.Symbol, Parameter] = {}
         self.scope_ids: dict[Any, int] = {}
+        self.envs: dict[Any, int] = {}
+        self.arguments: dict[tuple[int, int, int], Any] = {}
+        self.instances: dict[tuple[Any, ...], _Instance] = {}
+        self.frames = 0  # instances expanded with markers so far
+        self.deepest = 0  # the most subtrees open at once in the current instance's expansion
         self.subtrees = self._subtrees(names)
+        self.naming = naming_arguments(self.subtrees, raw.get("tree")) if reuse else {}
         self.root_scope = _Scope(dict(names))
+        self.scope_names: dict[str, dict[str, sympy.Symbol]] = {}  # per subtree: its names
+        self.argument_order: dict[str, list[str]] = {}
         self.zero = [sympy.Integer(0)] * len(players)
 
     # ---- declarations ------------------------------------------------------------------------
@@ -161,31 +194,25 @@ class _TreeReader:
             result[name] = (body, list(args))
         return result
 
-    def read(self) -> SymbolicTree:
+    def expand(self) -> None:
+        """Add every node of the tree to :attr:`nodes`."""
         tree = self.raw["tree"]
         if not isinstance(tree, LineDict):
             self.ctx.fail("tree must be a mapping (the root node)", self.raw, "tree", "tree")
-        self._visit(tree, self.raw, "tree", "tree", -1, None, (), self.root_scope, None)
+        self._visit(tree, self.raw, "tree", "tree", -1, "", sympy.Integer(0), self.root_scope,
+                    None)
+
+    def read(self) -> SymbolicTree:
+        """The tree from the expanded nodes, checked for perfect recall."""
         try:
-            skeleton = self.builder.build()
-        except GameError as exc:
-            self.ctx.fail(str(exc), self.raw, "tree", "tree")
-        problems = skeleton.check_perfect_recall()
+            skeleton, payoffs, probs, measures = self.nodes.build(self.title)
+        except InfosetConflict as exc:
+            self._infoset_conflict(exc, *self.nodes.source[exc.node])
+        problems = [] if self.nodes.perfect_recall else skeleton.check_perfect_recall()
         if problems:
             self.ctx.fail(f"{problems[0]} (the solvers need perfect recall)", self.raw, "tree",
                           "tree")
-        n = skeleton.num_nodes
-        payoffs = np.empty(n * len(self.players), dtype=object)
-        payoffs[:] = [v for row in self.payoffs for v in row]
-        probs = np.empty(len(self.probs), dtype=object)
-        probs[:] = self.probs
-        measures = {}
-        for name, entries in self.measures.items():
-            column = np.full(n, sympy.Integer(0), dtype=object)
-            for node, value in entries.items():
-                column[node] = value
-            measures[name] = column
-        return SymbolicTree(skeleton, payoffs.reshape(n, len(self.players)), probs, measures)
+        return SymbolicTree(skeleton, payoffs, probs, measures)
 
     def _measures(self, node: LineDict, scope: _Scope, field: str) -> dict[str, sympy.Expr]:
         spec = node.get("measures")
@@ -204,6 +231,9 @@ class _TreeReader:
 
     # ---- text and expressions ---------------------------------------------------------------
     def _text(self, value: str, scope: _Scope, where: Any, key: Any, field: str) -> str:
+        if "$" not in value:
+            return value
+
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in scope.text:
@@ -212,31 +242,68 @@ class _TreeReader:
                               where, key, field)
             return scope.text[name]
 
-        return PLACEHOLDER.sub(replace, value) if "$" in value else value
+        return PLACEHOLDER.sub(replace, value)
 
     def _expr(self, value: Any, scope: _Scope, where: Any, key: Any, field: str) -> sympy.Expr:
-        cache_key = (id(where), key)
-        parsed = self.parsed.get(cache_key)
+        result = self._value(value, scope)
+        if isinstance(result, ExpressionError):
+            self.ctx.fail(result.message, where, key, field, ExpressionError)
+        return result
+
+    def _value(self, value: Any, scope: _Scope) -> sympy.Expr | ExpressionError:
+        """``value`` parsed in ``scope`` with the arguments' values put in, or why it is not."""
+        if not isinstance(value, str | int | float):
+            return self._substitute(value, scope)
+        key = (value, type(value), scope.env, id(scope.names))
+        result = self.values.get(key)
+        if result is None:
+            result = self._substitute(value, scope)
+            if not isinstance(result, ExpressionError):  # one object per distinct expression
+                result = self.canonical.setdefault(result, result)
+            self.values[key] = result
+        return result
+
+    def _substitute(self, value: Any, scope: _Scope) -> sympy.Expr | ExpressionError:
+        # one parse per distinct text and set of names (each set of names is kept alive by self)
+        cache_key = (type(value), value, id(scope.names)) if isinstance(
+            value, str | int | float) else None
+        parsed = self.parsed.get(cache_key) if cache_key is not None else None
         if parsed is None:
             try:
                 parsed = parse_expression(value, scope.names)
             except ExpressionError as exc:
                 parsed = exc
-            self.parsed[cache_key] = parsed
-        if isinstance(parsed, ExpressionError):
-            self.ctx.fail(parsed.message, where, key, field, ExpressionError)
-        if not scope.values and not scope.failures:
+            if cache_key is not None:
+                self.parsed[cache_key] = parsed
+        if isinstance(parsed, ExpressionError) or (not scope.values and not scope.failures):
             return parsed
-        done = self.substituted.get((parsed, scope.key))
+        done = self.substituted.get((id(parsed), scope.env))  # parsed objects are kept in self
         if done is None:
-            broken = parsed.free_symbols & scope.failures.keys()
+            broken = scope.failures and self._free(parsed) & scope.failures.keys()
             if broken:
-                error = scope.failures[next(iter(broken))]
-                self.ctx.fail(f"argument {next(iter(broken))} is not an expression here: "
-                              f"{error.message}", where, key, field, ExpressionError)
-            done = parsed.xreplace(scope.values)
-            self.substituted[(parsed, scope.key)] = done
+                symbol = next(iter(broken))
+                done = ExpressionError(f"argument {symbol} is not an expression here: "
+                                       f"{scope.failures[symbol].message}")
+            else:
+                done = parsed.xreplace(scope.values)
+            self.substituted[(id(parsed), scope.env)] = done
         return done
+
+    def _sum(self, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+        """``a + b``, computed once and kept as a canonical object (see :meth:`_value`)."""
+        key = (id(a), id(b))
+        total = self.sums.get(key)
+        if total is None:
+            total = a + b
+            total = self.sums[key] = self.canonical.setdefault(total, total)
+            self.kept.extend((a, b))  # the ids in the key stay theirs
+        return total
+
+    def _free(self, parsed: sympy.Expr) -> set[sympy.Symbol]:
+        free = self.free.get(id(parsed))
+        if free is None:
+            free = self.free[id(parsed)] = parsed.free_symbols
+        return free
 
     def _payoffs(self, value: Any, scope: _Scope, where: Any, key: Any,
                  field: str) -> list[sympy.Expr]:
@@ -264,10 +331,9 @@ class _TreeReader:
 
     # ---- nodes -------------------------------------------------------------------------------
     def _visit(self, node: Any, where: Any, key: Any, field: str, parent: int,
-               action: str | None, path: tuple[str, ...], scope: _Scope,
-               extra: _Extra | None) -> None:
+               action: str, prob: sympy.Expr, scope: _Scope, extra: _Extra | None) -> None:
         ctx = self.ctx
-        if len(self.payoffs) >= self.max_nodes:
+        if len(self.nodes) >= self.max_nodes:
             ctx.fail(f"the tree expands to more than {self.max_nodes:,} nodes "
                      f"({how_to_raise('max_nodes')})", where, key, field)
         if isinstance(node, LineList | str):  # shorthand: a terminal given by its payoffs
@@ -296,17 +362,15 @@ class _TreeReader:
         if extra is not None:  # the 'use' node's own payoffs, tags, label and measures
             if extra.payoffs is not None:
                 pays = extra.payoffs if pays is None else [
-                    a + b for a, b in zip(pays, extra.payoffs, strict=True)]
+                    self._sum(a, b) for a, b in zip(pays, extra.payoffs, strict=True)]
             tags = extra.tags + tags
             label = extra.label or label
             for name, value in extra.measures.items():
-                measures[name] = measures.get(name, sympy.Integer(0)) + value
+                measures[name] = self._sum(measures.get(name, sympy.Integer(0)), value)
         if "use" in node:
-            self._use(node, field, parent, action, path, scope,
+            self._use(node, field, parent, action, prob, scope,
                       _Extra(pays, tags, label, measures))
             return
-        for name, value in measures.items():
-            self.measures.setdefault(name, {})[len(self.payoffs)] = value
         if "with" in node:
             ctx.fail("'with' goes together with 'use'", node, "with", f"{field}.with")
         if "player" in node and "chance" in node:
@@ -316,8 +380,8 @@ class _TreeReader:
                 ctx.fail("a node with actions needs 'player' or 'chance'", node, "actions", field)
             if pays is None:
                 ctx.fail("a terminal node needs 'payoffs'", where, key, field)
-            self.builder.add_terminal(parent, action, payoffs=self.zero, label=label, tags=tags)
-            self.payoffs.append(pays)
+            self.nodes.add(TERMINAL, parent, action, prob, payoffs=pays, marked=True,
+                           label=label, tags=tags, measures=measures)
             return
         actions = node.get("actions")
         if not isinstance(actions, LineDict) or not actions:
@@ -327,42 +391,39 @@ class _TreeReader:
                              scope, actions, a, f"{field}.actions.{a}") for a in actions]
         if len(set(labels)) != len(labels):
             ctx.fail("action labels must be distinct", node, "actions", f"{field}.actions")
-        marker = self.zero if pays is not None else None
+        common: dict[str, Any] = {"payoffs": pays or self.zero, "marked": pays is not None, "label": label,
+                  "tags": tags, "measures": measures}
         if "player" in node:
-            me = self._decision(node, field, parent, action, path, scope, labels, label, tags,
-                                marker)
+            me = self._decision(node, field, parent, action, prob, scope, tuple(labels), common)
             probs = [sympy.Integer(0)] * len(labels)
         else:
             probs = self._chance(node, field, scope, list(actions), labels)
-            me = self.builder.add_chance(parent, action, label=label, tags=tags, payoffs=marker)
-        self.payoffs.append(pays or self.zero)
-        self.probs.extend(probs)  # edges are stored node by node in pre-order, as visited
-        for raw_label, text in zip(actions, labels, strict=True):
+            me = self.nodes.add(CHANCE, parent, action, prob, **common)
+        for raw_label, text, p in zip(actions, labels, probs, strict=True):
             self._visit(actions[raw_label], actions, raw_label, f"{field}.actions.{raw_label}",
-                        me, text, (*path, text), scope, None)
+                        me, text, p, scope, None)
 
-    def _decision(self, node: LineDict, field: str, parent: int, action: str | None,
-                  path: tuple[str, ...], scope: _Scope, labels: list[str], label: str,
-                  tags: tuple[str, ...], marker: list[sympy.Expr] | None) -> int:
+    def _decision(self, node: LineDict, field: str, parent: int, action: str, prob: sympy.Expr,
+                  scope: _Scope, labels: tuple[str, ...], common: dict[str, Any]) -> int:
         raw_player = node["player"]
         player = self._text(str(raw_player), scope, node, "player", f"{field}.player")
         if player not in self.players:
             self.ctx.fail(f"unknown player {player!r} (players: {', '.join(self.players)})",
                           node, "player", f"{field}.player")
         infoset = node.get("infoset")
-        if infoset is None:
-            infoset = f"{player}@{'/'.join(path) or 'root'}"
-        else:
+        if infoset is not None:
             infoset = self._text(label_field(self.ctx, infoset, node, "infoset",
                                              f"{field}.infoset", "infoset"),
                                  scope, node, "infoset", f"{field}.infoset")
         try:
-            return self.builder.add_decision(parent, action, player=self.players.index(player),
-                                             infoset=infoset, actions=labels, label=label,
-                                             tags=tags, payoffs=marker)
+            return self.nodes.add(DECISION, parent, action, prob, player=self.players.index(player),
+                                  infoset=infoset, actions=labels, source=(node, field), **common)
         except GameError as exc:
-            self.ctx.fail(f"{exc} (all nodes of an information set need the same player and "
-                          "actions)", node, "infoset", f"{field}.infoset")
+            self._infoset_conflict(exc, node, field)
+
+    def _infoset_conflict(self, exc: GameError, node: LineDict, field: str) -> NoReturn:
+        self.ctx.fail(f"{exc} (all nodes of an information set need the same player and "
+                      "actions)", node, "infoset", f"{field}.infoset")
 
     def _chance(self, node: LineDict, field: str, scope: _Scope, raw_labels: list[str],
                 labels: list[str]) -> list[sympy.Expr]:
@@ -372,54 +433,14 @@ class _TreeReader:
                           "probability", node, "chance", f"{field}.chance")
         probs = [self._expr(chance[a], scope, chance, a, f"{field}.chance.{a}")
                  for a in raw_labels]
-        key = tuple(probs)
+        key = tuple(map(id, probs))  # canonical objects (see _value): identity is equality
         if key not in self.checked_probs:
-            total = sympy.simplify(sum(probs, sympy.Integer(0)) - 1)
-            if total != 0:
-                self.ctx.fail(f"chance probabilities sum to {sympy.simplify(total + 1)}, not 1",
-                              node, "chance", f"{field}.chance")
-            for p in probs:
-                if p.is_number and p < 0:
-                    self.ctx.fail(f"negative probability {p}", node, "chance", f"{field}.chance")
-            self._check_corners(node, field, raw_labels, probs)
+            check_probabilities(self.ctx, node, field, raw_labels, probs, self.parameters)
             self.checked_probs.add(key)
         return probs
 
-    def _check_corners(self, node: LineDict, field: str, raw_labels: list[str],
-                       probs: list[sympy.Expr]) -> None:
-        """Refuse probabilities that are negative (or a sum not 1) at the defaults or a corner."""
-        symbols: set[sympy.Symbol] = set()
-        for p in probs:
-            symbols |= p.free_symbols
-        if not symbols:
-            return
-        for point in _corner_points(symbols, self.parameters):
-            at = ", ".join(f"{s.name}={v}" for s, v in point.items())
-            values = []
-            for label, p in zip(raw_labels, probs, strict=True):
-                value = p.xreplace(point)
-                if isinstance(value, sympy.Piecewise):
-                    value = value.doit()
-                if not value.is_number:
-                    return  # depends on undeclared names (cannot happen) or did not simplify
-                try:
-                    negative = bool(value < 0)
-                except TypeError:
-                    return
-                if negative:
-                    self.ctx.fail(f"chance probability of {label!r} is {value} at {at}, "
-                                  "inside the declared parameter ranges (it must be "
-                                  "non-negative at every admissible value)",
-                                  node, "chance", f"{field}.chance")
-                values.append(value)
-            total = sum(values, sympy.Integer(0))
-            if all(v.is_Rational for v in values) and total != 1:
-                self.ctx.fail(f"chance probabilities sum to {total}, not 1, at {at}",
-                              node, "chance", f"{field}.chance")
-
-    def _use(self, node: LineDict, field: str, parent: int, action: str | None,
-             path: tuple[str, ...], scope: _Scope,
-             extra: _Extra) -> None:
+    def _use(self, node: LineDict, field: str, parent: int, action: str, prob: sympy.Expr,
+             scope: _Scope, extra: _Extra) -> None:
         ctx = self.ctx
         name = self._text(str(node["use"]), scope, node, "use", f"{field}.use")
         if name not in self.subtrees:
@@ -433,7 +454,7 @@ class _TreeReader:
                 ctx.fail(f"a 'use' node takes no '{k}' (it is the subtree's root)", node, k,
                          f"{field}.{k}")
         body, arguments = self.subtrees[name]
-        given = node.get("with", LineDict())
+        given = node.get("with", NO_ARGUMENTS)
         if not isinstance(given, LineDict):
             ctx.fail("'with' must map argument names to values", node, "with", f"{field}.with")
         missing = [a for a in arguments if a not in given]
@@ -443,27 +464,78 @@ class _TreeReader:
                     else f"unknown argument {unknown[0]!r}")
             ctx.fail(f"{what} for subtree {name!r} (arguments: {', '.join(arguments) or 'none'})",
                      node, "with", f"{field}.with")
-        names = dict(self.root_scope.names)
-        values: dict[sympy.Symbol, sympy.Expr] = {}
-        failures: dict[sympy.Symbol, ExpressionError] = {}
+        names = self._names(name, arguments)
         text: dict[str, str] = {}
         for arg in arguments:
-            symbol = self.symbols.get(arg)
-            if symbol is None:
-                symbol = self.symbols[arg] = sympy.Symbol(arg, real=True)
-            names[arg] = symbol
-            raw = given[arg]
-            text[arg] = self._text(str(raw), scope, given, arg, f"{field}.with.{arg}")
-            try:
-                values[symbol] = self._expr(raw, scope, given, arg, f"{field}.with.{arg}")
-            except ExpressionError as exc:
-                failures[symbol] = exc
-        ident = (name, tuple(sorted(values.items(), key=lambda kv: kv[0].name)),
-                 tuple(sorted(text.items())))
+            written = str(given[arg])
+            text[arg] = self._text(written, scope, given, arg, f"{field}.with.{arg}") \
+                if "$" in written else written
+        values, failures, ordered, env = self._arguments(name, given, scope)
+        order = self.argument_order[name]
+        ident = (name, ordered, tuple((a, text[a]) for a in order))
         key = self.scope_ids.setdefault(ident, len(self.scope_ids) + 1)
         if key in scope.stack:  # the same subtree with the same arguments: endless recursion
             ctx.fail(f"subtree {name!r} uses itself with the same arguments (directly or "
                      "through others)", node, "use", f"{field}.use")
-        inner = _Scope(names, values, failures, text, (*scope.stack, key), key)
-        self._visit(body["tree"], body, "tree", f"subtrees.{name}.tree", parent, action, path,
+        naming = self.naming.get(name, frozenset())
+        memo = (name, env, tuple((a, text[a]) for a in arguments if a not in naming), extra.key())
+        done = self.instances.get(memo) if self.reuse else None
+        depth = len(scope.stack)
+        if done is not None and len(self.nodes) + done.end - done.start <= self.max_nodes \
+                and depth + done.depth < MAX_SUBTREE_DEPTH:
+            self.deepest = max(self.deepest, depth + done.depth)
+            fill = _filler([(mark, text[arg]) for arg, mark in done.markers])
+            self.nodes.copy(done.start, done.end, parent, action, prob, done.templates, fill)
+            return
+        markers: tuple[tuple[str, str], ...] = ()
+        shown = dict(text)
+        if naming:  # expanded once for every text of the naming arguments: markers stand in
+            self.frames += 1
+            markers = tuple((arg, marker(self.frames, arg)) for arg in arguments if arg in naming)
+            text.update(markers)
+        inner = _Scope(names, {names[a]: v for a, v in values.items()},
+                       {names[a]: e for a, e in failures.items()}, text, (*scope.stack, key), key,
+                       env)
+        start, outer_deepest, self.deepest = len(self.nodes), self.deepest, depth
+        self._visit(body["tree"], body, "tree", f"subtrees.{name}.tree", parent, action, prob,
                     inner, extra)
+        templates = self.nodes.resolve(start, _filler([(m, shown[a]) for a, m in markers]))
+        if self.reuse:
+            self.instances.setdefault(memo, _Instance(start, len(self.nodes),
+                                                      self.deepest - depth, templates, markers))
+        self.deepest = max(outer_deepest, self.deepest)
+
+    def _arguments(self, name: str, given: LineDict, scope: _Scope) -> tuple[
+            dict[str, sympy.Expr], dict[str, ExpressionError], tuple[tuple[str, int], ...], int]:
+        """The values of a ``with`` mapping in ``scope`` (or why they are not expressions), their
+        ``(argument, id)`` pairs by name, and the id of the resulting environment."""
+        memo = (id(given), scope.env, id(scope.names))  # ``given`` is kept alive by the model
+        known = self.arguments.get(memo)
+        if known is not None:
+            return known
+        values: dict[str, sympy.Expr] = {}
+        failures: dict[str, ExpressionError] = {}
+        for arg in self.subtrees[name][1]:
+            value = self._value(given[arg], scope)
+            if isinstance(value, ExpressionError):
+                failures[arg] = value
+            else:
+                values[arg] = value
+        order = self.argument_order[name]
+        # argument values are canonical objects (see _value), so identity is equality
+        ordered = tuple((a, id(values[a])) for a in order if a in values)
+        env = self.envs.setdefault((ordered, tuple(a for a in order if a in failures)),
+                                   len(self.envs))
+        result = self.arguments[memo] = (values, failures, ordered, env)
+        return result
+
+    def _names(self, subtree: str, arguments: list[str]) -> dict[str, sympy.Symbol]:
+        """The names a subtree's expressions see: the parameters and its arguments."""
+        names = self.scope_names.get(subtree)
+        if names is None:
+            names = dict(self.root_scope.names)
+            for arg in arguments:
+                names[arg] = self.symbols.setdefault(arg, sympy.Symbol(arg, real=True))
+            self.scope_names[subtree] = names
+            self.argument_order[subtree] = sorted(arguments)
+        return names
