@@ -163,6 +163,7 @@ class Continuation:
         self.fixed = [not any(receiver[k:int(tree.subtree_end[a + k]) - a])
                       for k in range(copy.size)]
         self.memo: dict[int, list[Alt]] = {}
+        self.at_point = False  # at a crossing point, mixtures of tied choices are candidates
 
     def solve(self, p: Fraction) -> tuple[list[Alt], set[Fraction]]:
         """All pure solutions at ``p`` and the beliefs where some receiver's choice could change."""
@@ -217,8 +218,14 @@ class Continuation:
             if d0 != d1:  # p d0 + (1 - p) d1 = 0
                 crossings.add(-d1 / (d0 - d1))
         best = max(_value(alt, p, mover) for _, alt in flat)
+        if self.at_point:  # keep what a mixture of deeper tied choices could make optimal
+            floor = max(min(_value(alt, p, mover) for alt in opts) for opts in options)
+            keep = {i for i, opts in enumerate(options)
+                    if max(_value(alt, p, mover) for alt in opts) >= floor}
+        else:
+            keep = set()
         for i, alt in flat:
-            if _value(alt, p, mover) == best:
+            if _value(alt, p, mover) == best or i in keep:
                 values = (tuple(own[0][j] + alt.values[0][j] for j in range(tree.num_players)),
                           tuple(own[1][j] + alt.values[1][j] for j in range(tree.num_players)))
                 rest = tuple(c for j, opts in enumerate(options) if j != i
@@ -264,7 +271,9 @@ def pieces(cont: Continuation) -> list[Piece]:
     out: list[Piece] = []
 
     def point(p: Fraction) -> None:
+        cont.at_point = True
         out.append(Piece(p, p, True, cont.solve(p)[0]))
+        cont.at_point = False
 
     def interval(lo: Fraction, hi: Fraction) -> None:
         mid = (lo + hi) / 2

@@ -10,7 +10,8 @@ belief makes rational is never kept at an unreached information set:
   (:mod:`~alliance_games.solvers.tree.belief_threshold`): every receiver holds the posterior after
   the signal (Fudenberg and Tirole 1991, ch. 8); fast, exact, one equilibrium per behaviour on
   the path;
-* any other subgame by :func:`~alliance_games.solvers.tree.perfect_bayesian.perfect_bayesian`:
+* any other subgame, or one in which the thresholds find no equilibrium (receivers would have to
+  mix at several information sets after one signal), by :func:`~alliance_games.solvers.tree.perfect_bayesian.perfect_bayesian`:
   every weak PBE, the extreme points of every continuum.
 
 The profiles are perfect Bayesian equilibria in every proper subgame: the perfect Bayesian
@@ -30,7 +31,10 @@ def subgame_pbe(tree: GameTree) -> SolverResult:
     """One subgame with information sets: by belief thresholds when it is a one-signal two-type
     game, else every weak PBE."""
     if matches(tree) is not None:
-        return belief_threshold(tree)
+        result = belief_threshold(tree)
+        if result.equilibria:
+            return result
+        # none with at most one mixing receiver per signal: every weak PBE instead
     return perfect_bayesian(tree)
 
 
