@@ -93,3 +93,39 @@ class SizeLimitError(GameError):
 
 class SolverError(AllianceGamesError):
     """A solver cannot handle the game it was given (wrong shape, unsupported method...)."""
+
+
+SHOWN_CHARS = 200
+"""The most characters of a user's value an error message shows."""
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for an error message, bounded: a long text or a deep or long container
+    (a YAML alias bomb expands to billions of items) is cut to :data:`SHOWN_CHARS` characters
+    with its length, without ever building the full representation."""
+    import reprlib
+
+    class _Bounded(reprlib.Repr):
+        def repr1(self, x: object, level: int) -> str:  # subclasses of list/dict/tuple too
+            for kind, method in ((dict, self.repr_dict), (list, self.repr_list),
+                                 (tuple, self.repr_tuple)):
+                if isinstance(x, kind) and type(x) is not kind:
+                    return method(kind(x) if len(x) <= 8 else x, level)  # type: ignore[arg-type]
+            return super().repr1(x, level)
+
+    r = _Bounded()
+    r.maxstring = r.maxother = SHOWN_CHARS
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = 8
+    r.maxlevel = 3
+    text = r.repr(value)
+    try:
+        size = len(value)  # type: ignore[arg-type]
+    except TypeError:
+        size = None
+    if len(text) > SHOWN_CHARS:
+        text = text[:SHOWN_CHARS] + "..."
+    if size is not None and (len(text) < len(repr(value)) if isinstance(value, str)
+                             else "..." in text):
+        unit = "characters" if isinstance(value, str) else "items"
+        text += f" ({size:,} {unit})"
+    return text

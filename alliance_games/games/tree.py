@@ -338,8 +338,32 @@ class GameTree:
 
     @cached_property
     def subgame_roots(self) -> tuple[int, ...]:
-        """All non-terminal nodes that root a proper subgame, in pre-order (root first)."""
-        return tuple(n for n in range(self.num_nodes) if self.is_subgame_root(n))
+        """All non-terminal nodes that root a proper subgame, in pre-order (root first).
+
+        Linear time: with ``first[m]``/``last[m]`` the smallest and largest node of the
+        information set of a decision node ``m``, the subtree at ``n`` (pre-order range
+        ``[n, end)``) cuts no information set iff the minimum of ``first`` over the subtree is at
+        least ``n`` and the maximum of ``last`` is below ``end``; both extremes are gathered from
+        the leaves up in one reverse pre-order pass.
+        """
+        n = self.num_nodes
+        big = n + 1
+        first, last = [big] * n, [-1] * n
+        for infoset in self.infosets:
+            lo, hi = min(infoset.nodes), max(infoset.nodes)
+            for m in infoset.nodes:
+                first[m], last[m] = lo, hi
+        parent = self.parent.tolist()
+        for m in range(n - 1, 0, -1):
+            p = parent[m]
+            if first[m] < first[p]:
+                first[p] = first[m]
+            if last[m] > last[p]:
+                last[p] = last[m]
+        end = self.subtree_end.tolist()
+        kind = self.kind.tolist()
+        return tuple(m for m in range(n)
+                     if kind[m] != TERMINAL and first[m] >= m and last[m] < end[m])
 
 
 class TreeBuilder:

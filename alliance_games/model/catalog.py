@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from alliance_games.errors import ModelError
+from alliance_games.errors import ModelError, shown
 from alliance_games.model.loader import STDIN, parse_yaml, read_source
 from alliance_games.model.symbolic import SymbolicModel
 
@@ -69,7 +69,7 @@ def resolve_source(source: str) -> str:
             return str(entry.path)
     names = ", ".join(e.name for e in bundled_models())
     raise ModelError(
-        f"no bundled model named {source!r} and no such file (bundled models: {names})",
+        f"no bundled model named {shown(source)} and no such file (bundled models: {names})",
         path=source,
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy
 
+from alliance_games.errors import shown
 from alliance_games.model.fields import Context
 from alliance_games.model.symbolic import Parameter
 
@@ -51,7 +52,7 @@ def check_probabilities(ctx: Context, node: Any, field: str, labels: list[str],
             except TypeError:
                 return
             if negative:
-                ctx.fail(f"chance probability of {label!r} is {value} at {at}, inside the "
+                ctx.fail(f"chance probability of {shown(label)} is {value} at {at}, inside the "
                          "declared parameter ranges (it must be non-negative at every "
                          "admissible value)", node, "chance", f"{field}.chance")
             values.append(value)

@@ -23,7 +23,7 @@ import numpy as np
 import sympy
 from sympy.printing.pycode import SymPyPrinter
 
-from alliance_games.errors import GameError, ParameterError
+from alliance_games.errors import GameError, ParameterError, shown
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, GameTree
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
@@ -43,7 +43,7 @@ def parse_value(text: Any) -> sympy.Rational:
     if isinstance(text, Fraction):
         return sympy.Rational(text.numerator, text.denominator)
     if isinstance(text, bool):
-        raise ParameterError(f"not a number: {text!r}")
+        raise ParameterError(f"not a number: {shown(text)}")
     if isinstance(text, int | float):
         text = repr(text)
     exponent = re.search(r"[eE]\s*([+-]?\d+)", str(text))
@@ -53,11 +53,11 @@ def parse_value(text: Any) -> sympy.Rational:
         value = sympy.Rational(str(text).strip())
     except (TypeError, ValueError, SyntaxError, ZeroDivisionError):
         raise ParameterError(
-            f"not a number: {text!r} (write an integer, a decimal such as 0.25 or a fraction "
+            f"not a number: {shown(text)} (write an integer, a decimal such as 0.25 or a fraction "
             "such as 1/3)"
         ) from None
     if not isinstance(value, sympy.Rational):  # e.g. nan, oo
-        raise ParameterError(f"not a finite number: {text!r}")
+        raise ParameterError(f"not a finite number: {shown(text)}")
     return value
 
 
@@ -118,7 +118,7 @@ class CompiledModel:
             if parameter is None:
                 valid = ", ".join(p.name for p in self.model.parameters) or "none"
                 raise ParameterError(
-                    f"unknown parameter {name!r} for model {self.model.name!r} "
+                    f"unknown parameter {shown(name)} for model {shown(self.model.name)} "
                     f"(valid parameters: {valid})"
                 )
             try:
@@ -286,7 +286,7 @@ def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
     if isinstance(value, int):
         return Fraction(value)
     if not isinstance(value, sympy.Basic):
-        raise GameError(f"expression evaluated to {value!r}, not an exact number")
+        raise GameError(f"expression evaluated to {shown(value)}, not an exact number")
     if isinstance(value, sympy.Piecewise):
         value = value.doit()
     if not isinstance(value, sympy.Rational):

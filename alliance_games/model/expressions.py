@@ -24,7 +24,7 @@ from typing import Any
 
 import sympy
 
-from alliance_games.errors import ExpressionError
+from alliance_games.errors import ExpressionError, shown
 
 MAX_EXPRESSION_LENGTH = 2_000
 """Characters in one expression."""
@@ -116,7 +116,7 @@ def parse_expression(
         With the reason, when the text is not an admitted expression.
     """
     if isinstance(text, bool):
-        raise ExpressionError(f"expected a number or an expression, got {text!r}")
+        raise ExpressionError(f"expected a number or an expression, got {shown(text)}")
     if isinstance(text, int | float):
         text = repr(text)
     if not isinstance(text, str):
@@ -131,7 +131,7 @@ def parse_expression(
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"not a valid expression: {stripped!r} ({exc.msg})") from None
+        raise ExpressionError(f"not a valid expression: {shown(stripped)} ({exc.msg})") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("expression is nested too deeply") from None
     count = sum(1 for _ in ast.walk(tree))
@@ -146,7 +146,7 @@ def parse_expression(
         raise ExpressionError("expression is nested too deeply") from None
     if _is_condition(result) and not allow_conditions:
         raise ExpressionError(
-            f"{stripped!r} is a condition, not a number (use ifelse(condition, a, b))"
+            f"{shown(stripped)} is a condition, not a number (use ifelse(condition, a, b))"
         )
     return result  # type: ignore[return-value]
 
@@ -197,10 +197,10 @@ class _Renderer:
         if node.id in self.names:
             return self.names[node.id]
         if node.id in FUNCTIONS:
-            raise ExpressionError(f"{node.id!r} is a function; call it as {node.id}(...)")
+            raise ExpressionError(f"{shown(node.id)} is a function; call it as {node.id}(...)")
         declared = ", ".join(sorted(self.names)) or "none"
         raise ExpressionError(
-            f"unknown name {node.id!r} (declared parameters: {declared}); "
+            f"unknown name {shown(node.id)} (declared parameters: {declared}); "
             "declare it under 'parameters' or fix the spelling"
         )
 
@@ -246,7 +246,7 @@ class _Renderer:
         name = node.func.id
         if name not in FUNCTIONS:
             allowed = ", ".join(sorted(FUNCTIONS))
-            raise ExpressionError(f"function {name!r} is not allowed (allowed: {allowed})")
+            raise ExpressionError(f"function {shown(name)} is not allowed (allowed: {allowed})")
         if node.keywords:
             raise ExpressionError(f"{name}() takes no keyword arguments")
         function, arity = FUNCTIONS[name]

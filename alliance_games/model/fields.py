@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import sympy
 
-from alliance_games.errors import ExpressionError, ModelError
+from alliance_games.errors import ExpressionError, ModelError, shown
 from alliance_games.model.expressions import parse_expression
 from alliance_games.model.loader import LineDict, LineList
 
@@ -51,7 +51,7 @@ def text_field(ctx: Context, raw: LineDict, key: str, *, required: bool = False,
     field = field or key
     if key not in raw:
         if required:
-            ctx.fail(f"missing required field {key!r}", raw, None, field)
+            ctx.fail(f"missing required field {shown(key)}", raw, None, field)
         return ""
     value = raw[key]
     if not isinstance(value, str | int | float) or isinstance(value, bool):
@@ -62,7 +62,7 @@ def text_field(ctx: Context, raw: LineDict, key: str, *, required: bool = False,
 def name_field(ctx: Context, value: Any, where: Any, key: str | int, field: str, what: str) -> str:
     if not isinstance(value, str) or not IDENTIFIER.match(value):
         ctx.fail(
-            f"{what} {value!r} is not a valid name (letters, digits and _, not starting "
+            f"{what} {shown(value)} is not a valid name (letters, digits and _, not starting "
             "with a digit)", where, key, field,
         )
     return value
@@ -70,17 +70,17 @@ def name_field(ctx: Context, value: Any, where: Any, key: str | int, field: str,
 
 def label_field(ctx: Context, value: Any, where: Any, key: str | int, field: str, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
-        ctx.fail(f"{what} must be a non-empty label, got {value!r}", where, key, field)
+        ctx.fail(f"{what} must be a non-empty label, got {shown(value)}", where, key, field)
     text = str(value).strip()
     if any(ch in text for ch in "|:\n\""):
-        ctx.fail(f"{what} {text!r} may not contain | : or quotes", where, key, field)
+        ctx.fail(f"{what} {shown(text)} may not contain | : or quotes", where, key, field)
     return text
 
 
 def constant_field(ctx: Context, value: Any, where: Any, key: str | int, field: str) -> sympy.Rational:
     expr = ctx.expression(value, {}, where, key, field)
     if not expr.is_Rational:
-        ctx.fail(f"expected a rational number, got {value!r}", where, key, field)
+        ctx.fail(f"expected a rational number, got {shown(value)}", where, key, field)
     return expr
 
 
@@ -95,7 +95,7 @@ def payoff_vector(ctx: Context, value: Any, where: Any, key: str | int, field: s
     if isinstance(value, LineDict):
         unknown = [k for k in value if k not in players]
         if unknown:
-            ctx.fail(f"unknown player {unknown[0]!r} (players: {', '.join(players)})",
+            ctx.fail(f"unknown player {shown(unknown[0])} (players: {', '.join(players)})",
                      value, unknown[0], f"{field}.{unknown[0]}")
         return [ctx.expression(value[p], names, value, p, f"{field}.{p}") if p in value
                 else sympy.Integer(0) for p in players]
@@ -124,10 +124,10 @@ def tags_field(ctx: Context, value: Any, where: Any, key: str | int, field: str,
     tags = []
     for item in items:
         if not isinstance(item, str) or not TAG.match(item):
-            ctx.fail(f"tag {item!r} is not of the form kind or kind:name", where, key, field)
+            ctx.fail(f"tag {shown(item)} is not of the form kind or kind:name", where, key, field)
         kind, _, who = item.partition(":")
         if kind in PLAYER_TAG_KINDS and who not in players:
-            ctx.fail(f"tag {item!r} names no player (players: {', '.join(players)})",
+            ctx.fail(f"tag {shown(item)} names no player (players: {', '.join(players)})",
                      where, key, field)
         tags.append(item)
     return tuple(tags)

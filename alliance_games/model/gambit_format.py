@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from alliance_games.errors import GambitFormatError, GameError
+from alliance_games.errors import GambitFormatError, GameError, shown
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, DECISION, GameTree, TreeBuilder
 from alliance_games.model.gambit_tokens import (
@@ -354,7 +354,7 @@ def _number(value: Any) -> str:
     if isinstance(value, float | np.floating) and np.isfinite(value):
         text = format(Decimal(repr(float(value))), "f")
         return text[:-2] if text.endswith(".0") else text
-    raise GambitFormatError(f"cannot write {value!r} as a Gambit number")
+    raise GambitFormatError(f"cannot write {shown(value)} as a Gambit number")
 
 
 def write_nfg(game: NormalFormGame) -> str:

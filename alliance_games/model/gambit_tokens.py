@@ -33,7 +33,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
 
-from alliance_games.errors import GambitFormatError
+from alliance_games.errors import GambitFormatError, shown
 
 TEXT, LBRACE, RBRACE, COMMA, NUMBER, SYMBOL, EOF = (
     "text", "{", "}", ",", "number", "symbol", "end of file"
@@ -114,12 +114,12 @@ def tokenize(text: str, path: str) -> Iterator[Token]:
 def _fraction(value: str) -> Fraction:
     match = _NUMBER_RE.fullmatch(value)
     if match is None:  # pragma: no cover - callers only pass NUMBER tokens
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(f"{shown(value)} is not a number")
     if len(value) > MAX_DIGITS:
         raise ValueError(f"number with more than {MAX_DIGITS} characters")
     exponent = match.group("exp")
     if exponent is not None and abs(int(exponent)) > MAX_EXPONENT:
-        raise ValueError(f"exponent of {value!r} is out of range (at most {MAX_EXPONENT})")
+        raise ValueError(f"exponent of {shown(value)} is out of range (at most {MAX_EXPONENT})")
     return Fraction(value)
 
 

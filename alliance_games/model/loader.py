@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from alliance_games.errors import ModelError
+from alliance_games.errors import ModelError, shown
 
 MAX_FILE_BYTES = 5_000_000
 """Largest model file read, in bytes."""
@@ -67,13 +67,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float) or isinstance(key, bool):
             raise ModelError(
-                f"mapping keys must be names, got {key!r}", line=key_node.start_mark.line + 1
+                f"mapping keys must be names, got {shown(key)}", line=key_node.start_mark.line + 1
             )
         key = str(key)
         if key in result and index >= merged and result.lines.get(key, -1) >= 0 and \
                 key not in result.merged:
             raise ModelError(
-                f"duplicate key {key!r} (first at line {result.lines[key]})",
+                f"duplicate key {shown(key)} (first at line {result.lines[key]})",
                 line=key_node.start_mark.line + 1,
             )
         result[key] = loader.construct_object(value_node, deep=True)

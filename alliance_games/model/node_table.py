@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from alliance_games.errors import GameError
+from alliance_games.errors import GameError, shown
 from alliance_games.games.tree import DECISION, TERMINAL, GameTree, Infoset
 from alliance_games.model.subtree_text import MARK
 
@@ -183,7 +183,7 @@ class NodeTable:
             else:
                 owner, acts, members, index = known
                 if owner != player or acts != actions:
-                    raise InfosetConflict(f"information set {name!r} is used with different "
+                    raise InfosetConflict(f"information set {shown(name)} is used with different "
                                           "players or actions", node)
                 members.append(node)
             node_infoset.append(index)

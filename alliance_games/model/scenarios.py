@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alliance_games.errors import ModelError, ParameterError
+from alliance_games.errors import ModelError, ParameterError, shown
 from alliance_games.model.catalog import models_dir
 from alliance_games.model.loader import LineDict, parse_yaml, read_source
 
@@ -43,7 +43,7 @@ def load_scenario(name: str) -> Scenario:
         path = scenarios_dir() / f"{name}.yaml"
         if not path.exists():
             known = ", ".join(available_scenarios()) or "none"
-            raise ParameterError(f"no scenario named {name!r} (scenarios: {known})")
+            raise ParameterError(f"no scenario named {shown(name)} (scenarios: {known})")
     text, display = read_source(str(path))
     raw = parse_yaml(text, display)
     params = raw.get("parameters", LineDict())
@@ -68,6 +68,6 @@ def scenario_values(model_name: str, scenario: str | None,
         return dict(assignments)
     preset = load_scenario(scenario)
     if preset.model != model_name:
-        raise ParameterError(f"scenario {preset.name!r} is for model {preset.model!r}, "
-                             f"not {model_name!r}")
+        raise ParameterError(f"scenario {shown(preset.name)} is for model {shown(preset.model)}, "
+                             f"not {shown(model_name)}")
     return {**preset.parameters, **assignments}

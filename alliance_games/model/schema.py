@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from alliance_games.errors import shown
 from alliance_games.model.fields import (
     Context,
     constant_field,
@@ -37,7 +38,7 @@ def build_model(raw: LineDict, *, name: str, path: str) -> SymbolicModel:
     ctx = Context(path)
     for key in raw:
         if key not in TOP_KEYS:
-            ctx.fail(f"unknown field {key!r} (known fields: {', '.join(TOP_KEYS)})", raw, key, key)
+            ctx.fail(f"unknown field {shown(key)} (known fields: {', '.join(TOP_KEYS)})", raw, key, key)
     title = text_field(ctx, raw, "title", required=True)
     players = _players(ctx, raw)
     parameters = _parameters(ctx, raw)
@@ -74,7 +75,7 @@ def _players(ctx: Context, raw: LineDict) -> tuple[str, ...]:
         value = item.get("name") if isinstance(item, LineDict) else item
         name = name_field(ctx, value, items, i, f"players[{i}]", "player")
         if name in names:
-            ctx.fail(f"duplicate player {name!r}", items, i, f"players[{i}]")
+            ctx.fail(f"duplicate player {shown(name)}", items, i, f"players[{i}]")
         if name == "chance":
             ctx.fail("'chance' is reserved for chance nodes", items, i, f"players[{i}]")
         names.append(name)
@@ -92,13 +93,13 @@ def _parameters(ctx: Context, raw: LineDict) -> tuple[Parameter, ...]:
             ctx.fail("each parameter is a mapping with name and default", items, i, field)
         for key in item:
             if key not in PARAMETER_KEYS:
-                ctx.fail(f"unknown field {key!r} (known: {', '.join(PARAMETER_KEYS)})",
+                ctx.fail(f"unknown field {shown(key)} (known: {', '.join(PARAMETER_KEYS)})",
                          item, key, f"{field}.{key}")
         name = name_field(ctx, item.get("name"), item, "name", f"{field}.name", "parameter")
         if any(p.name == name for p in result):
-            ctx.fail(f"duplicate parameter {name!r}", item, "name", f"{field}.name")
+            ctx.fail(f"duplicate parameter {shown(name)}", item, "name", f"{field}.name")
         if "default" not in item:
-            ctx.fail(f"parameter {name!r} needs a default", item, None, f"{field}.default")
+            ctx.fail(f"parameter {shown(name)} needs a default", item, None, f"{field}.default")
         default = constant_field(ctx, item["default"], item, "default", f"{field}.default")
         bounds = None
         if "range" in item:
@@ -140,7 +141,7 @@ def _normal_form(ctx: Context, raw: LineDict, players: tuple[str, ...],
         ctx.fail("normal_form must be a mapping", raw, "normal_form", "normal_form")
     for key in nf:
         if key not in ("strategies", "matrix", "payoffs", "tags"):
-            ctx.fail(f"unknown field {key!r} (known: strategies, matrix, payoffs, tags)",
+            ctx.fail(f"unknown field {shown(key)} (known: strategies, matrix, payoffs, tags)",
                      nf, key, f"normal_form.{key}")
     strategies = _strategies(ctx, nf, players)
     shape = tuple(len(s) for s in strategies)
@@ -173,15 +174,15 @@ def _strategies(ctx: Context, nf: LineDict, players: tuple[str, ...]) -> tuple[t
     for player in players:
         labels = spec.get(player)
         if not isinstance(labels, LineList) or not labels:
-            ctx.fail(f"no strategies for player {player!r}", spec, player, f"{field}.{player}")
+            ctx.fail(f"no strategies for player {shown(player)}", spec, player, f"{field}.{player}")
         clean = tuple(label_field(ctx, s, labels, k, f"{field}.{player}[{k}]", "strategy")
                       for k, s in enumerate(labels))
         if len(set(clean)) != len(clean):
-            ctx.fail(f"duplicate strategy labels for {player!r}", spec, player, f"{field}.{player}")
+            ctx.fail(f"duplicate strategy labels for {shown(player)}", spec, player, f"{field}.{player}")
         result.append(clean)
     extra = [k for k in spec if k not in players]
     if extra:
-        ctx.fail(f"strategies given for unknown player {extra[0]!r}", spec, extra[0],
+        ctx.fail(f"strategies given for unknown player {shown(extra[0])}", spec, extra[0],
                  f"{field}.{extra[0]}")
     return tuple(result)
 
@@ -195,11 +196,11 @@ def _matrix(ctx: Context, nf: LineDict, players: tuple[str, ...],
         ctx.fail("the compact 'matrix' form is for two players; use 'payoffs'", nf, "matrix", field)
     if not isinstance(rows, LineList) or len(rows) != len(strategies[0]):
         got = f", got {len(rows)}" if isinstance(rows, LineList) else ""
-        ctx.fail(f"matrix needs one row per strategy of {players[0]!r} "
+        ctx.fail(f"matrix needs one row per strategy of {shown(players[0])} "
                  f"({len(strategies[0])}){got}", nf, "matrix", field)
     for r, row in enumerate(rows):
         if not isinstance(row, LineList) or len(row) != len(strategies[1]):
-            ctx.fail(f"row {r + 1} needs one cell per strategy of {players[1]!r} "
+            ctx.fail(f"row {r + 1} needs one cell per strategy of {shown(players[1])} "
                      f"({len(strategies[1])})", rows, r, f"{field}[{r}]")
         for c, cell in enumerate(row):
             vector = payoff_vector(ctx, cell, row, c, f"{field}[{r}][{c}]", players, names)
@@ -248,7 +249,7 @@ def _profile_index(ctx: Context, entry: LineDict, players: tuple[str, ...],
     index = []
     for i, label in enumerate(labels):
         if str(label) not in strategies[i]:
-            ctx.fail(f"{label!r} is not a strategy of {players[i]!r} "
+            ctx.fail(f"{shown(label)} is not a strategy of {players[i]!r} "
                      f"(strategies: {', '.join(strategies[i])})", entry, "profile",
                      f"{field}.profile")
         index.append(strategies[i].index(str(label)))
@@ -273,10 +274,10 @@ def _policies(ctx: Context, raw: LineDict, game: SymbolicNormalForm | SymbolicTr
         where = "the root's actions"
     else:
         available = game.strategies[0]
-        where = f"the strategies of {players[0]!r}"
+        where = f"the strategies of {shown(players[0])}"
     unknown = [p for p in policies if p not in available]
     if unknown:
-        ctx.fail(f"policy {unknown[0]!r} is not among {where} ({', '.join(available)})",
+        ctx.fail(f"policy {shown(unknown[0])} is not among {where} ({', '.join(available)})",
                  raw, "policies", "policies")
     return policies
 

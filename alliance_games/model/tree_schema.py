@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 
 import sympy
 
-from alliance_games.errors import ExpressionError, GameError, ModelError
+from alliance_games.errors import ExpressionError, GameError, ModelError, shown
 from alliance_games.games.limits import DEFAULTS, how_to_raise, limit
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL
 from alliance_games.model.chance_checks import check_probabilities
@@ -174,13 +174,13 @@ class _TreeReader:
         for name, body in spec.items():
             where = f"subtrees.{name}"
             if not IDENTIFIER.match(name):
-                self.ctx.fail(f"subtree name {name!r} is not a valid name", spec, name, where)
+                self.ctx.fail(f"subtree name {shown(name)} is not a valid name", spec, name, where)
             if not isinstance(body, LineDict) or "tree" not in body:
                 self.ctx.fail("a subtree needs 'tree' (and optional 'arguments')", spec, name,
                               where)
             for key in body:
                 if key not in SUBTREE_KEYS:
-                    self.ctx.fail(f"unknown field {key!r} (known: {', '.join(SUBTREE_KEYS)})",
+                    self.ctx.fail(f"unknown field {shown(key)} (known: {', '.join(SUBTREE_KEYS)})",
                                   body, key, f"{where}.{key}")
             args = body.get("arguments", LineList())
             if not isinstance(args, LineList) or not all(
@@ -189,7 +189,7 @@ class _TreeReader:
                               f"{where}.arguments")
             clash = [a for a in args if a in names]
             if clash:
-                self.ctx.fail(f"argument {clash[0]!r} has the name of a parameter", body,
+                self.ctx.fail(f"argument {shown(clash[0])} has the name of a parameter", body,
                               "arguments", f"{where}.arguments")
             result[name] = (body, list(args))
         return result
@@ -224,7 +224,7 @@ class _TreeReader:
         result = {}
         for name, value in spec.items():
             if not IDENTIFIER.match(name):
-                self.ctx.fail(f"measure name {name!r} is not a valid name", spec, name,
+                self.ctx.fail(f"measure name {shown(name)} is not a valid name", spec, name,
                               f"{field}.measures.{name}")
             result[name] = self._expr(value, scope, spec, name, f"{field}.measures.{name}")
         return result
@@ -317,7 +317,7 @@ class _TreeReader:
             for k, v in value.items():
                 player = self._text(k, scope, value, k, f"{field}.{k}")
                 if player not in players:
-                    self.ctx.fail(f"unknown player {player!r} (players: {', '.join(players)})",
+                    self.ctx.fail(f"unknown player {shown(player)} (players: {', '.join(players)})",
                                   value, k, f"{field}.{k}")
                 result[players.index(player)] = self._expr(v, scope, value, k, f"{field}.{k}")
             return result
@@ -344,7 +344,7 @@ class _TreeReader:
                      where, key, field)
         for k in node:
             if k not in NODE_KEYS:
-                ctx.fail(f"unknown field {k!r} (known: {', '.join(NODE_KEYS)})",
+                ctx.fail(f"unknown field {shown(k)} (known: {', '.join(NODE_KEYS)})",
                          node, k, f"{field}.{k}")
         label = self._text(text_field(ctx, node, "label", field=f"{field}.label"), scope, node,
                            "label", f"{field}.label")
@@ -408,7 +408,7 @@ class _TreeReader:
         raw_player = node["player"]
         player = self._text(str(raw_player), scope, node, "player", f"{field}.player")
         if player not in self.players:
-            self.ctx.fail(f"unknown player {player!r} (players: {', '.join(self.players)})",
+            self.ctx.fail(f"unknown player {shown(player)} (players: {', '.join(self.players)})",
                           node, "player", f"{field}.player")
         infoset = node.get("infoset")
         if infoset is not None:
@@ -445,9 +445,9 @@ class _TreeReader:
         name = self._text(str(node["use"]), scope, node, "use", f"{field}.use")
         if name not in self.subtrees:
             known = ", ".join(self.subtrees) or "none declared"
-            ctx.fail(f"unknown subtree {name!r} (subtrees: {known})", node, "use", f"{field}.use")
+            ctx.fail(f"unknown subtree {shown(name)} (subtrees: {known})", node, "use", f"{field}.use")
         if len(scope.stack) >= MAX_SUBTREE_DEPTH:
-            ctx.fail(f"subtrees nest more than {MAX_SUBTREE_DEPTH} deep (does subtree {name!r} "
+            ctx.fail(f"subtrees nest more than {MAX_SUBTREE_DEPTH} deep (does subtree {shown(name)} "
                      "use itself?)", node, "use", f"{field}.use")
         for k in ("player", "chance", "actions"):
             if k in node:
@@ -460,9 +460,9 @@ class _TreeReader:
         missing = [a for a in arguments if a not in given]
         unknown = [a for a in given if a not in arguments]
         if missing or unknown:
-            what = (f"missing argument {missing[0]!r}" if missing
-                    else f"unknown argument {unknown[0]!r}")
-            ctx.fail(f"{what} for subtree {name!r} (arguments: {', '.join(arguments) or 'none'})",
+            what = (f"missing argument {shown(missing[0])}" if missing
+                    else f"unknown argument {shown(unknown[0])}")
+            ctx.fail(f"{what} for subtree {shown(name)} (arguments: {', '.join(arguments) or 'none'})",
                      node, "with", f"{field}.with")
         names = self._names(name, arguments)
         text: dict[str, str] = {}
@@ -475,7 +475,7 @@ class _TreeReader:
         ident = (name, ordered, tuple((a, text[a]) for a in order))
         key = self.scope_ids.setdefault(ident, len(self.scope_ids) + 1)
         if key in scope.stack:  # the same subtree with the same arguments: endless recursion
-            ctx.fail(f"subtree {name!r} uses itself with the same arguments (directly or "
+            ctx.fail(f"subtree {shown(name)} uses itself with the same arguments (directly or "
                      "through others)", node, "use", f"{field}.use")
         naming = self.naming.get(name, frozenset())
         memo = (name, env, tuple((a, text[a]) for a in arguments if a not in naming), extra.key())
@@ -488,7 +488,7 @@ class _TreeReader:
             self.nodes.copy(done.start, done.end, parent, action, prob, done.templates, fill)
             return
         markers: tuple[tuple[str, str], ...] = ()
-        shown = dict(text)
+        given = dict(text)
         if naming:  # expanded once for every text of the naming arguments: markers stand in
             self.frames += 1
             markers = tuple((arg, marker(self.frames, arg)) for arg in arguments if arg in naming)
@@ -499,7 +499,7 @@ class _TreeReader:
         start, outer_deepest, self.deepest = len(self.nodes), self.deepest, depth
         self._visit(body["tree"], body, "tree", f"subtrees.{name}.tree", parent, action, prob,
                     inner, extra)
-        templates = self.nodes.resolve(start, _filler([(m, shown[a]) for a, m in markers]))
+        templates = self.nodes.resolve(start, _filler([(m, given[a]) for a, m in markers]))
         if self.reuse:
             self.instances.setdefault(memo, _Instance(start, len(self.nodes),
                                                       self.deepest - depth, templates, markers))
