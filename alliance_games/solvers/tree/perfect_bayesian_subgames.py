@@ -11,8 +11,9 @@ belief makes rational is never kept at an unreached information set:
   the signal (Fudenberg and Tirole 1991, ch. 8); fast, exact, one equilibrium per behaviour on
   the path;
 * any other subgame, or one in which the thresholds find no equilibrium (receivers would have to
-  mix at several information sets after one signal), by :func:`~alliance_games.solvers.tree.perfect_bayesian.perfect_bayesian`:
-  every weak PBE, the extreme points of every continuum.
+  mix at several information sets after one signal), by
+  :func:`~alliance_games.solvers.tree.perfect_bayesian.perfect_bayesian`: every weak PBE, the
+  extreme points of every continuum.
 
 The profiles are perfect Bayesian equilibria in every proper subgame: the perfect Bayesian
 equilibrium of multi-stage games with observed actions and types drawn by chance.
