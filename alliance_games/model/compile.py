@@ -89,7 +89,8 @@ class CompiledModel:
             # namespaces given as modules (not by name): lambdify then copies their dictionaries
             # instead of star-importing them, which would load numpy's lazy submodules
             self._exact_fn = sympy.lambdify(self.symbols, variable, cse=True,
-                                            modules=[{"Rational": sympy.Rational, "sympy": sympy},
+                                            modules=[{"Rational": sympy.Rational, "sympy": sympy,
+                                                      "bounded_pow": bounded_pow},
                                                      sympy],
                                             printer=_ExactPrinter, docstring_limit=0)
             self._float_fn = sympy.lambdify(self.symbols, variable, modules=[np], cse=True,
@@ -168,8 +169,9 @@ class CompiledModel:
         """The error naming the first expression with no finite float value at ``resolved``."""
         at = ", ".join(f"{k}={v}" for k, v in resolved.items()) or "these values"
         for expr in self._variable:
-            value = expr.xreplace({s: resolved[s.name] for s in expr.free_symbols
-                                   if s.name in resolved})
+            # floats, not the exact values: 2**p at p = 2**60 must not be computed exactly
+            value = expr.xreplace({s: sympy.Float(resolved[s.name], 30)
+                                   for s in expr.free_symbols if s.name in resolved})
             try:
                 finite = value.is_finite is not False and np.isfinite(float(value))
             except (TypeError, ValueError, OverflowError, ZeroDivisionError):
@@ -265,6 +267,25 @@ class _ExactPrinter(SymPyPrinter):
 
     def _print_Half(self, expr: sympy.Rational) -> str:
         return "Rational(1, 2)"
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        if expr.exp.is_number:  # checked when the expression was parsed
+            return str(super()._print_Pow(expr, rational=rational))
+        return f"bounded_pow({self._print(expr.base)}, {self._print(expr.exp)})"
+
+
+def bounded_pow(base: Any, exponent: Any) -> Any:
+    """``base ** exponent`` where the exponent comes from parameter values: refused, before the
+    power is computed, beyond the parser's limit on written exponents."""
+    from alliance_games.model.expressions import MAX_EXPONENT
+
+    value = exponent if isinstance(exponent, sympy.Basic) else sympy.Integer(exponent) \
+        if isinstance(exponent, int) else sympy.Rational(str(exponent))
+    if value.is_number and (not value.is_real or abs(value) > MAX_EXPONENT):
+        raise ParameterError(f"an exponent takes the value {shown(value)} at these parameter "
+                             f"values; exponents are limited to {MAX_EXPONENT} in absolute value "
+                             "(choose smaller parameter values)")
+    return base**exponent
 
 
 def _distinct(exprs: list[sympy.Expr]) -> tuple[list[sympy.Expr], np.ndarray]:

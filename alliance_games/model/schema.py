@@ -6,10 +6,13 @@ line, the field path, what is wrong and how to fix it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import sympy
 
 from alliance_games.errors import shown
+from alliance_games.games.limits import how_to_raise, limit
 from alliance_games.model.fields import (
     Context,
     constant_field,
@@ -145,6 +148,13 @@ def _normal_form(ctx: Context, raw: LineDict, players: tuple[str, ...],
                      nf, key, f"normal_form.{key}")
     strategies = _strategies(ctx, nf, players)
     shape = tuple(len(s) for s in strategies)
+    profiles = math.prod(shape)  # Python integers: exact however many players
+    if profiles > limit("max_profiles"):
+        sizes = " x ".join(map(str, shape)) if len(shape) <= 6 else \
+            f"{len(shape)} players with {min(shape)} to {max(shape)} strategies"
+        ctx.fail(f"{sizes}: {profiles:,} strategy profiles, more than "
+                 f"the limit of {limit('max_profiles'):,} (every profile needs payoffs); "
+                 f"{how_to_raise('max_profiles')}", nf, "strategies", "normal_form.strategies")
     payoffs = np.full((len(players), *shape), None, dtype=object)
     tags: dict[tuple[int, ...], tuple[str, ...]] = {}
     if ("matrix" in nf) == ("payoffs" in nf):
@@ -156,10 +166,11 @@ def _normal_form(ctx: Context, raw: LineDict, players: tuple[str, ...],
         _profile_list(ctx, nf, "payoffs", players, strategies, names, payoffs, tags)
     if "tags" in nf:
         _profile_list(ctx, nf, "tags", players, strategies, names, None, tags)
-    missing = [idx for idx in np.ndindex(*shape) if payoffs[(0, *idx)] is None]
-    if missing:
-        profile = ", ".join(strategies[i][k] for i, k in enumerate(missing[0]))
-        ctx.fail(f"no payoffs for profile ({profile}) and {len(missing) - 1} more; "
+    unset = np.frompyfunc(lambda v: v is None, 1, 1)(payoffs[0]).astype(bool)
+    if unset.any():
+        first = np.unravel_index(int(np.argmax(unset)), shape)
+        profile = ", ".join(strategies[i][int(k)] for i, k in enumerate(first))
+        ctx.fail(f"no payoffs for profile ({profile}) and {int(unset.sum()) - 1} more; "
                  "every profile needs payoffs", nf, "payoffs", "normal_form.payoffs")
     return SymbolicNormalForm(strategies, payoffs, tags)
 

@@ -32,3 +32,49 @@ def test_shown_keeps_short_values_as_repr_and_cuts_long_ones() -> None:
     assert shown([1, 2]) == "[1, 2]"
     long = shown("x" * 5000)
     assert long.endswith("(5,000 characters)") and len(long) < SHOWN_CHARS + 40
+
+
+@pytest.mark.parametrize(("players", "strategies"), [(3, 300), (40, 3), (70, 2)])
+def test_a_normal_form_too_big_is_refused_before_allocation(tmp_path: Path, players: int,
+                                                            strategies: int) -> None:
+    """A 1 KB file naming 27 million (or 2^70) profiles: refused at once, not after gigabytes."""
+    rows = "\n".join(f"    p{i}: [{', '.join(f's{j}' for j in range(strategies))}]"
+                     for i in range(players))
+    path = tmp_path / "big.yaml"
+    path.write_text(f"title: big\nplayers: [{', '.join(f'p{i}' for i in range(players))}]\n"
+                    f"normal_form:\n  strategies:\n{rows}\n  payoffs: []\n")
+    with pytest.raises(ModelError, match=r"normal_form\.strategies: .* strategy profiles, more "
+                       r"than the limit of 2,000,000 .*--max-profiles"):
+        load_model(str(path))
+
+
+POWERS = """title: pow
+players: [a, b]
+parameters:
+  - {name: p, default: 1152921504606846976}
+  - {name: q, default: 2}
+normal_form:
+  strategies: {a: [x, y], b: [u, v]}
+  matrix:
+    - ["2**p, 1", "0, 0"]
+    - ["0, 0", "p**q, 1"]
+"""
+
+
+def test_exponents_from_parameters_are_bounded(tmp_path: Path) -> None:
+    """2**p at p = 2**60, and p**q at q = 10**12, are refused before the power is computed;
+    floats say the value overflows instead of running out of memory."""
+    from alliance_games.errors import GameError, ParameterError
+    from alliance_games.model.compile import compile_model
+
+    path = tmp_path / "pow.yaml"
+    path.write_text(POWERS)
+    compiled = compile_model(load_model(str(path)))
+    with pytest.raises(ParameterError, match="exponent takes the value 1152921504606846976"):
+        compiled.at({})
+    with pytest.raises(ParameterError, match="exponent takes the value 1000000000000"):
+        compiled.at({"p": 2, "q": 10**12})
+    with pytest.raises(GameError, match=r"2\*\*p has no finite value"):
+        compiled.at({}, exact=False)
+    game = compiled.at({"p": 2, "q": 3})
+    assert game.payoffs[0][0, 0] == 4 and game.payoffs[0][1, 1] == 8
