@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from alliance_games.errors import ModelError, shown
@@ -29,16 +30,38 @@ class CatalogEntry:
     path: Path
 
 
+def _bundled_folder(name: str) -> Path:
+    """The data folder ``name`` that ships with the package.
+
+    An installed wheel carries it inside the package (``alliance_games/<name>``, read through
+    :mod:`importlib.resources`); an editable checkout has no such folder and reads the repository's
+    top-level ``<name>/`` instead. A package imported from a zip archive has neither: the folder
+    returned then does not exist and the catalog is empty.
+    """
+    packaged = files("alliance_games") / name
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / name
+
+
 def models_dir() -> Path:
-    """The bundled models folder (``ALLIANCE_GAMES_MODELS`` overrides it)."""
+    """The bundled models folder: models in subfolders (``article/``, ``classic/``, ...) and presets in
+    ``scenarios/``.
+
+    The first that applies wins: the ``ALLIANCE_GAMES_MODELS`` environment variable (when set and
+    not empty, whatever the installation); the package's own ``alliance_games/models`` (an installed
+    wheel); the repository's top-level ``models/`` (an editable checkout).
+    """
     override = os.environ.get("ALLIANCE_GAMES_MODELS")
     if override:
         return Path(override)
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "models", here.parent.parent / "models"):
-        if candidate.is_dir():
-            return candidate
-    return here.parent.parent / "models"
+    return _bundled_folder("models")
+
+
+def examples_dir() -> Path:
+    """The example Gambit files the documentation uses (``.nfg``, ``.efg``): ``alliance_games/examples``
+    in an installed wheel, the repository's top-level ``examples/`` in an editable checkout."""
+    return _bundled_folder("examples")
 
 
 @lru_cache(maxsize=4)
