@@ -5,11 +5,14 @@ The data flow is the architecture::
     model file -> SymbolicModel -> CompiledModel.at(values) -> NormalFormGame | GameTree
                -> solvers -> SolverResult -> analysis -> render -> cli
 
-Example::
+Example (the notebook API, :mod:`alliance_games.api`)::
 
     import alliance_games as ag
+    ag.solve("battle_of_the_sexes").equilibria          # labelled equilibria
+    ag.compare("alliance_system").to_frame()             # a DataFrame, a row per policy
+    ag.sweep("alliance_system", pooling=(0, 1, 41))      # 41 points
     tree = ag.compile_model(ag.load_model("entry_deterrence")).at({"profit": "3"})
-    result = ag.solve(tree, "spe")
+    ag.solve(tree, "spe").equilibria                     # a game solved directly
 
 Public entry points are imported lazily so that ``import alliance_games`` stays cheap.
 """
@@ -20,10 +23,23 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+_API = "alliance_games.api"
 _LAZY = {
+    "load": _API,
+    "solve": _API,
+    "compare": _API,
+    "sweep": _API,
+    "threshold": _API,
+    "propositions": _API,
+    "Model": _API,
+    "Result": _API,
+    "Solution": _API,
+    "Comparison": _API,
+    "Sweep": _API,
+    "Threshold": _API,
+    "Propositions": _API,
     "load_model": "alliance_games.model.catalog",
     "compile_model": "alliance_games.model.compile",
-    "solve": "alliance_games.solvers.registry",
     "NormalFormGame": "alliance_games.games.normal_form",
     "GameTree": "alliance_games.games.tree",
     "compare_model": "alliance_games.analysis.runs",

@@ -1,6 +1,6 @@
 """The architecture, checked from the code's imports.
 
-* Layers: imports point one way, ``cli -> render -> alliance -> analysis -> solvers -> model ->
+* Layers: imports point one way, ``api | cli -> render -> alliance -> analysis -> solvers -> model ->
   games -> errors``; a module may import its own layer or a lower one, never a higher one.
 * No import cycle among the package's modules, function-level imports included (a lazy import
   hides a cycle from Python, not from the design).
@@ -20,7 +20,7 @@ import yaml
 
 from tests.paths import ROOT
 
-LAYERS = ["errors", "games", "model", "solvers", "analysis", "alliance", "render", "cli"]
+LAYERS = ["errors", "games", "model", "solvers", "analysis", "alliance", "render", "cli", "api"]
 GENERIC = ("games", "model", "solvers", "analysis")
 PACKAGE = ROOT / "alliance_games"
 FLAGSHIP = PACKAGE.parent / "models" / "article" / "alliance_system.yaml"
