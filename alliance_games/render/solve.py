@@ -27,6 +27,7 @@ from alliance_games.analysis.runs import Instance
 from alliance_games.games.tree import GameTree
 from alliance_games.render.formats import csv_text, dumps, run_header
 from alliance_games.render.numbers import json_number, text_number
+from alliance_games.solvers.deadline import STOPPED
 from alliance_games.solvers.methods import enumerates
 from alliance_games.solvers.result import SolverResult
 
@@ -50,10 +51,7 @@ def equilibria_table(result: SolverResult, records: list[EquilibriumRecord]) -> 
     title = (f"{len(records)} equilibri{'um' if len(records) == 1 else 'a'} "
              f"(method {result.method}, {kind}, {complete})")
     assessed = any(r.assessment is not None for r in records)
-    table = Table(title=title, title_justify="left", show_lines=True,
-                  caption=f"{'complete' if result.complete else 'searched'}: "
-                          f"{enumerates(result.method)}" if assessed else None,
-                  caption_justify="left")
+    table = Table(title=title, title_justify="left", show_lines=True)
     table.add_column("#", justify="right")
     for player in result.game.players:
         table.add_column(player)
@@ -67,10 +65,29 @@ def equilibria_table(result: SolverResult, records: list[EquilibriumRecord]) -> 
         pays = ", ".join(text_number(record.payoffs[p]) for p in result.game.players)
         extra = _assessment_cells(record) if assessed else []
         table.add_row(str(n), *cells, pays, text_number(record.max_regret), *extra)
-    parts: list[RenderableType] = [table]
+    parts: list[RenderableType] = [table, Text(completeness_line(result))]
     for warning in result.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Group(*parts)
+
+
+def completeness_line(result: SolverResult) -> str:
+    """The line under the table: the class the method enumerates (its row's ``complete`` text,
+    :func:`~alliance_games.solvers.methods.enumerates`) and whether this result lists all of it;
+    if not, why: by design, the time limit, or the warnings printed below."""
+    promise = enumerates(result.method)
+    if result.complete:
+        return f"complete: {promise}"
+    never = "never complete: "
+    if promise.startswith(never):
+        return f"not complete, by design: {result.method} finds {promise.removeprefix(never)}"
+    if any(w.startswith(STOPPED) for w in result.warnings):
+        reason = STOPPED
+    elif result.warnings:
+        reason = f"see the warning{'s' if len(result.warnings) > 1 else ''} below"
+    else:
+        reason = "not every member could be certified"
+    return f"not complete ({reason}): searched for {promise}"
 
 
 def _assessment_cells(record: EquilibriumRecord) -> list[str]:

@@ -91,7 +91,9 @@ TABLE: tuple[Method, ...] = (
            exactness="both", complete="all pure Nash equilibria", help="every pure equilibrium"),
     Method("spe", normal_form=None, tree=f"{_TREE}.subgame_perfect:subgame_perfect",
            two_players=False, exactness="both",
-           complete="all subgame-perfect equilibria (at most max_equilibria per subgame)",
+           complete="every subgame-perfect equilibrium that plays an extreme equilibrium in each "
+           "subgame given the play below it (pure choices at ties; N-player subgames beyond "
+           "enumpoly's size: pure equilibria only; at most max_equilibria per subgame)",
            help="every subgame-perfect equilibrium", max_equilibria=True),
     _ENUMMIXED,
     replace(_ENUMMIXED, name="mixed", help="alias of enummixed"),
@@ -141,13 +143,21 @@ def load(path: str) -> Callable[..., Any]:
 
 
 def methods_help() -> str:
-    """The ``--method`` help: one line per method, then the rule of ``auto`` (click keeps the
-    lines of a paragraph that starts with ``\\b``)."""
+    """The ``--method`` help: one line per method with the class it enumerates when complete,
+    then the rule of ``auto`` (click keeps the lines of a paragraph that starts with ``\\b``)."""
+    import textwrap
+
     width = max(len(m.name) for m in TABLE) + 2
-    lines = [f"{m.name:<{width}}{m.help}{', 2 players' if m.two_players else ''}"
-             for m in TABLE if m.name != "auto"]
-    return ("\b\n" + "\n".join(lines) + f"\n\nauto: {BY_NAME['auto'].help}. Trees solved by a "
-            "normal-form method are reduced first.")
+    lines = []
+    for m in TABLE:
+        if m.name == "auto":
+            continue
+        lines.append(f"{m.name:<{width}}{m.help}{', 2 players' if m.two_players else ''}")
+        lines += textwrap.wrap(f"complete: {m.complete}", 72, initial_indent=" " * (width + 2),
+                               subsequent_indent=" " * (width + 2), break_on_hyphens=False)
+    auto = BY_NAME["auto"]
+    return ("\b\n" + "\n".join(lines) + f"\n\nauto: {auto.help}; complete: {auto.complete}. "
+            "Trees solved by a normal-form method are reduced first.")
 
 
 def enumerates(method: str) -> str:

@@ -83,5 +83,5 @@ def test_refine_needs_pbe() -> None:
 
 def test_other_methods_state_their_class_and_carry_no_beliefs() -> None:
     doc = _solve("entry_deterrence")
-    assert doc["enumerates"].startswith("all subgame-perfect equilibria")
+    assert doc["enumerates"].startswith("every subgame-perfect equilibrium that plays an extreme")
     assert "beliefs" not in doc["equilibria"][0]

@@ -21,14 +21,23 @@ Three ways to the vertices:
   lexicographically feasible bases (integer, fraction-free pivoting on the shared tableau of
   :mod:`alliance_games.solvers.kernels.tableau`, as in Avis's ``lrs``; Avis and Fukuda 1992).
   The perturbed polytope is simple, so its vertex graph is connected and every vertex of the
-  original polytope is the limit of one of its vertices.
+  original polytope is the limit of one of its vertices. :func:`lex_walk` is the same search one
+  pivot at a time, so that a caller can stop it.
+
+Which to use. Qhull's work grows steeply with the dimension ``c`` (every facet of the hull has
+at least ``c`` points, and degenerate vertices are triangulated into many simplices): beyond
+:data:`QHULL_MAX_DIM` it can run for minutes on a polytope with a few dozen facets, where
+pivoting (whose work grows with the number of bases, not the dimension) takes seconds. Below,
+Qhull is ten to a hundred times faster. :func:`vertex_bound` (McMullen's upper bound theorem)
+bounds the output of either.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from fractions import Fraction
-from math import gcd, lcm
+from math import comb, gcd, lcm
 
 import numpy as np
 
@@ -36,6 +45,22 @@ from alliance_games.solvers.kernels.tableau import Tableau
 
 ExactVertex = tuple[tuple[int, ...], int]
 """A vertex as integer numerators and one positive common denominator, reduced."""
+
+QHULL_MAX_DIM = 16
+"""Largest dimension in which vertices are listed by Qhull (beyond: :func:`lex_walk`)."""
+
+
+def vertex_bound(facets: int, dim: int) -> int:
+    """Most vertices a ``dim``-polytope with ``facets`` facets can have (McMullen 1970).
+
+    ``C(f - ceil(d/2), floor(d/2)) + C(f - floor(d/2) - 1, ceil(d/2) - 1)``; it also bounds the
+    simplices of a triangulated hull of ``facets`` points in dimension ``dim``, hence the rows of
+    :func:`float_vertices` for ``{z >= 0, M z <= 1}`` (``facets = rows + dim``).
+    """
+    if facets <= dim:
+        return 1
+    low, high = dim // 2, dim - dim // 2
+    return comb(facets - high, low) + comb(facets - low - 1, high - 1)
 
 
 # ---- scaling ------------------------------------------------------------------------------------
@@ -227,43 +252,55 @@ def complete_pairs(mp: np.ndarray, cp: np.ndarray, dim_p: int, mq: np.ndarray, c
 
 # ---- exact enumeration -------------------------------------------------------------------------
 def lex_vertices(m: np.ndarray) -> dict[ExactVertex, int]:
-    """Every vertex of ``{z >= 0, M z <= 1}`` (``M`` positive integers) with its label mask.
+    """Every vertex of ``{z >= 0, M z <= 1}`` (``M`` positive integers) with its label mask."""
+    return dict(step for step in lex_walk(m) if step is not None)
+
+
+def lex_walk(m: np.ndarray) -> Iterator[tuple[ExactVertex, int] | None]:
+    """The vertices of ``{z >= 0, M z <= 1}`` (``M`` positive integers) with their label masks,
+    one lexicographically feasible basis at a time (a vertex may come once per basis).
 
     Standard form ``M z + w = 1`` on an exact
     :class:`~alliance_games.solvers.kernels.tableau.Tableau`; a basis is ``r`` basic variables
     (``z`` then ``w`` indices, which are also the local labels), and the ``w`` columns hold
     ``B^{-1}``, the keys of the lexicographic ratio test. Every pivot picks the lexicographically
     smallest ratio row, so only lex-feasible bases are visited and each has exactly one neighbour
-    per non-basic variable.
+    per non-basic variable. Breadth-first from the origin, so vertices with small supports come
+    first. ``None`` is yielded after each edge is followed (a ratio test): a caller may stop
+    between any two items, and none costs more than one ratio test or one pivot.
     """
     rows, c = m.shape
     system = np.hstack([m.astype(object), np.eye(rows, dtype=np.int64).astype(object),
                         np.ones((rows, 1), dtype=object)])
     slacks = list(range(c, c + rows))
     start = Tableau(system, slacks, exact=True)
-    queue: deque[Tableau] = deque([start])
-    seen = {frozenset(start.basis)}
-    found: dict[ExactVertex, int] = {}
+    # an edge to a new basis waits as (tableau, row, column), pivoted only when its turn comes:
+    # the queue then holds one tableau per explored basis, not one per discovered basis
+    queue: deque[tuple[Tableau, int, int]] = deque([(start, -1, -1)])
+    seen = {_bits(start.basis)}  # bases as bitmasks of their variables: small, fast to hash
     while queue:
-        tableau = queue.popleft()
-        vertex, mask = _basis_vertex(tableau, c)
-        found[vertex] = mask
-        basic = set(tableau.basis)
+        tableau, row, column = queue.popleft()
+        if column >= 0:
+            tableau = tableau.copy()
+            tableau.pivot(row, column)
+        yield _basis_vertex(tableau, c)
+        basic = _bits(tableau.basis)
         for s in range(c + rows):
-            if s in basic:
+            if basic >> s & 1:
                 continue
             candidates = tableau.positive_rows(s)
             if not candidates:
                 raise ArithmeticError("unbounded edge: the constraint matrix must be positive")
             row = tableau.lex_min(candidates, [tableau.T[i, s] for i in candidates], slacks)[0]
-            key = frozenset(basic - {tableau.basis[row]} | {s})
-            if key in seen:
-                continue
-            seen.add(key)
-            neighbour = tableau.copy()
-            neighbour.pivot(row, s)
-            queue.append(neighbour)
-    return found
+            key = basic ^ (1 << tableau.basis[row]) | (1 << s)
+            if key not in seen:
+                seen.add(key)
+                queue.append((tableau, row, s))
+            yield None
+
+
+def _bits(variables: list[int]) -> int:
+    return sum(1 << v for v in variables)
 
 
 def _basis_vertex(tableau: Tableau, c: int) -> tuple[ExactVertex, int]:

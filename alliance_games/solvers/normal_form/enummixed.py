@@ -16,13 +16,22 @@ Exact mode (default for exact games): Qhull lists float candidate vertices of ``
 candidates; each vertex taking part is solved exactly in integers from its tightest independent
 constraints, checked to lie in the polytope and relabelled exactly; pairs are then matched exactly
 and every equilibrium's regret is recomputed with Fractions (it must be 0). If Qhull fails or a
-candidate does not certify, both polytopes are enumerated exactly by lexicographic pivoting
-instead. Float mode does the same in floats. Maximal convex sets come from
-:mod:`alliance_games.solvers.kernels.components`.
+candidate does not certify, or a polytope has more than
+:data:`~alliance_games.solvers.kernels.polytope.QHULL_MAX_DIM` dimensions, both polytopes are
+enumerated exactly by lexicographic pivoting instead. Float mode does the same in floats. Maximal
+convex sets come from :mod:`alliance_games.solvers.kernels.components`.
+
+Time limit (:mod:`alliance_games.solvers.deadline`): the pivoting walks both polytopes in turn,
+one pivot at a time, and stops at the deadline; a Qhull call that may run long (more than
+:data:`ISOLATE_VERTICES` possible vertices) runs in a child process killed at the deadline;
+certification stops between vertices. A stopped solve reports the completely labelled pairs among
+the vertices known exactly by then (each is an equilibrium), with ``complete=False``.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from fractions import Fraction
 from math import lcm
 from typing import Any, NamedTuple
@@ -31,6 +40,7 @@ import numpy as np
 
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.solvers.deadline import DeadlineReached, expired, isolated, stopped_note
 from alliance_games.solvers.kernels import polytope as pt
 from alliance_games.solvers.kernels.components import maximal_bicliques
 from alliance_games.solvers.result import Equilibrium, SolverResult
@@ -41,8 +51,21 @@ LOOSE = 1e-7
 DRIFT = 1e-6
 """Largest distance between a float candidate and its exact vertex before Qhull is distrusted."""
 
+ISOLATE_VERTICES = 20_000
+"""Under a time limit, Qhull runs in a child process when a polytope may have more vertices
+(:func:`~alliance_games.solvers.kernels.polytope.vertex_bound`); smaller calls take milliseconds."""
+
 Pair = tuple[tuple[Any, ...], tuple[Any, ...]]
 Exact = dict[pt.ExactVertex, int]
+
+
+class _Found(NamedTuple):
+    """Equilibrium pairs of one enumeration and how they were found."""
+
+    pairs: list[Pair]
+    degenerate: bool
+    engine: str  # "qhull" or "lexicographic"
+    stopped: bool = False  # at the time limit: the pairs are equilibria, maybe not all
 
 
 def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
@@ -64,8 +87,9 @@ def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
     Returns
     -------
     SolverResult
-        ``method="enummixed"``, ``complete=True``; equilibria sorted by their probability
-        vectors; ``convex_sets`` the maximal convex sets as indices into ``equilibria``;
+        ``method="enummixed"``, ``complete=True`` unless stopped at the time limit; equilibria
+        sorted by their probability vectors; ``convex_sets`` the maximal convex sets as indices
+        into ``equilibria``;
         ``diagnostics`` with ``degenerate``, ``extreme_equilibria``, ``convex_sets`` and
         ``engine`` (``"qhull"`` or ``"lexicographic"``).
 
@@ -79,21 +103,21 @@ def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
                           f"{game.num_players} players (use pure)")
     exact = game.exact if rational is None else bool(rational)
     work = game.to_exact() if exact else game.to_float()
-    pairs, degenerate, engine = _exact_pairs(work) if exact else _float_pairs(work, tol)
-    pairs.sort(key=_sort_key)
+    found = _exact_pairs(work) if exact else _float_pairs(work, tol)
+    pairs = sorted(found.pairs, key=_sort_key)
     equilibria = _exact_equilibria(work, pairs) if exact else _float_equilibria(work, pairs)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = (stopped_note(),) if found.stopped else ()
     if exact and any(e.max_regret != 0 for e in equilibria):  # pragma: no cover - a bug guard
         equilibria = [e for e in equilibria if e.max_regret == 0]
-        warnings = ("internal: a candidate failed the exact regret check and was dropped",)
+        warnings += ("internal: a candidate failed the exact regret check and was dropped",)
     convex = maximal_bicliques([(tuple(e.strategies[0]), tuple(e.strategies[1]))
                                 for e in equilibria])
     options: dict[str, Any] = {"rational": exact} if exact else {"rational": False, "tol": tol}
     return SolverResult(
         method="enummixed", game=work, equilibria=tuple(equilibria), exact=exact,
-        complete=True, options=options, warnings=warnings, convex_sets=convex,
-        diagnostics={"degenerate": degenerate, "extreme_equilibria": len(equilibria),
-                     "convex_sets": len(convex), "engine": engine},
+        complete=not found.stopped, options=options, warnings=warnings, convex_sets=convex,
+        diagnostics={"degenerate": found.degenerate, "extreme_equilibria": len(equilibria),
+                     "convex_sets": len(convex), "engine": found.engine},
     )
 
 
@@ -109,26 +133,52 @@ def _exact_equilibria(game: NormalFormGame, pairs: list[Pair]) -> list[Equilibri
 
     With ``A = a / d_A`` (integer ``a``), ``x = p / s`` and ``y = q / t``: ``x^T A y =
     p^T a q / (d_A s t)`` and player 1's regret is ``(s * max(a q) - p^T a q) / (d_A s t)``;
-    likewise for player 2 with ``x^T b``.
+    likewise for player 2 with ``x^T b``. The products ``a q`` and ``p^T b`` are computed once per
+    distinct vertex.
     """
     (a, da), (b, db) = (_numerators(game.payoffs[k].ravel()) for k in (0, 1))
     a, b = a.reshape(game.shape), b.reshape(game.shape)
+    times_b, times_a = _matvec(b.T), _matvec(a)
+    rows: dict[int, tuple[np.ndarray, int, np.ndarray]] = {}  # by id: hashing Fractions is slow
+    cols: dict[int, tuple[np.ndarray, int, np.ndarray]] = {}
+    for x, y in pairs:
+        if id(x) not in rows:
+            p, s = _numerators(x)
+            rows[id(x)] = p, s, times_b(p)
+        if id(y) not in cols:
+            q, t = _numerators(y)
+            cols[id(y)] = q, t, times_a(q)
     out = []
     for x, y in pairs:
-        (p, s), (q, t) = _numerators(x), _numerators(y)
-        aq, pb = a.dot(q), p.dot(b)
+        (p, s, pb), (q, t, aq) = rows[id(x)], cols[id(y)]
         v1, v2 = p.dot(aq), pb.dot(q)
         payoffs = np.array([Fraction(v1, da * s * t), Fraction(v2, db * s * t)], dtype=object)
-        regret = max(Fraction(s * max(aq) - v1, da * s * t), Fraction(t * max(pb) - v2, db * s * t))
+        regret = max(Fraction(s * max(aq) - v1, da * s * t),
+                     Fraction(t * max(pb) - v2, db * s * t))
         profile = (np.array(x, dtype=object), np.array(y, dtype=object))
         out.append(Equilibrium(profile, payoffs, regret, True))
     return out
 
 
+def _matvec(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """``vector -> matrix @ vector`` for Python integers (object arrays), exactly: in machine
+    integers when no sum can overflow them (``max |matrix| * sum |vector| < 2^63``)."""
+    largest = max((abs(v) for v in matrix.flat), default=0)
+    machine = matrix.astype(np.int64) if largest < 2**63 else None
+
+    def times(vector: np.ndarray) -> np.ndarray:
+        if machine is not None and largest * sum(abs(v) for v in vector) < 2**63:
+            return np.array((machine @ vector.astype(np.int64)).tolist(), dtype=object)
+        return matrix.dot(vector)
+
+    return times
+
+
 def _numerators(values: Any) -> tuple[np.ndarray, int]:
     """Integer numerators (object array) over the least common denominator of some Fractions."""
-    den = lcm(*(Fraction(v).denominator for v in values))
-    return np.array([int(v * den) for v in values], dtype=object), den
+    exact = [v if isinstance(v, Fraction) else Fraction(v) for v in values]
+    den = lcm(*(v.denominator for v in exact))
+    return np.array([v.numerator * (den // v.denominator) for v in exact], dtype=object), den
 
 
 def _float_equilibria(game: NormalFormGame, pairs: list[Pair]) -> list[Equilibrium]:
@@ -161,19 +211,20 @@ SMALL_GAME_LABELS = 8
 """Games with at most this many strategies in all (4x4) are enumerated exactly without Qhull."""
 
 
-def _exact_pairs(game: NormalFormGame) -> tuple[list[Pair], bool, str]:
+def _exact_pairs(game: NormalFormGame) -> _Found:
     m, n = game.shape
     a_int, a_f, a_scale = pt.positive_integer_matrix(game.payoffs[0])
     b_int, b_f, b_scale = pt.positive_integer_matrix(game.payoffs[1])
     setup = ((b_int.T, b_f.T, b_scale), (a_int, a_f, a_scale))
-    if m + n <= SMALL_GAME_LABELS:  # exact pivoting is instant here, and spares loading Qhull
+    if m + n <= SMALL_GAME_LABELS or max(m, n) > pt.QHULL_MAX_DIM:
+        # small: exact pivoting is instant and spares loading Qhull; large: Qhull may not return
         return _lex_pairs(setup[0][0], setup[1][0], m, n)
     from scipy.spatial import QhullError
 
     polys: list[_Candidates] = []
     try:
         for k, (ints, floats, scale) in enumerate(setup):
-            z = pt.nonzero_vertices(pt.float_vertices(floats))
+            z = pt.nonzero_vertices(_qhull(floats))
             slack = pt.slacks(floats, z)
             tight = slack <= LOOSE
             masks = pt.pack_labels(tight, pt.label_weights(k, m, n))
@@ -185,21 +236,33 @@ def _exact_pairs(game: NormalFormGame) -> tuple[list[Pair], bool, str]:
                                      tight[keep].sum(axis=1)))
     except QhullError:
         return _lex_pairs(setup[0][0], setup[1][0], m, n)
-    full = (1 << (m + n)) - 1
+    except DeadlineReached:
+        return _Found([], False, "qhull", stopped=True)
     cand = pt.complete_pairs(polys[0].masks, polys[0].counts, m,
-                             polys[1].masks, polys[1].counts, n, full)
+                             polys[1].masks, polys[1].counts, n, (1 << (m + n)) - 1)
     found: list[Exact] = [{}, {}]
     for k in (0, 1):
         for i in np.unique(cand[:, k]):
+            if expired():
+                return _Found(_match_exact(found[0], found[1], m, n), False, "qhull", True)
             vertex = _certify(polys[k], int(i), k, m)
             if vertex is None:
                 return _lex_pairs(setup[0][0], setup[1][0], m, n)
             found[k][vertex[0]] = vertex[1]
     degenerate = _exact_degenerate(polys, m)
-    pairs = _match_exact(found[0], found[1], full)
+    pairs = _match_exact(found[0], found[1], m, n)
     if degenerate is None or not pairs:  # every game has an equilibrium (Nash 1951)
         return _lex_pairs(setup[0][0], setup[1][0], m, n)
-    return pairs, degenerate, "qhull"
+    return _Found(pairs, degenerate, "qhull")
+
+
+def _qhull(floats: np.ndarray) -> np.ndarray:
+    """:func:`~alliance_games.solvers.kernels.polytope.float_vertices`, in a child process killed
+    at the deadline when the polytope may have many vertices."""
+    rows, dim = floats.shape
+    if pt.vertex_bound(rows + dim, dim) > ISOLATE_VERTICES:
+        return isolated(pt.float_vertices, floats)
+    return pt.float_vertices(floats)
 
 
 def _certify(poly: _Candidates, i: int, player: int,
@@ -236,16 +299,23 @@ def _exact_degenerate(polys: list[_Candidates], m: int) -> bool | None:
     return False
 
 
-def _match_exact(xs: Exact, ys: Exact, full: int) -> list[Pair]:
-    pairs = []
-    for x, mx in xs.items():
-        if not any(x[0]):
-            continue
-        need = full & ~mx
-        for y, my in ys.items():
-            if my & need == need and any(y[0]):
-                pairs.append((_probabilities(x), _probabilities(y)))
-    return pairs
+def _match_exact(xs: Exact, ys: Exact, m: int, n: int) -> list[Pair]:
+    """Pairs of nonzero vertices of ``P`` (``xs``) and ``Q`` (``ys``, game labels) whose label
+    masks cover all ``m + n`` labels (:func:`~alliance_games.solvers.kernels.polytope.complete_pairs`)."""
+    px = [v for v in xs if any(v[0])]
+    qy = [v for v in ys if any(v[0])]
+    if not px or not qy:
+        return []
+    dtype = np.int64 if m + n <= 62 else object
+    mp = np.array([xs[v] for v in px], dtype=dtype)
+    mq = np.array([ys[v] for v in qy], dtype=dtype)
+    cp = np.array([xs[v].bit_count() for v in px])
+    cq = np.array([ys[v].bit_count() for v in qy])
+    hits = pt.complete_pairs(mp, cp, m, mq, cq, n, (1 << (m + n)) - 1)
+    index = hits.tolist()
+    xp = {i: _probabilities(px[i]) for i in {i for i, _ in index}}
+    yp = {j: _probabilities(qy[j]) for j in {j for _, j in index}}
+    return [(xp[i], yp[j]) for i, j in index]
 
 
 def _probabilities(vertex: pt.ExactVertex) -> tuple[Fraction, ...]:
@@ -253,18 +323,38 @@ def _probabilities(vertex: pt.ExactVertex) -> tuple[Fraction, ...]:
     return tuple(Fraction(a, total) for a in vertex[0])
 
 
-def _lex_pairs(p_ints: np.ndarray, q_ints: np.ndarray, m: int,
-               n: int) -> tuple[list[Pair], bool, str]:
-    """Exact fallback: enumerate both polytopes by lexicographic pivoting."""
-    xs, ys = pt.lex_vertices(p_ints), pt.lex_vertices(q_ints)
+def _lex_pairs(p_ints: np.ndarray, q_ints: np.ndarray, m: int, n: int) -> _Found:
+    """Exact enumeration of both polytopes by lexicographic pivoting, advancing whichever walk
+    has had less time so far, until both are done or the deadline passes (vertices with small
+    supports come first, so a stopped walk still pairs them)."""
+    walks = [pt.lex_walk(p_ints), pt.lex_walk(q_ints)]
+    found: list[Exact] = [{}, {}]
+    spent = [0.0, 0.0]
+    active = [0, 1]
+    stopped = False
+    while active:
+        if expired():
+            stopped = True
+            break
+        k = min(active, key=spent.__getitem__)
+        start = time.monotonic()
+        try:
+            step = next(walks[k])
+        except StopIteration:
+            active.remove(k)
+            continue
+        spent[k] += time.monotonic() - start
+        if step is not None:
+            found[k][step[0]] = step[1]
+    xs, ys = found
     degenerate = any(mask.bit_count() > m for mask in xs.values()) or any(
         mask.bit_count() > n for mask in ys.values())
     ys = {v: ((mask & ((1 << n) - 1)) << m) | (mask >> n) for v, mask in ys.items()}
-    return _match_exact(xs, ys, (1 << (m + n)) - 1), degenerate, "lexicographic"
+    return _Found(_match_exact(xs, ys, m, n), degenerate, "lexicographic", stopped)
 
 
 # ---- float -------------------------------------------------------------------------------------
-def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, str]:
+def _float_pairs(game: NormalFormGame, tol: float) -> _Found:
     m, n = game.shape
     if not np.all(np.isfinite(game.payoffs)):
         raise SolverError("enummixed: payoffs must be finite numbers")
@@ -275,11 +365,15 @@ def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, st
     tights, masks, counts = [], [], []
     for k, matrix in enumerate(floats):
         try:
-            z = pt.nonzero_vertices(pt.float_vertices(matrix))
-        except QhullError:  # pragma: no cover - Qhull gave up: solve exactly, report floats
-            exact, degenerate, engine = _exact_pairs(game.to_exact())
-            return [(tuple(map(float, x)), tuple(map(float, y))) for x, y in exact], \
-                degenerate, engine
+            if max(m, n) > pt.QHULL_MAX_DIM:
+                raise QhullError("too many dimensions for Qhull")
+            z = pt.nonzero_vertices(_qhull(matrix))
+        except QhullError:  # Qhull gave up or would not return: solve exactly, report floats
+            exact = _exact_pairs(game.to_exact())
+            return exact._replace(pairs=[(tuple(map(float, x)), tuple(map(float, y)))
+                                         for x, y in exact.pairs])
+        except DeadlineReached:
+            return _Found([], False, "qhull", stopped=True)
         tight = pt.slacks(matrix, z) <= tol
         packed = pt.pack_labels(tight, pt.label_weights(k, m, n))
         unique, first = np.unique(packed, return_index=True)
@@ -299,4 +393,4 @@ def _float_pairs(game: NormalFormGame, tol: float) -> tuple[list[Pair], bool, st
         if key not in seen:
             seen.add(key)
             pairs.append(pair)
-    return pairs, degenerate, "qhull"
+    return _Found(pairs, degenerate, "qhull")

@@ -29,7 +29,7 @@ import sympy as sp
 
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import max_regret, strategy_regrets
-from alliance_games.solvers.deadline import expired, stopped_note
+from alliance_games.solvers.deadline import DeadlineReached, expired, interruptible, stopped_note
 from alliance_games.solvers.kernels.polynomial_system import (
     DIGITS,
     RealPoint,
@@ -245,7 +245,12 @@ def enumpoly_solve(game: NormalFormGame, *, max_support_profiles: int = 20000,
         stats["supports_solved"] += 1
         system = support_system(search.payoffs, support)
         try:
-            solution = solve_system(list(system.equations), system.gens)
+            with interruptible():  # a Groebner basis can run long: the deadline stops it
+                solution = solve_system(list(system.equations), system.gens)
+        except DeadlineReached:
+            complete = False
+            warnings.append(stopped_note())
+            break
         except ArithmeticError as error:
             complete = False
             warnings.append(f"support {_label(search.game, support)} not solved: {error}")

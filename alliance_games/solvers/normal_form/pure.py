@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.solvers.deadline import expired, stopped_note
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL, slack
 
@@ -62,14 +63,21 @@ def _pure_regret(game: NormalFormGame, index: tuple[int, ...]) -> Fraction | flo
 
 
 def enumerate_pure(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> SolverResult:
-    """Every pure Nash equilibrium of ``game`` (method ``pure``); complete by construction."""
+    """Every pure Nash equilibrium of ``game`` (method ``pure``); complete by construction, unless
+    the time limit passes while the equilibria are written out (tens of thousands of them)."""
     profiles = pure_profiles(game, tol=tol)
-    equilibria = tuple(pure_equilibrium(game, tuple(int(k) for k in row)) for row in profiles)
+    equilibria: list[Equilibrium] = []
+    for row in profiles:
+        if equilibria and expired():
+            break
+        equilibria.append(pure_equilibrium(game, tuple(int(k) for k in row)))
+    stopped = len(equilibria) < len(profiles)
     return SolverResult(
         method="pure",
         game=game,
-        equilibria=equilibria,
+        equilibria=tuple(equilibria),
         exact=game.exact,
-        complete=True,
+        complete=not stopped,
         options={"tol": tol} if not game.exact else {},
+        warnings=(stopped_note(),) if stopped else (),
     )

@@ -38,7 +38,7 @@ from alliance_games.games.profiles import (
 )
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree, TreeBuilder
-from alliance_games.solvers.deadline import expired, stopped_note
+from alliance_games.solvers.deadline import DeadlineReached, expired, interruptible, stopped_note
 from alliance_games.solvers.normal_form.auto import solve_normal_form
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
@@ -79,6 +79,9 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     solutions = solver.solve()
     equilibria = []
     for sol in solutions:
+        if equilibria and expired():  # payoffs and regrets of the rest: past the time limit
+            solver._stopped()
+            break
         behaviour: list[np.ndarray] = [np.empty(0)] * len(tree.infosets)
         for k, dist in sol.assignment:
             behaviour[k] = np.array(dist, dtype=object if sol.certified and tree.exact else float)
@@ -253,13 +256,21 @@ class _Decomposition:
                 continue
             if not certified and game.exact:
                 game = game.to_float()
-            reduced = reduced_normal_form(game)
+            try:
+                with interruptible():  # reducing a big subgame can take long
+                    reduced = reduced_normal_form(game)
+            except DeadlineReached:
+                self._stopped()
+                return out
             result = self.nf_solver(reduced.game)
             if not result.complete:
                 self.complete = False
             self.notes.extend(result.warnings)
             inherited = tuple(pair for sol in combo for pair in sol.assignment)
             for eq in result.equilibria:
+                if out and expired():
+                    self._stopped()
+                    return out
                 behaviour = complete_behaviour(game, reduced.behaviour(eq.strategies))
                 assignment = tuple((names[game.infosets[k].name], tuple(dist))
                                    for k, dist in enumerate(behaviour))
