@@ -2,33 +2,102 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from alliance_games.cli.options import format_option
 from alliance_games.render.dispatch import formats
+
+if TYPE_CHECKING:
+    from alliance_games.alliance.claims import PropositionResult
+    from alliance_games.alliance.proposition_robustness import PropositionRobustness
 
 
 @click.command("propositions")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
 @format_option(*formats("PropositionChecks"))
-def command(standalone: bool, output: str | None, fmt: str) -> None:
+@click.option("--robustness", type=int, default=None, metavar="N",
+              help="Also evaluate every proposition at N points drawn jointly over all numeric "
+                   "parameters (a scrambled Sobol design) and report the share where it holds "
+                   "and the parameters that break it.")
+@click.option("--spread", type=float, default=None, metavar="S",
+              help="With --robustness: within +/- S of each default, relative (default 0.25), "
+                   "clipped to the declared range.")
+@click.option("--ranges", is_flag=True,
+              help="With --robustness: over the declared ranges instead of around the defaults.")
+@click.option("--seed", type=int, default=None, metavar="S",
+              help="With --robustness: the design's seed (the same seed, the same points).")
+@click.option("--intervals", is_flag=True,
+              help="With --robustness: also move one parameter at a time from its default over "
+                   "the same interval and report where each proposition keeps holding (extra "
+                   "solves at about 17 values per parameter).")
+@click.option("--workers", type=click.IntRange(1), default=None, metavar="W",
+              help="With --robustness: solve in W processes (pays off only when many points "
+                   "need exact re-solves, e.g. with --intervals).")
+def command(standalone: bool, output: str | None, fmt: str, robustness: int | None,
+            spread: float | None, ranges: bool, seed: int | None, intervals: bool,
+            workers: int | None) -> None:
     """Check the article's propositions P1-P9 on the bundled models.
 
     Every check solves the models with the generic solvers and prints the figures behind its
     verdict. The exit code is 0 when all pass and 1 otherwise.
 
+    With --robustness N every proposition is also evaluated at N parameter points (its point
+    form: the same claim with all parameters at the point's values), all points solved at once
+    through the sweep engine; each gets the share of points where it holds and the parameters
+    most associated with its failures. Verdicts (PASS/FAIL, the exit code) stay those at the
+    defaults.
+
     \b
     Examples:
       alliance-games propositions
       alliance-games propositions --format json
+      alliance-games propositions --robustness 1000 --seed 1
+      alliance-games propositions --robustness 200 --ranges --seed 7 --intervals
     """
     from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import render
     from alliance_games.render.propositions import PropositionChecks
 
-    results = check_all()
-    emit(render(PropositionChecks(tuple(results)), fmt, standalone=standalone), output, tee=True)
+    found: PropositionRobustness | None = None
+    if robustness is None:
+        given = [name for name, value in (("--spread", spread is not None), ("--ranges", ranges),
+                                          ("--seed", seed is not None),
+                                          ("--intervals", intervals),
+                                          ("--workers", workers is not None)) if value]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} only go with --robustness N (how many "
+                                   "points to evaluate the propositions at)")
+        results = check_all()
+    else:
+        results, found = _with_robustness(robustness, spread, ranges, seed, intervals, workers)
+    emit(render(PropositionChecks(tuple(results), found), fmt, standalone=standalone), output,
+         tee=True)
     if not all(r.passed for r in results):
         raise SystemExit(1)
+
+
+def _with_robustness(n: int, spread: float | None, ranges: bool, seed: int | None,
+                     intervals: bool, workers: int | None
+                     ) -> tuple[list[PropositionResult], PropositionRobustness]:
+    """The checks at the defaults and the propositions' robustness over ``n`` points."""
+    from alliance_games.alliance.claims import Flagship
+    from alliance_games.alliance.proposition_robustness import (
+        progress_steps,
+        proposition_robustness,
+    )
+    from alliance_games.alliance.propositions import check_all
+    from alliance_games.cli.progress import progress_bar
+
+    if spread is not None and ranges:
+        raise click.UsageError("--spread samples around the defaults, --ranges over the declared "
+                               "ranges: give one of them")
+    flagship = Flagship()
+    with progress_bar(progress_steps(intervals), "propositions at points") as advance:
+        found = proposition_robustness(n, spread=0.25 if spread is None else spread,
+                                       ranges=ranges, seed=seed, workers=workers or 1,
+                                       intervals=intervals, flagship=flagship, progress=advance)
+    return check_all(flagship), found

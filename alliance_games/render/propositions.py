@@ -1,7 +1,11 @@
 """Renderings of the proposition checks (``propositions``): terminal table, JSON, booktabs LaTeX.
 
 The subject is a :class:`PropositionChecks`, the results of
-:func:`alliance_games.alliance.propositions.check_all`. Option of ``latex``: ``standalone`` (a
+:func:`alliance_games.alliance.propositions.check_all`, and, after ``--robustness N``, how robust
+each is over a random design of parameter points
+(:class:`~alliance_games.alliance.proposition_robustness.PropositionRobustness`): every format
+then adds it (a column of the table and of the LaTeX table; a ``robustness`` record per
+proposition and the ``robustness_design`` in JSON). Option of ``latex``: ``standalone`` (a
 compilable document); the table needs ``booktabs`` and ``amssymb`` (for ``\\checkmark``).
 """
 
@@ -14,15 +18,48 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from alliance_games.alliance.proposition_robustness import TOP_BREAKING, PropositionRobustness
 from alliance_games.alliance.propositions import PropositionResult
 from alliance_games.render.formats import dumps, escape, wrap_document
 
 
 @dataclass(frozen=True)
 class PropositionChecks:
-    """The checked propositions, in order."""
+    """The checked propositions, in order, and how robust they are (when measured)."""
 
     results: tuple[PropositionResult, ...]
+    robustness: PropositionRobustness | None = None
+
+
+def _share(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def _robustness_text(robustness: PropositionRobustness, claim_id: str) -> str:
+    """One proposition's robustness in a few lines: its share, what breaks it."""
+    entry = robustness.entry(claim_id)
+    if entry is None:
+        return "-"
+    if entry["share"] is None:
+        return f"n/a (held: {entry['held']})"
+    lines = [f"holds at {_share(entry['share'])} of {entry['n']:,} points"]
+    breaking = entry["breaking"][:TOP_BREAKING]
+    if breaking:
+        lines.append("fails when " + ", ".join(f"{b['parameter']} {b['direction']}"
+                                               for b in breaking))
+    for name, interval in entry.get("intervals", {}).items():
+        below, above = interval["fails_below"], interval["fails_above"]
+        if below is not None or above is not None:
+            lines.append(f"{name}: holds on [{interval['low']}, {interval['high']}]")
+    return "\n".join(lines)
+
+
+def _design_caption(robustness: PropositionRobustness) -> str:
+    design = robustness.design
+    where = "over the declared ranges" if design["ranges"] else \
+        f"within +/- {100 * design['spread']:g} % of the defaults"
+    return (f"{design['n']:,} points drawn jointly over {len(design['parameters'])} parameters "
+            f"{where} (seed {design['seed']})")
 
 
 def _figures_text(figures: dict[str, Any]) -> str:
@@ -32,22 +69,39 @@ def _figures_text(figures: dict[str, Any]) -> str:
 def propositions_table(checks: PropositionChecks) -> Table:
     results = checks.results
     passed = sum(r.passed for r in results)
+    robustness = checks.robustness
     table = Table(title=f"The article's propositions: {passed}/{len(results)} PASS",
-                  title_justify="left", show_lines=True)
+                  title_justify="left", show_lines=True,
+                  caption=None if robustness is None else
+                  "robustness: " + _design_caption(robustness), caption_justify="left")
     table.add_column("id")
     table.add_column("result")
     table.add_column("statement", ratio=2)
     table.add_column("figures", ratio=3)
+    if robustness is not None:
+        table.add_column("robustness", ratio=2)
     for r in results:
         verdict = Text("PASS", style="bold green") if r.passed else Text("FAIL", style="bold red")
-        table.add_row(r.id, verdict, r.statement, _figures_text(r.figures))
+        row: list[str | Text] = [r.id, verdict, r.statement, _figures_text(r.figures)]
+        if robustness is not None:
+            row.append(_robustness_text(robustness, r.id))
+        table.add_row(*row)
     return table
 
 
 def propositions_json(checks: PropositionChecks) -> str:
-    return dumps({"propositions": [
-        {"id": r.id, "statement": r.statement, "passed": r.passed, "figures": r.figures}
-        for r in checks.results]})
+    robustness = checks.robustness
+    entries = []
+    for r in checks.results:
+        entry: dict[str, Any] = {"id": r.id, "statement": r.statement, "passed": r.passed,
+                                 "figures": r.figures}
+        if robustness is not None:
+            entry["robustness"] = robustness.entry(r.id)
+        entries.append(entry)
+    document: dict[str, Any] = {"propositions": entries}
+    if robustness is not None:
+        document["robustness_design"] = robustness.design
+    return dumps(document)
 
 
 _UNICODE = {"\u2264": r"$\leq$", "\u2265": r"$\geq$", "\u2192": r"$\to$", "\u2013": "--",
@@ -63,17 +117,28 @@ def _tex(text: str) -> str:
 
 def propositions_latex(checks: PropositionChecks, *, standalone: bool = False) -> str:
     """A booktabs table of the propositions: id, verdict (PASS with a check mark, FAIL with a
-    cross, both bold) and statement; ``standalone`` wraps it in a compilable document."""
+    cross, both bold) and statement, and with robustness the share of points where each holds
+    (the design in the caption); ``standalone`` wraps it in a compilable document."""
     results = checks.results
     passed = sum(r.passed for r in results)
-    lines = [r"\begin{table}[htbp]", r"\centering",
-             rf"\caption{{The article's propositions as checked by alliance-games: {passed} of "
-             rf"{len(results)} pass}}", r"\label{tab:propositions}",
-             r"\begin{tabular}{llp{0.7\linewidth}}", r"\toprule",
-             r"Id & Result & Statement \\", r"\midrule"]
+    robustness = checks.robustness
+    caption = (f"The article's propositions as checked by alliance-games: {passed} of "
+               f"{len(results)} pass")
+    columns, header = r"llp{0.7\linewidth}", r"Id & Result & Statement \\"
+    if robustness is not None:
+        caption += f"; robustness: share of {_design_caption(robustness)} where each holds"
+        columns, header = r"llp{0.6\linewidth}r", r"Id & Result & Statement & Holds \\"
+    lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{_tex(caption)}}}",
+             r"\label{tab:propositions}", rf"\begin{{tabular}}{{{columns}}}", r"\toprule",
+             header, r"\midrule"]
     for r in results:
         verdict = r"$\checkmark$ \textbf{PASS}" if r.passed else r"$\times$ \textbf{FAIL}"
-        lines.append(f"{_tex(r.id)} & {verdict} & {_tex(r.statement)} \\\\")
+        cells = [_tex(r.id), verdict, _tex(r.statement)]
+        if robustness is not None:
+            entry = robustness.entry(r.id)
+            cells.append("n/a" if entry is None or entry["share"] is None
+                         else _tex(_share(entry["share"])))
+        lines.append(" & ".join(cells) + " \\\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     body = "\n".join(lines) + "\n"
     return wrap_document(body, ["amssymb", "booktabs"]) if standalone else body

@@ -116,14 +116,18 @@ class SweepPlan:
 
     ``sample``: the axes are the columns of an explicit list of points (a random design;
     ``sample`` holds how it was drawn, e.g. ``{"n": 20, "seed": 1, "spread": 0.25}``), and
-    chunks are slices of that list. Pickles without its compiled model (workers rebuild it
+    chunks are slices of that list. ``tags``: outcome tags whose probability under each policy
+    is reported besides the risks (the column ``tag_probabilities``, worst over the
+    equilibria, as the risks). ``merged``: the merged tree of another plan of the same model and
+    tags, to save building it again. Pickles without its compiled model (workers rebuild it
     once, on first use).
     """
 
     def __init__(self, model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]],
                  fixed: Mapping[str, Any] | None, tolerances: Mapping[str, Any], *,
                  tol: float = 1e-9, compiled: CompiledModel | None = None,
-                 chunk: int | None = None, sample: Mapping[str, Any] | None = None) -> None:
+                 chunk: int | None = None, sample: Mapping[str, Any] | None = None,
+                 tags: Sequence[str] = (), merged: MergedTree | None = None) -> None:
         if not isinstance(model.game, SymbolicTree) or not model.policies:
             raise SolverError(f"model {model.name!r} has no policies on a game tree; sweep "
                               "compares the policies of such a model")
@@ -134,8 +138,9 @@ class SweepPlan:
         self.tol = tol
         self.chunk = chunk
         self.sample = dict(sample) if sample is not None else None
+        self.tags = tuple(tags)
         self._compiled = compiled
-        self._merged: MergedTree | None | bool = False
+        self._merged: MergedTree | None | bool = merged if merged is not None else False
         self.cost = cost_measure(model.game.skeleton, model.game.measure_exprs)
         self.count = check_axes(model, self.axes, listed=self.sample is not None)
         self.base = self.compiled.resolve(self.fixed)
@@ -176,7 +181,7 @@ class SweepPlan:
     def merged(self) -> MergedTree | None:
         if self._merged is False:
             self._merged = merge_tree(self.compiled, self.model.policies, cost=self.cost,
-                                      tags=risk_tags(self.players))
+                                      tags=(*risk_tags(self.players), *self.tags))
         return self._merged  # type: ignore[return-value]
 
     @property
@@ -201,6 +206,8 @@ class SweepPlan:
         }
         if self.sample is not None:
             settings["listed"] = True
+        if self.tags:
+            settings["tags"] = self.tags
         digest.update(json.dumps(settings, sort_keys=True).encode())
         for exprs in (game.payoff_exprs, game.prob_exprs, *game.measure_exprs.values()):
             digest.update(str(exprs.ravel().tolist()).encode())
@@ -219,7 +226,7 @@ class SweepPlan:
             return self.chunk
         merged = self.merged
         unique = merged.size if merged is not None else 1
-        channels = 1 + 3 * len(self.players)  # payoffs, cost, two risk tags per player
+        channels = 1 + 3 * len(self.players) + len(self.tags)  # payoffs, cost, risk and other tags
         per_point = unique * channels * 8 * 4  # values and a few temporaries
         return int(np.clip(CHUNK_BYTES // max(per_point, 1), 16, 4096))
 
@@ -228,14 +235,16 @@ class SweepPlan:
         return [(s, min(s + size, self.count)) for s in range(0, self.count, size)]
 
     def solve(self, start: int, stop: int) -> SweepChunk:
-        """Risks, cost, verdict and the root player's choice for points ``start:stop``."""
+        """Risks, cost, verdict, the root player's choice and the probabilities of the extra
+        tags for points ``start:stop``."""
         grid = self.grid(start, stop)
         size = stop - start
-        k, n = len(self.policies), len(self.players)
+        k, n, x = len(self.policies), len(self.players), len(self.tags)
         names = [name for name, _ in self.axes]
         args = [grid[:, names.index(p.name)] if p.name in names else float(self.base[p.name])
                 for p in self.model.parameters]
         risks = np.zeros((size, k, n, len(RISK_KINDS)))
+        tagged = np.zeros((size, k, x))
         cost = np.full((size, k), np.nan)
         choice = np.full(size, -1, dtype=np.int64)
         exact = np.ones(size, dtype=bool)
@@ -243,7 +252,8 @@ class SweepPlan:
         if merged is not None:
             numbers = self.compiled.float_distinct(args, size)
             found = solve_grid(merged, numbers, self.tol)
-            risks[:] = found.tags.reshape(size, k, n, len(RISK_KINDS))
+            risks[:] = found.tags[:, :, : n * len(RISK_KINDS)].reshape(size, k, n, len(RISK_KINDS))
+            tagged[:] = found.tags[:, :, n * len(RISK_KINDS) :]
             cost[:] = found.cost
             choice[:] = found.choice
             exact = found.near_tie.copy()
@@ -252,12 +262,12 @@ class SweepPlan:
         verdicts = np.where(reliable, "robust", "fails").astype(object)
         for i in np.flatnonzero(exact):
             self._exact_point(grid[i], names, risks[i], cost[i], reliable[i], verdicts[i],
-                              choice, int(i))
-        return SweepChunk(start, stop, risks, cost, reliable, verdicts, choice, exact)
+                              choice, int(i), tagged[i])
+        return SweepChunk(start, stop, risks, cost, reliable, verdicts, choice, exact, tagged)
 
     def _exact_point(self, point: np.ndarray, names: list[str], risks: np.ndarray,
                      cost: np.ndarray, reliable: np.ndarray, verdicts: np.ndarray,
-                     choice: np.ndarray, i: int) -> None:
+                     choice: np.ndarray, i: int, tagged: np.ndarray) -> None:
         """Solve one point exactly (every subgame-perfect outcome) into the given rows.
 
         Verdicts as in :mod:`~alliance_games.analysis.policies`: *robust* when every outcome
@@ -270,16 +280,17 @@ class SweepPlan:
                                                                       strict=True)}}
         merged = self.merged
         if merged is None:
-            self._exact_by_profiles(values, risks, cost, reliable, verdicts, choice, i)
+            self._exact_by_profiles(values, risks, cost, reliable, verdicts, choice, i, tagged)
             return
         found = spe_outcomes(merged, self.compiled.distinct_values(values, exact=True))
         n = len(self.players)
         limits = np.array([float(self.tolerances[kind]) for kind in RISK_KINDS])
         for k, outcomes in enumerate(found.policies):
-            table = np.zeros((len(outcomes), n * len(RISK_KINDS)))
+            table = np.zeros((len(outcomes), len(merged.tags)))
             rows = np.array([[float(x) for x in o] for o in outcomes])
             table[:, found.tags] = rows[:, n + 1 :]
-            per = table.reshape(len(outcomes), n, len(RISK_KINDS))
+            per = table[:, : n * len(RISK_KINDS)].reshape(len(outcomes), n, len(RISK_KINDS))
+            tagged[k] = table[:, n * len(RISK_KINDS) :].max(axis=0)
             kept = np.all(per <= limits + 1e-12, axis=(1, 2))
             risks[k] = per.max(axis=0)
             cost[k] = rows[:, n].max() if merged.cost_ids is not None else np.nan
@@ -293,10 +304,13 @@ class SweepPlan:
 
     def _exact_by_profiles(self, values: dict[str, Any], risks: np.ndarray, cost: np.ndarray,
                            reliable: np.ndarray, verdicts: np.ndarray, choice: np.ndarray,
-                           i: int) -> None:
+                           i: int, tagged: np.ndarray) -> None:
         """Trees that cannot be merged: every equilibrium of every policy's subgame."""
         comparison = compare_policies(self.model, self.compiled.at(values), self.tolerances)
         for k, p in enumerate(comparison.policies):
+            for t, tag in enumerate(self.tags):
+                tagged[k, t] = max((float(q.tag_probabilities.get(tag, 0)) for q in p.profiles),
+                                   default=0.0)
             for j, player in enumerate(self.players):
                 for r, kind in enumerate(RISK_KINDS):
                     risks[k, j, r] = float(p.risks[player][kind])
@@ -308,11 +322,12 @@ class SweepPlan:
         choice[i] = self.policies.index(picks[0]) if picks else -1
 
     def result(self, chunks: Iterable[SweepChunk]) -> SweepResult:
-        joined = join_chunks(list(chunks), self.count, len(self.policies), len(self.players))
+        joined = join_chunks(list(chunks), self.count, len(self.policies), len(self.players),
+                             len(self.tags))
         latex = {p.name: p.latex for p in self.model.parameters if getattr(p, "latex", None)}
         return SweepResult.from_chunk(joined, self.model.name, self.axes, dict(self.fixed),
                                       dict(self.tolerances), self.policies, self.players,
-                                      self.grid(), latex, sample=self.sample)
+                                      self.grid(), latex, sample=self.sample, tags=self.tags)
 
 
 def exact_value(value: float) -> Fraction:

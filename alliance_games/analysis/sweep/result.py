@@ -11,7 +11,9 @@ A grid of ``P`` points (C order over the axes: the last axis varies fastest) and
 * ``verdicts`` ``(P, K)``       ``robust`` / ``fails`` (or ``depends`` where several equilibria
   disagree);
 * ``choice``   ``(P,)``         index of the policy the root player picks (``-1``: none);
-* ``exact_fallback`` ``(P,)``   the point was solved exactly because of a near-tie.
+* ``exact_fallback`` ``(P,)``   the point was solved exactly because of a near-tie;
+* ``tag_probabilities`` ``(P, K, X)`` the probability of each of ``X`` outcome tags the sweep was
+  asked for besides the risks (``X = 0`` unless asked; the worst over the equilibria).
 
 The columns but ``values`` are the fields of :class:`SweepChunk` (:data:`COLUMNS`, each with its
 dtype and trailing axes as field metadata), from which the chunk's JSON, its empty value and the
@@ -31,9 +33,16 @@ import numpy as np
 from alliance_games.analysis.reliability import RISK_KINDS
 
 
-def _column(dtype: Any, *axes: str) -> Any:
-    """A column field: its dtype and the axes after the points' (``policy``, ``player``, ``kind``)."""
-    return field(metadata={"dtype": dtype, "axes": axes})
+def _column(dtype: Any, *axes: str, optional: bool = False) -> Any:
+    """A column field: its dtype and the axes after the points' (``policy``, ``player``, ``kind``,
+    ``tag``); ``optional``: it may be left out (``None``: no entries on its last axis)."""
+    metadata = {"dtype": dtype, "axes": axes}
+    return field(default=None, metadata=metadata) if optional else field(metadata=metadata)
+
+
+def _no_tags(risks: np.ndarray) -> np.ndarray:
+    """An empty tag-probability column for the points and policies of ``risks``."""
+    return np.zeros((*risks.shape[:2], 0))
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,11 @@ class SweepChunk:
     verdicts: np.ndarray = _column(object, "policy")
     choice: np.ndarray = _column(np.int64)
     exact_fallback: np.ndarray = _column(bool)
+    tag_probabilities: np.ndarray = _column(float, "policy", "tag", optional=True)
+
+    def __post_init__(self) -> None:
+        if self.tag_probabilities is None:
+            object.__setattr__(self, "tag_probabilities", _no_tags(self.risks))
 
     def columns(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in COLUMNS}
@@ -79,11 +93,11 @@ class SweepChunk:
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> SweepChunk:
         return cls(int(doc["start"]), int(doc["stop"]),
-                   **{name: _array(doc[name], DTYPES[name]) for name in COLUMNS})
+                   **{name: _array(doc[name], DTYPES[name]) for name in COLUMNS if name in doc})
 
     @classmethod
-    def empty(cls, policies: int, players: int) -> SweepChunk:
-        sizes = {"policy": policies, "player": players, "kind": len(RISK_KINDS)}
+    def empty(cls, policies: int, players: int, tags: int = 0) -> SweepChunk:
+        sizes = {"policy": policies, "player": players, "kind": len(RISK_KINDS), "tag": tags}
         return cls(0, 0, **{f.name: np.zeros((0, *(sizes[a] for a in f.metadata["axes"])),
                                              dtype=f.metadata["dtype"])
                             for f in fields(cls) if f.name in COLUMNS})
@@ -107,8 +121,8 @@ def _array(items: list[Any], dtype: Any) -> np.ndarray:
     return np.array(items, dtype=dtype)
 
 
-def join_chunks(chunks: Sequence[SweepChunk], count: int, policies: int, players: int
-                ) -> SweepChunk:
+def join_chunks(chunks: Sequence[SweepChunk], count: int, policies: int, players: int,
+                tags: int = 0) -> SweepChunk:
     """The chunks, in grid order, as one chunk covering ``0:count`` (every point exactly once)."""
     ordered = sorted(chunks, key=lambda c: c.start)
     covered = [(c.start, c.stop) for c in ordered]
@@ -120,7 +134,7 @@ def join_chunks(chunks: Sequence[SweepChunk], count: int, policies: int, players
     if expected != count:
         raise ValueError(f"sweep chunks cover {expected} of {count} points")
     if not ordered:
-        return SweepChunk.empty(policies, players)
+        return SweepChunk.empty(policies, players, tags)
     return SweepChunk(0, count, **{name: np.concatenate([getattr(c, name) for c in ordered])
                                    for name in COLUMNS})
 
@@ -144,15 +158,28 @@ class SweepResult:
     exact_fallback: np.ndarray
     latex: dict[str, str] = field(default_factory=dict)  # parameter -> LaTeX symbol
     sample: dict[str, Any] | None = None  # a sampled design (axes = its columns): how it was drawn
+    tags: tuple[str, ...] = ()  # the tags of tag_probabilities' last axis
+    tag_probabilities: np.ndarray | None = None  # (P, K, len(tags)); None: no tags
+
+    def __post_init__(self) -> None:
+        if self.tag_probabilities is None:
+            object.__setattr__(self, "tag_probabilities", _no_tags(self.risks))
 
     @classmethod
     def from_chunk(cls, chunk: SweepChunk, model: str, axes: tuple[tuple[str, np.ndarray], ...],
                    fixed: dict[str, Any], tolerances: dict[str, Any], policies: tuple[str, ...],
                    players: tuple[str, ...], values: np.ndarray, latex: dict[str, str], *,
-                   sample: dict[str, Any] | None = None) -> SweepResult:
+                   sample: dict[str, Any] | None = None, tags: tuple[str, ...] = ()
+                   ) -> SweepResult:
         """The result whose columns are ``chunk``'s (the whole grid, joined)."""
         return cls(model, axes, fixed, tolerances, policies, players, values, **chunk.columns(),
-                   latex=latex, sample=sample)
+                   latex=latex, sample=sample, tags=tags)
+
+    def tag(self, name: str) -> np.ndarray:
+        """``(P, K)``: the probability of outcome tag ``name`` (one the sweep was asked for)
+        under each policy at every point."""
+        assert self.tag_probabilities is not None
+        return self.tag_probabilities[:, :, self.tags.index(name)]
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -77,7 +77,7 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     solver = _Decomposition(_with_outcome_columns(tree) if distinct else tree, nf_solver,
                             max_equilibria, tree_solver, distinct=distinct)
     solutions = solver.solve()
-    equilibria = []
+    equilibria: list[Equilibrium] = []
     for sol in solutions:
         if equilibria and expired():  # payoffs and regrets of the rest: past the time limit
             solver._stopped()

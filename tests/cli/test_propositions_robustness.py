@@ -1,0 +1,81 @@
+"""``propositions --robustness N``: every proposition's share over a random design."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from alliance_games.alliance import propositions
+from alliance_games.alliance.claims import PropositionResult
+from tests.cli.entry import run
+
+
+@pytest.fixture
+def stub_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks at the defaults replaced by a stub (they have their own tests): these tests
+    are about the robustness the command adds."""
+    results = [PropositionResult(f"P{k}", f"statement {k}", True, {"k": k}) for k in range(1, 10)]
+    monkeypatch.setattr(propositions, "check_all", lambda flagship=None: results)
+
+
+def test_json_has_a_robustness_record_per_proposition(stub_checks: None) -> None:
+    code, out, _ = run("propositions", "--robustness", "16", "--seed", "1", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["robustness_design"]["n"] == 16
+    assert document["robustness_design"]["seed"] == 1
+    entries = {p["id"]: p for p in document["propositions"]}
+    assert list(entries) == [f"P{k}" for k in range(1, 10)]
+    for pid, entry in entries.items():
+        assert {"id", "passed", "robustness"} <= set(entry)
+        record = entry["robustness"]
+        assert {"n", "share", "breaking"} <= set(record)
+        if pid == "P8":  # another model, no parameter shared: held
+            assert record["share"] is None and record["held"]
+            continue
+        assert record["n"] == 16 and 0 <= record["share"] <= 1, pid
+        assert record["point_form"]
+        assert "intervals" not in record
+
+
+def test_the_same_seed_gives_the_same_output(stub_checks: None) -> None:
+    args = ("propositions", "--robustness", "16", "--seed", "1", "--format", "json")
+    assert run(*args)[1] == run(*args)[1]
+
+
+def test_the_table_and_latex_gain_a_robustness_column(stub_checks: None) -> None:
+    code, out, _ = run("propositions", "--robustness", "8", "--seed", "2")
+    assert code == 0
+    assert "robustness" in out and "of 8 points" in out and "n/a (held" in out
+    code, out, _ = run("propositions", "--robustness", "8", "--seed", "2", "--format", "latex")
+    assert code == 0
+    assert "Holds" in out and r"\%" in out
+
+
+def test_without_robustness_the_output_is_unchanged(stub_checks: None) -> None:
+    code, out, _ = run("propositions", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert "robustness_design" not in document
+    assert all("robustness" not in p for p in document["propositions"])
+
+
+@pytest.mark.parametrize("args", [
+    ("--robustness", "0"),
+    ("--robustness", "-3"),
+    ("--robustness", "many"),
+    ("--robustness", "4", "--spread", "-1"),
+    ("--robustness", "4", "--spread", "nan"),
+    ("--robustness", "4", "--spread", "0.1", "--ranges"),
+    ("--robustness", "4", "--workers", "0"),
+    ("--seed", "1"),
+    ("--spread", "0.1"),
+    ("--ranges",),
+    ("--intervals",),
+])
+def test_bad_input_exits_2(stub_checks: None, args: tuple[str, ...]) -> None:
+    code, out, err = run("propositions", *args)
+    assert code == 2, (args, out, err)
+    assert "Traceback" not in err
+    assert err.strip()
