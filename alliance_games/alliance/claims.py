@@ -73,3 +73,11 @@ def pooling_threshold(flagship: Flagship, *, tol: float = 1e-4, **values: Any
         else:
             lo = mid
     return float(lo), float(hi)
+
+
+def policy_commitments(low: Any, high: Any, joint: Any) -> dict[str, tuple[Any, Any, int]]:
+    """Each flagship policy's commitment to Asia and to Europe and whether it connects, from the
+    low, high and connected commitment levels (numbers, or arrays over parameter points)."""
+    return {"status_quo": (low, low, 0), "strengthen_all": (high, high, 0),
+            "strengthen_asia": (high, low, 0), "strengthen_europe": (low, high, 0),
+            "connect": (joint, joint, 1)}

@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.alliance.claims import policy_commitments
 from alliance_games.alliance.propositions import ALLIES, PATHWAYS, TRADITIONAL
 from alliance_games.alliance.side_effect_claims import (
     ALIGNED_TWO_FRONT,
@@ -224,16 +225,6 @@ ALIGNMENT = "rival_alignment"
 ALIGNMENT_INPUTS = ("commit_asia", "commit_europe", "connection")
 
 
-def policy_commitments(points: Points) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:
-    """Each policy's commitments to Asia and Europe and connection at every point (as
-    :mod:`.side_effect_claims` reads them from the flagship's defaults)."""
-    value = points.flagship.value
-    low, high, joint = value("commit_low"), value("commit_high"), value("commit_connect")
-    return {"status_quo": (low, low, 0.0), "strengthen_all": (high, high, 0.0),
-            "strengthen_asia": (high, low, 0.0), "strengthen_europe": (low, high, 0.0),
-            "connect": (joint, joint, 1.0)}
-
-
 def _aligned(points: Points, k_asia: np.ndarray, k_europe: np.ndarray, conn: float) -> np.ndarray:
     """Whether some pure equilibrium of the alignment game has both rivals aligning, at every
     point (solved exactly; points with the same values share a solve)."""
@@ -257,7 +248,9 @@ def _aligned(points: Points, k_asia: np.ndarray, k_europe: np.ndarray, conn: flo
 
 
 def p7(points: Points) -> np.ndarray:
-    commitments = policy_commitments(points)
+    value = points.flagship.value
+    commitments = policy_commitments(value("commit_low"), value("commit_high"),
+                                     value("commit_connect"))
     aligned = {p: _aligned(points, *c) for p, c in commitments.items()}
     threat_value = {name: points.auxiliary_value(ALIGNMENT, name)
                     for name in ("threat_base", "threat_commit", "threat_connect")}

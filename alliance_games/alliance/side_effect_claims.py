@@ -15,7 +15,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from alliance_games.alliance.claims import Flagship, PropositionResult, pooling_threshold
+from alliance_games.alliance.claims import (
+    Flagship,
+    PropositionResult,
+    policy_commitments,
+    pooling_threshold,
+)
 from alliance_games.analysis.reliability import RISK_KINDS
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.model.catalog import load_model
@@ -33,20 +38,13 @@ ARTICLE_TYPOLOGY = {
 """How the article characterises each ally's fears (section on the allies' dual risk)."""
 
 
-def _policy_commitments(flagship: Flagship) -> dict[str, tuple[Fraction, Fraction, int]]:
-    low, high = flagship.default("commit_low"), flagship.default("commit_high")
-    connect = flagship.default("commit_connect")
-    return {"status_quo": (low, low, 0), "strengthen_all": (high, high, 0),
-            "strengthen_asia": (high, low, 0), "strengthen_europe": (low, high, 0),
-            "connect": (connect, connect, 1)}
-
-
 def p7(flagship: Flagship) -> PropositionResult:
     model = load_model("rival_alignment")
     compiled = compile_model(model)
     threats: dict[str, float] = {}
     aligned: dict[str, bool] = {}
-    for policy, (k_a, k_e, conn) in _policy_commitments(flagship).items():
+    levels = (flagship.default(n) for n in ("commit_low", "commit_high", "commit_connect"))
+    for policy, (k_a, k_e, conn) in policy_commitments(*levels).items():
         values = {"commit_asia": k_a, "commit_europe": k_e, "connection": conn}
         game = compiled.at(values)
         assert isinstance(game, NormalFormGame)

@@ -185,8 +185,7 @@ class Continuation:
                tuple(Fraction(v) for v in tree.node_payoffs[y]))
         if tree.kind[x] == TERMINAL:
             return [Alt(own, ())]
-        kids = [[self._node(int(c) - a, p, crossings)] for c in tree.children(x)]
-        options = [opt[0] for opt in kids]
+        options = [self._node(int(c) - a, p, crossings) for c in tree.children(x)]
         if tree.kind[x] == CHANCE:
             probs = (tree.edge_prob[tree.edges(x)], tree.edge_prob[tree.edges(y)])
             out = []

@@ -315,7 +315,6 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
     each node carrying it) and per measure, so that subgame values carry the outcome signature."""
     tags = tree.tag_names
     extra = np.zeros((tree.num_nodes, len(tags) + len(tree.measures)), dtype=object)
-    extra[:] = 0
     for node, names in enumerate(tree.node_tags):
         for name in set(names):
             extra[node, tags.index(name)] = 1
