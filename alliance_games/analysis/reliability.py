@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 
 from alliance_games.errors import ParameterError
-from alliance_games.games.profiles import edge_weights, realization, tag_probabilities
+from alliance_games.games.profiles import (
+    edge_weights,
+    exact_realization,
+    expectation,
+    realization,
+    tag_probabilities,
+)
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import Equilibrium
 
@@ -98,13 +104,16 @@ def risk_profile(tree: GameTree, eq: Equilibrium, tolerances: Mapping[str, Numbe
     measures likewise.
     """
     game = tree if eq.exact else tree.to_float()
-    reach = realization(game, edge_weights(game, list(eq.strategies)))
+    weights = edge_weights(game, list(eq.strategies))
+    reach = exact_realization(game, weights) if game.exact else None  # exact: the fast type
+    if reach is None:
+        reach = realization(game, weights)
     tags = tag_probabilities(game, reach)
     zero: Number = Fraction(0) if eq.exact else 0.0
     risks = {p: {k: _clean(tags.get(risk_tag(k, p), zero)) for k in RISK_KINDS}
              for p in tree.players}
-    measures = {name: _clean(reach @ values) for name, values in game.measures.items()}
-    expected = reach @ game.node_payoffs
+    measures = {name: _clean(expectation(reach, values)) for name, values in game.measures.items()}
+    expected = expectation(reach, game.node_payoffs)
     payoffs = {p: _clean(v) for p, v in zip(tree.players, expected, strict=True)}
     return RiskProfile(risks, payoffs, measures, {t: _clean(v) for t, v in tags.items()},
                        dict(tolerances))

@@ -14,6 +14,10 @@ generic over the number type: floats, exact Fractions, or sympy expressions in f
 with perfect recall the best response is found information set by information set, deepest
 first, from counterfactual values ``sum_{h in I} pi_{-i}(h) v_i(h a)`` (von Stengel 1996,
 Zinkevich et al. 2007).
+
+Exact (rational) inputs are computed in the fast exact type of :mod:`alliance_games.games.rational`
+and returned as Fractions; expectations ``sum_n reach(n) x(n)`` run over the reached nodes only
+(a zero reach adds exactly nothing).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.games import rational
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 
@@ -91,18 +96,72 @@ def realization(tree: GameTree, weights: np.ndarray, *, skip_player: int | None 
     """
     exact = tree.exact or weights.dtype == object
     one = Fraction(1) if exact else 1.0
-    reach = np.full(tree.num_nodes, one, dtype=object if exact else float)
     w = weights
     if skip_player is not None:
         w = weights.copy()
-        parents = tree.edge_parent
-        own = (tree.kind[parents] == DECISION) & np.isin(
-            tree.node_infoset[parents], tree.player_infosets(skip_player)
-        )
-        w[own] = one
+        w[_own_edges(tree, skip_player)] = one
+    return _propagate(tree, w, one, object if exact else float)
+
+
+def exact_realization(tree: GameTree, weights: np.ndarray) -> np.ndarray | None:
+    """:func:`realization` in the fast exact type (:func:`~alliance_games.games.rational.exact_type`),
+    or ``None`` when some weight is not rational (a float, a symbolic expression).
+
+    Only the reached part of the tree is multiplied out: below a zero reach every node is 0."""
+    if not rational.all_rational(weights.tolist()):
+        return None
+    q = rational.exact_type()
+    reach = np.full(tree.num_nodes, q(0), dtype=object)
+    reach[0] = q(1)
+    live = np.zeros(tree.num_nodes, dtype=bool)
+    live[0] = True
+    for level in tree.levels[1:]:
+        nodes = level[live[tree.parent[level]]]
+        if not len(nodes):
+            break
+        values = reach[tree.parent[nodes]] * rational.fast_array(weights[tree.in_edge[nodes]])
+        reach[nodes] = values
+        live[nodes] = np.asarray(values != 0, dtype=bool)
+    return reach
+
+
+def _own_edges(tree: GameTree, player: int) -> np.ndarray:
+    """Mask of the edges leaving ``player``'s decision nodes."""
+    parents = tree.edge_parent
+    return (tree.kind[parents] == DECISION) & np.isin(tree.node_infoset[parents],
+                                                       tree.player_infosets(player))
+
+
+def _propagate(tree: GameTree, w: np.ndarray, one: Any, dtype: Any) -> np.ndarray:
+    """Products of the edge weights ``w`` from the root (``one``) down, level by level."""
+    reach = np.full(tree.num_nodes, one, dtype=dtype)
     for level in tree.levels[1:]:
         reach[level] = reach[tree.parent[level]] * w[tree.in_edge[level]]
     return reach
+
+
+def expectation(reach: np.ndarray, values: np.ndarray) -> Any:
+    """``sum_n reach[n] values[n]`` (``reach @ values``; ``values`` per node, or a matrix with a
+    row per node). Exact inputs (Fraction or fast-type reach, rational values) are summed over
+    the reached nodes only, in the fast exact type, and returned as Fractions; others by
+    ``reach @ values`` (a fast-type reach first turned into Fractions)."""
+    if reach.dtype != object:
+        return reach @ values
+    reached = np.flatnonzero(np.asarray(reach != 0, dtype=bool))
+    if values.dtype == object and len(reached) and _all_fractions(reach) and \
+            rational.all_rational(values.ravel().tolist()):
+        weights = rational.fast_array(reach[reached])
+        rows = rational.fast_array(values[reached])
+        if weights is not None and rows is not None:
+            total = weights @ rows
+            return rational.to_fraction(total) if np.ndim(total) == 0 else \
+                rational.fraction_array(total)
+    return rational.fraction_array(reach) @ values
+
+
+def _all_fractions(values: np.ndarray) -> bool:
+    """Whether every entry is a Fraction or of the fast exact type (not a plain int)."""
+    return rational.all_fractions(values.tolist())
 
 
 def reached_terminals(tree: GameTree, reach: np.ndarray, start: int = 0,
@@ -125,18 +184,34 @@ def tag_probabilities(tree: GameTree, reach: np.ndarray, start: int = 0,
     (pre-order index in ``[start, stop)``, e.g. one subtree) whose path carries the tag.
 
     Sums run in pre-order from the integer 0 (a tag never met has probability ``0``), so exact,
-    float and symbolic reach probabilities keep their number type.
+    float and symbolic reach probabilities keep their number type. Exact reach probabilities are
+    first summed per distinct path mask (one pass), then per tag over the masks carrying it.
     """
     terminals = reached_terminals(tree, reach, start, stop)
     values, masks = reach[terminals], tree.path_tags[terminals]
+    if _all_fractions(values):
+        fast = rational.fast_values(values.tolist())
+        assert fast is not None
+        by_mask: dict[int, Any] = {}
+        for value, mask in zip(fast, masks.tolist(), strict=True):
+            by_mask[mask] = by_mask[mask] + value if mask in by_mask else value
+        out: dict[str, Any] = {}
+        for k, tag in enumerate(tree.tag_names):
+            parts = [total for mask, total in by_mask.items() if mask & (1 << k)]
+            out[tag] = rational.to_fraction(sum(parts, 0)) if parts else 0
+        return out
     return {tag: sum(values[np.asarray(masks & (1 << k) != 0, dtype=bool)].tolist(), 0)
             for k, tag in enumerate(tree.tag_names)}
 
 
 def behaviour_payoffs(tree: GameTree, behaviour: Profile) -> np.ndarray:
     """Expected payoff of every player: ``sum_n reach(n) * node_payoffs[n]``."""
-    reach = realization(tree, edge_weights(tree, behaviour))
-    return reach @ tree.node_payoffs
+    weights = edge_weights(tree, behaviour)
+    if tree.exact:
+        reach = exact_realization(tree, weights)
+        if reach is not None:
+            return expectation(reach, tree.node_payoffs)
+    return realization(tree, weights) @ tree.node_payoffs
 
 
 def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:

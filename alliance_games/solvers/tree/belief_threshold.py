@@ -54,6 +54,13 @@ from fractions import Fraction
 
 import numpy as np
 
+from alliance_games.games.rational import (
+    combination,
+    exact_type,
+    exact_values,
+    fraction_tuple,
+    to_fraction,
+)
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
@@ -150,13 +157,16 @@ def _value(alt: Alt, p: Fraction, player: int) -> Fraction:
 
 
 class Continuation:
-    """Backward induction after one signal at a belief ``p`` (module docstring)."""
+    """Backward induction after one signal at a belief ``p`` (module docstring).
+
+    Numbers (payoffs, probabilities, beliefs, values) are in the fast exact type of
+    :mod:`alliance_games.games.rational`, read from the tree once per node."""
 
     def __init__(self, tree: GameTree, sender: int, copy: Copy) -> None:
         self.tree, self.sender, self.copy = tree, sender, copy
         self.overflow = False
         # offsets whose subtree holds no receiver: their solutions do not depend on the belief
-        a = copy.start[0]
+        a, b = copy.start
         receiver = [tree.kind[a + k] == DECISION
                     and tree.infosets[int(tree.node_infoset[a + k])].player != sender
                     for k in range(copy.size)]
@@ -164,6 +174,18 @@ class Continuation:
                       for k in range(copy.size)]
         self.memo: dict[int, list[Alt]] = {}
         self.at_point = False  # at a crossing point, mixtures of tied choices are candidates
+        # per offset, in both copies: own payoffs (None when all zero), children, probabilities
+        self.own: list[tuple[Vec, Vec] | None] = []
+        self.kids: list[list[int]] = []
+        self.probs: list[tuple[Vec, Vec]] = []
+        for k in range(copy.size):
+            x, y = a + k, b + k
+            own = (tuple(exact_values(tree.node_payoffs[x])),
+                   tuple(exact_values(tree.node_payoffs[y])))
+            self.own.append(own if any(own[0]) or any(own[1]) else None)
+            self.kids.append([int(c) - a for c in tree.children(x)])
+            self.probs.append((tuple(exact_values(tree.edge_prob[tree.edges(x)])),
+                               tuple(exact_values(tree.edge_prob[tree.edges(y)]))))
 
     def solve(self, p: Fraction) -> tuple[list[Alt], set[Fraction]]:
         """All pure solutions at ``p`` and the beliefs where some receiver's choice could change."""
@@ -178,22 +200,29 @@ class Continuation:
             return self.memo[k]
         return self._solve_node(k, p, crossings)
 
+    def _plus(self, k: int, v0: Vec, v1: Vec) -> tuple[Vec, Vec]:
+        """The node's own payoffs plus the continuation values ``v0``, ``v1`` of the copies."""
+        own = self.own[k]
+        if own is None:
+            return v0, v1
+        return (tuple(o + v for o, v in zip(own[0], v0, strict=True)),
+                tuple(o + v for o, v in zip(own[1], v1, strict=True)))
+
     def _solve_node(self, k: int, p: Fraction, crossings: set[Fraction]) -> list[Alt]:
         tree, (a, b) = self.tree, self.copy.start
         x, y = a + k, b + k
-        own = (tuple(Fraction(v) for v in tree.node_payoffs[x]),
-               tuple(Fraction(v) for v in tree.node_payoffs[y]))
+        players = range(tree.num_players)
         if tree.kind[x] == TERMINAL:
-            return [Alt(own, ())]
-        options = [self._node(int(c) - a, p, crossings) for c in tree.children(x)]
+            zero = tuple(exact_type()(0) for _ in players)
+            return [Alt(self.own[k] or (zero, zero), ())]
+        options = [self._node(c, p, crossings) for c in self.kids[k]]
         if tree.kind[x] == CHANCE:
-            probs = (tree.edge_prob[tree.edges(x)], tree.edge_prob[tree.edges(y)])
+            probs = self.probs[k]
             out = []
             for combo in self._product(options):
-                values = tuple(tuple(own[t][j] + sum(Fraction(q) * alt.values[t][j]
-                                                     for q, alt in zip(probs[t], combo, strict=True))
-                                     for j in range(tree.num_players)) for t in (0, 1))
-                out.append(Alt((values[0], values[1]),
+                v0, v1 = (tuple(combination(probs[t], [alt.values[t] for alt in combo]))
+                          for t in (0, 1))
+                out.append(Alt(self._plus(k, v0, v1),
                                tuple(c for alt in combo for c in alt.choices)))
             return out
         mover = tree.infosets[int(tree.node_infoset[x])].player
@@ -205,31 +234,30 @@ class Continuation:
                 best = max(alt.values[t][mover] for _, alt in flat)
                 per_type.append([(i, alt) for i, alt in flat if alt.values[t][mover] == best])
             for (i0, alt0), (i1, alt1) in itertools.product(*per_type):
-                values = (tuple(own[0][j] + alt0.values[0][j] for j in range(tree.num_players)),
-                          tuple(own[1][j] + alt1.values[1][j] for j in range(tree.num_players)))
                 rest = tuple(c for i, opts in enumerate(options) for t, chosen in ((0, i0), (1, i1))
                              if i != chosen for c in self._own(opts[0].choices, t))
-                out.append(Alt(values, ((x, i0), (y, i1)) + self._own(alt0.choices, 0)
+                out.append(Alt(self._plus(k, alt0.values[0], alt1.values[1]),
+                               ((x, i0), (y, i1)) + self._own(alt0.choices, 0)
                                + self._own(alt1.choices, 1) + rest))
             return self._cap(out)
         for (_, u), (_, w) in itertools.combinations(flat, 2):
             d0, d1 = u.values[0][mover] - w.values[0][mover], u.values[1][mover] - w.values[1][mover]
             if d0 != d1:  # p d0 + (1 - p) d1 = 0
                 crossings.add(-d1 / (d0 - d1))
-        best = max(_value(alt, p, mover) for _, alt in flat)
+        worth = [_value(alt, p, mover) for _, alt in flat]  # the mover's value at p, per item
+        best = max(worth)
+        keep: set[int] = set()
         if self.at_point:  # keep what a mixture of deeper tied choices could make optimal
-            floor = max(min(_value(alt, p, mover) for alt in opts) for opts in options)
-            keep = {i for i, opts in enumerate(options)
-                    if max(_value(alt, p, mover) for alt in opts) >= floor}
-        else:
-            keep = set()
-        for i, alt in flat:
-            if _value(alt, p, mover) == best or i in keep:
-                values = (tuple(own[0][j] + alt.values[0][j] for j in range(tree.num_players)),
-                          tuple(own[1][j] + alt.values[1][j] for j in range(tree.num_players)))
+            by_option: list[list[Fraction]] = [[] for _ in options]
+            for (i, _), v in zip(flat, worth, strict=True):
+                by_option[i].append(v)
+            floor = max(min(vs) for vs in by_option)
+            keep = {i for i, vs in enumerate(by_option) if max(vs) >= floor}
+        for (i, alt), v in zip(flat, worth, strict=True):
+            if v == best or i in keep:
                 rest = tuple(c for j, opts in enumerate(options) if j != i
                              for c in opts[0].choices)
-                out.append(Alt(values, ((x, i),) + alt.choices + rest))
+                out.append(Alt(self._plus(k, *alt.values), ((x, i),) + alt.choices + rest))
         return self._cap(out)
 
     def _product(self, options: Sequence[list[Alt]]) -> Iterator[tuple[Alt, ...]]:
@@ -287,9 +315,10 @@ def pieces(cont: Continuation) -> list[Piece]:
         for left, right in itertools.pairwise(bounds):
             interval(left, right)
 
-    point(F0)
-    point(F1)
-    interval(F0, F1)
+    zero, one = exact_type()(0), exact_type()(1)
+    point(zero)
+    point(one)
+    interval(zero, one)
     out.sort(key=lambda piece: (piece.lo, not piece.point))
     return out
 
@@ -358,6 +387,12 @@ class _Search:
     def signals(self) -> int:
         return len(self.conts)
 
+    @property
+    def prior(self) -> tuple[Fraction, Fraction]:
+        """The types' prior in the fast exact type."""
+        pi0, pi1 = exact_values(self.structure.prior)
+        return pi0, pi1
+
     def at(self, s: int, p: Fraction) -> Piece:
         return next(piece for piece in self.conts[s]
                     if (piece.point and piece.lo == p) or (not piece.point and piece.lo < p < piece.hi))
@@ -411,7 +446,7 @@ class _Search:
 
 
 def _pure(search: _Search) -> None:
-    pi0, pi1 = search.structure.prior
+    pi0, pi1 = search.prior
     n = search.signals
     for s0, s1 in itertools.product(range(n), repeat=2):
         sigma = (tuple(F1 if s == s0 else F0 for s in range(n)),
@@ -458,7 +493,7 @@ def _on_path_plays(search: _Search, s: int, p: Fraction, piece: Piece) -> list[P
 
 def _one_mixes(search: _Search) -> None:
     """One type mixes two signals ``s`` (shared) and ``r``; the other sends ``s`` only."""
-    pi0, pi1 = search.structure.prior
+    pi0, pi1 = search.prior
     sender, n = search.structure.sender, search.signals
     for mixer, s, r in itertools.product((0, 1), range(n), range(n)):
         if s == r:
@@ -499,7 +534,7 @@ def _one_mixes(search: _Search) -> None:
 def _both_mix(search: _Search) -> None:
     """Both types mix the same two signals ``s`` and ``r``: posteriors at crossing points on
     either side of the prior, the receivers' mixing solving both types' indifference."""
-    pi0, pi1 = search.structure.prior
+    pi0, pi1 = search.prior
     sender, n = search.structure.sender, search.signals
     for s, r in itertools.combinations(range(n), 2):
         for ps, pr in itertools.product(search.conts[s], search.conts[r]):
@@ -558,17 +593,18 @@ def _behaviour(tree: GameTree, structure: Structure,
     """The behaviour profile of a candidate, every information set filled."""
     dists: list[np.ndarray | None] = [None] * len(tree.infosets)
     for t, node in enumerate(structure.types):
-        dists[int(tree.node_infoset[node])] = np.array(sigma[t], dtype=object)
+        dists[int(tree.node_infoset[node])] = np.array(fraction_tuple(sigma[t]), dtype=object)
     for play in plays:
         mixed_at = _mixable(play.first, play.second) if play.second is not None else None
         second = dict(play.second.choices) if play.second is not None else {}
+        tau = to_fraction(play.tau)
         for node, action in play.first.choices:
             k = int(tree.node_infoset[node])
             width = len(tree.infosets[k].actions)
             dist = np.full(width, F0, dtype=object)
             if node == mixed_at:
-                dist[action] += 1 - play.tau
-                dist[second[node]] += play.tau
+                dist[action] += 1 - tau
+                dist[second[node]] += tau
             else:
                 dist[action] = F1
             dists[k] = dist
@@ -582,11 +618,17 @@ def _verified(tree: GameTree, structure: Structure, behaviour: list[np.ndarray],
     """Exact check: every type's signal mixture and every later sender choice is optimal, and
     every receiver's is optimal at the common belief ``beliefs[s]`` after its signal."""
     from alliance_games.games.profiles import edge_weights
-    from alliance_games.solvers.tree.subgame_perfect import continuation_values
+    from alliance_games.solvers.tree.subgame_perfect import (
+        continuation_values,
+        exact_continuation_values,
+    )
 
     weights = edge_weights(tree, behaviour)
     movers = {s.player for s in tree.infosets}
-    values = {j: continuation_values(tree, weights, j) for j in movers}
+    values = {}
+    for j in movers:
+        fast = exact_continuation_values(tree, weights, j)
+        values[j] = continuation_values(tree, weights, j) if fast is None else fast
 
     def best(options: list[Fraction], dist: np.ndarray) -> bool:
         top = max(options)
@@ -636,7 +678,7 @@ def belief_threshold(tree: GameTree) -> SolverResult:
     _both_mix(search)
     seen: set[tuple[tuple[Fraction, ...], ...]] = set()
     equilibria, details = [], []
-    pi0, pi1 = structure.prior
+    pi0, pi1 = search.prior
     for sigma, plays in search.found:
         full = [play for play in plays if play is not None]
         behaviour = _behaviour(tree, structure, sigma, full)
@@ -645,7 +687,7 @@ def belief_threshold(tree: GameTree) -> SolverResult:
         beliefs = []
         for s, play in enumerate(full):
             sent = pi0 * sigma[0][s] + pi1 * sigma[1][s]
-            beliefs.append(pi0 * sigma[0][s] / sent if sent else play.p)
+            beliefs.append(to_fraction(pi0 * sigma[0][s] / sent if sent else play.p))
         if any(full[s].p != beliefs[s] for s in range(len(full))):
             continue
         if not _verified(tree, structure, behaviour, beliefs):

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.games import rational
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import (
     behaviour_payoffs,
@@ -52,7 +53,9 @@ TreeSolver = Callable[[GameTree], SolverResult]
 
 @dataclass(frozen=True)
 class _Solution:
-    value: tuple[Any, ...]  # expected payoffs of the subgame (node payoffs inside it included)
+    # expected payoffs of the subgame (node payoffs inside it included); in the fast exact type
+    # (:mod:`alliance_games.games.rational`) when the tree is exact and the solution certified
+    value: tuple[Any, ...]
     assignment: tuple[tuple[int, tuple[Any, ...]], ...]  # (infoset, behaviour) pairs
     certified: bool  # every number exact and certified
 
@@ -138,7 +141,7 @@ class _Decomposition:
     def solve(self) -> list[_Solution]:
         tree = self.tree
         if tree.kind[0] == TERMINAL:
-            return [_Solution(tuple(tree.node_payoffs[0]), (), True)]
+            return [self._terminal(0)]
         solutions: dict[int, list[_Solution]] = {}
         for root in sorted(self.roots, reverse=True):  # descendants before ancestors
             inner = self._inner_roots(root)
@@ -149,7 +152,7 @@ class _Decomposition:
                 solutions[root] = self._normal_form(root, inner, solutions)
             for s in inner:
                 solutions.pop(s, None)
-            if self.distinct:
+            if self.distinct and len(solutions[root]) > 1:
                 solutions[root] = list({sol.value: sol for sol in reversed(solutions[root])}
                                        .values())[::-1]
         return solutions[0]
@@ -169,8 +172,23 @@ class _Decomposition:
 
     def _leaf(self, node: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
         if self.tree.kind[node] == TERMINAL:
-            return [_Solution(tuple(self.tree.node_payoffs[node]), (), True)]
+            return [self._terminal(node)]
         return solutions[node]
+
+    def _terminal(self, node: int) -> _Solution:
+        return _Solution(self._exact(self.tree.node_payoffs[node]), (), True)
+
+    def _exact(self, values: Any) -> tuple[Any, ...]:
+        """Certified values of an exact tree in the fast exact type (others unchanged)."""
+        fast = self._fast(values)
+        return tuple(values) if fast is None else fast
+
+    def _fast(self, values: Any) -> tuple[Any, ...] | None:
+        """``values`` in the fast exact type (ints kept: values are only added, multiplied and
+        compared), or ``None`` (a float tree, a non-rational value)."""
+        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        fast = rational.fast_values(items, ints=True) if self.tree.exact else None
+        return None if fast is None else tuple(fast)
 
     def _cap(self, root: int) -> int:
         """Solutions kept for the subgame at ``root``: ``max_equilibria``, fewer when big."""
@@ -200,30 +218,51 @@ class _Decomposition:
         return itertools.islice(itertools.product(*lists), cap)
 
     def _combine(self, root: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
+        """Values at a chance or singleton decision root whose children are terminal nodes or
+        subgame roots: ``u(root) + sum_c p_c v(c)`` at chance; at a decision, every child best
+        for the mover. Certified values of exact trees are summed in the fast exact type."""
         tree = self.tree
         kids = [int(c) for c in tree.children(root)]
         own = tree.node_payoffs[root]
+        players = range(tree.num_players)
         out: list[_Solution] = []
         cap = self._cap(root)
+        chance = tree.kind[root] == CHANCE
+        probs = tree.edge_prob[tree.child_ptr[root]: tree.child_ptr[root + 1]]
+        fast_own, fast_probs = self._fast(own), self._fast(probs) if chance else ()
+        exact = fast_own is not None and fast_probs is not None  # certified values are fast
+        fast_own, fast_probs = fast_own or (), fast_probs or ()  # used only when exact
+        own_zero = exact and not any(fast_own)
         for combo in self._product([self._leaf(c, solutions) for c in kids], cap):
             assignment = tuple(pair for sol in combo for pair in sol.assignment)
             certified = all(sol.certified for sol in combo)
-            if tree.kind[root] == CHANCE:
-                probs = tree.edge_prob[tree.child_ptr[root]: tree.child_ptr[root + 1]]
-                value = tuple(own[j] + sum(p * s.value[j] for p, s in zip(probs, combo,
-                                                                          strict=True))
-                              for j in range(tree.num_players))
-                out.append(_Solution(value, assignment, certified))
-                continue
+            if certified and exact:
+                values = [s.value for s in combo]
+                if chance:
+                    value = _chance_sum(fast_own, fast_probs, values, own_zero)
+                    out.append(_Solution(value, assignment, certified))
+                    continue
+            else:
+                values = [rational.fraction_tuple(s.value) if tree.exact else s.value
+                          for s in combo]
+                if chance:
+                    value = tuple(own[j] + sum(p * v[j] for p, v in zip(probs, values,
+                                                                        strict=True))
+                                  for j in players)
+                    out.append(_Solution(value, assignment, certified))
+                    continue
             infoset = int(tree.node_infoset[root])
             mover = tree.infosets[infoset].player
-            best = max(s.value[mover] for s in combo)
+            best = max(v[mover] for v in values)
             one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
-            for a, sol in enumerate(combo):
-                if sol.value[mover] == best or (not tree.exact and
-                                                sol.value[mover] >= best - DEFAULT_TOL):
+            for a, v in enumerate(values):
+                if v[mover] == best or (not tree.exact and v[mover] >= best - DEFAULT_TOL):
                     dist = tuple(one if b == a else zero for b in range(len(kids)))
-                    value = tuple(own[j] + sol.value[j] for j in range(tree.num_players))
+                    if certified and exact:
+                        value = v if own_zero else tuple(
+                            o + x for o, x in zip(fast_own, v, strict=True))
+                    else:
+                        value = tuple(own[j] + v[j] for j in players)
                     out.append(_Solution(value, ((infoset, dist), *assignment), certified))
             if len(out) > cap:  # one past the cap proves the list is cut (== cap proves nothing)
                 self._truncated(cap)
@@ -243,7 +282,7 @@ class _Decomposition:
             payoffs = truncated.node_payoffs.copy()
             certified = all(sol.certified for sol in combo)
             for s, sol in zip(inner, combo, strict=True):
-                payoffs[leaf_of[s]] = sol.value
+                payoffs[leaf_of[s]] = rational.fraction_tuple(sol.value)
             game = truncated._replace(node_payoffs=payoffs)
             if self.tree_solver is not None:
                 out.extend(self._by_tree_solver(game, names, combo))
@@ -274,8 +313,9 @@ class _Decomposition:
                 behaviour = complete_behaviour(game, reduced.behaviour(eq.strategies))
                 assignment = tuple((names[game.infosets[k].name], tuple(dist))
                                    for k, dist in enumerate(behaviour))
-                value = tuple(eq.payoffs)
-                out.append(_Solution(value, assignment + inherited, certified and eq.exact))
+                exact = certified and eq.exact
+                value = self._exact(eq.payoffs) if exact else tuple(eq.payoffs)
+                out.append(_Solution(value, assignment + inherited, exact))
                 if len(out) > cap:  # one past the cap proves the list is cut
                     self._truncated(cap)
                     return out[:cap]
@@ -305,9 +345,17 @@ class _Decomposition:
         for eq in result.equilibria:
             assignment = tuple((names[game.infosets[k].name], tuple(dist))
                                for k, dist in enumerate(eq.strategies))
-            out.append(_Solution(tuple(eq.payoffs), assignment + inherited,
-                                 certified and eq.exact))
+            exact = certified and eq.exact
+            out.append(_Solution(self._exact(eq.payoffs) if exact else tuple(eq.payoffs),
+                                 assignment + inherited, exact))
         return out
+
+
+def _chance_sum(own: tuple[Any, ...], probs: tuple[Any, ...], values: list[tuple[Any, ...]],
+                own_zero: bool) -> tuple[Any, ...]:
+    """``own + sum_c probs[c] values[c]``, column by column (exact numbers: any order)."""
+    acc = rational.combination(probs, values)
+    return tuple(acc) if own_zero else tuple(o + a for o, a in zip(own, acc, strict=True))
 
 
 def _with_outcome_columns(tree: GameTree) -> GameTree:
@@ -400,4 +448,26 @@ def continuation_values(tree: GameTree, weights: np.ndarray, player: int) -> np.
         for node in inner:
             lo, hi = tree.child_ptr[node], tree.child_ptr[node + 1]
             values[node] += sum(weights[lo:hi] * values[tree.child_index[lo:hi]])
+    return values
+
+
+def exact_continuation_values(tree: GameTree, weights: np.ndarray, player: int
+                              ) -> np.ndarray | None:
+    """:func:`continuation_values` in the fast exact type of :mod:`alliance_games.games.rational`
+    (level by level, every node of a level at once), or ``None`` when a weight or payoff is not
+    rational."""
+    fast_weights = rational.fast_array(weights) if tree.exact else None
+    values = rational.fast_array(tree.node_payoffs[:, player]) if tree.exact else None
+    if fast_weights is None or values is None:
+        return None
+    ptr, kids = tree.child_ptr, tree.child_index
+    for level in reversed(tree.levels[:-1]):
+        inner = level[tree.kind[level] != TERMINAL]
+        if not len(inner):
+            continue
+        counts = ptr[inner + 1] - ptr[inner]
+        starts = np.cumsum(counts) - counts  # where each node's edges start in ``edges``
+        edges = np.repeat(ptr[inner] - starts, counts) + np.arange(int(counts.sum()))
+        sums = np.add.reduceat(fast_weights[edges] * values[kids[edges]], starts)
+        values[inner] = values[inner] + sums
     return values

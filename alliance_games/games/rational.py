@@ -1,0 +1,137 @@
+"""The exact number type of the hot loops, and conversions to and from ``fractions.Fraction``.
+
+Exact solving spends its time on rational multiply-adds (realization probabilities, expected
+values, belief thresholds). ``fractions.Fraction`` is pure Python and normalises by a gcd on every
+operation; gmpy2's ``mpq`` (GMP rationals, a C library) is an order of magnitude faster on the
+same operations. Both are exact, so every value is the same rational number whichever is used:
+an ``mpq`` compares and hashes equal to the ``Fraction`` of the same value, and sorting, set
+membership and dictionary keys behave identically.
+
+The fast type stays *inside* the loops: public functions convert their results back with
+:func:`to_fraction`, so callers see ``Fraction`` exactly as before. When gmpy2 cannot be imported
+(or :data:`USE_GMPY` is switched off) :func:`exact_type` is ``Fraction`` itself and the same code
+runs on Fractions. Floats and symbolic (sympy) numbers are never converted: :func:`fast_values`
+refuses them, and callers then keep their generic path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+try:
+    from gmpy2 import mpq as _mpq
+except ImportError:  # pragma: no cover - gmpy2 is a core dependency
+    _mpq = None
+
+_MPQ: Any = type(_mpq()) if _mpq is not None else None
+_RATIONAL: tuple[type, ...] = (Fraction, int) if _MPQ is None else (Fraction, int, _MPQ)
+_EXACT_TYPES = set(_RATIONAL)
+_FRACTION_TYPES = _EXACT_TYPES - {int}
+
+USE_GMPY: bool = _mpq is not None
+"""Whether the hot loops compute with gmpy2's ``mpq`` (read at every call, so tests may switch it)."""
+
+
+def exact_type() -> Any:
+    """The exact number type (and constructor) of the hot loops: ``mpq``, else ``Fraction``."""
+    return _mpq if USE_GMPY and _mpq is not None else Fraction
+
+
+def is_rational(value: Any) -> bool:
+    """Whether ``value`` is an exact rational the fast type can hold (``Fraction``, ``int``,
+    or already the fast type)."""
+    return isinstance(value, _RATIONAL)
+
+
+def is_fast(value: Any) -> bool:
+    """Whether ``value`` is a gmpy2 ``mpq``."""
+    return type(value) is _MPQ
+
+
+def to_fraction(value: Any) -> Any:
+    """``value`` as a ``Fraction`` when it is of the fast type; anything else unchanged."""
+    if type(value) is _MPQ:
+        return Fraction(int(value.numerator), int(value.denominator))
+    return value
+
+
+def fraction_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    """:func:`to_fraction` of every value."""
+    return tuple(to_fraction(v) for v in values)
+
+
+def fast_values(values: Iterable[Any], *, ints: bool = False) -> list[Any] | None:
+    """``values`` in the fast type, or ``None`` when one of them is not rational (a float, a
+    symbolic expression): the caller then keeps its generic path.
+
+    ``ints``: keep Python ints as they are (they mix with the fast type exactly, in C); only for
+    sums and products, never for divisions (``int / int`` is a float)."""
+    items = values if isinstance(values, list) else list(values)
+    if not all_rational(items):
+        return None
+    q = exact_type()
+    if ints:
+        return [v if type(v) is int else q(v) for v in items]
+    return list(map(q, items))
+
+
+def all_fractions(items: list[Any]) -> bool:
+    """Whether every item is a ``Fraction`` or of the fast type (ints excluded)."""
+    return set(map(type, items)) <= _FRACTION_TYPES or \
+        all(isinstance(v, Fraction) or is_fast(v) for v in items)
+
+
+def all_rational(items: list[Any]) -> bool:
+    """Whether every item :func:`is_rational` (one pass over the types)."""
+    return set(map(type, items)) <= _EXACT_TYPES or all(map(is_rational, items))
+
+
+def exact_values(values: Iterable[Any]) -> list[Any]:
+    """``values`` in the fast type, other number types (floats: exactly) read as ``Fraction``
+    first."""
+    items = list(values)
+    fast = fast_values(items)
+    if fast is not None:
+        return fast
+    q = exact_type()
+    return [q(Fraction(v)) for v in items]
+
+
+def fast_array(values: np.ndarray) -> np.ndarray | None:
+    """An object array of the fast type with the shape of ``values``, or ``None`` as
+    :func:`fast_values`."""
+    converted = fast_values(values.ravel().tolist())
+    if converted is None:
+        return None
+    out = np.empty(len(converted), dtype=object)
+    out[:] = converted
+    return out.reshape(values.shape)
+
+
+def combination(weights: Sequence[Any], vectors: Sequence[Sequence[Any]]) -> list[Any]:
+    """``sum_c weights[c] vectors[c]``, entry by entry (exact numbers: the order is immaterial)."""
+    acc = [weights[0] * x for x in vectors[0]]
+    for w, vector in zip(weights[1:], vectors[1:], strict=True):
+        acc = [a + w * x for a, x in zip(acc, vector, strict=True)]
+    return acc
+
+
+def fraction_array(values: np.ndarray) -> np.ndarray:
+    """An object array of ``values`` with every fast-type entry as a ``Fraction`` (equal values
+    converted once)."""
+    memo: dict[Any, Fraction] = {}
+    out = []
+    for value in values.ravel().tolist():
+        if type(value) is _MPQ:
+            converted = memo.get(value)
+            if converted is None:
+                converted = memo[value] = Fraction(int(value.numerator), int(value.denominator))
+            value = converted
+        out.append(value)
+    result = np.empty(len(out), dtype=object)
+    result[:] = out
+    return result.reshape(values.shape)
