@@ -254,10 +254,12 @@ def _game_instance(game: NormalFormGame | GameTree) -> Instance:
 
 def compare(model: ModelLike, *, params: Mapping[str, Any] | None = None,
             scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
-            max_equilibria: int | None = None, **values: Any) -> Comparison:
-    """Every policy's risks, cost and reliability verdict (as ``compare``)."""
+            max_equilibria: int | None = None, select: bool = False,
+            **values: Any) -> Comparison:
+    """Every policy's risks, cost and reliability verdict (as ``compare``; ``select`` as
+    ``compare --select``)."""
     run = compare_model(_source(model), _values(params, values), scenario=scenario,
-                        tolerances=tolerances, max_equilibria=max_equilibria)
+                        tolerances=tolerances, max_equilibria=max_equilibria, select=select)
     return Comparison(run, scenario=scenario)
 
 

@@ -165,10 +165,11 @@ def equilibrium_path(tree: GameTree, behaviour: tuple[np.ndarray, ...]) -> set[i
 
 
 def spe_path(tree: GameTree) -> set[int]:
-    """The play path of the first subgame-perfect equilibrium (empty when none is found)."""
-    from alliance_games.solvers.tree.subgame_perfect import subgame_perfect
+    """The play path of the first subgame-perfect equilibrium (empty when none is found; with
+    information sets, perfect Bayesian in every subgame)."""
+    from alliance_games.analysis.tree_equilibria import tree_equilibria
 
-    result = subgame_perfect(tree)
+    result = tree_equilibria(tree, distinct=not tree.is_perfect_information)
     if not result.equilibria:
         return set()
     return equilibrium_path(tree, result.equilibria[0].strategies)

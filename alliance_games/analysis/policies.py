@@ -102,14 +102,17 @@ class PolicyComparison:
 
 
 def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, Number], *,
-                     max_equilibria: int | None = None, outcomes: bool | None = None
-                     ) -> PolicyComparison:
+                     max_equilibria: int | None = None, outcomes: bool | None = None,
+                     select: bool = False) -> PolicyComparison:
     """Assess every policy of ``model`` (a tree whose root offers the policies).
 
     Large exact perfect-information trees with ties (or any, with ``outcomes=True``) are
     assessed by their distinct subgame-perfect outcomes on the tree with identical subtrees
     merged (:func:`compare_by_outcomes`) instead of by enumerating equilibria, whose number
     multiplies with every copy of a tie; each profile then stands for one distinct outcome.
+
+    ``select`` (trees with information sets): keep, in every subgame with information sets, only
+    the equilibria best for the root player (:func:`compare_by_subgames`).
     """
     if not model.policies or not isinstance(tree, GameTree):
         raise SolverError(f"model {model.name!r} declares no policies on a game tree; "
@@ -126,7 +129,7 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
         if found is not None:
             return found
     if whole is None and not tree.is_perfect_information:
-        return compare_by_subgames(model, tree, tolerances)
+        return compare_by_subgames(model, tree, tolerances, select=select)
     if whole is None:
         whole = solve(tree, "spe", max_equilibria=max_equilibria)
     children = tree.children(0)
@@ -154,11 +157,16 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
     return PolicyComparison(tuple(assessments), chosen, dict(tolerances), cost_measure(tree))
 
 
-def compare_by_subgames(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]
-                        ) -> PolicyComparison:
+def compare_by_subgames(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number],
+                        *, select: bool = False) -> PolicyComparison:
     """Trees with information sets: every policy's distinct perfect Bayesian outcomes, subgame by
     subgame (:func:`~alliance_games.solvers.tree.perfect_bayesian_subgames.subgame_perfect_bayesian`
-    with ``distinct``), and the root player's best policies by their values."""
+    with ``distinct``), and the root player's best policies by their values.
+
+    ``select``: in every subgame with information sets only the equilibria best for the root
+    player are kept (``prefer`` of ``subgame_perfect_bayesian``: the policy maker coordinates
+    expectations on the continuation it likes best); the assessments are then marked incomplete.
+    """
     from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
 
     children, actions = tree.children(0), tree.actions(0)
@@ -170,7 +178,8 @@ def compare_by_subgames(model: SymbolicModel, tree: GameTree, tolerances: Mappin
     values: dict[str, Any] = {}
     for action, child in zip(actions, children, strict=True):
         subgame = tree.subtree(int(child))
-        result = subgame_perfect_bayesian(subgame, distinct=True)
+        result = subgame_perfect_bayesian(subgame, distinct=True,
+                                          prefer=mover if select else None)
         if action in model.policies:
             profiles = tuple(risk_profile(subgame, eq, tolerances) for eq in result.equilibria)
             assessments.append(PolicyAssessment(action, profiles, result.complete))

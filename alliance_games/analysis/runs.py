@@ -56,11 +56,14 @@ def model_instance(model: SymbolicModel, assignments: Mapping[str, Any] | None =
 def solve_instance(instance: Instance, method: str = "auto", *, max_equilibria: int | None = None,
                    timeout: float | None = None, refine: Sequence[str] = ()
                    ) -> tuple[SolverResult, list[EquilibriumRecord]]:
-    """Solve an instance and describe its equilibria (within ``timeout`` seconds, if given).
+    """Solve an instance and describe its equilibria (within ``timeout`` seconds, if given);
+    ``auto`` uses the method the model file names, if any.
 
     ``refine``: signalling refinements (``intuitive``, ``d1``) judged on every perfect Bayesian
     equilibrium (:func:`alliance_games.analysis.assessments.refine`).
     """
+    if method == "auto" and instance.model.method:
+        method = instance.model.method  # the model file names the method it is solved by
     result = solve(instance.game, method, max_equilibria=max_equilibria, timeout=timeout)
     records = describe(result)
     if refine:
@@ -85,9 +88,10 @@ class ComparisonRun:
 
 def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
                   scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
-                  max_equilibria: int | None = None) -> ComparisonRun:
+                  max_equilibria: int | None = None, select: bool = False) -> ComparisonRun:
     """Load ``source``, apply a scenario and assignments, and compare its policies (a normal
-    form's policies as a commitment, :mod:`alliance_games.analysis.commitment`)."""
+    form's policies as a commitment, :mod:`alliance_games.analysis.commitment`); ``select``:
+    see :func:`~alliance_games.analysis.policies.compare_policies`."""
     model = load_model(source)
     if not model.policies:
         raise SolverError(f"model {model.name!r} declares no policies, so there are none to "
@@ -95,7 +99,7 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
                           "QUANTITY)")
     instance = model_instance(commitment_model(model), assignments, scenario=scenario)
     comparison = compare_policies(instance.model, instance.game, parse_tolerances(tolerances),
-                                  max_equilibria=max_equilibria)
+                                  max_equilibria=max_equilibria, select=select)
     return ComparisonRun(instance, comparison)
 
 

@@ -116,10 +116,13 @@ class TreeEquilibrium:
 
 
 def tree_equilibrium(tree: GameTree) -> TreeEquilibrium | None:
-    """The first subgame-perfect equilibrium on ``tree``'s nodes (None when none is found)."""
-    from alliance_games.solvers.tree.subgame_perfect import subgame_perfect
+    """The first subgame-perfect equilibrium on ``tree``'s nodes (None when none is found); with
+    information sets, the first perfect Bayesian one in every subgame
+    (:func:`~alliance_games.analysis.tree_equilibria.tree_equilibria`)."""
+    from alliance_games.analysis.tree_equilibria import tree_equilibria
 
-    result = subgame_perfect(tree, max_equilibria=MAX_TREE_EQUILIBRIA)
+    result = tree_equilibria(tree, max_equilibria=MAX_TREE_EQUILIBRIA,
+                             distinct=not tree.is_perfect_information)
     if not result.equilibria:
         return None
     first = result.equilibria[0]

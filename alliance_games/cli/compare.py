@@ -16,12 +16,16 @@ from alliance_games.render.dispatch import formats
               help="Risk tolerance, e.g. abandonment=0.35 or entrapment=0.30 (repeatable).")
 @click.option("--max-equilibria", type=click.IntRange(1), default=None,
               help="Stop enumerating after this many equilibria per subgame.")
+@click.option("--select", is_flag=True,
+              help="Models with information sets: keep, in every subgame with information sets, "
+                   "only the equilibria best for the player choosing the policy (the selection "
+                   "the article's propositions use); the listing is then not complete.")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
 @format_option(*formats("ComparisonRun"))
 def command(model: str, assignments: tuple[str, ...], scenario: str | None,
-            tolerances: tuple[str, ...], max_equilibria: int | None, standalone: bool,
-            output: str | None, fmt: str) -> None:
+            tolerances: tuple[str, ...], max_equilibria: int | None, select: bool,
+            standalone: bool, output: str | None, fmt: str) -> None:
     """Compare the leader's policies in MODEL: risks of every player, cost, verdict.
 
     Each policy's continuation game is solved for all its subgame-perfect equilibria; a policy
@@ -32,6 +36,7 @@ def command(model: str, assignments: tuple[str, ...], scenario: str | None,
     Examples:
       alliance-games compare alliance_system
       alliance-games compare alliance_system --set rival_count=1
+      alliance-games compare alliance_system --select
       alliance-games compare alliance_system --scenario japan --format json
       alliance-games compare alliance_system --tolerance abandonment=0.3 --format latex -o t.tex
     """
@@ -41,7 +46,7 @@ def command(model: str, assignments: tuple[str, ...], scenario: str | None,
 
     run = compare_model(model, parse_assignments(assignments), scenario=scenario,
                         tolerances=parse_assignments(tolerances, option="--tolerance"),
-                        max_equilibria=max_equilibria)
+                        max_equilibria=max_equilibria, select=select)
     emit(render(run, fmt, scenario=scenario, standalone=standalone), output,
          width=None if _tty() else 120, tee=True)
 

@@ -31,8 +31,8 @@ from alliance_games.model.symbolic import (
 )
 from alliance_games.model.tree_schema import read_tree
 
-TOP_KEYS = ("title", "description", "source", "parameters", "players", "policies", "subtrees",
-            "normal_form", "tree")
+TOP_KEYS = ("title", "description", "source", "parameters", "players", "policies", "method",
+            "subtrees", "normal_form", "tree")
 PARAMETER_KEYS = ("name", "default", "range", "values", "description", "latex")
 
 
@@ -65,6 +65,7 @@ def build_model(raw: LineDict, *, name: str, path: str) -> SymbolicModel:
         description=text_field(ctx, raw, "description"),
         source=text_field(ctx, raw, "source"),
         policies=policies,
+        method=text_field(ctx, raw, "method"),
     )
 
 

@@ -77,6 +77,9 @@ class SymbolicModel:
     source: str = ""
     policies: tuple[str, ...] = ()
     format: str = "yaml"
+    method: str = ""
+    """The method ``auto`` uses for this model (the model file's ``method``; empty: the default
+    choice by game form)."""
 
     @property
     def is_tree(self) -> bool:

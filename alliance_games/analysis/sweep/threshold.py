@@ -28,12 +28,13 @@ import sympy
 from alliance_games.analysis.reliability import DEFAULT_TOLERANCES, RISK_KINDS, risk_profile
 from alliance_games.analysis.sweep.crossing import Observation, bisect, confirmed, locate
 from alliance_games.analysis.sweep.watch import interval
+from alliance_games.analysis.tree_equilibria import tree_equilibria
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.model.compile import CompiledModel
 from alliance_games.solvers import solve
-from alliance_games.solvers.result import Equilibrium
+from alliance_games.solvers.result import Equilibrium, SolverResult
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,14 @@ def check_policy(compiled: CompiledModel, policy: str) -> None:
                           "the policies of game trees (use --watch QUANTITY)")
 
 
+def _equilibria(subgame: GameTree) -> SolverResult:
+    """A policy subgame's equilibria: ``spe``, or with information sets every distinct perfect
+    Bayesian outcome (:func:`~alliance_games.analysis.tree_equilibria.tree_equilibria`)."""
+    if subgame.is_perfect_information:
+        return solve(subgame, "spe")
+    return tree_equilibria(subgame, distinct=True)
+
+
 def policy_subgame(compiled: CompiledModel, policy: str, values: Mapping[str, Any]) -> GameTree:
     """The subgame that follows the declared ``policy`` at ``values``."""
     check_policy(compiled, policy)
@@ -81,9 +90,10 @@ def policy_subgame(compiled: CompiledModel, policy: str, values: Mapping[str, An
 
 def policy_reliable(compiled: CompiledModel, policy: str, values: Mapping[str, Any],
                     tolerances: Mapping[str, Any] = DEFAULT_TOLERANCES) -> bool:
-    """Whether ``policy`` keeps reliability in every SPE of its subgame at ``values``."""
+    """Whether ``policy`` keeps reliability in every SPE of its subgame at ``values`` (with
+    information sets: every distinct perfect Bayesian outcome, ``tree_equilibria``)."""
     subgame = policy_subgame(compiled, policy, values)
-    result = solve(subgame, "spe")
+    result = _equilibria(subgame)
     return all(risk_profile(subgame, eq, tolerances).reliable for eq in result.equilibria)
 
 
@@ -100,7 +110,7 @@ def find_threshold(compiled: CompiledModel, parameter: str, lo: Any, hi: Any, po
     def observe(x: Fraction) -> Observation:
         if x not in cache:
             subgame = policy_subgame(compiled, policy, {**values, parameter: x})
-            found = solve(subgame, "spe").equilibria
+            found = _equilibria(subgame).equilibria
             kept = all(risk_profile(subgame, eq, tolerances).reliable for eq in found)
             cache[x] = Observation(subgame, found, kept)
         return cache[x]

@@ -21,6 +21,9 @@ equilibrium of multi-stage games with observed actions and types drawn by chance
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import SolverResult
 from alliance_games.solvers.tree.belief_threshold import belief_threshold, matches
@@ -28,24 +31,39 @@ from alliance_games.solvers.tree.perfect_bayesian import perfect_bayesian
 from alliance_games.solvers.tree.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
 
 
-def subgame_pbe(tree: GameTree) -> SolverResult:
+def subgame_pbe(tree: GameTree, prefer: int | None = None) -> SolverResult:
     """One subgame with information sets: by belief thresholds when it is a one-signal two-type
-    game, else every weak PBE."""
+    game, else every weak PBE.
+
+    ``prefer``: keep only the equilibria that give player ``prefer`` its highest expected payoff
+    in the subgame (all of them when several tie): the selection of :func:`subgame_perfect_bayesian`.
+    """
+    result = None
     if matches(tree) is not None:
         result = belief_threshold(tree)
-        if result.equilibria:
-            return result
         # none with at most one mixing receiver per signal: every weak PBE instead
-    return perfect_bayesian(tree)
+    if result is None or not result.equilibria:
+        result = perfect_bayesian(tree)
+    if prefer is None or len(result.equilibria) < 2:
+        return result
+    best = max(eq.payoffs[prefer] for eq in result.equilibria)
+    kept = tuple(eq for eq in result.equilibria if eq.payoffs[prefer] == best)
+    return replace(result, equilibria=kept)
 
 
 def subgame_perfect_bayesian(tree: GameTree, *, max_equilibria: int = MAX_EQUILIBRIA,
-                             distinct: bool = False) -> SolverResult:
+                             distinct: bool = False, prefer: int | None = None) -> SolverResult:
     """Every profile that is a perfect Bayesian equilibrium in every proper subgame (module
     docstring). Exact: float trees are read as exact decimals.
 
     ``distinct``: one equilibrium per distinct outcome of every subgame
     (:func:`~alliance_games.solvers.tree.subgame_perfect.subgame_perfect`).
+
+    ``prefer``: an equilibrium selection. In every subgame with information sets only the perfect
+    Bayesian equilibria best for player ``prefer`` are kept (a focal-point selection: the player
+    who moves first coordinates expectations on the continuation it likes best; e.g. a
+    sender-preferred equilibrium of a signalling game). The result is then *not* complete for
+    the class of all such equilibria, and says so.
 
     Completeness: as ``spe`` (at most ``max_equilibria`` per subgame); a subgame whose
     equilibria form a continuum contributes representatives (extreme points, or one belief per
@@ -53,5 +71,11 @@ def subgame_perfect_bayesian(tree: GameTree, *, max_equilibria: int = MAX_EQUILI
     """
     if not tree.exact:
         tree = tree.to_exact()
-    return subgame_perfect(tree, max_equilibria=max_equilibria, tree_solver=subgame_pbe,
-                           method="spbe", distinct=distinct)
+    solver = subgame_pbe if prefer is None else partial(subgame_pbe, prefer=prefer)
+    result = subgame_perfect(tree, max_equilibria=max_equilibria, tree_solver=solver,
+                             method="spbe", distinct=distinct)
+    if prefer is None:
+        return result
+    note = (f"selection: in every subgame with information sets, only the equilibria best for "
+            f"{tree.players[prefer]} are kept")
+    return replace(result, complete=False, warnings=(*result.warnings, note))
