@@ -29,7 +29,7 @@ def cli_json(*args: str) -> Any:
 
 @pytest.fixture(scope="module")
 def comparison() -> ag.Comparison:
-    return ag.compare("alliance_system")
+    return ag.compare("alliance_system_reduced")
 
 
 def test_the_tutorial_runs_cell_by_cell() -> None:
@@ -97,7 +97,7 @@ def test_compare_has_a_row_per_policy(comparison: ag.Comparison) -> None:
     assert frame.loc[0, "risks:leader:abandonment"] == 0.75
     assert comparison.risks["status_quo"]["leader"]["abandonment"] == Fraction(3, 4)
     assert set(comparison.outcomes) == set(comparison.policies)
-    assert json.loads(comparison.to_json()) == cli_json("compare", "alliance_system")
+    assert json.loads(comparison.to_json()) == cli_json("compare", "alliance_system_reduced")
 
 
 def test_compare_passes_scenarios_tolerances_and_values() -> None:
@@ -108,17 +108,17 @@ def test_compare_passes_scenarios_tolerances_and_values() -> None:
 
 
 def test_sweep_axes_and_fixed_values() -> None:
-    sweep = ag.sweep("alliance_system", pooling=(0, 1, 41), rival_count=1)
+    sweep = ag.sweep("alliance_system_reduced", pooling=(0, 1, 41), rival_count=1)
     assert sweep.axes == {"pooling": [k / 40 for k in range(41)]}
     frame = sweep.to_frame()
     assert len(frame) == 41 * 5 and frame["pooling"].nunique() == 41
     assert set(frame.groupby("pooling")["policy"].count()) == {5}
     assert json.loads(sweep.to_json()) == cli_json(
-        "sweep", "alliance_system", "--param", "pooling=0:1:41", "--set", "rival_count=1")
-    listed = ag.sweep("alliance_system", pooling=[0, 0.5])
+        "sweep", "alliance_system_reduced", "--param", "pooling=0:1:41", "--set", "rival_count=1")
+    listed = ag.sweep("alliance_system_reduced", pooling=[0, 0.5])
     assert listed.axes == {"pooling": [0.0, 0.5]}
     with pytest.raises(ParameterError, match=r"axis pooling expects \(start, stop, steps\)"):
-        ag.sweep("alliance_system", pooling=(0, 1))
+        ag.sweep("alliance_system_reduced", pooling=(0, 1))
 
 
 def test_an_equilibrium_sweep_has_a_row_per_point_and_equilibrium() -> None:
@@ -132,10 +132,10 @@ def test_an_equilibrium_sweep_has_a_row_per_point_and_equilibrium() -> None:
 
 
 def test_threshold_and_its_views() -> None:
-    where = ag.threshold("alliance_system", "pooling", (0, 1), policy="connect")
+    where = ag.threshold("alliance_system_reduced", "pooling", (0, 1), policy="connect")
     assert where.found.symbolic == Fraction(25, 104)
     assert json.loads(where.to_json()) == cli_json(
-        "threshold", "alliance_system", "--param", "pooling", "--between", "0:1",
+        "threshold", "alliance_system_reduced", "--param", "pooling", "--between", "0:1",
         "--policy", "connect")
     frame = where.to_frame()
     assert len(frame) == 1 and frame.loc[0, "exact"] == 25 / 104

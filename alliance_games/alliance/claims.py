@@ -1,19 +1,47 @@
-"""What every check of the article's propositions shares: the result record, the flagship model
-compiled once with its comparisons cached, and the bisection for the pooling threshold s*."""
+"""What every check of the article's propositions shares: the result record, the flagship solved
+with the equilibrium selection the checks use, the strict reliability test and the thresholds.
+
+**Equilibrium selection.** The flagship has several perfect Bayesian equilibria in some subgames
+(signalling games with off-path beliefs). ``compare`` lists them all and its verdict is the worst
+case. The propositions read one: in every subgame with information sets the equilibria best for
+the leader are kept (the leader, who moves first, coordinates expectations on the continuation it
+likes best; ``compare_policies(select=True)``), and where several of those remain (ties elsewhere)
+the worst risks among them are taken. :class:`Selected` is that reading of one policy.
+
+**Strict reliability** (Henry 2020: reliability is allies' confidence that commitments will be
+honoured *and* their interest in staying): every risk within its tolerance, and no ally hedges.
+An ally that would rather hedge than stay is a reliability failure even when the leader's
+abandonment risk it causes is below tolerance. The *tolerance frontier* of a policy is, per risk
+kind, its largest risk over the players: the smallest tolerances under which it is reliable.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from alliance_games.analysis.policies import PolicyComparison, compare_policies
-from alliance_games.analysis.reliability import DEFAULT_TOLERANCES
-from alliance_games.analysis.sweep.threshold import policy_reliable
+from alliance_games.analysis.policies import PolicyAssessment, PolicyComparison, compare_policies
+from alliance_games.analysis.reliability import (
+    DEFAULT_TOLERANCES,
+    RISK_KINDS,
+    Number,
+    risk_profile,
+)
+from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import CompiledModel, compile_model
+from alliance_games.model.symbolic import SymbolicModel
+from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
 
 FLAGSHIP = "alliance_system"
+LEADER = "leader"
+ALLIES = ("ally_asia", "ally_europe")
+TRADITIONAL = ("status_quo", "strengthen_all", "strengthen_asia", "strengthen_europe")
+HEDGE_TAGS = tuple(f"hedge:{a}" for a in ALLIES)
+LINKS_OFF = {"capacity_link": 0, "reputation_link": 0}
+"""Both links between the branches switched off (P11, and the classic trade-off of P3)."""
 
 
 @dataclass(frozen=True)
@@ -26,58 +54,184 @@ class PropositionResult:
     figures: dict[str, Any] = field(default_factory=dict)
 
 
+def _r(value: Any) -> float:
+    return round(float(value), 4)
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One policy under the checks' equilibrium selection (module docstring)."""
+
+    policy: str
+    risks: dict[str, dict[str, Number]]  # player -> kind -> worst over the selected profiles
+    tags: dict[str, Number]  # tag -> largest probability over the selected profiles
+    leader_value: Any  # the leader's expected payoff in the policy's subgame (its costs included)
+    cost: Number | None
+    tolerances: dict[str, Any]
+
+    @property
+    def hedging(self) -> list[str]:
+        """The allies that hedge with positive probability."""
+        return [t.split(":", 1)[1] for t in HEDGE_TAGS if self.tags.get(t, 0) > 0]
+
+    @property
+    def frontier(self) -> dict[str, Number]:
+        """Per risk kind, the largest risk over the players (the smallest tolerance that keeps
+        the policy reliable)."""
+        return {k: max(r[k] for r in self.risks.values()) for k in RISK_KINDS}
+
+    @property
+    def within_tolerances(self) -> bool:
+        return all(v <= self.tolerances[k] for k, v in self.frontier.items())
+
+    @property
+    def reliable(self) -> bool:
+        """Strict reliability: within the tolerances and no ally hedging."""
+        return self.within_tolerances and not self.hedging
+
+    def risk(self, player: str, kind: str) -> float:
+        return _r(self.risks[player][kind])
+
+    def max_ally(self, kind: str) -> float:
+        return max(self.risk(a, kind) for a in ALLIES)
+
+    def tag(self, name: str) -> float:
+        return _r(self.tags.get(name, 0))
+
+    def summary(self) -> dict[str, Any]:
+        return {"reliable": self.reliable, "hedging": self.hedging,
+                "frontier": {k: _r(v) for k, v in self.frontier.items()},
+                "risks": {p: {k: _r(v) for k, v in r.items()} for p, r in self.risks.items()
+                          if p == LEADER or p in ALLIES},
+                "leader_cost": None if self.cost is None else _r(self.cost)}
+
+
+def selected(assessment: PolicyAssessment) -> Selected:
+    """The leader-best profiles of one policy, read as one (worst risks among ties)."""
+    profiles = assessment.profiles
+    best = max(p.payoffs[LEADER] for p in profiles)
+    chosen = [p for p in profiles if p.payoffs[LEADER] == best]
+    risks = {pl: {k: max(p.risks[pl][k] for p in chosen) for k in RISK_KINDS}
+             for pl in chosen[0].risks}
+    tags: dict[str, Any] = {}
+    for p in chosen:
+        for t, v in p.tag_probabilities.items():
+            tags[t] = max(tags.get(t, 0), v)
+    costs = [p.measures["leader_cost"] for p in chosen if "leader_cost" in p.measures]
+    return Selected(assessment.policy, risks, tags, best, max(costs) if costs else None,
+                    dict(chosen[0].tolerances))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Every policy of the flagship at one parameter point, under the selection, and the
+    leader's choice (the policies whose selected value is highest)."""
+
+    policies: dict[str, Selected]
+    chosen: tuple[str, ...]
+    comparison: PolicyComparison
+
+    def policy(self, name: str) -> Selected:
+        return self.policies[name]
+
+    def reliable(self, names: Iterable[str] = TRADITIONAL) -> list[str]:
+        return [n for n in names if self.policies[n].reliable]
+
+
 class Flagship:
-    """The flagship model compiled once, with comparisons cached by parameter values."""
+    """The flagship model compiled once, read under the selection at a base point (the defaults
+    unless ``base`` moves some parameters), with readings cached by parameter values."""
 
-    def __init__(self, name: str = FLAGSHIP) -> None:
-        self.model = load_model(name)
-        self.compiled: CompiledModel = compile_model(self.model)
-        self._cache: dict[tuple[tuple[str, str], ...], PolicyComparison] = {}
-        self._verdicts: dict[tuple[str, tuple[tuple[str, str], ...]], bool] = {}
+    def __init__(self, name: str = FLAGSHIP, base: dict[str, Any] | None = None, *,
+                 shared: Flagship | None = None, precise: bool = True) -> None:
+        self.model: SymbolicModel = shared.model if shared is not None else load_model(name)
+        self.compiled: CompiledModel = (shared.compiled if shared is not None
+                                        else compile_model(self.model))
+        self.base = {k: Fraction(str(v)) for k, v in (base or {}).items()}
+        self.precise = precise
+        """``False``: thresholds are bracketed by their interval's ends only (where the claim
+        needs no more than the switch's existence in the interval), as robustness runs do."""
+        self._cache: dict[tuple[tuple[str, str], ...], Reading] = {}
+        self._policy: dict[tuple[str, tuple[tuple[str, str], ...]], Selected] = {}
 
-    def compare(self, **values: Any) -> PolicyComparison:
-        key = tuple(sorted((k, str(v)) for k, v in values.items()))
+    def at(self, base: dict[str, Any], *, precise: bool | None = None) -> Flagship:
+        """The same compiled flagship read at another base point (fresh caches)."""
+        return Flagship(base={**self.base, **base}, shared=self,
+                        precise=self.precise if precise is None else precise)
+
+    def _key(self, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        merged = {**self.base, **{k: Fraction(str(v)) for k, v in values.items()}}
+        return tuple(sorted((k, str(v)) for k, v in merged.items()))
+
+    def _tree(self, key: tuple[tuple[str, str], ...]) -> GameTree:
+        tree = self.compiled.at({k: Fraction(v) for k, v in key})
+        assert isinstance(tree, GameTree)
+        return tree
+
+    def read(self, **values: Any) -> Reading:
+        """Every policy under the selection (``compare_policies(select=True)``)."""
+        key = self._key(values)
         if key not in self._cache:
-            tree = self.compiled.at(values)
-            self._cache[key] = compare_policies(self.model, tree, DEFAULT_TOLERANCES)
+            comparison = compare_policies(self.model, self._tree(key), DEFAULT_TOLERANCES,
+                                          select=True)
+            policies = {p.policy: selected(p) for p in comparison.policies}
+            self._cache[key] = Reading(policies, comparison.chosen, comparison)
         return self._cache[key]
 
-    def policy_reliable(self, policy: str, **values: Any) -> bool:
-        """Whether ``policy`` keeps reliability, solving only its own subgame (cached)."""
-        key = (policy, tuple(sorted((k, str(v)) for k, v in values.items())))
-        if key not in self._verdicts:
-            self._verdicts[key] = policy_reliable(self.compiled, policy, values)
-        return self._verdicts[key]
+    def policy(self, policy: str, **values: Any) -> Selected:
+        """One policy under the selection, solving only its own subgame (cached)."""
+        key = self._key(values)
+        if key in self._cache:
+            return self._cache[key].policies[policy]
+        if (policy, key) not in self._policy:
+            tree = self._tree(key)
+            child = int(tree.children(0)[tree.actions(0).index(policy)])
+            subgame = tree.subtree(child)
+            leader = tree.players.index(LEADER)
+            result = subgame_perfect_bayesian(subgame, distinct=True, prefer=leader)
+            profiles = tuple(risk_profile(subgame, eq, DEFAULT_TOLERANCES)
+                             for eq in result.equilibria)
+            self._policy[(policy, key)] = selected(PolicyAssessment(policy, profiles, False))
+        return self._policy[(policy, key)]
 
     def default(self, name: str) -> Fraction:
+        if name in self.base:
+            return self.base[name]
         parameter = self.model.parameter(name)
         assert parameter is not None
         return Fraction(int(parameter.default.p), int(parameter.default.q))
 
+    def upper(self, name: str) -> Fraction:
+        parameter = self.model.parameter(name)
+        assert parameter is not None and parameter.range is not None
+        return Fraction(str(parameter.range[1]))
 
-def pooling_threshold(flagship: Flagship, *, tol: float = 1e-4, **values: Any
-                      ) -> tuple[float, float] | None:
-    """Bracket ``[lo, hi]`` of the pooling level at which ``connect`` starts keeping reliability.
 
-    Bisection between 0 (where connect must fail) and 1 (where it must hold); ``None`` when
-    there is no such switch in [0, 1].
-    """
-    lo, hi = Fraction(0), Fraction(1)
-    if flagship.policy_reliable("connect", pooling=lo, **values) or \
-            not flagship.policy_reliable("connect", pooling=hi, **values):
+def bisect(holds: Callable[[Fraction], bool], lo: Fraction, hi: Fraction, *,
+           tol: Fraction = Fraction(1, 64), mid: Fraction | None = None,
+           precise: bool = True) -> tuple[float, float] | None:
+    """Bracket ``[a, b]`` (width <= ``tol``) of the switch of ``holds`` from False at ``lo`` to
+    True at ``hi``; ``None`` when there is no such switch between them.
+
+    ``precise=False``: only which side of ``mid`` the switch lies on, ``[lo, mid]`` or
+    ``[mid, hi]`` (two or three evaluations instead of a bisection)."""
+    if holds(lo) or not holds(hi):
         return None
+    if not precise and mid is not None:
+        return (float(lo), float(mid)) if holds(mid) else (float(mid), float(hi))
     while hi - lo > tol:
         mid = (lo + hi) / 2
-        if flagship.policy_reliable("connect", pooling=mid, **values):
+        if holds(mid):
             hi = mid
         else:
             lo = mid
     return float(lo), float(hi)
 
 
-def policy_commitments(low: Any, high: Any, joint: Any) -> dict[str, tuple[Any, Any, int]]:
-    """Each flagship policy's commitment to Asia and to Europe and whether it connects, from the
-    low, high and connected commitment levels (numbers, or arrays over parameter points)."""
-    return {"status_quo": (low, low, 0), "strengthen_all": (high, high, 0),
-            "strengthen_asia": (high, low, 0), "strengthen_europe": (low, high, 0),
-            "connect": (joint, joint, 1)}
+def pooling_threshold(flagship: Flagship, **values: Any) -> tuple[float, float] | None:
+    """Bracket of s*: the pooling level from which ``connect`` keeps (strict) reliability, between
+    0 and the top of pooling's range."""
+    return bisect(lambda s: flagship.policy("connect", pooling=s, **values).reliable,
+                  Fraction(0), flagship.upper("pooling"), mid=flagship.default("pooling"),
+                  precise=flagship.precise)
+

@@ -1,10 +1,12 @@
 """The default parameter sweep behind a report's regime plot.
 
 A model with policies gets one sweep in its report. Models may name theirs in
-:data:`DEFAULT_SWEEPS` (the flagship ``alliance_system`` sweeps pooling against the two-front
-probability, the article's two central quantities); any other model sweeps its first two
-parameters that have a range (one, if it has only one), each over :data:`DEFAULT_POINTS` evenly
-spaced values across the range. The other parameters keep the report's values.
+:data:`DEFAULT_SWEEPS` (the flagship ``alliance_system`` sweeps pooling, connection's first
+pathway, against the capacity link between the branches; the reduced form sweeps pooling against
+its two-front probability); any other model sweeps its first two parameters that have a range
+(one, if it has only one), each over :data:`DEFAULT_POINTS` evenly spaced values across the range
+(fewer for models in :data:`DEFAULT_SWEEP_POINTS`, whose points each cost a perfect Bayesian
+solve). The other parameters keep the report's values.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from alliance_games.model.symbolic import Parameter, SymbolicModel
 
 DEFAULT_POINTS = 21
 DEFAULT_SWEEPS: dict[str, tuple[str, ...]] = {
-    "alliance_system": ("pooling", "two_front_prob"),
+    "alliance_system": ("pooling", "capacity_link"),
+    "alliance_system_reduced": ("pooling", "two_front_prob"),
 }
 """Models that name their default sweep: model name -> the swept parameters (x, then y)."""
+DEFAULT_SWEEP_POINTS: dict[str, int] = {"alliance_system": 5}
+"""Models whose default sweep uses fewer points per axis (each point is an imperfect-information
+solve of several seconds)."""
 
 
 def _sweepable(parameter: Parameter) -> bool:
@@ -51,6 +57,8 @@ def default_axes(model: SymbolicModel, points: int = DEFAULT_POINTS,
                                      f"range (parameters with a range: {sweepable})")
             chosen.append(parameter)
         return [(q.name, grid_values(q.range, points)) for q in chosen]  # type: ignore[arg-type]
+    if points == DEFAULT_POINTS:
+        points = DEFAULT_SWEEP_POINTS.get(model.name, points)
     named = DEFAULT_SWEEPS.get(model.name)
     if named is not None:
         chosen = [p for name in named if (p := model.parameter(name)) is not None

@@ -1,13 +1,23 @@
 """Propositions P7-P9: the rivals' alignment, the allies' bargaining power, the ally typology.
 
-* P7 solves ``rival_alignment`` at each policy's commitments; aligned rivals raise the flagship's
-  two-front probability to ``ALIGNED_TWO_FRONT`` (design D5), and the pooling threshold s* is
-  found again by bisection.
-* P8 solves ``alliance_bargaining`` over the depth of connection.
-* P9 applies every scenario preset to the flagship. An ally's *fear balance* weighs its risks by
-  what they cost it: ``L·abandonment / (L·abandonment + d·entrapment)`` with ``L`` its loss when
-  abandoned and ``d`` its cost of being drawn in; >= 0.8 is abandonment-fearing, <= 0.45
-  entrapment-fearing, dual in between (the thresholds of design D6).
+All three are read from the flagship's own equilibria (the selection of :mod:`.claims`):
+
+* P7: under connect the rivals align, and their alignment sets the terms of the dilemma: with
+  the rivals kept apart (``align_cost`` at the top of its range, so that aligning never pays)
+  strengthen_all keeps reliability again and the allies decline connection. The article's
+  further claim, that alignment raises the pooling threshold s*, is not what the model gives:
+  s* is set by the allies' consent, and with the rivals apart connection is not adopted at any
+  pooling level, so there is no s* to compare (docs/explanation/the-model.md).
+* P8: the allies' long-run bargaining gain enters the leader's payoff (``bargaining_cost``);
+  past a threshold b* within its range the leader no longer chooses connect. b* is bisected on
+  the connect subgame alone: the other policies' values do not depend on it.
+* P9: every scenario preset applied to the flagship. An ally's *fear balance* weighs the two
+  sides of its alliance dilemma by what they cost it (Snyder 1984): its abandonment risk if the
+  leader keeps the status quo, times its loss when abandoned ``L``, against its entrapment risk
+  if the leader strengthens its branch, times ``d``, the cost of being drawn into a war:
+  ``L·A / (L·A + d·E)``; >= 0.8 is abandonment-fearing, <= 0.45 entrapment-fearing, dual in
+  between (the thresholds of design D6). An ally that hedges at the status quo has no
+  abandonment risk and fears, if anything, entrapment.
 """
 
 from __future__ import annotations
@@ -15,74 +25,52 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from alliance_games.alliance.claims import (
-    Flagship,
-    PropositionResult,
-    policy_commitments,
-    pooling_threshold,
-)
-from alliance_games.analysis.reliability import RISK_KINDS
-from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.model.catalog import load_model
-from alliance_games.model.compile import compile_model
+from alliance_games.alliance.claims import Flagship, PropositionResult, bisect
 from alliance_games.model.scenarios import load_scenario
-from alliance_games.solvers import solve
 
-ALIGNED_TWO_FRONT = Fraction(4, 5)
-"""Two-front probability once the rivals align (design D5: 0.5 -> 0.8)."""
 ARTICLE_TYPOLOGY = {
     "japan": "abandonment", "poland_baltics": "abandonment",
     "thailand": "entrapment", "germany_france": "entrapment",
     "south_korea": "dual", "australia": "dual", "philippines": "dual",
 }
 """How the article characterises each ally's fears (section on the allies' dual risk)."""
+BRANCH_POLICY = {"asia": "strengthen_asia", "europe": "strengthen_europe"}
 
 
 def p7(flagship: Flagship) -> PropositionResult:
-    model = load_model("rival_alignment")
-    compiled = compile_model(model)
-    threats: dict[str, float] = {}
-    aligned: dict[str, bool] = {}
-    levels = (flagship.default(n) for n in ("commit_low", "commit_high", "commit_connect"))
-    for policy, (k_a, k_e, conn) in policy_commitments(*levels).items():
-        values = {"commit_asia": k_a, "commit_europe": k_e, "connection": conn}
-        game = compiled.at(values)
-        assert isinstance(game, NormalFormGame)
-        result = solve(game, "pure")
-        index = [game.strategies[i].index("align") for i in range(2)]
-        aligned[policy] = any(
-            all(eq.strategies[i][index[i]] == 1 for i in range(2)) for eq in result.equilibria)
-        v = compiled.resolve(values)
-        threats[policy] = round(float(v["threat_base"] + v["threat_commit"] * (k_a + k_e)
-                                      + v["threat_connect"] * conn), 4)
-    before = pooling_threshold(flagship)
-    after = pooling_threshold(flagship, two_front_prob=ALIGNED_TWO_FRONT)
-    only_connect = [p for p, a in aligned.items() if a] == ["connect"]
-    highest = max(threats, key=lambda p: threats[p]) == "connect"
-    rises = before is not None and after is not None and after[0] > before[1]
+    reading = flagship.read()
+    aligned = {name: p.tag("alignment") for name, p in reading.policies.items()}
+    apart = {"align_cost": flagship.upper("align_cost")}  # aligning never pays
+    strong = flagship.policy("strengthen_all", **apart)
+    accepted = float(flagship.policy("connect", **apart).tags.get("connected", 0))
+    passed = aligned["connect"] == 1 and strong.reliable and not accepted
     return PropositionResult(
-        "P7", "Connection raises the rivals' shared threat; past a threshold they align, which "
-        "raises the pooling threshold s*.", only_connect and highest and rises,
-        {"threat_by_policy": threats, "rivals_align_under": [p for p, a in aligned.items() if a],
-         "s_star_bracket_independent": before, "s_star_bracket_aligned": after,
-         "aligned_two_front_prob": float(ALIGNED_TWO_FRONT)})
+        "P7", "The rivals align under connection (the alignment they play in the selected "
+        "equilibrium), and their alignment sets the terms of the dilemma: with the rivals kept "
+        "apart (align_cost at the top of its range) strengthening every branch keeps reliability "
+        "again and the allies decline connection.", passed,
+        {"alignment_probability": aligned,
+         "rivals_apart": {"strengthen_all": strong.summary(),
+                          "connection_accepted": accepted}})
+
+
+def _leader_prefers_connect(flagship: Flagship, others: float, b: Fraction) -> bool:
+    return float(flagship.policy("connect", bargaining_cost=b).leader_value) >= others
 
 
 def p8(flagship: Flagship) -> PropositionResult:
-    compiled = compile_model(load_model("alliance_bargaining"))
-    depths = [Fraction(k, 4) for k in range(5)]
-    shares: dict[str, list[float]] = {}
-    for depth in depths:
-        result = solve(compiled.at({"depth": depth}), "spe")
-        shares[str(float(depth))] = sorted(round(float(eq.payoffs[0]), 4)
-                                           for eq in result.equilibria)
-    best = [max(v) for v in shares.values()]
-    worst = [min(v) for v in shares.values()]
-    falls = all(b <= a for a, b in zip(worst, best[1:], strict=False)) and best[-1] < worst[0]
+    reading = flagship.read()
+    others = max(float(p.leader_value) for n, p in reading.policies.items() if n != "connect")
+    default, top = flagship.default("bargaining_cost"), flagship.upper("bargaining_cost")
+    bracket = bisect(lambda b: not _leader_prefers_connect(flagship, others, b), default, top,
+                     mid=(default + top) / 2, precise=flagship.precise)
+    passed = reading.chosen == ("connect",) and bracket is not None
     return PropositionResult(
-        "P8", "Connection raises the allies' bargaining power: the leader's share of the alliance "
-        "surplus falls as connection deepens.", falls,
-        {"leader_share_by_depth": shares})
+        "P8", "The allies' long-run bargaining gain is a price of connection: past a threshold b* "
+        "of the leader's discounted bargaining cost (within its range) the leader no longer "
+        "chooses connect.", passed,
+        {"chosen_at_default": list(reading.chosen), "bargaining_cost_default": float(default),
+         "b_star_bracket": bracket, "best_other_value": round(others, 4)})
 
 
 def fear_class(balance: float) -> str:
@@ -91,30 +79,37 @@ def fear_class(balance: float) -> str:
     return "entrapment" if balance <= 0.45 else "dual"
 
 
+def preset_class(flagship: Flagship, name: str, **moved: Any) -> dict[str, Any]:
+    """One preset's ally: its fear balance and class (module docstring); ``moved`` overrides
+    some of the preset's values."""
+    preset = load_scenario(name)
+    ally = f"ally_{preset.region}"
+    values = {k: Fraction(str(v)) for k, v in {**preset.parameters, **moved}.items()}
+    sq = flagship.policy("status_quo", **values)
+    strong = flagship.policy(BRANCH_POLICY[preset.region], **values)
+    loss = values.get("ally_loss_alone", flagship.default("ally_loss_alone"))
+    drawn = values.get("entanglement_cost", flagship.default("entanglement_cost"))
+    fear_ab = float(loss) * sq.risk(ally, "abandonment")
+    fear_en = float(drawn) * strong.risk(ally, "entrapment")
+    balance = fear_ab / (fear_ab + fear_en) if fear_ab + fear_en > 0 else 0.5
+    return {"ally": ally, "hedges_at_status_quo": ally in sq.hedging,
+            "abandonment_status_quo": sq.risk(ally, "abandonment"),
+            "entrapment_strengthened": strong.risk(ally, "entrapment"),
+            "fear_balance": round(balance, 3), "class": fear_class(balance)}
+
+
 def p9(flagship: Flagship) -> PropositionResult:
     figures: dict[str, Any] = {}
     passed = True
     for name, expected in ARTICLE_TYPOLOGY.items():
-        preset = load_scenario(name)
-        ally = f"ally_{preset.region}"
-        comparison = flagship.compare(**preset.parameters)
-        values = {**{p.name: p.default for p in flagship.model.parameters},
-                  **{k: Fraction(str(v)) for k, v in preset.parameters.items()}}
-        sq = comparison.policy("status_quo").risks[ally]
-        fear_ab = float(values["ally_loss_alone"]) * float(sq["abandonment"])
-        fear_en = float(values["entanglement_cost"]) * float(sq["entrapment"])
-        balance = fear_ab / (fear_ab + fear_en) if fear_ab + fear_en > 0 else 0.5
-        combined = {p.policy: round(float(sum(p.risks[ally][k] for k in RISK_KINDS)), 4)
-                    for p in comparison.policies}
-        lowest = combined["connect"] <= min(combined.values())
-        found = fear_class(balance)
-        passed = passed and found == expected and lowest
-        figures[name] = {"ally": ally, "fear_balance": round(balance, 3), "class": found,
-                         "article": expected, "combined_risk": combined}
+        found = preset_class(flagship, name)
+        found["article"] = expected
+        passed = passed and found["class"] == expected
+        figures[name] = found
     return PropositionResult(
-        "P9", "Ally typology: at the status quo the scenario presets classify as the article does "
-        "(abandonment-fearing, entrapment-fearing, dual), and connection gives every ally its "
-        "lowest combined risk.", passed, figures)
+        "P9", "Ally typology: each scenario preset's ally, weighing its abandonment risk at the "
+        "status quo against its entrapment risk when its branch is strengthened (both from the "
+        "equilibria), classifies as the article does.", passed, figures)
 
 
 def checks(flagship: Flagship) -> list[PropositionResult]:

@@ -20,7 +20,7 @@ COMMANDS = {
                   "Solve a model: pure, mixed, subgame-perfect or perfect Bayesian equilibria."),
     "compare": ("alliance_games.cli.compare",
                   "Compare a model's policies: every player's risks, cost, verdict."),
-    "propositions": ("alliance_games.cli.propositions", "Check the article's propositions P1-P9."),
+    "propositions": ("alliance_games.cli.propositions", "Check the article's propositions P1-P11."),
     "dominance": ("alliance_games.cli.dominance", "Eliminate dominated strategies, iteratively."),
     "sweep": ("alliance_games.cli.sweep",
                   "Sweep parameters: policies' risks, or any equilibrium quantity, over a grid."),

@@ -47,7 +47,7 @@ def command(model: str, assignments: tuple[str, ...], target: str, symbolic: boo
       alliance-games export prisoners_dilemma --to latex-table --highlight -o pd.tex
       alliance-games export entry_deterrence --to latex-tree --highlight --standalone -o t.tex
       alliance-games export snyder_alliance_dilemma --to latex-table --symbolic -o s.tex
-      alliance-games export alliance_system --to latex-tree --collapse-depth 3 -o t.tex
+      alliance-games export alliance_system_reduced --to latex-tree --collapse-depth 3 -o t.tex
       alliance-games export entry_deterrence --to efg > entry.efg
     """
     from alliance_games.analysis.runs import instantiate

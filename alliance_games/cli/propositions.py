@@ -1,4 +1,4 @@
-"""``alliance-games propositions``: the article's propositions P1-P9, each PASS or FAIL."""
+"""``alliance-games propositions``: the article's propositions P1-P11, each PASS or FAIL."""
 
 from __future__ import annotations
 
@@ -31,31 +31,31 @@ if TYPE_CHECKING:
               help="With --robustness: the design's seed (the same seed, the same points).")
 @click.option("--intervals", is_flag=True,
               help="With --robustness: also move one parameter at a time from its default over "
-                   "the same interval and report where each proposition keeps holding (extra "
-                   "solves at about 17 values per parameter).")
+                   "the same interval and report where each proposition keeps holding (a full "
+                   "run at up to 17 values per parameter: hours on the flagship).")
 @click.option("--workers", type=click.IntRange(1), default=None, metavar="W",
-              help="With --robustness: solve in W processes (pays off only when many points "
-                   "need exact re-solves, e.g. with --intervals).")
+              help="With --robustness: evaluate the points in W processes.")
 def command(standalone: bool, output: str | None, fmt: str, robustness: int | None,
             spread: float | None, ranges: bool, seed: int | None, intervals: bool,
             workers: int | None) -> None:
-    """Check the article's propositions P1-P9 on the bundled models.
+    """Check the article's propositions P1-P11 on the flagship alliance_system.
 
-    Every check solves the models with the generic solvers and prints the figures behind its
-    verdict. The exit code is 0 when all pass and 1 otherwise.
+    Every check solves the flagship with the generic solver (spbe, the leader-preferred
+    equilibrium of each subgame with information sets) and prints the figures behind its
+    verdict. The exit code is 0 when all pass and 1 otherwise. A run takes about a minute.
 
-    With --robustness N every proposition is also evaluated at N parameter points (its point
-    form: the same claim with all parameters at the point's values), all points solved at once
-    through the sweep engine; each gets the share of points where it holds and the parameters
-    most associated with its failures. Verdicts (PASS/FAIL, the exit code) stay those at the
-    defaults.
+    With --robustness N every proposition is also evaluated at N parameter points drawn jointly
+    (the full check with the flagship's parameters moved to the point), each point a full run
+    (use --workers); each proposition gets the share of points where it holds and the
+    parameters most associated with its failures. Verdicts (PASS/FAIL, the exit code) stay those
+    at the defaults.
 
     \b
     Examples:
       alliance-games propositions
       alliance-games propositions --format json
-      alliance-games propositions --robustness 1000 --seed 1
-      alliance-games propositions --robustness 200 --ranges --seed 7 --intervals
+      alliance-games propositions --robustness 20 --seed 1 --workers 2
+      alliance-games propositions --robustness 20 --ranges --seed 7 --workers 2
     """
     from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
@@ -96,7 +96,7 @@ def _with_robustness(n: int, spread: float | None, ranges: bool, seed: int | Non
         raise click.UsageError("--spread samples around the defaults, --ranges over the declared "
                                "ranges: give one of them")
     flagship = Flagship()
-    with progress_bar(progress_steps(intervals), "propositions at points") as advance:
+    with progress_bar(progress_steps(n), "propositions at points") as advance:
         found = proposition_robustness(n, spread=0.25 if spread is None else spread,
                                        ranges=ranges, seed=seed, workers=workers or 1,
                                        intervals=intervals, flagship=flagship, progress=advance)

@@ -46,8 +46,8 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
     Examples:
       alliance-games report entry_deterrence -o report.tex
       alliance-games report branch_commitment --set commit_cost=1/2 -o report.tex
-      alliance-games report alliance_system -o report.tex    # + report-regimes.pdf
-      alliance-games report alliance_system --param restraint --param binding -o report.tex
+      alliance-games report alliance_system_reduced -o report.tex    # + report-regimes.pdf
+      alliance-games report alliance_system_reduced --param restraint --param binding -o report.tex
     """
     from alliance_games.analysis.export import report_data
     from alliance_games.cli.output import emit

@@ -35,8 +35,8 @@ def command(model: str, assignments: tuple[str, ...], depth: int | None, path_on
     Examples:
       alliance-games show prisoners_dilemma
       alliance-games show entry_deterrence --set profit=5 --format json
-      alliance-games show alliance_system --depth 3
-      alliance-games show alliance_system --path-only
+      alliance-games show alliance_system_reduced --depth 3
+      alliance-games show alliance_system_reduced --path-only
     """
     from alliance_games.analysis.runs import instantiate
     from alliance_games.cli.output import emit

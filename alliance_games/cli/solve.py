@@ -49,7 +49,7 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
       alliance-games solve my_game.efg --format gambit
       cat game.nfg | alliance-games solve - --method pure
       alliance-games solve stag_hunt --symbolic
-      alliance-games solve alliance_system --symbolic --free pooling --derivative pooling
+      alliance-games solve alliance_system_reduced --symbolic --free pooling --derivative pooling
       alliance-games solve beer_quiche --method pbe --refine intuitive --format json
     """
     if symbolic or free or derivative:

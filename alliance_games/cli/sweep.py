@@ -82,11 +82,11 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
 
     \b
     Examples:
-      alliance-games sweep alliance_system --param pooling=0:1:41 --plot pooling.png
-      alliance-games sweep alliance_system --param pooling=0:1:200 \\
+      alliance-games sweep alliance_system_reduced --param pooling=0:1:41 --plot pooling.png
+      alliance-games sweep alliance_system_reduced --param pooling=0:1:200 \\
           --param two_front_prob=0:1:200 --format csv -o grid.csv --plot regimes.pdf
-      alliance-games sweep alliance_system --param pooling=0:1:1000 --param restraint=0:1:1000 \\
-          --format json -o big.json --workers 2      # interrupted? add --resume
+      alliance-games sweep alliance_system_reduced --param pooling=0:1:1000 \\
+          --param restraint=0:1:1000 --format json -o big.json --workers 2   # interrupted? add --resume
       alliance-games sweep snyder_alliance_dilemma --param entrapment_cost=0.1:2:20 \\
           --watch action:ally:Firm --plot firm.png
       alliance-games sweep branch_commitment --sample 200 --seed 1 --format csv -o sample.csv
@@ -174,7 +174,8 @@ def threshold_command(model: str, parameter: str, between: str, policy: str | No
 
     \b
     Examples:
-      alliance-games threshold alliance_system --param pooling --between 0:1 --policy connect
+      alliance-games threshold alliance_system_reduced --param pooling --between 0:1 \\
+          --policy connect
       alliance-games threshold deterrence_uncertain_resolve --param p_resolute --between 0:0.6 \\
           --watch tag:war --value 1/10
       alliance-games threshold prisoners_dilemma --param T --between 0:10 --watch count

@@ -82,7 +82,7 @@ def propositions_table(checks: PropositionChecks) -> Table:
         table.add_column("robustness", ratio=2)
     for r in results:
         verdict = Text("PASS", style="bold green") if r.passed else Text("FAIL", style="bold red")
-        row: list[str | Text] = [r.id, verdict, r.statement, _figures_text(r.figures)]
+        row: list[str | Text] = [r.id, verdict, Text(r.statement), Text(_figures_text(r.figures))]
         if robustness is not None:
             row.append(_robustness_text(robustness, r.id))
         table.add_row(*row)

@@ -246,5 +246,5 @@ def test_preset_parses_and_names_flagship_parameters(
     assert not unknown, f"{path.name} names parameters alliance_system lacks: {sorted(unknown)}"
     for name, value in params.items():
         assert flagship_parameters[name].check(parse_value(value)) is None, (name, value)
-    other = "hedge_europe" if raw["region"] == "asia" else "hedge_asia"
-    assert other not in params  # a preset describes its own region's ally
+    other = "europe" if raw["region"] == "asia" else "asia"
+    assert not {f"ties_{other}", f"incident_{other}"} & set(params)  # its own region's ally

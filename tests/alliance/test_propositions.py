@@ -1,15 +1,19 @@
-"""The article's propositions: every check passes, and P1, P2, P5 survive +-20% moves of each default."""
+"""The article's propositions on the flagship built from mechanisms (issue 13).
+
+Every check passes at the defaults, and every check can fail: each test below moves parameters
+to where the article (or the model's mechanism) says the claim should break, and sees it break.
+"""
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from fractions import Fraction
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from alliance_games.alliance.propositions import TRADITIONAL, Flagship, check_all, dual_risk_players
-
-ALLIES = ("ally_asia", "ally_europe")
+from alliance_games.alliance import propositions as props
+from alliance_games.alliance import side_effect_claims as side
+from alliance_games.alliance.claims import ALLIES, Flagship, PropositionResult
 
 
 @pytest.fixture(scope="module")
@@ -18,68 +22,80 @@ def flagship() -> Flagship:
 
 
 @pytest.fixture(scope="module")
-def results(flagship: Flagship) -> dict[str, object]:
-    return {r.id: r for r in check_all(flagship)}
+def results(flagship: Flagship) -> dict[str, PropositionResult]:
+    return {r.id: r for r in props.check_all(flagship)}
 
 
-@pytest.mark.parametrize("pid", ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"])
-def test_proposition_passes(results: dict[str, object], pid: str) -> None:
-    assert pid in results, f"{pid} is not checked"
+IDS = [f"P{k}" for k in range(1, 12)]
+
+
+def test_every_proposition_is_checked_in_order(results: dict[str, PropositionResult]) -> None:
+    assert list(results) == IDS
+
+
+@pytest.mark.parametrize("pid", IDS)
+def test_proposition_passes_at_the_defaults(results: dict[str, PropositionResult],
+                                            pid: str) -> None:
     result = results[pid]
-    assert result.passed, (pid, result.figures)  # type: ignore[attr-defined]
-    assert result.figures  # type: ignore[attr-defined]
+    assert result.passed, (pid, result.figures)
+    assert result.figures
 
 
-def test_symbolic_threshold_is_exact_and_inside_the_bisection_bracket(results: dict) -> None:
-    figures = results["P5"].figures
-    lo, hi = figures["pooling_threshold_bracket"]
-    symbolic = Fraction(figures["pooling_threshold_symbolic"])
-    assert lo <= symbolic <= hi
-    assert hi - lo < 1e-3
+def test_the_leader_connects_with_two_rivals_and_not_with_one(flagship: Flagship) -> None:
+    assert flagship.read().chosen == ("connect",)
+    one = flagship.read(rival_count=1)
+    assert one.chosen and "connect" not in one.chosen
 
 
-_WORKER_FLAGSHIP: list[Flagship] = []
+def test_connection_is_not_free_for_the_allies(flagship: Flagship) -> None:
+    """Under connect the allies carry risks (they join the partner's wars) and pay for it."""
+    reading = flagship.read()
+    connect, status_quo = reading.policy("connect"), reading.policy("status_quo")
+    assert connect.tags.get("connected") == 1
+    assert all(connect.risks[a]["entrapment"] > 0 for a in ALLIES)
+    assert any(connect.risks[a]["entrapment"] > status_quo.risks[a]["entrapment"] for a in ALLIES)
+    profile = next(p for p in reading.comparison.policy("connect").profiles)
+    assert profile.measures["leader_cost"] > 0
 
 
-def _verdicts(args: tuple[str, Fraction]) -> tuple[str, str, list[str]]:
-    """P1, P2 and P5 verdicts with one parameter moved (run in a worker process)."""
-    name, value = args
-    if not _WORKER_FLAGSHIP:  # load the model once per worker process
-        _WORKER_FLAGSHIP.append(Flagship())
-    flagship = _WORKER_FLAGSHIP[0]
-    problems = []
-    one = flagship.compare(rival_count=1, **{name: value})
-    if not any(p.reliable for p in one.policies if p.policy in TRADITIONAL):
-        problems.append("P1: no traditional policy keeps reliability with one rival")
-    two = flagship.compare(**{name: value})
-    dual = dual_risk_players(two.policy("status_quo"))
-    if "leader" not in dual or not any(a in dual for a in ALLIES):
-        problems.append(f"P2: dual risk under the status quo only for {dual}")
-    kept = [p.policy for p in two.policies if p.policy in TRADITIONAL and p.reliable]
-    if kept:
-        problems.append(f"P2: traditional policies keep reliability: {kept}")
-    connect, strong = two.policy("connect"), two.policy("strengthen_all")
-    if not connect.reliable:
-        problems.append(f"P5: connect {connect.verdict}")
-    if not connect.measure("leader_cost") < strong.measure("leader_cost"):
-        problems.append("P5: connect is not cheaper than strengthen_all")
-    return name, str(value), problems
+def test_links_off_restore_a_traditional_policy(flagship: Flagship) -> None:
+    reading = flagship.read(capacity_link=0, reputation_link=0)
+    assert reading.reliable()
 
 
-def test_p1_p2_p5_hold_when_each_default_moves_by_20_percent(flagship: Flagship) -> None:
-    moves = []
-    for p in flagship.model.parameters:
-        if p.values is not None:  # a switch such as rival_count, not a numeric default
-            continue
-        default = Fraction(int(p.default.p), int(p.default.q))
-        for factor in (Fraction(4, 5), Fraction(6, 5)):
-            value = default * factor
-            if p.range is not None:
-                value = min(max(value, Fraction(str(p.range[0]))), Fraction(str(p.range[1])))
-            if value != default:
-                moves.append((p.name, value))
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        outcomes = list(pool.map(_verdicts, moves))
-    exceptions = [o for o in outcomes if o[2]]
-    assert len(moves) >= 40
-    assert not exceptions, "\n".join(f"{n}={v}: {'; '.join(pr)}" for n, v, pr in exceptions)
+# ---- every check can fail -------------------------------------------------------------------
+# (check, parameters moved, why the article expects the claim to break there)
+BREAKS: dict[str, tuple[Callable[[Flagship], PropositionResult], dict[str, Any], str]] = {
+    "P1": (props.p1, {"tie_cost": 0.2},
+           "commitments that barely tie the leader's hands cannot make strengthening credible"),
+    "P2": (props.p2, {"capacity_link": 0, "reputation_link": 0},
+           "without interdependence there is no alliance-system dilemma"),
+    "P3": (props.p3, {"tie_cost": 0},
+           "strengthening that raises no cost of reneging does not lower abandonment"),
+    "P4": (props.p4, {"gain_asia": 0}, "an ally with no aims of its own is not emboldened"),
+    "P5": (props.p5, {"pooling": 0}, "connection without pooled strength does not work"),
+    "P6": (props.p6, {"pooling": 2},
+           "with ample pooled strength cost sharing adds nothing: a redundant pathway"),
+    "P7": (side.p7, {"align_cost": 2}, "rivals for whom aligning never pays stay apart"),
+    "P8": (side.p8, {"rival_count": 1}, "with one rival the leader does not connect at all"),
+    "P10": (props.p10, {"capacity_link": 0, "reputation_link": 0},
+            "two rivals without interdependence leave strengthening enough"),
+    "P11": (props.p11, {"provocation_crisis_prob": 0.3},
+            "allies provocative enough entrap a leader who strengthens both independent branches"),
+}
+
+
+@pytest.mark.parametrize("pid", sorted(BREAKS, key=lambda p: int(p[1:])))
+def test_each_check_can_fail(flagship: Flagship, pid: str) -> None:
+    check, moved, why = BREAKS[pid]
+    result = check(flagship.at(moved))
+    assert not result.passed, f"{pid} should break at {moved} ({why}): {result.figures}"
+
+
+def test_p9_class_moves_with_the_presets_economic_ties(flagship: Flagship) -> None:
+    """South Korea fears both risks; given ties to China that make hedging pay, it hedges at the
+    status quo and fears only entrapment, and P9 would fail."""
+    assert side.preset_class(flagship, "south_korea")["class"] == "dual"
+    moved = side.preset_class(flagship, "south_korea", ties_asia="0.5")
+    assert moved["hedges_at_status_quo"]
+    assert moved["class"] == "entrapment"

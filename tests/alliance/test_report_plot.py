@@ -37,12 +37,19 @@ def _pdflatex(folder: Path, name: str) -> None:
 
 
 # ---- the default sweep -----------------------------------------------------------------------
-def test_alliance_system_names_its_default_sweep() -> None:
-    axes = default_axes(load_model("alliance_system"))
+def test_alliance_system_reduced_names_its_default_sweep() -> None:
+    axes = default_axes(load_model("alliance_system_reduced"))
     assert [name for name, _ in axes] == ["pooling", "two_front_prob"]
     for _, values in axes:
         assert len(values) == DEFAULT_POINTS == 21
         assert values[0] == 0 and values[-1] == 1
+
+
+def test_the_flagship_names_a_coarse_default_sweep() -> None:
+    """Each point of ``alliance_system`` is an imperfect-information solve: 5 x 5, not 21 x 21."""
+    axes = default_axes(load_model("alliance_system"))
+    assert [name for name, _ in axes] == ["pooling", "capacity_link"]
+    assert list(axes[0][1]) == [0, 0.5, 1, 1.5, 2] and list(axes[1][1]) == [0, 0.25, 0.5, 0.75, 1]
 
 
 def test_other_models_sweep_their_first_two_ranged_parameters(
@@ -50,10 +57,10 @@ def test_other_models_sweep_their_first_two_ranged_parameters(
     axes = default_axes(load_model("branch_commitment"), points=5)
     assert [name for name, _ in axes] == ["commit_loose", "commit_firm"]
     assert np.allclose(axes[0][1], [0, 0.25, 0.5, 0.75, 1])
-    # without its named sweep, alliance_system skips rival_count (a list of values, no range)
+    # without its named sweep, alliance_system_reduced skips rival_count (a list of values, no range)
     monkeypatch.setattr(defaults, "DEFAULT_SWEEPS", {})
-    assert [n for n, _ in default_axes(load_model("alliance_system"))] == ["pooling",
-                                                                           "cost_sharing"]
+    assert [n for n, _ in default_axes(load_model("alliance_system_reduced"))] == [
+        "pooling", "cost_sharing"]
 
 
 def test_grid_values_are_the_floats_nearest_the_exact_grid() -> None:
@@ -159,9 +166,9 @@ def test_summary_counts_regimes_and_picks() -> None:
     assert r"The leader picks loose (50\,\%); firm (25\,\%)." in text
 
 
-def test_alliance_system_report_compiles_with_its_regime_map(tmp_path: Path) -> None:
+def test_alliance_system_reduced_report_compiles_with_its_regime_map(tmp_path: Path) -> None:
     out = tmp_path / "flagship.tex"
-    result = CliRunner().invoke(report_command, ["alliance_system", "-o", str(out)])
+    result = CliRunner().invoke(report_command, ["alliance_system_reduced", "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert r"\includegraphics[width=\linewidth]{flagship-regimes.pdf}" in text
@@ -177,7 +184,7 @@ def test_report_param_chooses_the_regime_map_axes() -> None:
     from alliance_games.errors import ParameterError
     from alliance_games.model.catalog import load_model
 
-    model = load_model("alliance_system")
+    model = load_model("alliance_system_reduced")
     axes = defaults.default_axes(model, 5, ("restraint", "binding"))
     assert [name for name, _ in axes] == ["restraint", "binding"]
     assert list(axes[0][1]) == [0.0, 0.25, 0.5, 0.75, 1.0]

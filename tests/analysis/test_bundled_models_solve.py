@@ -24,5 +24,6 @@ def test_bundled_model_solves_and_cites_its_source(name: str) -> None:
 
 def test_article_models_are_all_there() -> None:
     expected = {"snyder_alliance_dilemma", "branch_commitment", "alliance_system",
-                "rival_alignment", "burden_sharing", "alliance_bargaining"}
+                "alliance_system_reduced", "rival_alignment", "burden_sharing",
+                "alliance_bargaining"}
     assert expected <= set(MODELS)

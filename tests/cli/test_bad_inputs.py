@@ -190,7 +190,7 @@ def test_yaml_tags_cannot_construct_objects(tmp_path: Path) -> None:
 # ---- resource limits ------------------------------------------------------------------------
 def test_huge_reduced_normal_form_is_refused_quickly_with_the_estimate() -> None:
     start = time.monotonic()
-    result = run("solve", "alliance_system", "--method", "pure")
+    result = run("solve", "alliance_system_reduced", "--method", "pure")
     elapsed = time.monotonic() - start
     assert "Traceback" not in result.stderr
     assert result.returncode == 2, result.stderr
@@ -211,7 +211,7 @@ def test_the_size_estimate_comes_before_any_construction() -> None:
     from alliance_games.model.catalog import load_model
     from alliance_games.model.compile import compile_model
 
-    tree = compile_model(load_model("alliance_system")).at()
+    tree = compile_model(load_model("alliance_system_reduced")).at()
     start = time.monotonic()
     with pytest.raises(SizeLimitError, match=r"about 10\^\d+ profiles"):
         reduced_normal_form(tree)

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from fractions import Fraction
 
 import pytest
 
-from alliance_games.alliance import propositions
+from alliance_games.alliance import proposition_robustness, propositions
 from alliance_games.alliance.claims import PropositionResult
 from tests.cli.entry import run
+
+IDS = [f"P{k}" for k in range(1, 12)]
+
+
+def _claims_at(values: Mapping[str, Fraction]) -> dict[str, bool]:
+    """A stand-in for the full checks at a point: P5 needs pooling above 0.45, the rest hold."""
+    return {pid: (values["pooling"] > Fraction(45, 100)) if pid == "P5" else True for pid in IDS}
 
 
 @pytest.fixture
 def stub_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The checks at the defaults replaced by a stub (they have their own tests): these tests
-    are about the robustness the command adds."""
-    results = [PropositionResult(f"P{k}", f"statement {k}", True, {"k": k}) for k in range(1, 10)]
+    """The checks (at the defaults and at each point) replaced by stubs (they have their own
+    tests, each about a minute of solving): these tests are about what the command adds."""
+    results = [PropositionResult(pid, f"statement {pid}", True, {"id": pid}) for pid in IDS]
     monkeypatch.setattr(propositions, "check_all", lambda flagship=None: results)
+    monkeypatch.setattr(proposition_robustness, "claims_at", _claims_at)
 
 
 def test_json_has_a_robustness_record_per_proposition(stub_checks: None) -> None:
@@ -26,17 +36,18 @@ def test_json_has_a_robustness_record_per_proposition(stub_checks: None) -> None
     assert document["robustness_design"]["n"] == 16
     assert document["robustness_design"]["seed"] == 1
     entries = {p["id"]: p for p in document["propositions"]}
-    assert list(entries) == [f"P{k}" for k in range(1, 10)]
+    assert list(entries) == IDS
     for pid, entry in entries.items():
         assert {"id", "passed", "robustness"} <= set(entry)
         record = entry["robustness"]
         assert {"n", "share", "breaking"} <= set(record)
-        if pid == "P8":  # another model, no parameter shared: held
-            assert record["share"] is None and record["held"]
-            continue
         assert record["n"] == 16 and 0 <= record["share"] <= 1, pid
         assert record["point_form"]
         assert "intervals" not in record
+    # pooling is sampled within +-25 % of 0.5: P5 fails below 0.45, and pooling is named
+    assert 0 < entries["P5"]["robustness"]["share"] < 1
+    assert entries["P5"]["robustness"]["breaking"][0]["parameter"] == "pooling"
+    assert all(entries[p]["robustness"]["share"] == 1 for p in IDS if p != "P5")
 
 
 def test_the_same_seed_gives_the_same_output(stub_checks: None) -> None:
@@ -47,7 +58,7 @@ def test_the_same_seed_gives_the_same_output(stub_checks: None) -> None:
 def test_the_table_and_latex_gain_a_robustness_column(stub_checks: None) -> None:
     code, out, _ = run("propositions", "--robustness", "8", "--seed", "2")
     assert code == 0
-    assert "robustness" in out and "of 8 points" in out and "n/a (held" in out
+    assert "robustness" in out and "of 8 points" in out
     code, out, _ = run("propositions", "--robustness", "8", "--seed", "2", "--format", "latex")
     assert code == 0
     assert "Holds" in out and r"\%" in out

@@ -104,7 +104,7 @@ def test_cli_export_stdout_and_errors() -> None:
     ok = runner.invoke(export_command, ["snyder_alliance_dilemma", "--to", "latex-table",
                                         "--symbolic", "--booktabs", "-o", "-"])
     assert ok.exit_code == 0 and r"\toprule" in ok.output and "E_L" in ok.output
-    bad = runner.invoke(export_command, ["alliance_system", "--to", "latex-tree", "-o", "-"])
+    bad = runner.invoke(export_command, ["alliance_system_reduced", "--to", "latex-tree", "-o", "-"])
     assert isinstance(bad.exception, GameError) and "--max-nodes" in str(bad.exception)
     plain = runner.invoke(export_command, ["chicken", "--to", "json"])
     assert plain.exit_code == 0 and '"players"' in plain.output  # no -o: standard output

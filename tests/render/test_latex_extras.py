@@ -35,7 +35,7 @@ from tests.latex_checks import check_golden, compile_latex
 
 # ---- collapsed trees -----------------------------------------------------------------------
 def _collapsed_flagship() -> str:
-    t = tree_export(instantiate("alliance_system"), highlight=True, collapse_depth=3)
+    t = tree_export(instantiate("alliance_system_reduced"), highlight=True, collapse_depth=3)
     assert t.tree.num_nodes == 36 and len(t.stubs) == 20 and t.original_nodes == 23466
     return latex.istgame_tree(t.tree, highlight_edges=t.highlight_edges, stubs=t.stubs,
                               standalone=True)
@@ -47,7 +47,7 @@ def test_collapsed_flagship_golden_andcompile_latex(tmp_path: Path) -> None:
     assert r"\istb[very thick]{refrain}" in text
     assert r"{\scriptsize 1500 nodes}" in text and r"\vdots" in text
     assert r"\frac{181}{500}" in text  # the equilibrium value of the path's stub
-    check_golden("alliance_system_collapsed_istgame.tex", text)
+    check_golden("alliance_system_reduced_collapsed_istgame.tex", text)
     compile_latex(tmp_path, "flagship", text)
 
 
@@ -67,7 +67,7 @@ def test_collapse_keeps_values_and_the_path() -> None:
 
 
 def test_big_tree_error_is_one_line_exit_2() -> None:
-    run = subprocess.run([sys.executable, "-m", "alliance_games", "export", "alliance_system",
+    run = subprocess.run([sys.executable, "-m", "alliance_games", "export", "alliance_system_reduced",
                           "--to", "latex-tree", "-o", "-"], capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 2
@@ -108,7 +108,7 @@ def test_symbolic_reduced_form_matches_the_numbers() -> None:
 
 def test_symbolic_table_of_a_huge_tree_says_why_not() -> None:
     runner = CliRunner()
-    result = runner.invoke(export_command, ["alliance_system", "--to", "latex-table",
+    result = runner.invoke(export_command, ["alliance_system_reduced", "--to", "latex-table",
                                             "--symbolic", "-o", "-"])
     assert result.exit_code != 0 and "too large for a table" in str(result.exception)
 

@@ -92,7 +92,7 @@ def _tree(model: str) -> GameTree:
 
 def test_flagship_is_collapsed_automatically_and_quickly() -> None:
     start = time.perf_counter()
-    out = show("alliance_system")
+    out = show("alliance_system_reduced")
     assert time.perf_counter() - start < 60
     assert "the tree has 23466 nodes; showing depth \u2264 4" in out
     assert "\u2026 374 nodes" in out and "--path-only" in out
@@ -102,10 +102,10 @@ def test_flagship_is_collapsed_automatically_and_quickly() -> None:
 
 
 def test_flagship_depth_and_path_only() -> None:
-    shallow = show("alliance_system", "--depth", "1")
+    shallow = show("alliance_system_reduced", "--depth", "1")
     assert "showing depth \u2264 1: 6 of 23466 nodes" in shallow
     assert shallow.count("\u2026 4692 nodes") == 5
-    path = show("alliance_system", "--path-only")
+    path = show("alliance_system_reduced", "--path-only")
     assert "showing the equilibrium path: 14 of 23466 nodes" in path
     assert "status_quo" in path and "\u2026 4692 nodes" in path
 
@@ -119,7 +119,7 @@ def test_show_json_is_unchanged_by_the_view_options() -> None:
 def test_views_in_the_library() -> None:
     eq = tree_equilibrium(_tree("entry_deterrence"))
     assert eq is not None and eq.path_edges == {0, 3} and list(eq.payoffs) == [1, 1]
-    view = tree_view(_tree("alliance_system"), path_only=True)
+    view = tree_view(_tree("alliance_system_reduced"), path_only=True)
     assert view.shown == 14 and not view.auto
     small = tree_view(_tree("entry_deterrence"), depth=1)
     assert small.shown == 3 and small.hidden_below(1) == 2

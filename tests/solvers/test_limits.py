@@ -74,7 +74,7 @@ def test_solve_timeout_on_the_command_line() -> None:
 
 def test_a_sweep_over_the_work_limit_is_refused_at_once() -> None:
     start = time.monotonic()
-    out = subprocess.run([sys.executable, "-m", "alliance_games", "sweep", "alliance_system",
+    out = subprocess.run([sys.executable, "-m", "alliance_games", "sweep", "alliance_system_reduced",
                           "--param", "pooling=0:1:1000", "--param", "restraint=0:1:1000",
                           "--max-work", "1000000"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2

@@ -17,7 +17,7 @@ TAG = "provocation:asia"
 
 @pytest.fixture(scope="module")
 def compiled() -> CompiledModel:
-    return compile_model(load_model("alliance_system"))
+    return compile_model(load_model("alliance_system_reduced"))
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from alliance_games.model.compile import compile_model
 
 @pytest.fixture(scope="module")
 def compiled():  # type: ignore[no-untyped-def]
-    return compile_model(load_model("alliance_system"))
+    return compile_model(load_model("alliance_system_reduced"))
 
 
 def test_vectorised_sweep_equals_exact_solves_point_by_point(compiled) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ def test_axis_parsing_errors() -> None:
 
 def test_sweep_and_threshold_cli_contracts() -> None:
     runner = CliRunner()
-    out = runner.invoke(cli, ["sweep", "alliance_system", "--param", "pooling=0.2,0.3",
+    out = runner.invoke(cli, ["sweep", "alliance_system_reduced", "--param", "pooling=0.2,0.3",
                               "--format", "json"], catch_exceptions=False)
     assert out.exit_code == 0
     doc = json.loads(out.stdout)
@@ -70,7 +70,7 @@ def test_sweep_and_threshold_cli_contracts() -> None:
     assert {"policy", "reliable", "verdict", "leader_cost", "risks"} <= set(
         doc["points"][0]["policies"][0])
     assert doc["boundaries"][0]["policy"] == "connect"
-    out = runner.invoke(cli, ["threshold", "alliance_system", "--param", "pooling", "--between",
+    out = runner.invoke(cli, ["threshold", "alliance_system_reduced", "--param", "pooling", "--between",
                               "0:1", "--policy", "connect", "--format", "json"],
                         catch_exceptions=False)
     doc = json.loads(out.stdout)

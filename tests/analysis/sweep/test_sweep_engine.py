@@ -31,7 +31,7 @@ COLUMNS = (*CHUNK_COLUMNS, "values")
 
 @pytest.fixture(scope="module")
 def flagship():  # type: ignore[no-untyped-def]
-    return compile_model(load_model("alliance_system"))
+    return compile_model(load_model("alliance_system_reduced"))
 
 
 def assert_same(a: SweepResult, b: SweepResult) -> None:
@@ -180,7 +180,7 @@ def test_resume_refuses_a_different_sweep_and_fresh_runs_keep_the_journal(
 
     with pytest.raises(KeyboardInterrupt):
         run_sweep(plan, journal=partial, progress=stop)
-    base = ["sweep", "alliance_system", "--param", "pooling=0:1:4", "--format", "json",
+    base = ["sweep", "alliance_system_reduced", "--param", "pooling=0:1:4", "--format", "json",
             "-o", str(out)]
     code, err = call(capsys, *base)
     assert code == 2 and "--resume" in err and partial.exists()
@@ -190,13 +190,13 @@ def test_resume_refuses_a_different_sweep_and_fresh_runs_keep_the_journal(
     assert code == 0, err
     assert json.loads(out.read_text())["points"][3]["values"] == {"pooling": 1.0}
     assert not partial.exists()
-    code, err = call(capsys, "sweep", "alliance_system", "--param", "pooling=0:1:4", "--resume")
+    code, err = call(capsys, "sweep", "alliance_system_reduced", "--param", "pooling=0:1:4", "--resume")
     assert code == 2 and "-o FILE" in err
 
 
 def test_killed_cli_sweep_resumes_to_the_uninterrupted_output(tmp_path) -> None:
     """SIGKILL in the middle of a sweep, then --resume: the same file as a run never killed."""
-    args = [sys.executable, "-m", "alliance_games", "sweep", "alliance_system",
+    args = [sys.executable, "-m", "alliance_games", "sweep", "alliance_system_reduced",
             "--param", "pooling=0:1:12", "--param", "two_front_prob=0.01,0.3",
             "--set", "binding=0.4", "--format", "csv", "--chunk-size", "1"]
     reference = tmp_path / "reference.csv"

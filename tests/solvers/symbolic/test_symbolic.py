@@ -34,7 +34,7 @@ def _point(region: Region, run: SymbolicRun) -> dict[sympy.Symbol, sympy.Rationa
 # ---- the flagship: one free parameter over a 23k-node tree ------------------------------------
 @pytest.fixture(scope="module")
 def flagship() -> SymbolicRun:
-    return solve_symbolic("alliance_system", free=["pooling"], derivative="pooling")
+    return solve_symbolic("alliance_system_reduced", free=["pooling"], derivative="pooling")
 
 
 def test_flagship_breakpoint_is_the_numerical_threshold(flagship: SymbolicRun) -> None:
@@ -50,7 +50,7 @@ def test_flagship_breakpoint_is_the_numerical_threshold(flagship: SymbolicRun) -
     assert flagship.verdicts[i_above][0]["connect"] == "reliable"
     assert below.equilibria[0].policy_tags["connect"] != above.equilibria[0].policy_tags[
         "connect"]
-    compiled = compile_model(load_model("alliance_system"))
+    compiled = compile_model(load_model("alliance_system_reduced"))
     found = find_threshold(compiled, "pooling", 0, 1, "connect")
     assert found is not None and found.symbolic == Fraction(25, 104)
     assert found.below < Fraction(25, 104) <= found.above
@@ -64,7 +64,7 @@ def test_flagship_regions_cover_the_range_and_match_exact_solves(flagship: Symbo
     assert intervals[-1].hi == 1 and intervals[-1].hi_closed  # type: ignore[union-attr]
     for a, b in zip(intervals, intervals[1:], strict=False):
         assert a.hi == b.lo and a.hi_closed != b.lo_closed  # type: ignore[union-attr]
-    compiled = compile_model(load_model("alliance_system"))
+    compiled = compile_model(load_model("alliance_system_reduced"))
     for region in regions:
         if region.tie or region.witness is None:
             continue
@@ -84,7 +84,7 @@ def test_flagship_regions_cover_the_range_and_match_exact_solves(flagship: Symbo
 
 def test_flagship_derivative_of_the_leaders_payoff(flagship: SymbolicRun) -> None:
     """Signs checked by finite differences of exact numeric solves inside each region."""
-    compiled = compile_model(load_model("alliance_system"))
+    compiled = compile_model(load_model("alliance_system_reduced"))
     checked = 0
     for region, signs in zip(flagship.solution.regions, flagship.derivatives, strict=True):
         if region.tie or not signs:
@@ -223,9 +223,9 @@ def test_symbolic_backward_induction_prunes_and_refuses_large_trees() -> None:
     assert run.solution.regions[0].equilibria[0].choices == {"entrant@root": "In",
                                                              "incumbent@In": "Accommodate"}
     with pytest.raises(ParameterError, match="--free"):
-        solve_symbolic("alliance_system")
+        solve_symbolic("alliance_system_reduced")
     with pytest.raises(SolverError, match="at most"):
-        solve_symbolic("alliance_system", free=["pooling", "binding"])
+        solve_symbolic("alliance_system_reduced", free=["pooling", "binding"])
     with pytest.raises(SolverError, match="perfect-information"):
         solve_symbolic("deterrence_uncertain_resolve")
 
