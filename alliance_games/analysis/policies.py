@@ -78,6 +78,13 @@ class PolicyAssessment:
         return {p: {k: max(prof.risks[p][k] for prof in self.profiles) for k in RISK_KINDS}
                 for p in players}
 
+    @property
+    def frontier(self) -> dict[str, Number]:
+        """The tolerance frontier: per risk kind, the largest risk over the players and the
+        equilibria, i.e. the smallest tolerances under which the policy is reliable (robust)."""
+        risks = self.risks
+        return {k: max((r[k] for r in risks.values()), default=Fraction(0)) for k in RISK_KINDS}
+
     def measure(self, name: str) -> Number | None:
         values = [p.measures[name] for p in self.profiles if name in p.measures]
         return max(values) if values else None

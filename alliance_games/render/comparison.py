@@ -30,6 +30,7 @@ def comparison_json(run: ComparisonRun, *, scenario: str | None = None) -> str:
             "leader_cost": json_number(cost) if cost is not None else None,
             "risks": {pl: {k: json_number(v) for k, v in r.items()} for pl, r in p.risks.items()},
             "dual_risk": sorted(pl for pl, r in p.risks.items() if has_dual_risk(r)),
+            "tolerance_frontier": {k: json_number(v) for k, v in p.frontier.items()},
             "equilibria": [
                 {"reliable": prof.reliable,
                  "risks": {pl: {k: json_number(v) for k, v in r.items()}
