@@ -99,6 +99,9 @@ class PolicyComparison:
     tolerances: dict[str, Number]
     cost: str | None = None
     """The measure that is the policy cost (:func:`cost_measure`), if the model declares one."""
+    selected: bool = False
+    """Only the equilibria best for the root player were kept in subgames with information sets
+    (``compare_policies(select=True)``)."""
 
     def policy(self, name: str) -> PolicyAssessment:
         return next(p for p in self.policies if p.policy == name)
@@ -202,7 +205,7 @@ def compare_by_subgames(model: SymbolicModel, tree: GameTree, tolerances: Mappin
     order = {p: k for k, p in enumerate(model.policies)}
     assessments.sort(key=lambda a: order[a.policy])
     return PolicyComparison(tuple(assessments), tuple(c for c in chosen if c in model.policies),
-                            dict(tolerances), cost_measure(tree))
+                            dict(tolerances), cost_measure(tree), selected=select)
 
 
 def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]

@@ -46,8 +46,9 @@ def comparison_json(run: ComparisonRun, *, scenario: str | None = None) -> str:
         "scenario": scenario,
         "parameters": {k: json_number(v) for k, v in run.instance.values.items()},
         "tolerances": {k: json_number(v) for k, v in comparison.tolerances.items()},
-        "risk_aggregate": "worst over each policy's equilibria (per-equilibrium risks under "
-                          "'equilibria')",
+        "risk_aggregate": ("worst over each policy's leader-preferred equilibria (--select)"
+                           if comparison.selected else "worst over each policy's equilibria")
+                          + " (per-equilibrium risks under 'equilibria')",
         "policies": policies,
         "leader_choice": comparison.chosen[0] if comparison.chosen else None,
         "leader_choices": list(comparison.chosen),
@@ -84,8 +85,9 @@ def policy_table(comparison: PolicyComparison) -> RenderableType:
     players = _players(comparison)
     tol = ", ".join(f"{k} <= {decimal_text(v, places=2)}"
                     for k, v in comparison.tolerances.items())
+    which = "selected " if comparison.selected else ""
     table = Table(title=f"Risk by policy (abandonment / entrapment; worst over each policy's "
-                        f"equilibria); tolerances: {tol}",
+                        f"{which}equilibria); tolerances: {tol}",
                   title_justify="left", show_lines=False)
     table.add_column("policy")
     for player in players:
@@ -112,7 +114,11 @@ def policy_table(comparison: PolicyComparison) -> RenderableType:
     note = Text(f"Keep reliability: {', '.join(kept) or 'none'}.  "
                 f"* the leader's choice in the subgame-perfect equilibrium: "
                 f"{', '.join(comparison.chosen) or '-'}.")
-    if not all(p.complete for p in comparison.policies):
+    if comparison.selected:
+        note.append("  + selected (--select): in every subgame with information sets only the "
+                    "equilibria best for the policy maker are kept; the verdict and the worst "
+                    "risks are over those.")
+    elif not all(p.complete for p in comparison.policies):
         note.append("  + more equilibria exist than were listed; the verdict and the worst "
                     "risks are over those listed.")
     return Group(table, note)
