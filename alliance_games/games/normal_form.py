@@ -30,7 +30,17 @@ def as_exact_array(values: Any) -> np.ndarray:
     ``0.1`` becomes ``1/10``.
     """
     array = np.asarray(values, dtype=object)
-    flat = [_to_fraction(v) for v in array.ravel()]
+    flat = array.ravel().tolist()
+    if not set(map(type, flat)) <= {Fraction}:  # Fractions are kept as they are
+        ints: dict[int, Fraction] = {}  # each int converted once
+
+        def convert(value: Any) -> Fraction:
+            if type(value) is int:
+                found = ints.get(value)
+                return found if found is not None else ints.setdefault(value, Fraction(value))
+            return _to_fraction(value)
+
+        flat = [v if type(v) is Fraction else convert(v) for v in flat]
     out = np.empty(array.shape, dtype=object)
     out.ravel()[:] = flat if flat else []
     if array.ndim == 0:

@@ -173,10 +173,8 @@ class GameTree:
     def subtree_end(self) -> np.ndarray:
         """``subtree_end[n]``: one past the last pre-order index in the subtree of ``n``."""
         end = np.arange(1, self.num_nodes + 1, dtype=np.int64)
-        for node in range(self.num_nodes - 1, 0, -1):
-            p = self.parent[node]
-            if end[node] > end[p]:
-                end[p] = end[node]
+        for level in reversed(self.levels[1:]):  # the largest end below each node, deepest first
+            np.maximum.at(end, self.parent[level], end[level])
         return end
 
     @cached_property

@@ -85,6 +85,7 @@ class CompiledModel:
         self._variable = variable
         self._exact_fn = None
         self._float_fn = None
+        self._chance_cache: tuple[np.ndarray, np.ndarray] | None = None
         if variable:
             # namespaces given as modules (not by name): lambdify then copies their dictionaries
             # instead of star-importing them, which would load numpy's lazy submodules
@@ -217,12 +218,47 @@ class CompiledModel:
 
     def at(self, values: ParameterValues | None = None, *, exact: bool = True
            ) -> NormalFormGame | GameTree:
-        """The numeric game at the given parameter values (defaults for the rest)."""
-        numbers = self.values(values, exact=exact)
-        return self.game_from_values(numbers)
+        """The numeric game at the given parameter values (defaults for the rest).
 
-    def game_from_values(self, numbers: np.ndarray) -> NormalFormGame | GameTree:
-        """Fill the model's structure with one vector of numbers from :meth:`values`."""
+        The chance probabilities are checked on the distinct expressions they come from (a few
+        dozen on a large tree) before the numbers are spread over the tree."""
+        distinct = self.distinct_values(values, exact=exact)
+        self._check_chance_distinct(distinct)
+        return self.game_from_values(distinct[self._inverse], checked=True)
+
+    def _chance_entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """The chance edges of the tree (edge indices) and the distinct expression of each."""
+        if self._chance_cache is None:
+            game = self.model.game
+            if isinstance(game, SymbolicTree):
+                skeleton = game.skeleton
+                edges = np.flatnonzero(skeleton.kind[skeleton.edge_parent] == CHANCE)
+                entries = self._inverse[game.payoff_exprs.size + edges]
+            else:
+                edges = entries = np.empty(0, dtype=np.int64)
+            self._chance_cache = (edges, entries)
+        return self._chance_cache
+
+    def _check_chance_distinct(self, distinct: np.ndarray) -> None:
+        """:func:`_check_chance` on the distinct values: every chance probability in [0, 1]."""
+        edges, entries = self._chance_entries()
+        if not len(edges):
+            return
+        used = np.unique(entries)
+        values = distinct[used]
+        outside = np.asarray([(v < 0) or (v > 1) for v in values], dtype=bool)
+        if outside.any():
+            bad = used[int(np.argmax(outside))]
+            e = int(edges[int(np.argmax(entries == bad))])
+            game = self.model.game
+            assert isinstance(game, SymbolicTree)
+            raise GameError(f"chance probability of {game.skeleton.edge_label[e]!r} is "
+                            f"{distinct[bad]} at these parameter values, outside [0, 1]")
+
+    def game_from_values(self, numbers: np.ndarray, *, checked: bool = False
+                         ) -> NormalFormGame | GameTree:
+        """Fill the model's structure with one vector of numbers from :meth:`values`
+        (``checked``: the chance probabilities were checked already)."""
         game = self.model.game
         if isinstance(game, SymbolicNormalForm):
             return NormalFormGame(
@@ -245,7 +281,8 @@ class CompiledModel:
             edge_prob=numbers[n_pay : n_pay + n_prob],
             measures=measures,
         )
-        _check_chance(tree)
+        if not checked:
+            _check_chance(tree)
         return tree
 
 

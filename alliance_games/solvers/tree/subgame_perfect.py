@@ -44,6 +44,7 @@ from alliance_games.solvers.normal_form.auto import solve_normal_form
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
 from alliance_games.solvers.tree.backward_induction import induct, perfect_information_regret
+from alliance_games.solvers.tree.subgame_keys import subtree_key, subtree_rows
 
 MAX_EQUILIBRIA = 1_000
 ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
@@ -78,7 +79,8 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         if not fast.ties.any():
             return replace(unique_result(tree, fast), method=method)
     solver = _Decomposition(_with_outcome_columns(tree) if distinct else tree, nf_solver,
-                            max_equilibria, tree_solver, distinct=distinct)
+                            max_equilibria, tree_solver, distinct=distinct,
+                            rows=subtree_rows(tree))
     solutions = solver.solve()
     equilibria: list[Equilibrium] = []
     for sol in solutions:
@@ -128,7 +130,9 @@ class _Decomposition:
 
     def __init__(self, tree: GameTree, nf_solver: NormalFormSolver | None,
                  max_equilibria: int, tree_solver: TreeSolver | None = None,
-                 distinct: bool = False) -> None:
+                 distinct: bool = False, rows: np.ndarray | None = None) -> None:
+        """``rows``: :func:`~alliance_games.solvers.tree.subgame_keys.subtree_rows` of the tree
+        (given when ``tree`` is a copy with outcome columns: its rows hold tags and measures)."""
         self.tree = tree
         self.distinct = distinct
         self.nf_solver = nf_solver or solve_normal_form
@@ -137,38 +141,78 @@ class _Decomposition:
         self.complete = True
         self.notes: list[str] = []
         self.roots = set(tree.subgame_roots)
+        self.renamed = 0  # solver warnings that may name information sets, players or actions
+        self.first_node = [s.nodes[0] for s in tree.infosets]
+        self.node_infoset = tree.node_infoset.tolist()
+        self.rows = subtree_rows(tree) if rows is None else rows
+        self.names = {s.name: k for k, s in enumerate(tree.infosets)}
 
     def solve(self) -> list[_Solution]:
+        """Every root's solutions, descendants before ancestors (the order of decreasing node
+        index). A subgame that is the same game as one solved before (equal content keys,
+        :mod:`~alliance_games.solvers.tree.subgame_keys`) takes that one's solutions with the
+        information sets renamed, without solving its inner subgames again: solving it would give
+        the same list, because every step depends only on the subgame's content."""
         tree = self.tree
         if tree.kind[0] == TERMINAL:
             return [self._terminal(0)]
+        inner, rows = self._inner_map(), self.rows
+        memo: dict[bytes, tuple[int, list[_Solution]]] = {}
         solutions: dict[int, list[_Solution]] = {}
-        for root in sorted(self.roots, reverse=True):  # descendants before ancestors
-            inner = self._inner_roots(root)
-            if all(tree.kind[c] == TERMINAL or c in self.roots for c in tree.children(root)) and \
-                    (tree.kind[root] == CHANCE or tree.is_singleton(root)):
-                solutions[root] = self._combine(root, solutions)
-            else:
-                solutions[root] = self._normal_form(root, inner, solutions)
-            for s in inner:
-                solutions.pop(s, None)
-            if self.distinct and len(solutions[root]) > 1:
-                solutions[root] = list({sol.value: sol for sol in reversed(solutions[root])}
-                                       .values())[::-1]
+        stack: list[tuple[int, int, bytes | None]] = [(0, -1, None)]
+        while stack:
+            root, breaks, key = stack.pop()
+            if breaks < 0:  # first visit: a known game, or its inner subgames first
+                key = subtree_key(tree, rows, root) if rows is not None else None
+                if key is not None and key in memo:
+                    source, found = memo[key]
+                    solutions[root] = self._moved(found, root - source)
+                    continue
+                stack.append((root, self.renamed, key))
+                stack.extend((s, -1, None) for s in inner[root])
+                continue
+            solutions[root] = self._solve_root(root, inner[root], solutions)
+            if key is not None and self.renamed == breaks and stopped_note() not in self.notes:
+                memo[key] = (root, solutions[root])
         return solutions[0]
 
-    # ---- helpers -----------------------------------------------------------------------------
-    def _inner_roots(self, root: int) -> list[int]:
-        """Subgame roots strictly inside ``root``'s subtree with no subgame root in between."""
-        tree, found = self.tree, []
-        node, end = root + 1, int(tree.subtree_end[root])
-        while node < end:
-            if node in self.roots:
-                found.append(node)
-                node = int(tree.subtree_end[node])
-            else:
-                node += 1
+    def _solve_root(self, root: int, inner: list[int], solutions: dict[int, list[_Solution]]
+                    ) -> list[_Solution]:
+        """The solutions at ``root`` from those of its inner subgames (then dropped)."""
+        tree = self.tree
+        if all(tree.kind[c] == TERMINAL or c in self.roots for c in tree.children(root)) and \
+                (tree.kind[root] == CHANCE or tree.is_singleton(root)):
+            found = self._combine(root, solutions)
+        else:
+            found = self._normal_form(root, inner, solutions)
+        for s in inner:
+            solutions.pop(s, None)
+        if self.distinct and len(found) > 1:
+            found = list({sol.value: sol for sol in reversed(found)}.values())[::-1]
         return found
+
+    def _moved(self, found: list[_Solution], delta: int) -> list[_Solution]:
+        """Solutions of a subgame carried to its copy ``delta`` nodes further on."""
+        first, infoset = self.first_node, self.node_infoset
+        return [_Solution(sol.value, tuple((infoset[first[k] + delta], dist)
+                                           for k, dist in sol.assignment), sol.certified)
+                for sol in found]
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def _inner_map(self) -> dict[int, list[int]]:
+        """Per subgame root, the subgame roots strictly inside its subtree with no subgame root
+        in between, in pre-order."""
+        inner: dict[int, list[int]] = {}
+        enclosing: list[tuple[int, int]] = []  # (root, end of its subtree), innermost last
+        end = self.tree.subtree_end
+        for root in sorted(self.roots):
+            while enclosing and enclosing[-1][1] <= root:
+                enclosing.pop()
+            if enclosing:
+                inner[enclosing[-1][0]].append(root)
+            inner[root] = []
+            enclosing.append((root, int(end[root])))
+        return inner
 
     def _leaf(self, node: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
         if self.tree.kind[node] == TERMINAL:
@@ -203,6 +247,14 @@ class _Decomposition:
                 f"the first {cap} are reported")
         if note not in self.notes:
             self.notes.append(note)
+
+    def _warn(self, result: SolverResult) -> None:
+        """Keep a solver's warnings; those that may name the subgame's information sets, players
+        or actions (any but the fixed texts of belief thresholds) make it unfit to stand for
+        its copies."""
+        self.notes.extend(result.warnings)
+        if result.warnings and result.method != "belief_threshold":
+            self.renamed += 1
 
     def _stopped(self) -> None:
         self.complete = False
@@ -275,7 +327,7 @@ class _Decomposition:
     def _normal_form(self, root: int, inner: list[int],
                      solutions: dict[int, list[_Solution]]) -> list[_Solution]:
         truncated, leaf_of = _truncate(self.tree, root, inner)
-        names = {s.name: k for k, s in enumerate(self.tree.infosets)}
+        names = self.names
         out: list[_Solution] = []
         cap = self._cap(root)
         for combo in self._product([solutions[s] for s in inner], cap):
@@ -304,7 +356,7 @@ class _Decomposition:
             result = self.nf_solver(reduced.game)
             if not result.complete:
                 self.complete = False
-            self.notes.extend(result.warnings)
+            self._warn(result)
             inherited = tuple(pair for sol in combo for pair in sol.assignment)
             for eq in result.equilibria:
                 if out and expired():
@@ -338,7 +390,7 @@ class _Decomposition:
                     "are combined with the rest of the game")
             if note not in self.notes:
                 self.notes.append(note)
-        self.notes.extend(result.warnings)
+        self._warn(result)
         inherited = tuple(pair for sol in combo for pair in sol.assignment)
         certified = all(sol.certified for sol in combo)
         out = []

@@ -1,0 +1,100 @@
+"""Content keys of subtrees, and the decomposition's re-use of a subgame solved before.
+
+A root move of player ``first`` leads to three copies of a signalling game (a type drawn by
+chance, the informed player's signal, an uninformed responder) with a tie in the responder's
+payoffs, so each copy has several equilibria: copies ``A`` and ``B`` are the same game under other
+information-set names, copy ``C`` differs in one payoff. The keys must say that, and ``spe`` and
+``spbe`` must list exactly the equilibria they list when every subgame is solved afresh.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from alliance_games.games.tree import GameTree, TreeBuilder
+from alliance_games.solvers.tree import subgame_perfect as decomposition
+from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
+from alliance_games.solvers.tree.subgame_keys import subtree_key, subtree_rows
+
+F = Fraction
+
+
+def _copy(builder: TreeBuilder, parent: int, name: str, fight: int) -> int:
+    root = builder.add_chance(parent, name)
+    for t in ("strong", "weak"):
+        move = builder.add_decision(root, t, player=1, infoset=f"{name}_sender_{t}",
+                                    actions=("Out", "In"), prob=F(1, 2))
+        builder.add_terminal(move, "Out", payoffs=[0, 2, 0])
+        after = builder.add_decision(move, "In", player=2, infoset=f"{name}_responder",
+                                     actions=("Fight", "Accommodate", "Share"))
+        builder.add_terminal(after, "Fight", payoffs=[0, -1, fight])
+        builder.add_terminal(after, "Accommodate", payoffs=[1, 3, 1])
+        builder.add_terminal(after, "Share", payoffs=[2, 1, 1])  # ties with Accommodate
+    return root
+
+
+def three_copies(fight_c: int = 0) -> tuple[GameTree, list[int]]:
+    builder = TreeBuilder(("first", "sender", "responder"))
+    top = builder.add_decision(-1, None, player=0, infoset="first", actions=("A", "B", "C"))
+    roots = [_copy(builder, top, name, fight_c if name == "C" else -1) for name in "ABC"]
+    return builder.build(), roots
+
+
+def _listing(result: object) -> list[tuple[object, ...]]:
+    return [(tuple(tuple(d) for d in eq.strategies), tuple(eq.payoffs), eq.max_regret)
+            for eq in result.equilibria]  # type: ignore[attr-defined]
+
+
+def test_equal_games_have_equal_keys_and_a_changed_payoff_changes_the_key() -> None:
+    tree, (a, b, c) = three_copies()
+    rows = subtree_rows(tree)
+    assert rows is not None
+    assert subtree_key(tree, rows, a) == subtree_key(tree, rows, b)
+    assert subtree_key(tree, rows, a) != subtree_key(tree, rows, c)
+    assert subtree_key(tree, rows, a) != subtree_key(tree, rows, 0)
+
+
+def test_keys_see_probabilities_and_labels() -> None:
+    tree, (a, b, _) = three_copies()
+    probs = tree.edge_prob.copy()
+    probs[tree.child_ptr[b]] = F(1, 3)
+    probs[tree.child_ptr[b] + 1] = F(2, 3)
+    moved = tree._replace(edge_prob=probs)
+    rows = subtree_rows(moved)
+    assert rows is not None and subtree_key(moved, rows, a) != subtree_key(moved, rows, b)
+    labels = list(tree.edge_label)
+    labels[int(tree.child_ptr[b])] = "tough"
+    renamed = tree._replace(edge_label=tuple(labels))
+    rows = subtree_rows(renamed)
+    assert rows is not None and subtree_key(renamed, rows, a) != subtree_key(renamed, rows, b)
+
+
+def test_float_trees_get_no_keys() -> None:
+    tree, _ = three_copies()
+    assert subtree_rows(tree.to_float()) is None
+
+
+@pytest.mark.parametrize("fight_c", [0, -1])
+@pytest.mark.parametrize("distinct", [False, True])
+def test_reused_subgames_give_the_equilibria_of_solving_each_afresh(
+        monkeypatch: pytest.MonkeyPatch, fight_c: int, distinct: bool) -> None:
+    tree, _ = three_copies(fight_c)
+    moved = decomposition._Decomposition._moved
+    reused: list[int] = []
+
+    def spy(self: decomposition._Decomposition, found: list, delta: int) -> list:  # type: ignore[type-arg]
+        reused.append(delta)
+        return moved(self, found, delta)
+
+    monkeypatch.setattr(decomposition._Decomposition, "_moved", spy)
+    spe = decomposition.subgame_perfect(tree, distinct=distinct)
+    # the normal-form solver's warnings name supports: no copy stands for another
+    assert not reused
+    spbe = subgame_perfect_bayesian(tree, distinct=distinct)
+    assert len(spe.equilibria) > 1 and len(spbe.equilibria) > 1
+    assert len(reused) == (2 if fight_c == -1 else 1)  # copy A takes B's (and C's) solutions
+    monkeypatch.setattr(decomposition, "subtree_rows", lambda _tree: None)
+    assert _listing(decomposition.subgame_perfect(tree, distinct=distinct)) == _listing(spe)
+    assert _listing(subgame_perfect_bayesian(tree, distinct=distinct)) == _listing(spbe)
