@@ -7,7 +7,10 @@
   (:mod:`alliance_games.solvers.symbolic.mixed`);
 * tree with one free parameter: the interval walk (:mod:`alliance_games.solvers.symbolic.walk`),
   for trees of any size whose payoffs and probabilities are polynomial in that parameter;
-* small tree otherwise: symbolic backward induction (:mod:`alliance_games.solvers.symbolic.spe`).
+* small tree otherwise: symbolic backward induction (:mod:`alliance_games.solvers.symbolic.spe`);
+* tree with information sets: two-type sender-receiver games, every perfect Bayesian
+  equilibrium by support enumeration (:mod:`alliance_games.solvers.symbolic.signalling`);
+  other games with information sets are refused.
 
 **Derivatives.** For a free parameter ``theta`` (``--derivative``) and every equilibrium
 quantity ``Q`` of a region (mixed probabilities, payoffs, tag probabilities and, per policy,
@@ -19,6 +22,10 @@ decided exactly where possible (:func:`~alliance_games.solvers.symbolic.simplify
 **Verdicts.** A policy keeps reliability in an SPE when each of its risks is at most the
 tolerance (:mod:`alliance_games.analysis.reliability`); with risks that vary inside a region the
 verdict is decided on the region like a sign (``reliable``, ``unreliable`` or ``depends``).
+Over a region's equilibria a policy is then *robust* (reliable in every equilibrium), *fragile*
+(in some) or *fails* (in none), the verdicts ``compare`` gives at a point of the region: at a
+tie, where several equilibria hold, both read the same set. A region where some equilibrium's
+verdict ``depends`` gets ``depends`` unless the others already make it fragile.
 """
 
 from __future__ import annotations
@@ -65,6 +72,12 @@ class SymbolicRun:
     verdicts: tuple[tuple[dict[str, str], ...], ...]  # region -> equilibrium -> policy -> verdict
     tolerances: dict[str, Any]
 
+    @property
+    def policy_verdicts(self) -> tuple[dict[str, str], ...]:
+        """Region -> policy -> ``robust`` / ``fragile`` / ``fails`` over its equilibria (or
+        ``depends`` / ``undetermined``; see the module docstring)."""
+        return tuple(policy_verdicts(per_eq) for per_eq in self.verdicts)
+
 
 def solve_symbolic(source: str, assignments: Mapping[str, Any] | None = None,
                    free: Sequence[str] | None = None, derivative: str | None = None,
@@ -86,6 +99,10 @@ def solve_symbolic(source: str, assignments: Mapping[str, Any] | None = None,
         from alliance_games.solvers.symbolic.mixed import symbolic_mixed
 
         solution = symbolic_mixed(model, space)
+    elif not game.skeleton.is_perfect_information:  # type: ignore[union-attr]
+        from alliance_games.solvers.symbolic.signalling import symbolic_signalling
+
+        solution = symbolic_signalling(model, space)
     elif len(space.free) == 1:
         try:
             solution = walk(model, compiled, space, policy_tags=tags)
@@ -106,6 +123,22 @@ def solve_symbolic(source: str, assignments: Mapping[str, Any] | None = None,
               for e in r.equilibria)
         for r in solution.regions)
     return SymbolicRun(model, solution, derivative, derivatives, verdicts, dict(tol))
+
+
+def policy_verdicts(per_eq: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    """Per policy, the verdict over equilibria whose own verdicts are ``per_eq``."""
+    out: dict[str, str] = {}
+    for policy in dict.fromkeys(p for verdicts in per_eq for p in verdicts):
+        seen = {verdicts[policy] for verdicts in per_eq if policy in verdicts}
+        if seen == {"reliable"}:
+            out[policy] = "robust"
+        elif seen == {"unreliable"}:
+            out[policy] = "fails"
+        elif {"reliable", "unreliable"} <= seen:
+            out[policy] = "fragile"
+        else:
+            out[policy] = "depends" if "depends" in seen else "undetermined"
+    return out
 
 
 def eq_quantities(eq: Any) -> dict[str, sympy.Expr]:

@@ -4,8 +4,12 @@ JSON keys: ``model``, ``title``, ``method``, ``free`` (names), ``ranges``, ``fix
 strings), ``derivative``, ``tolerances``, ``warnings``, ``pruned`` and ``regions``; each region
 has ``interval`` (one free parameter) or ``null``, ``conditions`` (each with ``plain``,
 ``latex``, ``strict`` and ``reason``), ``feasibility``, ``tie``, ``note``, ``witness``,
-``equilibria`` and ``derivatives`` (one mapping per equilibrium: quantity -> ``sign``,
-``derivative``, ``condition``). Expressions are written as sympy prints them (``1/stag``).
+``equilibria``, ``derivatives`` (one mapping per equilibrium: quantity -> ``sign``,
+``derivative``, ``condition``) and, for models with policies, ``policy_verdicts`` (policy ->
+``robust`` / ``fragile`` / ``fails`` over the region's equilibria, as ``compare`` judges).
+Equilibria of games with information sets also carry ``beliefs`` (information set -> type ->
+probability; ``mu_<set>`` after an unsent message, its admissible values among the region's
+conditions). Expressions are written as sympy prints them (``1/stag``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from alliance_games.analysis.symbolic import DerivativeSign, SymbolicRun
+from alliance_games.analysis.symbolic import DerivativeSign, SymbolicRun, policy_verdicts
 from alliance_games.render.formats import dumps
 from alliance_games.solvers.symbolic.result import Condition, Region, SymbolicEquilibrium
 
@@ -45,6 +49,8 @@ def _equilibrium_json(eq: SymbolicEquilibrium, verdicts: dict[str, str]) -> dict
     if eq.kind == "spe":
         doc.update(policy=eq.policy, path=list(eq.path), choices=dict(eq.choices),
                    choices_scope=eq.choices_scope)
+    if eq.beliefs:
+        doc["beliefs"] = {k: {n: _text(v) for n, v in mu.items()} for k, mu in eq.beliefs.items()}
     doc["payoffs"] = {p: _text(v) for p, v in eq.payoffs.items()}
     doc["quantities"] = {k: _text(v) for k, v in eq.quantities.items()}
     if eq.policy_tags:
@@ -57,7 +63,7 @@ def _equilibrium_json(eq: SymbolicEquilibrium, verdicts: dict[str, str]) -> dict
 def _region_json(region: Region, signs: tuple[dict[str, DerivativeSign], ...],
                  verdicts: tuple[dict[str, str], ...]) -> dict[str, Any]:
     interval = region.interval
-    return {
+    doc = {
         "interval": None if interval is None else {
             "lo": _text(interval.lo), "hi": _text(interval.hi), "lo_closed": interval.lo_closed,
             "hi_closed": interval.hi_closed, "point": interval.is_point},
@@ -70,6 +76,10 @@ def _region_json(region: Region, signs: tuple[dict[str, DerivativeSign], ...],
                                                                  strict=True)],
         "derivatives": [{q: _sign_json(s) for q, s in eq_signs.items()} for eq_signs in signs],
     }
+    over = policy_verdicts(verdicts)
+    if over:
+        doc["policy_verdicts"] = over
+    return doc
 
 
 def symbolic_json(run: SymbolicRun) -> str:
@@ -160,6 +170,10 @@ def _equilibria(region: Region) -> Text:
             text.append("; ".join(
                 f"{p}: " + ", ".join(f"{s} {v}" for s, v in mix.items() if v != 0)
                 for p, mix in eq.strategies.items()))
+            if eq.beliefs:
+                text.append("\nbeliefs: " + "; ".join(
+                    f"{k}: " + ", ".join(f"{n} {v}" for n, v in mu.items())
+                    for k, mu in eq.beliefs.items()))
         text.append("\npayoffs: " + ", ".join(f"{p} {v}" for p, v in eq.payoffs.items()),
                     style="dim")
     return text
@@ -171,6 +185,10 @@ def _verdicts(per_eq: tuple[dict[str, str], ...]) -> Text:
         if k:
             text.append("\n--\n")
         text.append("\n".join(f"{pol}: {v}" for pol, v in verdicts.items()))
+    if len(per_eq) > 1:
+        text.append(f"\nover the {len(per_eq)} equilibria:\n", style="bold")
+        text.append("\n".join(f"{pol}: {v}" for pol, v in policy_verdicts(per_eq).items()),
+                    style="bold")
     return text
 
 

@@ -83,7 +83,7 @@ class SymbolicEquilibrium:
     asked for within that policy's subgame.
     """
 
-    kind: str  # "spe", "pure" or "mixed"
+    kind: str  # "spe", "pure", "mixed", or a PBE's "pooling", "separating", "semi-separating"
     strategies: dict[str, dict[str, sympy.Expr]] = field(default_factory=dict)
     choices: dict[str, str] = field(default_factory=dict)
     choices_scope: str = "all"
@@ -92,6 +92,9 @@ class SymbolicEquilibrium:
     payoffs: dict[str, sympy.Expr] = field(default_factory=dict)
     quantities: dict[str, sympy.Expr] = field(default_factory=dict)
     policy_tags: dict[str, dict[str, sympy.Expr]] = field(default_factory=dict)
+    beliefs: dict[str, dict[str, sympy.Expr]] = field(default_factory=dict)
+    """Games with information sets: information set -> node (type) -> probability; after an
+    unsent message a belief symbol ``mu_<set>`` whose admissible values the region states."""
 
 
 @dataclass(frozen=True)

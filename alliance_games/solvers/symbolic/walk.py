@@ -15,9 +15,21 @@ the solver evaluates the exact tree at ``D + 1`` rational points, computes the g
 induction); its profile ``sigma_s`` is then the unique SPE on the largest interval ``(L, R)``
 around ``s`` on which no gap of ``sigma_s`` vanishes: ``L`` and ``R`` are the nearest real
 roots of the gaps (exact: rational, or algebraic via sympy's real roots). Every uncovered
-interval is sampled at an interior point until the whole range is covered. At a breakpoint
-``b`` some mover is indifferent: the profiles of both neighbouring intervals are SPE at ``b``
-(the gaps are continuous), reported as a point region marked as a tie.
+interval is sampled at an interior point until the whole range is covered.
+
+**Ties.** A mover indifferent for *every* ``x`` (a gap identically 0) makes several profiles
+SPE on the whole interval: the walk then takes every pure SPE at ``s``
+(:func:`~alliance_games.solvers.symbolic.ties.pure_profiles`) and stops the interval at the
+nearest root of any of their gaps. On that interval the set of pure SPE is constant: below any
+node, each combination of subgame equilibria is continued by some listed profile, whose choice
+stays uniquely best (up to the everywhere-ties) until one of its gaps vanishes. At a breakpoint
+``b`` some mover is indifferent; the profiles of both neighbouring intervals are SPE there (the
+gaps are continuous), but so may be others (a choice at every tied node, and whatever the
+players above do best against it). A rational breakpoint is therefore solved exactly, listing
+every pure SPE of the game at ``b`` (the set ``solve`` reports there); an irrational one (a root
+of a polynomial of degree 2 or more), or one of a tree too large to enumerate its profiles
+(:data:`~alliance_games.solvers.symbolic.ties.MAX_NODES`), keeps the neighbours' profiles and
+says so in the region's note.
 """
 
 from __future__ import annotations
@@ -45,6 +57,7 @@ from alliance_games.solvers.symbolic.result import (
 )
 from alliance_games.solvers.symbolic.space import SMALL_TREE, ParameterSpace, substitute
 from alliance_games.solvers.symbolic.summary import all_choices, path_choices, reason, tags_by_policy
+from alliance_games.solvers.symbolic.ties import pure_profiles
 from alliance_games.solvers.tree.backward_induction import edge_segments, exact_values, induct, node_movers
 
 MAX_SAMPLES = 500
@@ -61,7 +74,7 @@ class _Gap:
 class _Piece:
     lo: sympy.Expr
     hi: sympy.Expr
-    choice: np.ndarray
+    choices: list[np.ndarray]  # every pure SPE on the open interval
     sample: sympy.Rational
     lo_gaps: list[_Gap]
     hi_gaps: list[_Gap]
@@ -106,6 +119,7 @@ class _Walker:
         self.movers = node_movers(self.skeleton)
         self.dec = np.flatnonzero(self.skeleton.kind == DECISION)
         self.root_cache: dict[tuple[Fraction, ...], tuple[sympy.Expr, ...]] = {}
+        self.notes: list[str] = []
 
     # ---- helpers ---------------------------------------------------------------------------
     def _at(self, t: sympy.Rational) -> GameTree:
@@ -136,9 +150,28 @@ class _Walker:
         return self.root_cache[coeffs]
 
     # ---- one sample -------------------------------------------------------------------------
-    def solve_at(self, s: sympy.Rational) -> tuple[np.ndarray, list[_Gap], list[np.ndarray]] | None:
-        """``sigma_s``, its non-constant gaps and values at the points; ``None`` on a tie at s."""
-        choice = induct(self._at(s)).choice
+    def solve_at(self, s: sympy.Rational) -> tuple[list[np.ndarray], list[_Gap], str] | None:
+        """Every pure SPE at ``s``, their non-constant gaps and a note; ``None`` on a tie at s."""
+        tree_s = self._at(s)
+        found_all = pure_profiles(tree_s)
+        if found_all is None:
+            choices, note = [induct(tree_s).choice], (
+                f"some mover is indifferent for every {self.param.name}; the tree is too large "
+                "to list every subgame-perfect profile, one is shown")
+        else:
+            choices, note = found_all
+        found: dict[tuple[Fraction, ...], _Gap] = {}
+        for choice in choices:
+            gaps = self.gaps(choice, s)
+            if gaps is None:
+                return None
+            for gap in gaps:
+                found.setdefault(gap.coeffs, gap)
+        return choices, list(found.values()), note
+
+    def gaps(self, choice: np.ndarray, s: sympy.Rational) -> list[_Gap] | None:
+        """The gaps of the profile ``choice`` that are not identically 0; ``None`` if one
+        vanishes at ``s``."""
         values = [exact_values(tree, choice) for tree in self.trees]
         tree = self.skeleton
         edges, _ = edge_segments(tree, self.dec)
@@ -168,7 +201,7 @@ class _Walker:
             if more:
                 why += f" (and {more} identical node{'s' if more > 1 else ''})"
             gaps.append(_Gap(coeffs, self.roots(coeffs), why))
-        return choice, gaps, values
+        return gaps
 
     def piece(self, a: sympy.Expr, b: sympy.Expr) -> _Piece:
         """The maximal interval of one SPE profile around a tie-free point of ``(a, b)``."""
@@ -180,12 +213,13 @@ class _Walker:
                 break
         else:
             raise SolverError(f"ties at every sample point between {a} and {b}")
-        choice, gaps, _ = solved
+        choices, gaps, note = solved
+        self.notes.extend([note] if note else [])
         below = [r for g in gaps for r in g.roots if r < s]
         above = [r for g in gaps for r in g.roots if r > s]
         lo = max(below) if below else self.lo
         hi = min(above) if above else self.hi
-        return _Piece(lo, hi, choice, s, [g for g in gaps if lo in g.roots],
+        return _Piece(lo, hi, choices, s, [g for g in gaps if lo in g.roots],
                       [g for g in gaps if hi in g.roots])
 
     # ---- the walk --------------------------------------------------------------------------
@@ -206,23 +240,26 @@ class _Walker:
             if piece.hi < b:
                 todo.append((piece.hi, b))
         pieces.sort(key=lambda p: p.sample)
-        summaries = [self.summary(p) for p in pieces]
+        summaries = [self.summaries(p.choices, p.sample) for p in pieces]
         regions: list[Region] = []
-        for k, (piece, eq) in enumerate(zip(pieces, summaries, strict=True)):
+        for k, (piece, eqs) in enumerate(zip(pieces, summaries, strict=True)):
             before = pieces[k - 1].hi_gaps if k > 0 else []
             if piece.lo_gaps or before:
-                left = [summaries[k - 1]] if k > 0 else []
-                regions.append(self.point(piece.lo, before + piece.lo_gaps, [*left, eq]))
+                left = summaries[k - 1] if k > 0 else []
+                regions.append(self.point(piece.lo, before + piece.lo_gaps, [*left, *eqs]))
             after = pieces[k + 1].lo_gaps if k + 1 < len(pieces) else []
             closed_lo = not (piece.lo_gaps or before) and bool(piece.lo.is_finite)
             closed_hi = not (piece.hi_gaps or after) and bool(piece.hi.is_finite)
             conds = self.interval_conditions(piece, closed_lo, closed_hi)
-            regions.append(Region(tuple(conds), (eq,), interval=Interval(
-                piece.lo, piece.hi, closed_lo, closed_hi), witness={self.param.name: piece.sample}))
+            regions.append(Region(tuple(conds), tuple(eqs), interval=Interval(
+                piece.lo, piece.hi, closed_lo, closed_hi), witness={self.param.name: piece.sample},
+                note="several subgame-perfect profiles (some mover is indifferent for every "
+                     f"{self.param.name})" if len(eqs) > 1 else ""))
             if piece.hi_gaps and k == len(pieces) - 1:
-                regions.append(self.point(piece.hi, piece.hi_gaps, [eq]))
+                regions.append(self.point(piece.hi, piece.hi_gaps, eqs))
         return SymbolicSolution("interval walk", self.space.names, self.space.symbols,
-                                self.space.ranges(), dict(self.space.fixed), tuple(regions))
+                                self.space.ranges(), dict(self.space.fixed), tuple(regions),
+                                tuple(dict.fromkeys(self.notes)))
 
     def interval_conditions(self, piece: _Piece, closed_lo: bool, closed_hi: bool
                             ) -> list[Condition]:
@@ -237,18 +274,33 @@ class _Walker:
                 conds.append(Condition(self.expr(gap.coeffs), True, gap.reason))
         return conds
 
-    def point(self, b: sympy.Expr, gaps: list[_Gap], equilibria: list[SymbolicEquilibrium]
+    def point(self, b: sympy.Expr, gaps: list[_Gap], neighbours: list[SymbolicEquilibrium]
               ) -> Region:
-        """A breakpoint: both neighbours' profiles are SPE there (some mover is indifferent)."""
+        """A breakpoint, where some mover is indifferent: every pure SPE of the exact game at a
+        rational ``b``; at an irrational one, the neighbouring intervals' profiles."""
         distinct = _distinct(gaps)
         conds = [Condition(self.x - b, False), Condition(b - self.x, False)]
         note = "tie: " + _reasons(distinct).replace(" over ", " ~ ")
+        exact = pure_profiles(self._at(b)) if b.is_Rational else None
         witness = {self.param.name: b} if b.is_Rational else None
+        if exact is not None:
+            equilibria = self.summaries(exact[0], b)
+            note += f"; {exact[1]}" if exact[1] else ""
+        else:
+            equilibria = neighbours
+            why = "an irrational point" if witness is None else "a large tree"
+            note += (f"; {why}: the neighbouring intervals' profiles are listed, other profiles "
+                     "may also be SPE here (compare lists every distinct outcome)")
         return Region(tuple(conds), tuple(equilibria), interval=Interval(b, b, True, True), tie=True,
                       note=note, witness=witness)
 
-    def summary(self, piece: _Piece) -> SymbolicEquilibrium:
-        tree, choice = self.skeleton, piece.choice
+    def summaries(self, choices: list[np.ndarray], sample: sympy.Rational
+                  ) -> list[SymbolicEquilibrium]:
+        return [self.summary(choice, sample) for choice in choices]
+
+    def summary(self, choice: np.ndarray, sample: sympy.Rational) -> SymbolicEquilibrium:
+        """The profile ``choice`` with its quantities as polynomials in the free parameter."""
+        tree = self.skeleton
         values = [exact_values(t, choice) for t in self.trees]
         tags = [tag_probabilities(t, realization(t, pure_weights(t, choice, t.edge_prob)))
                 for t in self.trees]
@@ -260,7 +312,7 @@ class _Walker:
                      for t in self.trees]
         per_policy = {pol: {k: self.expr(self.poly([r[pol][k] for r in per_point]))
                             for k in found} for pol, found in per_point[0].items()}
-        at_s = self._at(piece.sample)
+        at_s = self._at(sample)
         reach = realization(at_s, pure_weights(at_s, choice, at_s.edge_prob))
         small = tree.num_nodes <= SMALL_TREE
         policy = tree.edge_label[int(choice[0])] if tree.kind[0] == DECISION else None

@@ -226,8 +226,8 @@ def test_symbolic_backward_induction_prunes_and_refuses_large_trees() -> None:
         solve_symbolic("alliance_system_reduced")
     with pytest.raises(SolverError, match="at most"):
         solve_symbolic("alliance_system_reduced", free=["pooling", "binding"])
-    with pytest.raises(SolverError, match="perfect-information"):
-        solve_symbolic("deterrence_uncertain_resolve")
+    with pytest.raises(SolverError, match="sender-receiver games only"):
+        solve_symbolic("tests/data/pbe/chain_store.yaml")
 
 
 # ---- the command line --------------------------------------------------------------------------
