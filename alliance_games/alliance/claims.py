@@ -5,8 +5,10 @@ with the equilibrium selection the checks use, the strict reliability test and t
 (signalling games with off-path beliefs). ``compare`` lists them all and its verdict is the worst
 case. The propositions read one: in every subgame with information sets the equilibria best for
 the leader are kept (the leader, who moves first, coordinates expectations on the continuation it
-likes best; ``compare_policies(select=True)``), and where several of those remain (ties elsewhere)
-the worst risks among them are taken. :class:`Selected` is that reading of one policy.
+likes best; ``compare_policies(select=True)``); of the policy's profiles that remain (ties in
+subgames without information sets survive that step) those best for the leader are kept, and where
+several of these remain the worst risks among them are taken. :class:`Selected` is that reading
+of one policy.
 
 **Strict reliability** (Henry 2020: reliability is allies' confidence that commitments will be
 honoured *and* their interest in staying): every risk within its tolerance, and no ally hedges.
@@ -230,8 +232,13 @@ def bisect(holds: Callable[[Fraction], bool], lo: Fraction, hi: Fraction, *,
 
 def pooling_threshold(flagship: Flagship, **values: Any) -> tuple[float, float] | None:
     """Bracket of s*: the pooling level from which ``connect`` keeps (strict) reliability, between
-    0 and the top of pooling's range."""
-    return bisect(lambda s: flagship.policy("connect", pooling=s, **values).reliable,
-                  Fraction(0), flagship.upper("pooling"), mid=flagship.default("pooling"),
+    0 and the top of pooling's range; ``(0, 0)`` when it is reliable without pooling (the other
+    pathways suffice), ``None`` when it is not reliable even at the top."""
+    def holds(s: Fraction) -> bool:
+        return flagship.policy("connect", pooling=s, **values).reliable
+
+    if holds(Fraction(0)):
+        return 0.0, 0.0
+    return bisect(holds, Fraction(0), flagship.upper("pooling"), mid=flagship.default("pooling"),
                   precise=flagship.precise)
 

@@ -60,22 +60,32 @@ def p2(flagship: Flagship) -> PropositionResult:
                  "reliable": _verdicts(reading.policies)})
 
 
+def insecurity(p: Selected) -> float:
+    """The allies' insecurity under one policy: the probability that an ally is abandoned or
+    hedges (leaves before it can be abandoned; Snyder 1984: hedging is how the fear of abandonment
+    shows), averaged over the allies."""
+    return round(sum(p.risk(a, "abandonment") + p.tag(f"hedge:{a}") for a in ALLIES) / len(ALLIES),
+                 4)
+
+
 def p3(flagship: Flagship) -> PropositionResult:
     reading = flagship.read()
     sq, sa = reading.policy("status_quo"), reading.policy("strengthen_all")
     figures = {
+        "ally_insecurity": [insecurity(sq), insecurity(sa)],
         "ally_abandonment": [sq.max_ally("abandonment"), sa.max_ally("abandonment")],
         "leader_entrapment": [sq.risk(LEADER, "entrapment"), sa.risk(LEADER, "entrapment")],
         "ally_entrapment": [sq.max_ally("entrapment"), sa.max_ally("entrapment")],
         "leader_cost": [float(sq.cost or 0), float(sa.cost or 0)],
     }
-    passed = (figures["ally_abandonment"][1] < figures["ally_abandonment"][0]
+    passed = (figures["ally_insecurity"][1] < figures["ally_insecurity"][0]
               and all(figures[k][1] > figures[k][0]
                       for k in ("leader_entrapment", "ally_entrapment", "leader_cost")))
     return PropositionResult(
-        "P3", "Strengthen_all lowers the allies' abandonment risk but raises the leader's and the "
-        "allies' entrapment risk and the leader's cost, relative to the status quo (figures: "
-        "[status_quo, strengthen_all]).", passed, figures)
+        "P3", "Strengthen_all lowers the allies' abandonment risk (their insecurity: abandoned or "
+        "hedging, averaged over the allies) but raises the leader's and the allies' entrapment risk "
+        "and the leader's cost, relative to the status quo (figures: [status_quo, "
+        "strengthen_all]).", passed, figures)
 
 
 def p4(flagship: Flagship) -> PropositionResult:
@@ -103,28 +113,56 @@ def p5(flagship: Flagship) -> PropositionResult:
         "connect": connect.summary(), "strengthen_all_cost": float(strong.cost or 0),
         "pooling_threshold_bracket": bracket, "pooling_default": default,
     }
-    passed = (connect.reliable and (connect.cost or 0) < (strong.cost or 0)
+    # the article's "low cost" is the security cost; the allies' long-run bargaining gain is
+    # connection's separate, later price (P8)
+    security = float(connect.cost or 0) - float(flagship.default("bargaining_cost")) * connect.tag(
+        "connected")
+    figures["connect_security_cost"] = round(security, 4)
+    passed = (connect.reliable and security < float(strong.cost or 0)
               and bracket is not None and bracket[1] <= default)
     return PropositionResult(
-        "P5", "Connect keeps reliability with two rivals, at lower leader cost than "
-        "strengthen_all, once pooling clears a threshold s* (bisection on the connect subgame) "
-        "that the default pooling clears.", passed, figures)
+        "P5", "Connect keeps reliability with two rivals, at a lower security cost to the leader "
+        "than strengthen_all (its expected cost without the long-run bargaining cost of P8), "
+        "once pooling clears a threshold s* (bisection on the connect subgame; 0 when "
+        "connection is reliable without pooling) that the default pooling clears.", passed,
+        figures)
+
+
+PATHWAY_EFFECTS = {
+    "pooling": "the abandonment frontier or the leader's expected cost rises",
+    "cost_sharing": "the leader's expected cost or the abandonment frontier rises",
+    "restraint": "the allies' provocation or the entrapment frontier rises",
+}
+"""What switching each pathway off must worsen (the article, section 2.2: competitive advantage,
+lower security costs, stronger restraint), each on its own dimension."""
+
+
+def _worse(pathway: str, base: Selected, off: Selected) -> bool:
+    cost_up = (off.cost or 0) > (base.cost or 0)
+    if pathway in ("pooling", "cost_sharing"):  # the two resource pathways
+        return off.frontier["abandonment"] > base.frontier["abandonment"] or cost_up
+    provocation = max(off.tag(f"provocation:{r}") - base.tag(f"provocation:{r}")
+                      for r in ("asia", "europe"))
+    return provocation > 0 or off.frontier["entrapment"] > base.frontier["entrapment"]
 
 
 def p6(flagship: Flagship) -> PropositionResult:
     base = flagship.policy("connect")
-    figures: dict[str, Any] = {"connect_frontier": {k: float(v) for k, v in base.frontier.items()}}
+    figures: dict[str, Any] = {"connect": base.summary()}
     passed = base.reliable
     for pathway in PATHWAYS:
         off = flagship.policy("connect", **{pathway: 0})
-        raised = [k for k, v in off.frontier.items() if v > base.frontier[k]]
-        figures[f"{pathway}_off"] = {"frontier": {k: float(v) for k, v in off.frontier.items()},
-                                     "raised": raised, "reliable": off.reliable}
-        passed = passed and bool(raised)
+        worse = _worse(pathway, base, off)
+        figures[f"{pathway}_off"] = {**off.summary(), "worse": worse,
+                                     "provocation": [off.tag("provocation:asia"),
+                                                     off.tag("provocation:europe")]}
+        passed = passed and worse
     return PropositionResult(
-        "P6", "Each pathway matters: switching off pooling, cost sharing or restraint raises "
-        "connection's tolerance frontier (the tolerance it needs to count as reliable); "
-        "'reliable' says whether it still passes at the default tolerances.", passed, figures)
+        "P6", "Each pathway works on its own dimension: switching off pooling raises connection's "
+        "abandonment frontier or the leader's expected cost (competitive advantage), so does cost "
+        "sharing (security cost), restraint the allies' provocation or the "
+        "entrapment frontier (restraint); 'reliable' says whether connection still passes.",
+        passed, figures)
 
 
 def p10(flagship: Flagship) -> PropositionResult:

@@ -2,12 +2,11 @@
 
 All three are read from the flagship's own equilibria (the selection of :mod:`.claims`):
 
-* P7: under connect the rivals align, and their alignment sets the terms of the dilemma: with
-  the rivals kept apart (``align_cost`` at the top of its range, so that aligning never pays)
-  strengthen_all keeps reliability again and the allies decline connection. The article's
-  further claim, that alignment raises the pooling threshold s*, is not what the model gives:
-  s* is set by the allies' consent, and with the rivals apart connection is not adopted at any
-  pooling level, so there is no s* to compare (docs/explanation/the-model.md).
+* P7: under connect the rivals align, and their alignment raises the strategic pressure on the
+  leader (the article's abstract): the leader's expected payoff under connect is lower than with
+  the rivals kept apart (``align_cost`` at the top of its range, so that aligning never pays).
+  The article's further claim, that alignment raises the pooling threshold s*, is not what the
+  model gives: at the defaults s* is 0 either way (docs/explanation/the-model.md).
 * P8: the allies' long-run bargaining gain enters the leader's payoff (``bargaining_cost``);
   past a threshold b* within its range the leader no longer chooses connect. b* is bisected on
   the connect subgame alone: the other policies' values do not depend on it.
@@ -41,17 +40,19 @@ def p7(flagship: Flagship) -> PropositionResult:
     reading = flagship.read()
     aligned = {name: p.tag("alignment") for name, p in reading.policies.items()}
     apart = {"align_cost": flagship.upper("align_cost")}  # aligning never pays
-    strong = flagship.policy("strengthen_all", **apart)
-    accepted = float(flagship.policy("connect", **apart).tags.get("connected", 0))
-    passed = aligned["connect"] == 1 and strong.reliable and not accepted
+    connect, connect_apart = reading.policy("connect"), flagship.policy("connect", **apart)
+    pressure = float(connect_apart.leader_value) - float(connect.leader_value)
+    passed = aligned["connect"] == 1 and pressure > 0
     return PropositionResult(
         "P7", "The rivals align under connection (the alignment they play in the selected "
-        "equilibrium), and their alignment sets the terms of the dilemma: with the rivals kept "
-        "apart (align_cost at the top of its range) strengthening every branch keeps reliability "
-        "again and the allies decline connection.", passed,
+        "equilibrium), and their alignment raises the strategic pressure on the leader: its "
+        "expected payoff under connect is lower than with the rivals kept apart (align_cost at "
+        "the top of its range).", passed,
         {"alignment_probability": aligned,
-         "rivals_apart": {"strengthen_all": strong.summary(),
-                          "connection_accepted": accepted}})
+         "connect_leader_value": {"rivals_aligned": round(float(connect.leader_value), 4),
+                                  "rivals_apart": round(float(connect_apart.leader_value), 4)},
+         "connection_accepted": {"rivals_aligned": connect.tag("connected"),
+                                 "rivals_apart": connect_apart.tag("connected")}})
 
 
 def _leader_prefers_connect(flagship: Flagship, others: float, b: Fraction) -> bool:

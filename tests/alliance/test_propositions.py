@@ -58,6 +58,18 @@ def test_connection_is_not_free_for_the_allies(flagship: Flagship) -> None:
     assert profile.measures["leader_cost"] > 0
 
 
+def test_capacity_goes_to_asia_first(flagship: Flagship) -> None:
+    """The priority front: strengthening every branch makes the leader credible in Asia (the Asian
+    ally's abandonment falls below the status quo's) but not in Europe, which gets what Asia
+    leaves; with the capacity link off both strengthened branches are defended."""
+    reading = flagship.read()
+    sq, both = reading.policy("status_quo"), reading.policy("strengthen_all")
+    assert both.risks["ally_asia"]["abandonment"] < sq.risks["ally_asia"]["abandonment"] / 10
+    assert both.risks["ally_europe"]["abandonment"] > both.tolerances["abandonment"]
+    off = flagship.read(capacity_link=0).policy("strengthen_all")
+    assert all(off.risks[a]["abandonment"] == 0 for a in ALLIES)
+
+
 def test_links_off_restore_a_traditional_policy(flagship: Flagship) -> None:
     reading = flagship.read(capacity_link=0, reputation_link=0)
     assert reading.reliable()
@@ -73,9 +85,10 @@ BREAKS: dict[str, tuple[Callable[[Flagship], PropositionResult], dict[str, Any],
     "P3": (props.p3, {"tie_cost": 0},
            "strengthening that raises no cost of reneging does not lower abandonment"),
     "P4": (props.p4, {"gain_asia": 0}, "an ally with no aims of its own is not emboldened"),
-    "P5": (props.p5, {"pooling": 0}, "connection without pooled strength does not work"),
-    "P6": (props.p6, {"pooling": 2},
-           "with ample pooled strength cost sharing adds nothing: a redundant pathway"),
+    "P5": (props.p5, {"pooling": 0, "cost_sharing": 0},
+           "a connection that pools no strength and shares no cost does not work"),
+    "P6": (props.p6, {"gain_asia": 0, "gain_europe": 0},
+           "allies with no aims of their own do not provoke: restraint has nothing to restrain"),
     "P7": (side.p7, {"align_cost": 2}, "rivals for whom aligning never pays stay apart"),
     "P8": (side.p8, {"rival_count": 1}, "with one rival the leader does not connect at all"),
     "P10": (props.p10, {"capacity_link": 0, "reputation_link": 0},
