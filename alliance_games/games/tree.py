@@ -16,6 +16,7 @@ player forgets what it knew or did (Kuhn 1953).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -234,23 +235,47 @@ class GameTree:
         """
         bit = {t: 1 << k for k, t in enumerate(self.tag_names)}
         masks = np.zeros(self.num_nodes, dtype=object)
-        masks[:] = [sum(bit[t] for t in set(tags)) for tags in self.node_tags]
+        memo: dict[tuple[str, ...], int] = {}  # nodes share few distinct tag tuples
+        masks[:] = [memo[tags] if tags in memo else
+                    memo.setdefault(tags, sum(bit[t] for t in set(tags))) for tags in self.node_tags]
         for level in self.levels[1:]:
             masks[level] = masks[level] | masks[self.parent[level]]
         return masks
+
+    @cached_property
+    def structure_key(self) -> tuple[Any, ...]:
+        """The structure as plain bytes and tuples (players, kinds, edges, information sets,
+        action labels, outcome tags): equal keys mean the same tree up to payoffs,
+        probabilities and measures; cheap to hash and compare (not carried by ``_replace``,
+        which may change players or labels)."""
+        sets = self.infosets
+        members = np.fromiter(itertools.chain.from_iterable(s.nodes for s in sets),
+                              dtype=np.int64)
+        return (self.players, self.kind.tobytes(), self.child_ptr.tobytes(),
+                self.child_index.tobytes(), self.node_infoset.tobytes(),
+                tuple(s.name for s in sets), tuple(s.player for s in sets),
+                tuple(s.actions for s in sets), tuple(len(s.nodes) for s in sets),
+                members.tobytes(), self.edge_label, self.node_tags)
 
     def subtree(self, root: int) -> GameTree:
         """The subgame rooted at ``root`` as a tree of its own (information sets renumbered)."""
         lo, hi = root, int(self.subtree_end[root])
         nodes = np.arange(lo, hi)
         edges_lo, edges_hi = int(self.child_ptr[lo]), int(self.child_ptr[hi])
-        kept = sorted({int(k) for k in self.node_infoset[lo:hi] if k >= 0})
-        renumber = {k: i for i, k in enumerate(kept)}
-        infosets = tuple(Infoset(self.infosets[k].name, self.infosets[k].player,
-                                 self.infosets[k].actions,
-                                 tuple(n - lo for n in self.infosets[k].nodes)) for k in kept)
-        node_infoset = np.array([renumber.get(int(k), -1) for k in self.node_infoset[lo:hi]],
-                                dtype=np.int64)
+        ids = self.node_infoset[lo:hi]
+        inside = ids >= 0
+        kept = np.unique(ids[inside])
+        renumber = np.full(len(self.infosets), -1, dtype=np.int64)
+        renumber[kept] = np.arange(len(kept), dtype=np.int64)
+        node_infoset = np.full(hi - lo, -1, dtype=np.int64)
+        node_infoset[inside] = renumber[ids[inside]]
+        sets = [self.infosets[k] for k in kept.tolist()]
+        members = np.fromiter(itertools.chain.from_iterable(s.nodes for s in sets),
+                              dtype=np.int64) - lo
+        bounds = np.cumsum([0] + [len(s.nodes) for s in sets]).tolist()
+        moved = members.tolist()
+        infosets = tuple(Infoset(s.name, s.player, s.actions, tuple(moved[i:j]))
+                         for s, i, j in zip(sets, bounds[:-1], bounds[1:], strict=True))
         parent = self.parent[lo:hi] - lo
         parent[0] = -1
         return GameTree(
@@ -342,26 +367,22 @@ class GameTree:
         information set of a decision node ``m``, the subtree at ``n`` (pre-order range
         ``[n, end)``) cuts no information set iff the minimum of ``first`` over the subtree is at
         least ``n`` and the maximum of ``last`` is below ``end``; both extremes are gathered from
-        the leaves up in one reverse pre-order pass.
+        the leaves up, one depth level at a time.
         """
         n = self.num_nodes
-        big = n + 1
-        first, last = [big] * n, [-1] * n
+        first = np.full(n, n + 1, dtype=np.int64)
+        last = np.full(n, -1, dtype=np.int64)
         for infoset in self.infosets:
-            lo, hi = min(infoset.nodes), max(infoset.nodes)
-            for m in infoset.nodes:
-                first[m], last[m] = lo, hi
-        parent = self.parent.tolist()
-        for m in range(n - 1, 0, -1):
-            p = parent[m]
-            if first[m] < first[p]:
-                first[p] = first[m]
-            if last[m] > last[p]:
-                last[p] = last[m]
+            members = list(infoset.nodes)
+            first[members], last[members] = min(members), max(members)
+        for level in reversed(self.levels[1:]):  # deepest first: children before parents
+            np.minimum.at(first, self.parent[level], first[level])
+            np.maximum.at(last, self.parent[level], last[level])
+        lowest, highest = first.tolist(), last.tolist()
         end = self.subtree_end.tolist()
         kind = self.kind.tolist()
         return tuple(m for m in range(n)
-                     if kind[m] != TERMINAL and first[m] >= m and last[m] < end[m])
+                     if kind[m] != TERMINAL and lowest[m] >= m and highest[m] < end[m])
 
 
 class TreeBuilder:

@@ -152,6 +152,16 @@ class Alt:
     choices: tuple[tuple[int, int], ...]  # (node, action index): receivers at copy-0 nodes
 
 
+def _rows(payoffs: np.ndarray, width: int) -> list[Vec]:
+    """The rows of a payoff block in the fast exact type, one tuple per node."""
+    return _blocks(exact_values(payoffs.ravel().tolist()), list(range(0, payoffs.size + 1, width)))
+
+
+def _blocks(values: list[Fraction], offsets: list[int]) -> list[Vec]:
+    """``values`` cut at ``offsets`` (consecutive bounds), one tuple per block."""
+    return [tuple(values[lo:hi]) for lo, hi in itertools.pairwise(offsets)]
+
+
 def _value(alt: Alt, p: Fraction, player: int) -> Fraction:
     return p * alt.values[0][player] + (1 - p) * alt.values[1][player]
 
@@ -167,25 +177,28 @@ class Continuation:
         self.overflow = False
         # offsets whose subtree holds no receiver: their solutions do not depend on the belief
         a, b = copy.start
-        receiver = [tree.kind[a + k] == DECISION
-                    and tree.infosets[int(tree.node_infoset[a + k])].player != sender
-                    for k in range(copy.size)]
-        self.fixed = [not any(receiver[k:int(tree.subtree_end[a + k]) - a])
-                      for k in range(copy.size)]
+        size = copy.size
+        nodes = np.arange(a, a + size)
+        mover = np.array([s.player for s in tree.infosets] + [-1], dtype=np.int64)
+        receiver = (tree.kind[nodes] == DECISION) & (mover[tree.node_infoset[nodes]] != sender)
+        below = np.concatenate([[0], np.cumsum(receiver)])  # receivers before each offset
+        ends = tree.subtree_end[nodes] - a
+        self.fixed = (below[ends] == below[:size]).tolist()
         self.memo: dict[int, list[Alt]] = {}
         self.at_point = False  # at a crossing point, mixtures of tied choices are candidates
-        # per offset, in both copies: own payoffs (None when all zero), children, probabilities
-        self.own: list[tuple[Vec, Vec] | None] = []
-        self.kids: list[list[int]] = []
-        self.probs: list[tuple[Vec, Vec]] = []
-        for k in range(copy.size):
-            x, y = a + k, b + k
-            own = (tuple(exact_values(tree.node_payoffs[x])),
-                   tuple(exact_values(tree.node_payoffs[y])))
-            self.own.append(own if any(own[0]) or any(own[1]) else None)
-            self.kids.append([int(c) - a for c in tree.children(x)])
-            self.probs.append((tuple(exact_values(tree.edge_prob[tree.edges(x)])),
-                               tuple(exact_values(tree.edge_prob[tree.edges(y)]))))
+        # per offset, in both copies: own payoffs (None when all zero), children, probabilities;
+        # read as whole blocks (a copy is a pre-order range, its edges a range too)
+        ptr = tree.child_ptr
+        width = tree.num_players
+        own = [_rows(tree.node_payoffs[start:start + size], width) for start in (a, b)]
+        self.own: list[tuple[Vec, Vec] | None] = [
+            pair if any(pair[0]) or any(pair[1]) else None for pair in zip(*own, strict=True)]
+        offsets = (ptr[a:a + size + 1] - ptr[a]).tolist()
+        kids = (tree.child_index[ptr[a]:ptr[a + size]] - a).tolist()
+        self.kids: list[list[int]] = [kids[lo:hi] for lo, hi in itertools.pairwise(offsets)]
+        probs = [_blocks(exact_values(tree.edge_prob[ptr[start]:ptr[start + size]].tolist()),
+                         (ptr[start:start + size + 1] - ptr[start]).tolist()) for start in (a, b)]
+        self.probs: list[tuple[Vec, Vec]] = list(zip(*probs, strict=True))
 
     def solve(self, p: Fraction) -> tuple[list[Alt], set[Fraction]]:
         """All pure solutions at ``p`` and the beliefs where some receiver's choice could change."""

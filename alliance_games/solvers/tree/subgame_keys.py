@@ -14,10 +14,17 @@ their type, get one id; the object identity of the entries only spares hashing r
 objects), strings by their text. The key of a subtree is the byte string of its rows' ids. Trees
 with numbers that are not rational (floats, symbolic expressions) get no keys: the solvers'
 tolerances and symbolic comparisons are not shift- or copy-invariant in the same exact sense.
+
+The ids come from tables shared by every tree of the process (:class:`KeyTables`), so keys of
+subtrees of different trees compare too (what :mod:`~alliance_games.solvers.tree.subgame_cache`
+needs). The tables only grow; :meth:`KeyTables.generation` tells when they were emptied (past
+``limit`` rows), after which older keys must not be compared with newer ones.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -50,13 +57,65 @@ def _intern(items: list[Any], table: dict[Any, int]) -> np.ndarray:
                        count=len(items))
 
 
-def subtree_rows(tree: GameTree) -> np.ndarray | None:
+class KeyTables:
+    """The value, label, tag and row ids of the process, emptied when more than ``limit`` rows
+    are held (``generation`` counts the emptyings)."""
+
+    def __init__(self, limit: int = 400_000) -> None:
+        self.limit = limit
+        self.generation = 0
+        self.numbers: dict[Any, int] = {}
+        self.labels: dict[Any, int] = {}
+        self.tags: dict[Any, int] = {}
+        self.rows: dict[Any, int] = {}
+
+    def make_room(self) -> None:
+        """Empty the tables when they hold more than ``limit`` rows (between trees only: the keys
+        of one tree must come from one generation)."""
+        if len(self.rows) + len(self.numbers) > self.limit:
+            self.numbers, self.labels, self.tags, self.rows = {}, {}, {}, {}
+            self.generation += 1
+            STRUCTURES.clear()
+
+
+class Structures:
+    """Facts that depend only on a tree's structure (players, shape, information sets, action
+    labels, outcome tags), kept for the last ``size`` structures met: a tree evaluated at
+    another parameter point, or a subtree cut again, finds them instead of recomputing them.
+    The key is the structure itself (exact: compared field by field on every hit)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.known: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
+
+    def of(self, tree: GameTree) -> dict[Any, Any]:
+        """The facts found so far for ``tree``'s structure (a dict to read and fill)."""
+        key = tree.structure_key
+        facts = self.known.get(key)
+        if facts is None:
+            facts = self.known[key] = {}
+            if len(self.known) > self.size:
+                self.known.popitem(last=False)
+        else:
+            self.known.move_to_end(key)
+        return facts
+
+    def clear(self) -> None:
+        self.known.clear()
+
+
+STRUCTURES = Structures()
+TABLES = KeyTables()
+
+
+def subtree_rows(tree: GameTree, tables: KeyTables | None = None) -> np.ndarray | None:
     """One id per node: equal ids mean equal rows (module docstring; a row also holds the node's
-    outcome tags and measures); ``None`` for trees whose numbers are not all rational."""
+    outcome tags and measures); ``None`` for trees whose numbers are not all rational. Ids from
+    ``tables`` (default: the process's :data:`TABLES`); call ``make_room`` before, not after."""
     if not tree.exact:
         return None
-    numbers: dict[Any, int] = {}
-    n = tree.num_nodes
+    tables = TABLES if tables is None else tables
+    numbers = tables.numbers
     columns = [tree.node_payoffs, tree.edge_prob, *tree.measures.values()]
     ids = []
     for column in columns:
@@ -65,25 +124,39 @@ def subtree_rows(tree: GameTree) -> np.ndarray | None:
             return None
         ids.append(found)
     pay, prob, *measures = ids
-    degree = np.diff(tree.child_ptr)
-    width = int(degree.max()) if n else 0
-    edges = np.full((n, 2 * width), -1, dtype=np.int64)
+    facts, fact = STRUCTURES.of(tree), ("key columns", tables, tables.generation)
+    if fact not in facts:
+        facts[fact] = _structure_columns(tree, tables)
+    degree, edges, labels, mover, first, tags = facts[fact]
+    edges = edges.copy()
     if len(tree.child_index):
         parent, position = tree.edge_parent, tree.edge_action_index
         edges[parent, 2 * position] = prob
-        edges[parent, 2 * position + 1] = _intern(list(tree.edge_label), {})
-    mover = np.full(n, -1, dtype=np.int64)
-    first = np.zeros(n, dtype=np.int64)
-    for infoset in tree.infosets:
-        members = np.asarray(infoset.nodes, dtype=np.int64)
-        mover[members] = infoset.player
-        first[members] = min(infoset.nodes) - members
+        edges[parent, 2 * position + 1] = labels
     rows = np.column_stack([tree.kind.astype(np.int64), degree, mover, first,
-                            tree.has_payoff.astype(np.int64), _intern(list(tree.node_tags), {}),
-                            pay, *measures, edges])
+                            tree.has_payoff.astype(np.int64), tags, pay, *measures, edges])
     rows = np.ascontiguousarray(rows)
     flat = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
-    return _intern(flat, {})
+    return _intern(flat, tables.rows)
+
+
+def _structure_columns(tree: GameTree, tables: KeyTables) -> tuple[np.ndarray, ...]:
+    """The columns of the rows that depend on the structure only: degrees, an empty edge block,
+    label ids, movers, offsets to the information set's first node, tag ids."""
+    n = tree.num_nodes
+    degree = np.diff(tree.child_ptr)
+    width = int(degree.max()) if n else 0
+    edges = np.full((n, 2 * width), -1, dtype=np.int64)
+    labels = _intern(list(tree.edge_label), tables.labels)
+    mover = np.full(n, -1, dtype=np.int64)
+    first = np.zeros(n, dtype=np.int64)
+    sets = tree.infosets
+    members = np.fromiter(itertools.chain.from_iterable(s.nodes for s in sets), dtype=np.int64)
+    sizes = [len(s.nodes) for s in sets]
+    mover[members] = np.repeat([s.player for s in sets], sizes)
+    first[members] = np.repeat([min(s.nodes) for s in sets], sizes) - members
+    tags = _intern(list(tree.node_tags), tables.tags)
+    return degree, edges, labels, mover, first, tags
 
 
 def subtree_key(tree: GameTree, rows: np.ndarray, root: int) -> bytes:

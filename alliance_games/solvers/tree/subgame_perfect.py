@@ -22,7 +22,7 @@ information set inside it); the result is then marked incomplete.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -44,7 +44,8 @@ from alliance_games.solvers.normal_form.auto import solve_normal_form
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
 from alliance_games.solvers.tree.backward_induction import induct, perfect_information_regret
-from alliance_games.solvers.tree.subgame_keys import subtree_key, subtree_rows
+from alliance_games.solvers.tree.subgame_cache import CACHE, Relative, solver_identity
+from alliance_games.solvers.tree.subgame_keys import STRUCTURES, TABLES, subtree_key, subtree_rows
 
 MAX_EQUILIBRIA = 1_000
 ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
@@ -78,9 +79,12 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         fast = induct(tree, tol=tol)
         if not fast.ties.any():
             return replace(unique_result(tree, fast), method=method)
+    TABLES.make_room()
+    rows = subtree_rows(tree)
     solver = _Decomposition(_with_outcome_columns(tree) if distinct else tree, nf_solver,
-                            max_equilibria, tree_solver, distinct=distinct,
-                            rows=subtree_rows(tree))
+                            max_equilibria, tree_solver, distinct=distinct, rows=rows,
+                            context=_context(tree, nf_solver, tree_solver, max_equilibria,
+                                             distinct))
     solutions = solver.solve()
     equilibria: list[Equilibrium] = []
     for sol in solutions:
@@ -130,22 +134,38 @@ class _Decomposition:
 
     def __init__(self, tree: GameTree, nf_solver: NormalFormSolver | None,
                  max_equilibria: int, tree_solver: TreeSolver | None = None,
-                 distinct: bool = False, rows: np.ndarray | None = None) -> None:
+                 distinct: bool = False, rows: np.ndarray | None = None,
+                 context: Hashable | None = None) -> None:
         """``rows``: :func:`~alliance_games.solvers.tree.subgame_keys.subtree_rows` of the tree
-        (given when ``tree`` is a copy with outcome columns: its rows hold tags and measures)."""
+        (given when ``tree`` is a copy with outcome columns: its rows hold tags and measures);
+        ``context``: the solve's context for :data:`CACHE` (``None``: no cache)."""
         self.tree = tree
         self.distinct = distinct
         self.nf_solver = nf_solver or solve_normal_form
         self.tree_solver = tree_solver
         self.cap = max_equilibria
-        self.complete = True
+        self._complete = True
+        self.events = 0  # notes added and losses of completeness (clean subgames add none)
         self.notes: list[str] = []
-        self.roots = set(tree.subgame_roots)
+        facts = STRUCTURES.of(tree)
+        if "subgames" not in facts:
+            facts["subgames"] = (set(tree.subgame_roots), self._inner_map(tree))
+        self.roots, self.inner = facts["subgames"]  # read only
         self.renamed = 0  # solver warnings that may name information sets, players or actions
         self.first_node = [s.nodes[0] for s in tree.infosets]
         self.node_infoset = tree.node_infoset.tolist()
         self.rows = subtree_rows(tree) if rows is None else rows
         self.names = {s.name: k for k, s in enumerate(tree.infosets)}
+        self.context = context
+
+    @property
+    def complete(self) -> bool:
+        return self._complete
+
+    @complete.setter
+    def complete(self, value: bool) -> None:
+        self.events += not value
+        self._complete = self._complete and value
 
     def solve(self) -> list[_Solution]:
         """Every root's solutions, descendants before ancestors (the order of decreasing node
@@ -156,24 +176,33 @@ class _Decomposition:
         tree = self.tree
         if tree.kind[0] == TERMINAL:
             return [self._terminal(0)]
-        inner, rows = self._inner_map(), self.rows
-        memo: dict[bytes, tuple[int, list[_Solution]]] = {}
+        inner, rows, kept = self.inner, self.rows, self.context
+        memo: dict[bytes, tuple[int, list[_Solution], bool]] = {}
         solutions: dict[int, list[_Solution]] = {}
-        stack: list[tuple[int, int, bytes | None]] = [(0, -1, None)]
+        stack: list[tuple[int, int, bytes | None, int]] = [(0, -1, None, 0)]
         while stack:
-            root, breaks, key = stack.pop()
+            root, breaks, key, events = stack.pop()
             if breaks < 0:  # first visit: a known game, or its inner subgames first
                 key = subtree_key(tree, rows, root) if rows is not None else None
                 if key is not None and key in memo:
-                    source, found = memo[key]
+                    source, found, clean = memo[key]
                     solutions[root] = self._moved(found, root - source)
+                    self.events += not clean  # its notes are in already; not clean around it
                     continue
-                stack.append((root, self.renamed, key))
-                stack.extend((s, -1, None) for s in inner[root])
+                relative = CACHE.get(kept, key) if key is not None and kept is not None else None
+                if relative is not None:
+                    solutions[root] = self._placed(relative, root)
+                    memo[key] = (root, solutions[root], True)  # type: ignore[index]
+                    continue
+                stack.append((root, self.renamed, key, self.events))
+                stack.extend((s, -1, None, 0) for s in inner[root])
                 continue
             solutions[root] = self._solve_root(root, inner[root], solutions)
             if key is not None and self.renamed == breaks and stopped_note() not in self.notes:
-                memo[key] = (root, solutions[root])
+                clean = self.events == events
+                memo[key] = (root, solutions[root], clean)
+                if clean and kept is not None:
+                    CACHE.put(kept, key, self._relative(solutions[root], root))
         return solutions[0]
 
     def _solve_root(self, root: int, inner: list[int], solutions: dict[int, list[_Solution]]
@@ -191,27 +220,40 @@ class _Decomposition:
             found = list({sol.value: sol for sol in reversed(found)}.values())[::-1]
         return found
 
-    def _moved(self, found: list[_Solution], delta: int) -> list[_Solution]:
-        """Solutions of a subgame carried to its copy ``delta`` nodes further on."""
-        first, infoset = self.first_node, self.node_infoset
+    def _relative(self, found: list[_Solution], root: int) -> Relative:
+        """Solutions at ``root`` with what places them elsewhere: the root and, per information
+        set, its first node (for :data:`CACHE`)."""
+        return found, root, self.first_node
+
+    def _placed(self, relative: Relative, root: int) -> list[_Solution]:
+        """Solutions kept by :data:`CACHE` placed at the subgame rooted at ``root``: each
+        information set is the one of the node as far from ``root`` as its first node was from
+        the source's root."""
+        found, source, first = relative
+        infoset, delta = self.node_infoset, root - source
         return [_Solution(sol.value, tuple((infoset[first[k] + delta], dist)
                                            for k, dist in sol.assignment), sol.certified)
                 for sol in found]
 
+    def _moved(self, found: list[_Solution], delta: int) -> list[_Solution]:
+        """Solutions of a subgame carried to its copy ``delta`` nodes further on."""
+        return self._placed((found, 0, self.first_node), delta)
+
     # ---- helpers -----------------------------------------------------------------------------
-    def _inner_map(self) -> dict[int, list[int]]:
+    @staticmethod
+    def _inner_map(tree: GameTree) -> dict[int, list[int]]:
         """Per subgame root, the subgame roots strictly inside its subtree with no subgame root
-        in between, in pre-order."""
+        in between, in pre-order (read only: shared by trees of one structure)."""
         inner: dict[int, list[int]] = {}
         enclosing: list[tuple[int, int]] = []  # (root, end of its subtree), innermost last
-        end = self.tree.subtree_end
-        for root in sorted(self.roots):
+        end = tree.subtree_end.tolist()
+        for root in tree.subgame_roots:  # pre-order
             while enclosing and enclosing[-1][1] <= root:
                 enclosing.pop()
             if enclosing:
                 inner[enclosing[-1][0]].append(root)
             inner[root] = []
-            enclosing.append((root, int(end[root])))
+            enclosing.append((root, end[root]))
         return inner
 
     def _leaf(self, node: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
@@ -253,6 +295,7 @@ class _Decomposition:
         or actions (any but the fixed texts of belief thresholds) make it unfit to stand for
         its copies."""
         self.notes.extend(result.warnings)
+        self.events += len(result.warnings)
         if result.warnings and result.method != "belief_threshold":
             self.renamed += 1
 
@@ -403,6 +446,18 @@ class _Decomposition:
         return out
 
 
+def _context(tree: GameTree, nf_solver: NormalFormSolver | None, tree_solver: TreeSolver | None,
+             max_equilibria: int, distinct: bool) -> Hashable | None:
+    """What, besides a subgame's content key, its solutions depend on
+    (:mod:`~alliance_games.solvers.tree.subgame_cache`); ``None`` when a solver is not
+    comparable."""
+    solvers = solver_identity(nf_solver), solver_identity(tree_solver)
+    if None in solvers:
+        return None
+    return (*solvers, max_equilibria, distinct, tree.players, tree.tag_names,
+            tuple(tree.measures))
+
+
 def _chance_sum(own: tuple[Any, ...], probs: tuple[Any, ...], values: list[tuple[Any, ...]],
                 own_zero: bool) -> tuple[Any, ...]:
     """``own + sum_c probs[c] values[c]``, column by column (exact numbers: any order)."""
@@ -415,9 +470,10 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
     each node carrying it) and per measure, so that subgame values carry the outcome signature."""
     tags = tree.tag_names
     extra = np.zeros((tree.num_nodes, len(tags) + len(tree.measures)), dtype=object)
-    for node, names in enumerate(tree.node_tags):
-        for name in set(names):
-            extra[node, tags.index(name)] = 1
+    facts = STRUCTURES.of(tree)
+    if "tag columns" not in facts:
+        facts["tag columns"] = _tag_columns(tree)
+    extra[:, :len(tags)] = facts["tag columns"]
     for j, values in enumerate(tree.measures.values()):
         extra[:, len(tags) + j] = values
     if not tree.exact:
@@ -425,6 +481,23 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
     payoffs = np.concatenate([tree.node_payoffs, extra], axis=1)
     names = tuple(f"#{k}" for k in range(extra.shape[1]))
     return tree._replace(players=tree.players + names, node_payoffs=payoffs)
+
+
+def _tag_columns(tree: GameTree) -> np.ndarray:
+    """Per node, 1 in the column of each outcome tag it carries (of ``tree.tag_names``), else 0."""
+    tags = tree.tag_names
+    column = {name: k for k, name in enumerate(tags)}
+    block = np.zeros((tree.num_nodes, len(tags)), dtype=object)
+    flags: dict[tuple[str, ...], list[int]] = {}  # nodes share few distinct tag tuples
+    for names in dict.fromkeys(tree.node_tags):
+        if names:
+            flags[names] = [0] * len(tags)
+            for name in set(names):
+                flags[names][column[name]] = 1
+    marked = [node for node, names in enumerate(tree.node_tags) if names]
+    if marked:
+        block[marked] = [flags[tree.node_tags[node]] for node in marked]
+    return block
 
 
 def _truncate(tree: GameTree, root: int, inner: list[int]) -> tuple[GameTree, dict[int, int]]:

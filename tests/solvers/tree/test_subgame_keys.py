@@ -16,6 +16,7 @@ import pytest
 from alliance_games.games.tree import GameTree, TreeBuilder
 from alliance_games.solvers.tree import subgame_perfect as decomposition
 from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
+from alliance_games.solvers.tree.subgame_cache import CACHE
 from alliance_games.solvers.tree.subgame_keys import subtree_key, subtree_rows
 
 F = Fraction
@@ -81,6 +82,7 @@ def test_float_trees_get_no_keys() -> None:
 def test_reused_subgames_give_the_equilibria_of_solving_each_afresh(
         monkeypatch: pytest.MonkeyPatch, fight_c: int, distinct: bool) -> None:
     tree, _ = three_copies(fight_c)
+    CACHE.clear()  # solves of other tests must not stand for this one's subgames
     moved = decomposition._Decomposition._moved
     reused: list[int] = []
 

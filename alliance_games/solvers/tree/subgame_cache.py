@@ -1,0 +1,95 @@
+"""Subgame solutions kept across solves in one process (a bounded LRU).
+
+A subgame is a function of its content key (:mod:`~alliance_games.solvers.tree.subgame_keys`,
+ids shared by every tree of the process) and of the solve's *context*: the solvers (the
+normal-form solver, the tree solver, a ``functools.partial`` read as its function and
+arguments), ``max_equilibria``, ``distinct``, the players, the outcome tag names and the measure
+names. Two solves that meet the same key in the same context would compute the same list of
+solutions, so the second takes the first's. Only *clean* solutions are kept: none of the solver
+notes or losses of completeness arose while solving the subgame (its inner subgames included),
+so that taking them changes neither the notes nor the completeness of the result. The
+information sets of a kept solution are placed by the offset of their first node from the
+subgame's root, mapped onto the nodes of the tree that takes them.
+
+Memory is bounded: at most ``max_weight`` information-set choices are held over all entries
+(the least recently used go first), and everything is dropped when the key tables are emptied.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from functools import partial
+from typing import Any
+
+from alliance_games.solvers.tree.subgame_keys import TABLES
+
+# solutions (objects with an ``assignment`` of (information set, behaviour) pairs), the root they
+# were found at, and the first node of every information set of their tree
+Relative = tuple[list[Any], int, list[int]]
+
+
+def solver_identity(solver: Callable[..., Any] | None) -> Hashable | None:
+    """A hashable stand-in for a solver that is equal for equal solvers, or ``None`` when the
+    solver cannot be compared (a closure, a lambda, a bound method: no cache then)."""
+    if solver is None:
+        return ("none",)
+    if isinstance(solver, partial):
+        inner = solver_identity(solver.func)
+        if inner is None:
+            return None
+        try:
+            keywords = tuple(sorted(solver.keywords.items()))
+            hash((solver.args, keywords))
+        except TypeError:
+            return None
+        return ("partial", inner, solver.args, keywords)
+    code = getattr(solver, "__code__", None)
+    if code is None or code.co_freevars or getattr(solver, "__name__", "<lambda>") == "<lambda>":
+        return None
+    if getattr(solver, "__self__", None) is not None:
+        return None
+    return ("function", solver)
+
+
+class SubgameCache:
+    """Least-recently-used solutions by (generation, context, key)."""
+
+    def __init__(self, max_weight: int = 1_000_000) -> None:
+        self.max_weight = max_weight
+        self.weight = 0
+        self.generation = TABLES.generation
+        self.entries: OrderedDict[tuple[Hashable, bytes], tuple[Relative, int]] = OrderedDict()
+        self.hits = 0
+
+    def _check_generation(self) -> None:
+        if self.generation != TABLES.generation:
+            self.clear()
+            self.generation = TABLES.generation
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.weight = 0
+
+    def get(self, context: Hashable, key: bytes) -> Relative | None:
+        self._check_generation()
+        found = self.entries.get((context, key))
+        if found is None:
+            return None
+        self.entries.move_to_end((context, key))
+        self.hits += 1
+        return found[0]
+
+    def put(self, context: Hashable, key: bytes, solutions: Relative) -> None:
+        self._check_generation()
+        weight = 1 + sum(len(sol.assignment) for sol in solutions[0])
+        if weight > self.max_weight or (context, key) in self.entries:
+            return
+        self.entries[(context, key)] = (solutions, weight)
+        self.weight += weight
+        while self.weight > self.max_weight:
+            _, (_, dropped) = self.entries.popitem(last=False)
+            self.weight -= dropped
+
+
+CACHE = SubgameCache()
