@@ -16,8 +16,8 @@ IDS = [f"P{k}" for k in range(1, 12)]
 
 
 def _claims_at(values: Mapping[str, Fraction]) -> dict[str, bool]:
-    """A stand-in for the full checks at a point: P5 needs pooling above 0.45, the rest hold."""
-    return {pid: (values["pooling"] > Fraction(45, 100)) if pid == "P5" else True for pid in IDS}
+    """A stand-in for the full checks at a point: P5 needs pooling above 0.9, the rest hold."""
+    return {pid: (values["pooling"] > Fraction(9, 10)) if pid == "P5" else True for pid in IDS}
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_json_has_a_robustness_record_per_proposition(stub_checks: None) -> None
         assert record["n"] == 16 and 0 <= record["share"] <= 1, pid
         assert record["point_form"]
         assert "intervals" not in record
-    # pooling is sampled within +-25 % of 0.5: P5 fails below 0.45, and pooling is named
+    # pooling is sampled within +-25 % of its default 1: P5 fails below 0.9, and pooling is named
     assert 0 < entries["P5"]["robustness"]["share"] < 1
     assert entries["P5"]["robustness"]["breaking"][0]["parameter"] == "pooling"
     assert all(entries[p]["robustness"]["share"] == 1 for p in IDS if p != "P5")
