@@ -19,18 +19,24 @@ imperfect-information flagship), so ``n`` points cost ``n`` such runs divided by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
+from alliance_games import __version__
 from alliance_games.alliance.claims import Flagship
+from alliance_games.analysis.journal import Journal
 from alliance_games.analysis.robustness import (
     ClaimRobustness,
     design_intervals,
     robustness,
     sample_design,
 )
+from alliance_games.model.symbolic import SymbolicModel
 
 TOP_BREAKING = 3  # breaking parameters a table shows per proposition
 _SHARED: dict[str, Flagship] = {}
@@ -83,27 +89,65 @@ def progress_steps(n: int) -> int:
     return n
 
 
+def design_fingerprint(model: SymbolicModel, names: Sequence[str], points: Sequence[Any],
+                       defaults: Mapping[str, Fraction]) -> str:
+    """A digest of what decides a robustness run's outcomes: the package version, the model
+    file's bytes (its expressions when it has no file), the sampled names, the points and the
+    defaults."""
+    digest = hashlib.sha256()
+    settings = {"version": __version__, "model": model.name, "names": list(names),
+                "points": [[str(v) for v in p] for p in points],
+                "defaults": {k: str(v) for k, v in sorted(defaults.items())}}
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    path = Path(model.path) if model.path else None
+    if path is not None and path.is_file():
+        digest.update(path.read_bytes())
+    else:
+        digest.update(str(model.game).encode())
+    return digest.hexdigest()[:32]
+
+
+JOURNAL_FORMAT = "alliance-games propositions robustness journal 1"
+
+
 def proposition_robustness(n: int, *, spread: float | None = 0.25, ranges: bool = False,
                            seed: int | None = None, workers: int = 1, intervals: bool = False,
                            steps: int = 8, flagship: Flagship | None = None,
                            evaluate: Callable[[Mapping[str, Fraction]], Mapping[str, bool]]
                            | None = None,
-                           progress: Callable[[int], None] | None = None
+                           progress: Callable[[int], None] | None = None,
+                           journal: str | Path | None = None, resume: bool = False
                            ) -> PropositionRobustness:
     """Every proposition over ``n`` points (see the module docstring); ``progress(1)`` after
-    each point."""
+    each point. With ``journal`` (a path) every finished point is recorded there at once, and
+    ``resume`` continues an interrupted run from it (a journal of another design or model
+    version is refused); the caller deletes the journal once the result is safely written."""
     flagship = flagship or Flagship()
     evaluate = evaluate or claims_at
     model = flagship.model
     names, points = sample_design(model, n, spread=spread, ranges=ranges, seed=seed)
     defaults = {p.name: Fraction(int(p.default.p), int(p.default.q)) for p in model.parameters}
-    found = robustness(points, names, evaluate, defaults=defaults, workers=workers,
-                       progress=progress)
+    record = None
+    if journal is not None:
+        header = {"format": JOURNAL_FORMAT, "count": len(points),
+                  "fingerprint": design_fingerprint(model, names, points, defaults)}
+        record = Journal(journal, header, resume=resume, what="robustness run",
+                         key=lambda doc: int(doc["i"]), valid=lambda doc: "outcome" in doc)
+    try:
+        found = robustness(points, names, evaluate, defaults=defaults, workers=workers,
+                           progress=progress, journal=record)
+    finally:
+        if record is not None:
+            record.close()
     summary = found.claims
     if intervals:
         around = design_intervals(model, evaluate, defaults, spread=spread, ranges=ranges,
                                   steps=steps)
         summary = {k: replace(c, intervals=around.get(k, {})) for k, c in summary.items()}
     design = {"n": n, "seed": seed, "spread": spread, "ranges": ranges,
-              "parameters": list(names), "errors": len(found.errors)}
+              "parameters": list(names), "errors": len(found.errors),
+              "error_points": [{"index": i, "message": message,
+                                "values": {k: float(v) for k, v in zip(names, points[i],
+                                                                       strict=True)}}
+                               for i, message in sorted(found.errors.items())]}
     return PropositionRobustness(design, dict(summary), dict.fromkeys(summary, POINT_FORM), {})

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.journal import Journal
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.model.symbolic import Parameter, SymbolicModel
 
@@ -234,33 +235,50 @@ def _assignments(points: Sequence[Point], names: Sequence[str], defaults: Mappin
         yield {**base, **dict(zip(names, point, strict=True))}
 
 
+Found = tuple[Mapping[str, bool] | None, str | None]
+
+
 def _evaluate_all(points: Sequence[Point], names: Sequence[str], evaluate: Evaluate,
                   defaults: Mapping[str, Any], workers: int,
-                  progress: Callable[[int], None] | None
-                  ) -> list[tuple[Mapping[str, bool] | None, str | None]]:
+                  progress: Callable[[int], None] | None, journal: Journal | None = None
+                  ) -> list[Found]:
     """Every point's outcome, in point order; in a pool of ``workers`` processes when > 1
     (``evaluate`` must then be picklable, e.g. a top-level function or a ``functools.partial``
-    of one). Ctrl-C cancels the pending points and shuts the pool down before re-raising."""
-    found: list[tuple[Mapping[str, bool] | None, str | None]] = []
+    of one). Ctrl-C cancels the pending points and shuts the pool down before re-raising.
+
+    With a ``journal`` (records ``{"i", "outcome", "error"}``) the points it holds are not
+    evaluated again and every newly evaluated point is recorded as soon as it is known."""
+    found: dict[int, Found] = {}
+    if journal is not None:
+        for line in journal.records:
+            found[int(line["i"])] = (line["outcome"], line["error"])
+        if progress is not None and found:
+            progress(len(found))
+
+    def record(i: int, outcome: Found) -> None:
+        found[i] = outcome
+        if journal is not None:
+            journal.append({"i": i, "outcome": outcome[0], "error": outcome[1]})
+        if progress is not None:
+            progress(1)
+
+    todo = [(i, values) for i, values in enumerate(_assignments(points, names, defaults))
+            if i not in found]
     if workers <= 1:
-        for values in _assignments(points, names, defaults):
-            found.append(evaluate_point(evaluate, values))
-            if progress is not None:
-                progress(1)
-        return found
+        for i, values in todo:
+            record(i, evaluate_point(evaluate, values))
+        return [found[i] for i in range(len(points))]
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
-        futures: list[Future[Any]] = [pool.submit(evaluate_point, evaluate, values)
-                                      for values in _assignments(points, names, defaults)]
-        for future in futures:
-            found.append(future.result())
-            if progress is not None:
-                progress(1)
+        futures: dict[Future[Any], int] = {pool.submit(evaluate_point, evaluate, values): i
+                                           for i, values in todo}
+        for future in as_completed(futures):
+            record(futures[future], future.result())
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return found
+    return [found[i] for i in range(len(points))]
 
 
 def breaking_parameters(columns: np.ndarray, names: Sequence[str], failed: np.ndarray
@@ -299,18 +317,20 @@ def breaking_parameters(columns: np.ndarray, names: Sequence[str], failed: np.nd
 
 def robustness(points: Sequence[Point], names: Sequence[str], evaluate: Evaluate, *,
                defaults: Mapping[str, Any], workers: int = 1,
-               progress: Callable[[int], None] | None = None) -> RobustnessResult:
+               progress: Callable[[int], None] | None = None,
+               journal: Journal | None = None) -> RobustnessResult:
     """Evaluate every claim at every point and summarise it per claim.
 
     ``evaluate`` gets ``{**defaults, **point}`` (every parameter as an exact Fraction) and
     returns ``{claim_id: holds}``; a point where it raises
     :class:`~alliance_games.errors.SolverError` is a failure of every claim, counted in
     ``errors``. Per claim: ``n`` points, the share where it holds, and the breaking parameters
-    (:func:`breaking_parameters`). ``progress`` is called with 1 per evaluated point.
+    (:func:`breaking_parameters`). ``progress`` is called with 1 per evaluated point. With a
+    ``journal`` the run can be interrupted and resumed (:func:`_evaluate_all`).
     """
     names = tuple(names)
     points = tuple(tuple(fraction(v) for v in p) for p in points)
-    found = _evaluate_all(points, names, evaluate, defaults, workers, progress)
+    found = _evaluate_all(points, names, evaluate, defaults, workers, progress, journal)
     outcomes = tuple(o for o, _ in found)
     errors = {i: message for i, (_, message) in enumerate(found) if message is not None}
     claims: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -35,9 +36,13 @@ if TYPE_CHECKING:
                    "run at up to 17 values per parameter: hours on the flagship).")
 @click.option("--workers", type=click.IntRange(1), default=None, metavar="W",
               help="With --robustness: evaluate the points in W processes.")
+@click.option("--resume", is_flag=True,
+              help="With --robustness and -o FILE: continue an interrupted run from its journal "
+                   "FILE.partial (every finished point is recorded there; it is deleted once "
+                   "FILE is written).")
 def command(standalone: bool, output: str | None, fmt: str, robustness: int | None,
             spread: float | None, ranges: bool, seed: int | None, intervals: bool,
-            workers: int | None) -> None:
+            workers: int | None, resume: bool) -> None:
     """Check the article's propositions P1-P11 on the flagship alliance_system.
 
     Every check solves the flagship with the generic solver (spbe, the leader-preferred
@@ -56,6 +61,8 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
       alliance-games propositions --format json
       alliance-games propositions --robustness 20 --seed 1 --workers 2
       alliance-games propositions --robustness 20 --ranges --seed 7 --workers 2
+      alliance-games propositions --robustness 1000 --seed 1 --workers 2 \\
+          --format json -o rob.json            # Ctrl-C, then the same with --resume
     """
     from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
@@ -67,21 +74,29 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
         given = [name for name, value in (("--spread", spread is not None), ("--ranges", ranges),
                                           ("--seed", seed is not None),
                                           ("--intervals", intervals),
-                                          ("--workers", workers is not None)) if value]
+                                          ("--workers", workers is not None),
+                                          ("--resume", resume)) if value]
         if given:
             raise click.UsageError(f"{', '.join(given)} only go with --robustness N (how many "
                                    "points to evaluate the propositions at)")
         results = check_all()
     else:
-        results, found = _with_robustness(robustness, spread, ranges, seed, intervals, workers)
+        if resume and output is None:
+            raise click.UsageError("--resume continues the journal kept beside -o FILE: give the "
+                                   "-o FILE of the interrupted run")
+        journal = f"{output}.partial" if output is not None else None
+        results, found = _with_robustness(robustness, spread, ranges, seed, intervals, workers,
+                                          journal, resume)
     emit(render(PropositionChecks(tuple(results), found), fmt, standalone=standalone), output,
          tee=True)
+    if found is not None and output is not None:
+        Path(f"{output}.partial").unlink(missing_ok=True)  # the result is safely written
     if not all(r.passed for r in results):
         raise SystemExit(1)
 
 
 def _with_robustness(n: int, spread: float | None, ranges: bool, seed: int | None,
-                     intervals: bool, workers: int | None
+                     intervals: bool, workers: int | None, journal: str | None, resume: bool
                      ) -> tuple[list[PropositionResult], PropositionRobustness]:
     """The checks at the defaults and the propositions' robustness over ``n`` points."""
     from alliance_games.alliance.claims import Flagship
@@ -99,5 +114,6 @@ def _with_robustness(n: int, spread: float | None, ranges: bool, seed: int | Non
     with progress_bar(progress_steps(n), "propositions at points") as advance:
         found = proposition_robustness(n, spread=0.25 if spread is None else spread,
                                        ranges=ranges, seed=seed, workers=workers or 1,
-                                       intervals=intervals, flagship=flagship, progress=advance)
+                                       intervals=intervals, flagship=flagship, progress=advance,
+                                       journal=journal, resume=resume)
     return check_all(flagship), found

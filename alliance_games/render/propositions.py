@@ -58,8 +58,12 @@ def _design_caption(robustness: PropositionRobustness) -> str:
     design = robustness.design
     where = "over the declared ranges" if design["ranges"] else \
         f"within +/- {100 * design['spread']:g} % of the defaults"
-    return (f"{design['n']:,} points drawn jointly over {len(design['parameters'])} parameters "
-            f"{where} (seed {design['seed']})")
+    caption = (f"{design['n']:,} points drawn jointly over {len(design['parameters'])} "
+               f"parameters {where} (seed {design['seed']})")
+    if design.get("errors"):
+        caption += (f"; {design['errors']:,} could not be solved and count as failures of every "
+                    "proposition (robustness_design.error_points in --format json)")
+    return caption
 
 
 def _figures_text(figures: dict[str, Any]) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
 from alliance_games.alliance import proposition_robustness, propositions
 from alliance_games.alliance.claims import PropositionResult
+from alliance_games.errors import SolverError
 from tests.cli.entry import run
 
 IDS = [f"P{k}" for k in range(1, 12)]
@@ -90,3 +92,71 @@ def test_bad_input_exits_2(stub_checks: None, args: tuple[str, ...]) -> None:
     assert code == 2, (args, out, err)
     assert "Traceback" not in err
     assert err.strip()
+
+
+class _Interrupt:
+    """A stand-in for the checks that is interrupted (Ctrl-C) at its ``at``-th point and counts
+    the points it evaluates."""
+
+    def __init__(self, at: int | None) -> None:
+        self.at, self.calls = at, 0
+
+    def __call__(self, values: Mapping[str, Fraction]) -> dict[str, bool]:
+        self.calls += 1
+        if self.at is not None and self.calls == self.at:
+            raise KeyboardInterrupt
+        return _claims_at(values)
+
+
+def test_an_interrupted_run_resumes_from_its_journal(stub_checks: None, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "rob.json"
+    args = ("propositions", "--robustness", "16", "--seed", "3", "--format", "json", "-o", str(out))
+    first = _Interrupt(at=7)
+    monkeypatch.setattr(proposition_robustness, "claims_at", first)
+    code, _, _ = run(*args)
+    assert code != 0 and not out.exists()
+    journal = tmp_path / "rob.json.partial"
+    assert len(journal.read_text().splitlines()) == 1 + 6  # header and the six finished points
+    # without --resume the journal is not overwritten
+    code, _, err = run(*args)
+    assert code == 2 and "--resume" in err and journal.exists()
+    second = _Interrupt(at=None)
+    monkeypatch.setattr(proposition_robustness, "claims_at", second)
+    code, _, err = run(*args, "--resume")
+    assert code == 0, err
+    assert second.calls == 10  # only the points the journal did not hold
+    assert not journal.exists()
+    fresh = tmp_path / "fresh.json"
+    assert run(*args[:-1], str(fresh))[0] == 0
+    assert json.loads(out.read_text()) == json.loads(fresh.read_text())
+
+
+def test_a_journal_of_another_design_is_refused(stub_checks: None, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "rob.json"
+    monkeypatch.setattr(proposition_robustness, "claims_at", _Interrupt(at=3))
+    run("propositions", "--robustness", "8", "--seed", "1", "-o", str(out))
+    code, _, err = run("propositions", "--robustness", "8", "--seed", "2", "-o", str(out),
+                       "--resume")
+    assert code == 2 and "different robustness run" in err
+    code, _, err = run("propositions", "--robustness", "8", "--seed", "1", "--resume")
+    assert code == 2 and "-o FILE" in err
+
+
+def test_points_where_solving_fails_are_listed(stub_checks: None,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(values: Mapping[str, Fraction]) -> dict[str, bool]:
+        if values["pooling"] > Fraction(6, 5):
+            raise SolverError("no equilibrium found in this subgame")
+        return _claims_at(values)
+
+    monkeypatch.setattr(proposition_robustness, "claims_at", failing)
+    code, out, _ = run("propositions", "--robustness", "16", "--seed", "1", "--format", "json")
+    design = json.loads(out)["robustness_design"]
+    assert design["errors"] == len(design["error_points"]) > 0
+    for entry in design["error_points"]:
+        assert entry["values"]["pooling"] > 1.2
+        assert entry["message"] == "no equilibrium found in this subgame"
+    code, out, _ = run("propositions", "--robustness", "16", "--seed", "1")
+    assert f"{design['errors']} could not be solved" in " ".join(out.split())
