@@ -326,10 +326,10 @@ def _groups(terms: TreeTerms, supports: Supports, assignment: dict[int, Fraction
 def _plan(search: _Search) -> list[Supports]:
     """Every support profile of the reached sets; refuse when there are more than ``max_cells``
     (the cells of unreached sets are counted as they are solved)."""
-    cap = 10 * search.max_cells
+    cap = search.max_cells + 1  # stop counting at the first profile past the limit
     plan = list(itertools.islice(_reached_profiles(search), cap))
     if len(plan) > search.max_cells:
-        count = f"more than {cap:,}" if len(plan) >= cap else f"{len(plan):,}"
+        count = f"more than {search.max_cells:,}"
         raise SolverError(f"pbe would solve {count} support profiles of the reached information "
                           f"sets (limit max_cells={search.max_cells:,}); the game is too large "
                           "for exact enumeration of its perfect Bayesian equilibria")
