@@ -4,9 +4,12 @@ All three are read from the flagship's own equilibria (the selection of :mod:`.c
 
 * P7: under connect the rivals align, and their alignment raises the strategic pressure on the
   leader (the article's abstract): the leader's expected payoff under connect is lower than with
-  the rivals kept apart (``align_cost`` at the top of its range, so that aligning never pays).
-  The article's further claim, that alignment raises the pooling threshold s*, is not what the
-  model gives: at the defaults s* is 0 either way (docs/explanation/the-model.md).
+  the rivals kept apart (``align_cost`` at the top of its range, so that aligning never pays);
+  and it raises the pooling threshold s*. At the defaults s* is 0 either way (cost sharing alone
+  makes connection reliable), so s* is read where pooling must carry connection, with cost
+  sharing off: the threshold with the rivals apart is bracketed, ``[a, b]``, and alignment raises
+  s* when connection with the rivals aligned is still unreliable at ``b`` (then
+  ``s*_aligned > b >= s*_apart``, reliability being monotone in pooling).
 * P8: the allies' long-run bargaining gain enters the leader's payoff (``bargaining_cost``);
   past a threshold b* within its range the leader no longer chooses connect. b* is bisected on
   the connect subgame alone: the other policies' values do not depend on it.
@@ -36,23 +39,55 @@ ARTICLE_TYPOLOGY = {
 BRANCH_POLICY = {"asia": "strengthen_asia", "europe": "strengthen_europe"}
 
 
+POOLING_ALONE = {"cost_sharing": 0}
+"""Where s* is read for P7: the other resource pathway off, so that pooling must carry
+connection (module docstring)."""
+THRESHOLD_TOL = Fraction(1, 32)
+
+
+def alignment_raises_threshold(flagship: Flagship) -> dict[str, Any]:
+    """s* with the rivals apart and aligned, pooling carrying connection (module docstring):
+    ``raised`` and the brackets (the aligned one only when thresholds are located precisely)."""
+    apart = {"align_cost": flagship.upper("align_cost"), **POOLING_ALONE}
+
+    def reliable(s: Fraction, **values: Any) -> bool:
+        return flagship.policy("connect", pooling=s, **values).reliable
+
+    top = flagship.upper("pooling")
+    bracket_apart = ((0.0, 0.0) if reliable(Fraction(0), **apart)
+                     else bisect(lambda s: reliable(s, **apart), Fraction(0), top,
+                                 tol=THRESHOLD_TOL))
+    raised = (bracket_apart is not None
+              and not reliable(Fraction(bracket_apart[1]).limit_denominator(1 << 20),
+                               **POOLING_ALONE))
+    figures: dict[str, Any] = {"rivals_apart": bracket_apart, "raised": raised}
+    if flagship.precise:
+        figures["rivals_aligned"] = ((0.0, 0.0) if reliable(Fraction(0), **POOLING_ALONE)
+                                     else bisect(lambda s: reliable(s, **POOLING_ALONE),
+                                                 Fraction(0), top, tol=THRESHOLD_TOL))
+    return figures
+
+
 def p7(flagship: Flagship) -> PropositionResult:
     reading = flagship.read()
     aligned = {name: p.tag("alignment") for name, p in reading.policies.items()}
     apart = {"align_cost": flagship.upper("align_cost")}  # aligning never pays
     connect, connect_apart = reading.policy("connect"), flagship.policy("connect", **apart)
     pressure = float(connect_apart.leader_value) - float(connect.leader_value)
-    passed = aligned["connect"] == 1 and pressure > 0
+    threshold = alignment_raises_threshold(flagship)
+    passed = aligned["connect"] == 1 and pressure > 0 and threshold["raised"]
     return PropositionResult(
         "P7", "The rivals align under connection (the alignment they play in the selected "
         "equilibrium), and their alignment raises the strategic pressure on the leader: its "
         "expected payoff under connect is lower than with the rivals kept apart (align_cost at "
-        "the top of its range).", passed,
+        "the top of its range), and the pooling threshold s* is higher (read with cost sharing "
+        "off, where pooling must carry connection).", passed,
         {"alignment_probability": aligned,
          "connect_leader_value": {"rivals_aligned": round(float(connect.leader_value), 4),
                                   "rivals_apart": round(float(connect_apart.leader_value), 4)},
          "connection_accepted": {"rivals_aligned": connect.tag("connected"),
-                                 "rivals_apart": connect_apart.tag("connected")}})
+                                 "rivals_apart": connect_apart.tag("connected")},
+         "pooling_threshold_without_cost_sharing": threshold})
 
 
 def _leader_prefers_connect(flagship: Flagship, others: float, b: Fraction) -> bool:

@@ -112,3 +112,16 @@ def test_p9_class_moves_with_the_presets_economic_ties(flagship: Flagship) -> No
     moved = side.preset_class(flagship, "south_korea", ties_asia="0.5")
     assert moved["hedges_at_status_quo"]
     assert moved["class"] == "entrapment"
+
+
+def test_p7_alignment_raises_the_pooling_threshold_only_when_aligned_rivals_pool(
+        flagship: Flagship) -> None:
+    """Where pooling must carry connection (cost sharing off), aligned rivals raise s* from
+    about 0.17 to about 0.64; rivals whose alignment pools no strength leave it where it is."""
+    at_defaults = side.alignment_raises_threshold(flagship)
+    assert at_defaults["raised"]
+    assert at_defaults["rivals_aligned"][0] > at_defaults["rivals_apart"][1]
+    unpooled = side.alignment_raises_threshold(flagship.at({"rival_pooling": 0}))
+    assert not unpooled["raised"]
+    assert unpooled["rivals_aligned"] == unpooled["rivals_apart"]
+    assert not side.p7(flagship.at({"rival_pooling": 0})).passed
