@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_DEV  := $(VENV)/.installed-dev
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +37,9 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check alliance_games tests
 	$(BIN)/mypy alliance_games
 
+## docs: build the documentation site (API reference, a page per command) into site/, warnings as errors
+docs: $(STAMP_DEV)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) site build *.egg-info .pytest_cache .hypothesis

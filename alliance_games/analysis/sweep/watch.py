@@ -3,8 +3,9 @@
 The quantity (:mod:`~alliance_games.analysis.sweep.quantities`) is read in every equilibrium the
 model's default method finds at a point, solved exactly. Its *state* at the point is the
 multiset of its values over the equilibria (``count``: the number of equilibria); with a value
-``v`` to cross, the multiset of the signs of ``value - v``. Bisection (:func:`~alliance_games.analysis.sweep.
-crossing.bisect`) brackets the first change of state from ``lo`` to ``1/16384`` of the interval;
+``v`` to cross, the multiset of the signs of ``value - v``. Bisection
+(:func:`~alliance_games.analysis.sweep.crossing.bisect`) brackets the first change of state from
+``lo`` to ``1/16384`` of the interval;
 the exact point is then sought by :func:`~alliance_games.analysis.sweep.crossing.locate`, which
 fits the equilibria's probabilities, payoff gaps and (with ``v``) the quantity itself as
 rational functions of the parameter beside the bracket and confirms a root of one of them by
