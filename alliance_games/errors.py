@@ -129,3 +129,15 @@ def shown(value: object) -> str:
         unit = "characters" if isinstance(value, str) else "items"
         text += f" ({size:,} {unit})"
     return text
+
+
+def shown_number(value: object) -> str:
+    """``str(value)`` for an error message (a number in all its digits, such as ``10**400`` or an
+    exact fraction), cut like :func:`shown` to :data:`SHOWN_CHARS` characters with its length."""
+    try:
+        text = str(value)
+    except ValueError:  # an int beyond Python's digit limit for str()
+        return "a number too long to show"
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}... ({len(text):,} characters)"

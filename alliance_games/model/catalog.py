@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -104,11 +105,17 @@ def load_model(source: str | Path) -> SymbolicModel:
     name = "stdin" if path == STDIN else Path(path).stem
     head = text.lstrip()[:3]
     if Path(path).suffix in GAMBIT_SUFFIXES or head in ("NFG", "EFG"):
+        import sympy
+
         from alliance_games.model.from_game import symbolic_from_game
         from alliance_games.model.gambit_format import read_gambit
 
-        game = read_gambit(text, display)
-        return symbolic_from_game(game, name=name, path=display, format=head.lower())
+        wide: dict[Fraction, int] = {}  # numbers a float run cannot take, and their lines
+        game = read_gambit(text, display, wide=wide)
+        model = symbolic_from_game(game, name=name, path=display, format=head.lower())
+        model.origins.update({sympy.Rational(v.numerator, v.denominator): f"{display}:{line}"
+                              for v, line in wide.items()})
+        return model
     from alliance_games.model.schema import build_model
 
     return build_model(parse_yaml(text, display), name=name, path=display)

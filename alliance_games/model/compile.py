@@ -23,9 +23,10 @@ import numpy as np
 import sympy
 from sympy.printing.pycode import SymPyPrinter
 
-from alliance_games.errors import GameError, ParameterError, shown
+from alliance_games.errors import GameError, ParameterError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, GameTree
+from alliance_games.model.exact_origin import remember_origin
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
 
 ParameterValues = Mapping[str, Any]
@@ -80,7 +81,7 @@ class CompiledModel:
         self._variable_idx = np.flatnonzero(~constant)
         self._constant_exprs = [exprs[i] for i in self._constant_idx]
         self._constant_exact_cache: list[Fraction] | None = None  # computed on first exact use
-        self._constant_float = np.array([_float(e) for e in self._constant_exprs], dtype=float)
+        self._constant_float_cache: np.ndarray | None = None  # computed on first float use
         variable = [exprs[i] for i in self._variable_idx]
         self._variable = variable
         self._exact_fn = None
@@ -90,9 +91,7 @@ class CompiledModel:
             # namespaces given as modules (not by name): lambdify then copies their dictionaries
             # instead of star-importing them, which would load numpy's lazy submodules
             self._exact_fn = sympy.lambdify(self.symbols, variable, cse=True,
-                                            modules=[{"Rational": sympy.Rational, "sympy": sympy,
-                                                      "bounded_pow": bounded_pow},
-                                                     sympy],
+                                            modules=_exact_modules(),
                                             printer=_ExactPrinter, docstring_limit=0)
             self._float_fn = sympy.lambdify(self.symbols, variable, modules=[np], cse=True,
                                             docstring_limit=0)
@@ -101,8 +100,18 @@ class CompiledModel:
     def _constant_exact(self) -> list[Fraction]:
         """The constant entries as Fractions (refused, with the reason, when irrational)."""
         if self._constant_exact_cache is None:
-            self._constant_exact_cache = [_exact(e, {}, e) for e in self._constant_exprs]
+            self._constant_exact_cache = [_exact(e, {}, e, self.model)
+                                          for e in self._constant_exprs]
         return self._constant_exact_cache
+
+    @property
+    def _constant_float(self) -> np.ndarray:
+        """The constant entries as floats (refused, located, when one does not fit a float:
+        exact runs keep a payoff of 10**400, float runs cannot)."""
+        if self._constant_float_cache is None:
+            self._constant_float_cache = np.array(
+                [_float(e, self.model) for e in self._constant_exprs], dtype=float)
+        return self._constant_float_cache
 
     def _expressions(self) -> list[sympy.Expr]:
         game = self.model.game
@@ -147,10 +156,13 @@ class CompiledModel:
             out = np.empty(self._distinct_count, dtype=object)
             out[self._constant_idx] = self._constant_exact
             if self._exact_fn is not None:
-                results = self._exact_fn(*args)
+                try:
+                    results = self._exact_fn(*args)
+                except ParameterError as error:  # a bound on exponents or exp, from parameters
+                    raise ParameterError(f"{self._culprit(args)}{error}") from None
                 out[self._variable_idx] = [
-                    _exact(r, resolved, expr) for r, expr in zip(results, self._variable,
-                                                                 strict=True)
+                    _exact(r, resolved, expr, self.model)
+                    for r, expr in zip(results, self._variable, strict=True)
                 ]
             return out
         out_f = np.empty(self._distinct_count, dtype=float)
@@ -158,29 +170,53 @@ class CompiledModel:
         if self._float_fn is not None:
             try:
                 with np.errstate(all="ignore"):
-                    results = self._float_fn(*[float(a) for a in args])
+                    # numpy scalars: 1/p at p = 0 is inf (found below), not a ZeroDivisionError
+                    results = self._float_fn(*[np.float64(float(a)) for a in args])
                 out_f[self._variable_idx] = np.asarray(results, dtype=float)
             except (ZeroDivisionError, OverflowError):
                 raise self._not_finite(resolved) from None
             if not np.all(np.isfinite(out_f)):
-                raise self._not_finite(resolved)
+                raise self._not_finite(resolved, out_f)
         return out_f
 
-    def _not_finite(self, resolved: Mapping[str, sympy.Rational]) -> GameError:
-        """The error naming the first expression with no finite float value at ``resolved``."""
+    def _not_finite(self, resolved: Mapping[str, sympy.Rational],
+                    values: np.ndarray | None = None) -> GameError:
+        """The error naming, with its place in the file, the first expression with no finite
+        float value at ``resolved`` (read from the evaluated ``values`` when given)."""
         at = ", ".join(f"{k}={v}" for k, v in resolved.items()) or "these values"
-        for expr in self._variable:
-            # floats, not the exact values: 2**p at p = 2**60 must not be computed exactly
-            value = expr.xreplace({s: sympy.Float(resolved[s.name], 30)
-                                   for s in expr.free_symbols if s.name in resolved})
-            try:
-                finite = value.is_finite is not False and np.isfinite(float(value))
-            except (TypeError, ValueError, OverflowError, ZeroDivisionError):
-                finite = False
+        bad: Any = np.flatnonzero(~np.isfinite(values[self._variable_idx])) \
+            if values is not None else []
+        for k, expr in enumerate(self._variable):
+            finite = not len(bad) or k != bad[0]
+            if values is None:
+                try:
+                    # floats, not the exact values: 2**p at p = 2**60 must not be computed exactly
+                    value = expr.xreplace({s: sympy.Float(resolved[s.name], 30)
+                                           for s in expr.free_symbols if s.name in resolved})
+                    finite = value.is_finite is not False and bool(np.isfinite(float(value)))
+                except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+                    finite = False
             if not finite:
-                return GameError(f"the expression {expr} has no finite value at {at} "
-                                 "(division by zero or overflow); choose other parameter values")
-        return GameError(f"a payoff or probability is not finite at {at}")
+                return GameError(f"{self.model.place(expr)}the expression {expr} has no finite "
+                                 f"value at {at} (division by zero or overflow); choose other "
+                                 "parameter values")
+        return GameError(f"{self.model.place(sympy.Integer(0))}a payoff or probability is not "
+                         f"finite at {at}")
+
+    def _culprit(self, args: list[Any]) -> str:
+        """The place in the file of the first expression whose exact evaluation at ``args`` is
+        refused (only expressions with ``exp`` or a power to a parameter can be)."""
+        for expr in self._variable:
+            if not (expr.has(sympy.exp) or any(not p.exp.is_number
+                                               for p in expr.atoms(sympy.Pow))):
+                continue
+            one = sympy.lambdify(self.symbols, expr, modules=_exact_modules(),
+                                 printer=_ExactPrinter, docstring_limit=0)
+            try:
+                one(*args)
+            except ParameterError:
+                return self.model.place(expr)
+        return self.model.place(sympy.Integer(0))
 
     @property
     def distinct_count(self) -> int:
@@ -224,7 +260,11 @@ class CompiledModel:
         dozen on a large tree) before the numbers are spread over the tree."""
         distinct = self.distinct_values(values, exact=exact)
         self._check_chance_distinct(distinct)
-        return self.game_from_values(distinct[self._inverse], checked=True)
+        game = self.game_from_values(distinct[self._inverse], checked=True)
+        if not exact:  # float audits certify against the file's exact numbers (built if asked)
+            point = dict(values or {})
+            remember_origin(game, lambda: self.at(point, exact=True))
+        return game
 
     def _chance_entries(self) -> tuple[np.ndarray, np.ndarray]:
         """The chance edges of the tree (edge indices) and the distinct expression of each."""
@@ -286,13 +326,15 @@ class CompiledModel:
         return tree
 
 
-def _float(value: sympy.Expr) -> float:
+def _float(value: sympy.Expr, model: SymbolicModel) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
         number = float("nan")
     if not np.isfinite(number):
-        raise GameError(f"the constant {value} is not a finite real number")
+        raise GameError(f"{model.place(value)}the number {shown_number(value)} has no float value "
+                        "(floats reach about 1.8e308); solve exactly, without --float, or rescale "
+                        "the payoffs")
     return number
 
 
@@ -310,14 +352,42 @@ class _ExactPrinter(SymPyPrinter):
             return str(super()._print_Pow(expr, rational=rational))
         return f"bounded_pow({self._print(expr.base)}, {self._print(expr.exp)})"
 
+    def _print_exp(self, expr: sympy.exp) -> str:
+        return f"bounded_exp({self._print(expr.args[0])})"
+
+
+def _exact_modules() -> list[Any]:
+    """The namespace of exactly evaluated expressions (see :class:`_ExactPrinter`)."""
+    return [{"Rational": sympy.Rational, "sympy": sympy, "bounded_pow": bounded_pow,
+             "bounded_exp": bounded_exp}, sympy]
+
+
+def _as_number(value: Any) -> sympy.Basic:
+    """A value met during evaluation (never model text) as a sympy number."""
+    if isinstance(value, sympy.Basic):
+        return value
+    return sympy.Integer(value) if isinstance(value, int) else sympy.Rational(str(value))
+
+
+def bounded_exp(argument: Any) -> Any:
+    """``exp(argument)`` where the argument comes from parameter values: refused, before it is
+    computed, beyond the parser's limit on ``exp`` arguments."""
+    from alliance_games.errors import ExpressionError
+    from alliance_games.model.expressions import check_exp_argument
+
+    try:
+        check_exp_argument(_as_number(argument), "choose other parameter values")
+    except ExpressionError as error:
+        raise ParameterError(f"at these parameter values, {error.message}") from None
+    return sympy.exp(argument)
+
 
 def bounded_pow(base: Any, exponent: Any) -> Any:
     """``base ** exponent`` where the exponent comes from parameter values: refused, before the
     power is computed, beyond the parser's limit on written exponents."""
     from alliance_games.model.expressions import MAX_EXPONENT
 
-    value = exponent if isinstance(exponent, sympy.Basic) else sympy.Integer(exponent) \
-        if isinstance(exponent, int) else sympy.Rational(str(exponent))
+    value = _as_number(exponent)
     if value.is_number and (not value.is_real or abs(value) > MAX_EXPONENT):
         raise ParameterError(f"an exponent takes the value {shown(value)} at these parameter "
                              f"values; exponents are limited to {MAX_EXPONENT} in absolute value "
@@ -338,7 +408,7 @@ def _distinct(exprs: list[sympy.Expr]) -> tuple[list[sympy.Expr], np.ndarray]:
 
 
 def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
-           expr: sympy.Expr | None = None) -> Fraction:
+           expr: sympy.Expr | None = None, model: SymbolicModel | None = None) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
@@ -351,12 +421,16 @@ def _exact(value: Any, resolved: Mapping[str, sympy.Rational],
         value = sympy.simplify(value)
     if not isinstance(value, sympy.Rational):
         where = f" {expr} " if expr is not None else " "
+        if model is not None and expr is not None:
+            where = f"{model.place(expr)}the expression{where}"
+        else:
+            where = f"the expression{where}"
         at = ", ".join(f"{k}={v}" for k, v in resolved.items())
         if value.is_finite is False or value.has(sympy.zoo, sympy.nan):
-            raise GameError(f"the expression{where}has no finite value at {at or 'these values'} "
+            raise GameError(f"{where}has no finite value at {at or 'these values'} "
                             "(division by zero); choose other parameter values")
         raise GameError(
-            f"the expression{where}is not rational ({value}) at {at or 'these values'}; "
+            f"{where}is not rational ({value}) at {at or 'these values'}; "
             "solve in floats with --float"
         )
     return _to_fraction(value)

@@ -9,22 +9,32 @@ are admitted:
 * comparisons ``< <= > >= == !=`` and ``and``, ``or``, ``not`` (only as conditions of ``ifelse``);
 * calls to the functions of :data:`FUNCTIONS` by bare name.
 
+Names are compared as written. Python reads identifiers in their NFKC form, so the fullwidth
+``ｐ`` and the mathematical ``𝐩`` would silently become ``p``; a name whose text differs from its
+NFKC form is refused instead, naming both forms. Text that is not valid Unicode (a lone surrogate,
+which YAML's ``"\\ud800"`` escape can produce) is refused as such.
+
 Everything else (attributes, subscripts, lambdas, comprehensions, strings, undeclared names,
 calls to anything else) is refused with the reason. Sizes are bounded before any arithmetic:
 text length, syntax-tree size, literal digits, exponents, and the bit size of every constant
-the expression produces, so ``9**9**9`` is refused rather than computed. Nothing is ever passed
-to ``eval``, ``sympify`` or ``parse_expr``.
+the expression produces, so ``9**9**9`` is refused rather than computed. ``exp``, ``log`` and
+``sqrt`` nest at most :data:`MAX_FUNCTION_NESTING` deep, and ``exp(x)`` needs
+``|x| <=`` :data:`MAX_EXP_ARGUMENT` for every constant ``x`` (:func:`check_exp_argument`,
+applied again to values that come from parameters), so ``exp(exp(exp(exp(100))))`` is refused
+before any digit of it is computed. Nothing is ever passed to ``eval``, ``sympify`` or
+``parse_expr``.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import sympy
 
-from alliance_games.errors import ExpressionError, shown
+from alliance_games.errors import ExpressionError, shown, shown_number
 
 MAX_EXPRESSION_LENGTH = 2_000
 """Characters in one expression."""
@@ -36,6 +46,40 @@ MAX_EXPONENT = 64
 """Largest absolute numeric exponent of ``**``."""
 MAX_CONSTANT_BITS = 512
 """Largest bit length of the numerator or denominator of any constant produced."""
+MAX_EXP_ARGUMENT = 700
+"""Largest absolute argument of ``exp``: ``e**700`` is about ``1e304``, near the largest float."""
+MAX_FUNCTION_NESTING = 3
+"""How deep ``exp``, ``log`` and ``sqrt`` may be nested inside one another."""
+_TRANSCENDENTAL = ("exp", "log", "sqrt")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_exp_argument(argument: sympy.Expr, fix: str = "rescale the model") -> None:
+    """Refuse ``exp(argument)`` when the argument is a number of magnitude above
+    :data:`MAX_EXP_ARGUMENT` (its value would overflow a float and, nested, exhaust mpmath);
+    ``fix`` ends the message.
+
+    The magnitude is evaluated to 15 digits: every argument that reaches here was itself bounded,
+    so the evaluation is cheap.
+    """
+    if not argument.is_number:
+        return
+    magnitude = abs(sympy.N(argument, 15))
+    if not magnitude.is_finite or magnitude > MAX_EXP_ARGUMENT:
+        raise ExpressionError(
+            f"exp of {shown_number(argument)} is out of range (exp takes arguments of at most "
+            f"{MAX_EXP_ARGUMENT} in absolute value); {fix}"
+        )
+
+
+def unicode_problem(text: str) -> str | None:
+    """Why ``text`` is not valid Unicode (it holds a lone surrogate, which YAML's ``\\ud800``
+    escape can produce and no encoder can write), or ``None``."""
+    bad = _SURROGATE.search(text)
+    if bad is None:
+        return None
+    return (f"is not valid Unicode: it contains the lone surrogate U+{ord(bad.group()):04X} (fix the "
+            "escape or the file's encoding)")
 
 
 def _is_condition(value: sympy.Basic) -> bool:
@@ -128,10 +172,15 @@ def parse_expression(
     stripped = text.strip()
     if not stripped:
         raise ExpressionError("empty expression (write a number or a formula)")
+    problem = unicode_problem(stripped)
+    if problem is not None:
+        raise ExpressionError(f"expression {shown(stripped)} {problem}")
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"not a valid expression: {shown(stripped)} ({exc.msg})") from None
+    except UnicodeError:
+        raise ExpressionError(f"expression {shown(stripped)} is not valid Unicode") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("expression is nested too deeply") from None
     count = sum(1 for _ in ast.walk(tree))
@@ -157,6 +206,17 @@ class _Renderer:
     def __init__(self, names: Mapping[str, sympy.Symbol], source: str = "") -> None:
         self.names = names
         self.source = source
+        self.depth = 0  # exp / log / sqrt calls open around the node being rendered
+
+    def _spelled(self, node: ast.Name) -> str:
+        """The name as written; refused when it differs from Python's NFKC reading of it."""
+        written = ast.get_source_segment(self.source, node) or node.id
+        if written != node.id:
+            raise ExpressionError(
+                f"name {shown(written)} is written with lookalike characters: Python would read "
+                f"it as {shown(node.id)} (its NFKC form); write {shown(node.id)} in plain letters"
+            )
+        return node.id
 
     def render(self, node: ast.AST) -> sympy.Basic:
         """The sympy value of ``node``: one method per admitted node type, anything else refused."""
@@ -194,6 +254,7 @@ class _Renderer:
         return self._bounded(number)
 
     def _name(self, node: ast.Name) -> sympy.Symbol:
+        self._spelled(node)
         if node.id in self.names:
             return self.names[node.id]
         if node.id in FUNCTIONS:
@@ -243,7 +304,7 @@ class _Renderer:
             allowed = ", ".join(sorted(FUNCTIONS))
             raise ExpressionError("only the listed functions may be called, by bare name; other "
                                   f"calls are not allowed (allowed: {allowed})")
-        name = node.func.id
+        name = self._spelled(node.func)
         if name not in FUNCTIONS:
             allowed = ", ".join(sorted(FUNCTIONS))
             raise ExpressionError(f"function {shown(name)} is not allowed (allowed: {allowed})")
@@ -257,9 +318,21 @@ class _Renderer:
         if name == "ifelse":
             cond = self._condition(node.args[0])
             return function(cond, self._number(node.args[1]), self._number(node.args[2]))
-        args = [self._number(a) for a in node.args]
+        nested = name in _TRANSCENDENTAL
+        if nested and self.depth >= MAX_FUNCTION_NESTING:
+            raise ExpressionError(
+                f"exp, log and sqrt are nested more than {MAX_FUNCTION_NESTING} deep "
+                "(simplify the expression)"
+            )
+        self.depth += nested
+        try:
+            args = [self._number(a) for a in node.args]
+        finally:
+            self.depth -= nested
         if name == "log" and args[0].is_number and not args[0].is_positive:
-            raise ExpressionError(f"log of a non-positive number: log({args[0]})")
+            raise ExpressionError(f"log of a non-positive number: log({shown_number(args[0])})")
+        if name == "exp":
+            check_exp_argument(args[0])
         return self._bounded(function(*args))
 
     def _compare(self, node: ast.Compare) -> sympy.Basic:

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import sympy
 
 from alliance_games.errors import ExpressionError, ModelError, shown
-from alliance_games.model.expressions import parse_expression
+from alliance_games.model.expressions import parse_expression, unicode_problem
 from alliance_games.model.loader import LineDict, LineList
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -26,24 +26,36 @@ class Context:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.origins: dict[sympy.Basic, str] = {}
+        """Where each expression is first written (see ``SymbolicModel.origins``)."""
+
+    @staticmethod
+    def line(where: Any, key: str | int | None) -> int | None:
+        """The line of ``where[key]``, else of ``where``, when the loader marked it."""
+        line = line_of(where, key) if key is not None else 0
+        if not line and isinstance(where, LineDict | LineList):
+            line = where.line
+        return line or None
 
     def fail(self, message: str, where: Any, key: str | int | None, field: str,
              kind: type[ModelError] = ModelError) -> NoReturn:
-        line = None
-        if isinstance(where, LineDict) and isinstance(key, str):
-            line = where.line_of(key)
-        elif isinstance(where, LineList) and isinstance(key, int):
-            line = where.line_of(key)
-        elif isinstance(where, LineDict | LineList):
-            line = where.line
-        raise kind(message, path=self.path, line=line, field=field or None)
+        raise kind(message, path=self.path, line=self.line(where, key), field=field or None)
+
+    def note(self, expr: sympy.Basic, where: Any, key: str | int | None, field: str) -> None:
+        """Remember where ``expr`` is first written, unless it is a lone number or name."""
+        if not expr.is_Atom and expr not in self.origins:
+            line = self.line(where, key)
+            self.origins[expr] = f"{self.path}:{line}: {field}" if line else \
+                f"{self.path}: {field}"
 
     def expression(self, text: Any, names: dict[str, sympy.Symbol], where: Any,
                    key: str | int | None, field: str) -> sympy.Expr:
         try:
-            return parse_expression(text, names)
+            expr = parse_expression(text, names)
         except ExpressionError as exc:
             self.fail(exc.message, where, key, field, ExpressionError)
+        self.note(expr, where, key, field)
+        return expr
 
 
 def text_field(ctx: Context, raw: LineDict, key: str, *, required: bool = False,
@@ -56,7 +68,11 @@ def text_field(ctx: Context, raw: LineDict, key: str, *, required: bool = False,
     value = raw[key]
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         ctx.fail(f"expected text, got {type(value).__name__}", raw, key, field)
-    return str(value).strip()
+    text = str(value).strip()
+    problem = unicode_problem(text)
+    if problem:
+        ctx.fail(f"{shown(text)} {problem}", raw, key, field)
+    return text
 
 
 def name_field(ctx: Context, value: Any, where: Any, key: str | int, field: str, what: str) -> str:
@@ -74,6 +90,9 @@ def label_field(ctx: Context, value: Any, where: Any, key: str | int, field: str
     text = str(value).strip()
     if any(ch in text for ch in "|:\n\""):
         ctx.fail(f"{what} {shown(text)} may not contain | : or quotes", where, key, field)
+    problem = unicode_problem(text)
+    if problem:
+        ctx.fail(f"{what} {shown(text)} {problem}", where, key, field)
     return text
 
 
@@ -109,6 +128,7 @@ def payoff_vector(ctx: Context, value: Any, where: Any, key: str | int, field: s
 
 
 def line_of(where: Any, key: str | int) -> int:
+    """The line of ``where[key]`` (0 when the loader did not mark it)."""
     if isinstance(where, LineDict) and isinstance(key, str):
         return where.line_of(key)
     if isinstance(where, LineList) and isinstance(key, int):

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from alliance_games.errors import GambitFormatError, GameError, shown
+from alliance_games.errors import GambitFormatError, GameError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, DECISION, GameTree, TreeBuilder
 from alliance_games.model.gambit_tokens import (
@@ -66,7 +66,8 @@ Payoffs = tuple[Fraction, ...]
 
 
 # ---- reading -----------------------------------------------------------------------------------
-def read_gambit(text: str, path: str) -> NormalFormGame | GameTree:
+def read_gambit(text: str, path: str, *, wide: dict[Fraction, int] | None = None
+                ) -> NormalFormGame | GameTree:
     """Read a Gambit file, choosing the format from its header (``NFG`` or ``EFG``).
 
     Parameters
@@ -75,6 +76,9 @@ def read_gambit(text: str, path: str) -> NormalFormGame | GameTree:
         The file contents.
     path:
         The file name reported in errors.
+    wide:
+        When given, filled with the numbers beyond the float range (kept exactly) and the line
+        of the first use of each, for a float run's error message.
 
     Raises
     ------
@@ -82,6 +86,8 @@ def read_gambit(text: str, path: str) -> NormalFormGame | GameTree:
         When the text is not a well-formed ``.nfg`` / ``.efg`` file.
     """
     stream = TokenStream(text, path)
+    if wide is not None:
+        stream.wide = wide
     head = stream.peek()
     if head.kind == SYMBOL and head.value == "NFG":
         return _parse_nfg(stream)
@@ -202,13 +208,14 @@ class _EfgReader:
                 token = ts.expect(NUMBER, f"the probability of chance action {actions[-1]!r}")
                 probs.append(ts.to_fraction(token))
                 if probs[-1] < 0:
-                    raise ts.error(f"chance action {actions[-1]!r} has negative probability "
-                                   f"{token.value}", token)
+                    raise ts.error(f"chance action {shown(actions[-1])} has negative probability "
+                                   f"{shown_number(token.value)}", token)
         close = ts.next()
         if not actions:
             raise ts.error("an information set needs at least one action", close)
         if chance and sum(probs) != 1:
-            raise ts.error(f"chance probabilities sum to {sum(probs)}, not 1", close)
+            raise ts.error(f"chance probabilities sum to {shown_number(sum(probs))}, not 1 "
+                           "(write them as fractions, such as 1/3, to make them exact)", close)
         key = (label.value, tuple(actions), tuple(probs))
         return key, unique_labels(actions, str), tuple(probs), label.pos
 

@@ -27,6 +27,7 @@ rules common to both formats::
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
@@ -54,6 +55,7 @@ _TOKEN_RE = re.compile(
 _NUMBER_RE = re.compile(_NUMBER)
 _ESCAPE_RE = re.compile(r'\\(["\\])')
 MAX_EXPONENT = 1000
+_FLOAT_MAX = sys.float_info.max
 MAX_DIGITS = 4000
 
 
@@ -151,6 +153,9 @@ class TokenStream:
         self._tokens = tokenize(self.text, path)
         self._ahead: Token | None = None
         self.last: Token = Token(EOF, "", 0)
+        self.wide: dict[Fraction, int] = {}
+        """Numbers beyond the float range (exact runs keep them) -> the line of their first use,
+        so that a float run can say where they are."""
 
     def peek(self) -> Token:
         """The next token, without consuming it."""
@@ -195,9 +200,13 @@ class TokenStream:
     def to_fraction(self, token: Token) -> Fraction:
         """The exact value of a NUMBER token."""
         try:
-            return _fraction(token.value)
+            value = _fraction(token.value)
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             raise self.error(f"invalid number {describe(token)}: {exc}", token) from None
+        if (len(token.value) > 300 or "e" in token.value or "E" in token.value) and \
+                abs(value) > _FLOAT_MAX:
+            self.wide.setdefault(value, self.line(token))
+        return value
 
     def expect_int(self, what: str, minimum: int = 0, maximum: int = 10**18) -> tuple[int, Token]:
         """Consume a non-negative integer written as plain digits; return it and its token."""

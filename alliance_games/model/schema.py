@@ -66,6 +66,7 @@ def build_model(raw: LineDict, *, name: str, path: str) -> SymbolicModel:
         source=text_field(ctx, raw, "source"),
         policies=policies,
         method=text_field(ctx, raw, "method"),
+        origins=ctx.origins,
     )
 
 

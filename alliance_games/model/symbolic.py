@@ -80,6 +80,20 @@ class SymbolicModel:
     method: str = ""
     """The method ``auto`` uses for this model (the model file's ``method``; empty: the default
     choice by game form)."""
+    origins: dict[sympy.Basic, str] = field(default_factory=dict, repr=False)
+    """Where the file first writes each expression that is not a lone number or name
+    (``file:line: field``), so that errors found when the model is evaluated are located."""
+
+    def place(self, expr: sympy.Basic) -> str:
+        """``"file:line: field: "`` for ``expr``, or for the first written expression inside it (a
+        payoff summed along a play); ``"file: "`` when neither is known."""
+        where = self.origins.get(expr)
+        if where is None and not expr.is_Atom:
+            where = next((w for e, w in self.origins.items() if not e.is_Atom and expr.has(e)),
+                         None)
+        if where is not None:
+            return f"{where}: "
+        return f"{self.path}: " if self.path else ""
 
     @property
     def is_tree(self) -> bool:

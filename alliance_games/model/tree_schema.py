@@ -248,6 +248,7 @@ class _TreeReader:
         result = self._value(value, scope)
         if isinstance(result, ExpressionError):
             self.ctx.fail(result.message, where, key, field, ExpressionError)
+        self.ctx.note(result, where, key, field)
         return result
 
     def _value(self, value: Any, scope: _Scope) -> sympy.Expr | ExpressionError:

@@ -8,7 +8,9 @@ name, so that the table is read without importing them and their numeric stack: 
 nearest base class the table names.
 
 A renderer takes the result first and keyword-only options after it, and returns a string or a
-rich renderable; it neither computes nor prints. :func:`render` hands each renderer only the
+rich renderable; it neither computes nor prints. What a ``table`` renderer returns is made safe
+for the terminal here (:mod:`alliance_games.render.sanitize`: control characters in labels are
+shown escaped); the other formats keep labels verbatim. :func:`render` hands each renderer only the
 options it declares, so a command passes its context (the model instance, ``standalone``, ...)
 once, whatever the format. An option wrapped in :class:`Deferred` is computed only when the chosen
 renderer declares it: ``show`` marks equilibria in its table but does not solve for its JSON.
@@ -101,4 +103,9 @@ def render(result: object, fmt: str, **options: Any) -> str | RenderableType:
     parameters = inspect.signature(function).parameters
     taken = {name: value.compute() if isinstance(value, Deferred) else value
              for name, value in options.items() if name in parameters}
-    return function(result, **taken)  # type: ignore[no-any-return]
+    out = function(result, **taken)
+    if fmt == "table":  # labels come from the user's files: never let them drive the terminal
+        from alliance_games.render.sanitize import terminal_safe
+
+        out = terminal_safe(out)
+    return out  # type: ignore[no-any-return]

@@ -75,9 +75,10 @@ def solve(game: NormalFormGame | GameTree, method: str = "auto", *,
         raise SolverError(imperfect_recall_refusal(game, chosen))
     with time_limit(timeout):
         result = _run(row, game, max_equilibria)
-        if not result.exact and not game.exact and row.exactness != "float":
-            result = audit_float(result, _recheck)
-    if row.exactness != "float":  # approximate methods report their regret by contract
+        if not game.exact and row.exactness != "float":
+            result = audit_float(result, _recheck, game)
+    # approximate methods report their regret by contract; certified floats were checked exactly
+    if row.exactness != "float" and "exact_certificate" not in result.diagnostics:
         result = drop_positive_regret(result)
     if method == "auto":
         options = {**result.options, "auto": chosen, "auto_reason": auto_reason(game, chosen)}
@@ -128,8 +129,7 @@ def _run(row: Method, game: NormalFormGame | GameTree, max_equilibria: int | Non
 
 def _recheck(game: NormalFormGame, method: str) -> SolverResult:
     """The exact re-solve behind a float result's audit."""
-    result: SolverResult = BY_NAME[method].solver()(game)
-    return result
+    return _run(BY_NAME[method], game, None)
 
 
 def _tree_via_reduced_form(tree: GameTree, row: Method) -> SolverResult:
