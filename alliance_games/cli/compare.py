@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.cli.options import (
+    format_option,
+    model_argument,
+    parse_assignments,
+    set_option,
+    wide_option,
+)
+from alliance_games.cli.output import force_option
 from alliance_games.render.dispatch import formats
 
 
@@ -22,10 +29,12 @@ from alliance_games.render.dispatch import formats
                    "the article's propositions use); the listing is then not complete.")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@force_option
+@wide_option
 @format_option(*formats("ComparisonRun"))
 def command(model: str, assignments: tuple[str, ...], scenario: str | None,
             tolerances: tuple[str, ...], max_equilibria: int | None, select: bool,
-            standalone: bool, output: str | None, fmt: str) -> None:
+            standalone: bool, output: str | None, wide: bool, fmt: str, force: bool) -> None:
     """Compare the leader's policies in MODEL: risks of every player, cost, verdict.
 
     Each policy's continuation game is solved for all its subgame-perfect equilibria; a policy
@@ -43,12 +52,19 @@ def command(model: str, assignments: tuple[str, ...], scenario: str | None,
     from alliance_games.analysis.runs import compare_model
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import render
+    from alliance_games.render.labels import natural_width
+    from alliance_games.render.output_target import check_target
+
+    check_target(output, force=force)
 
     run = compare_model(model, parse_assignments(assignments), scenario=scenario,
                         tolerances=parse_assignments(tolerances, option="--tolerance"),
                         max_equilibria=max_equilibria, select=select)
-    emit(render(run, fmt, scenario=scenario, standalone=standalone), output,
-         width=None if _tty() else 120, tee=True)
+    shown = render(run, fmt, scenario=scenario, standalone=standalone)
+    width = None if _tty() else 120
+    if wide and not isinstance(shown, str):
+        width = natural_width(shown)
+    emit(shown, output, width=width, tee=True, force=force)
 
 
 def _tty() -> bool:

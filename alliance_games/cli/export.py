@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from alliance_games.cli.options import model_argument, parse_assignments, set_option
+from alliance_games.cli.output import force_option
 
 if TYPE_CHECKING:
     from alliance_games.analysis.runs import Instance
@@ -35,9 +36,10 @@ TARGETS = tuple(FORMATS)
                    "size and its value under the subgame-perfect equilibrium.")
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Write to FILE (atomically); default or '-': standard output.")
+@force_option
 def command(model: str, assignments: tuple[str, ...], target: str, symbolic: bool,
             highlight: bool, booktabs: bool, standalone: bool, max_nodes: int,
-            collapse_depth: int | None, output: str | None) -> None:
+            collapse_depth: int | None, output: str | None, force: bool) -> None:
     """Export MODEL at its default (or --set) parameter values.
 
     Trees exported with --to latex-table or --to nfg use their reduced normal form.
@@ -53,12 +55,15 @@ def command(model: str, assignments: tuple[str, ...], target: str, symbolic: boo
     from alliance_games.analysis.runs import instantiate
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import render
+    from alliance_games.render.output_target import check_target
+
+    check_target(output, force=force)
 
     instance = instantiate(model, parse_assignments(assignments), exact=True)
     subject = _subject(instance, target, symbolic=symbolic, highlight=highlight,
                        max_nodes=max_nodes, collapse_depth=collapse_depth)
     emit(render(subject, FORMATS[target], booktabs=booktabs, standalone=standalone,
-                max_nodes=max_nodes), output)
+                max_nodes=max_nodes), output, force=force)
 
 
 def _subject(instance: Instance, target: str, *, symbolic: bool, highlight: bool, max_nodes: int,

@@ -37,6 +37,14 @@ def set_option(func: F) -> F:
     )(func)
 
 
+def wide_option(func: F) -> F:
+    return click.option(
+        "--wide", is_flag=True,
+        help="Tables: every label in full, as the JSON has it (no abbreviation or legend), the "
+             "table as wide as it needs. Without it tables fit the terminal (COLUMNS=N to set).",
+    )(func)
+
+
 def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     def decorate(func: F) -> F:
         return click.option(

@@ -1,66 +1,64 @@
-"""Writing results: standard output, or a file written atomically (temporary file + rename)."""
+"""Writing results: standard output, or the file, device or FIFO named by ``-o FILE``.
+
+Where an output goes and how it is written safely (atomic replace of regular files only, write
+through devices and FIFOs, read-only targets refused without ``--force``, every failure one
+line) is decided by :mod:`alliance_games.render.output_target`; this module prints and reports.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-
-from alliance_games.errors import AllianceGamesError
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def force_option(func: F) -> F:
+    """``--force``: with ``-o FILE``, replace FILE even when it is read-only (mode kept)."""
+    return click.option(
+        "--force", is_flag=True,
+        help="Replace an output file even if it is read-only (its permissions are kept); "
+             "without --force a read-only output file is refused.",
+    )(func)
+
 
 def emit(rendered: str | RenderableType, path: str | None = None, *, width: int | None = None,
-         tee: bool = False) -> None:
-    """Print what a renderer returned, or write it to ``path`` (``-``: standard output).
+         tee: bool = False, force: bool = False) -> None:
+    """Print what a renderer returned, or write it to ``path``.
 
     Text is printed as it is (ending with one newline; empty text prints nothing). A rich
     renderable is laid out ``width`` columns wide (default: the terminal's); written to a file it
-    becomes plain text, and with ``tee`` it is printed on standard output as well.
+    becomes plain text, and with ``tee`` it is printed on standard output as well. ``path`` ``-``
+    or ``/dev/stdout`` (any path that is standard output) prints, once. Any other path is written
+    by :func:`~alliance_games.render.output_target.write_output` (``force``: replace a read-only
+    file), then ``wrote PATH`` goes to stderr.
     """
+    from alliance_games.render.output_target import is_stdout, shown_path, write_output
+
+    to_stdout = is_stdout(path)
     if isinstance(rendered, str):
-        _emit_text(rendered, path)
-        return
-    import io
+        text = rendered
+    else:
+        import io
 
-    from rich.console import Console
+        from rich.console import Console
 
-    if not path:
-        Console(width=width).print(rendered)
-        return
-    console = Console(record=True, width=width, file=None if tee else io.StringIO())
-    console.print(rendered)
-    _emit_text(console.export_text(), path)
-
-
-def _emit_text(text: str, path: str | None) -> None:
-    """Print ``text``, or write it to ``path`` so that no half-written file is ever left."""
-    if not path or path == "-":
+        if to_stdout:
+            Console(width=width).print(rendered)
+            return
+        console = Console(record=True, width=width, file=None if tee else io.StringIO())
+        console.print(rendered)
+        text = console.export_text()
+    if to_stdout:
         if text:
             click.echo(text, nl=not text.endswith("\n"))
         return
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise AllianceGamesError(f"{path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    click.echo(f"wrote {path}", err=True)
+    assert path is not None
+    write_output(path, text, force=force)
+    click.echo(f"wrote {shown_path(path)}", err=True)
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

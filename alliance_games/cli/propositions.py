@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from alliance_games.cli.options import format_option
+from alliance_games.cli.output import force_option
 from alliance_games.render.dispatch import formats
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 @click.command("propositions")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@force_option
 @format_option(*formats("PropositionChecks"))
 @click.option("--robustness", type=int, default=None, metavar="N",
               help="Also evaluate every proposition at N points drawn jointly over all numeric "
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
                    "FILE is written).")
 def command(standalone: bool, output: str | None, fmt: str, robustness: int | None,
             spread: float | None, ranges: bool, seed: int | None, intervals: bool,
-            workers: int | None, resume: bool) -> None:
+            workers: int | None, resume: bool, force: bool) -> None:
     """Check the article's propositions P1-P11 on the flagship alliance_system.
 
     Every check solves the flagship with the generic solver (spbe, the leader-preferred
@@ -67,9 +69,13 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
     from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import render
+    from alliance_games.render.output_target import check_target, replaces_file
     from alliance_games.render.propositions import PropositionChecks
 
+    check_target(output, force=force)
+
     found: PropositionRobustness | None = None
+    journal: str | None = None
     if robustness is None:
         given = [name for name, value in (("--spread", spread is not None), ("--ranges", ranges),
                                           ("--seed", seed is not None),
@@ -84,13 +90,13 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
         if resume and output is None:
             raise click.UsageError("--resume continues the journal kept beside -o FILE: give the "
                                    "-o FILE of the interrupted run")
-        journal = f"{output}.partial" if output is not None else None
+        journal = f"{output}.partial" if output is not None and replaces_file(output) else None
         results, found = _with_robustness(robustness, spread, ranges, seed, intervals, workers,
                                           journal, resume)
     emit(render(PropositionChecks(tuple(results), found), fmt, standalone=standalone), output,
-         tee=True)
-    if found is not None and output is not None:
-        Path(f"{output}.partial").unlink(missing_ok=True)  # the result is safely written
+         tee=True, force=force)
+    if found is not None and journal is not None:
+        Path(journal).unlink(missing_ok=True)  # the result is safely written
     if not all(r.passed for r in results):
         raise SystemExit(1)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from alliance_games.cli.options import model_argument, parse_assignments, set_option
+from alliance_games.cli.output import force_option
 
 
 def regime_plot_path(output: str) -> Path:
@@ -38,8 +39,9 @@ def regime_plot_path(output: str) -> Path:
                    "the model's default sweep).")
 @click.option("-o", "--output", metavar="FILE", required=True,
               help="Write to FILE (atomically); '-' for standard output.")
+@force_option
 def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: bool,
-            params: tuple[str, ...], output: str) -> None:
+            params: tuple[str, ...], output: str, force: bool) -> None:
     """Write a LaTeX report on MODEL: parameters, game, equilibria, policy comparison, regimes.
 
     \b
@@ -51,12 +53,11 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
     """
     from alliance_games.analysis.export import report_data
     from alliance_games.cli.output import emit
-    from alliance_games.errors import AllianceGamesError
     from alliance_games.render.dispatch import render
+    from alliance_games.render.output_target import check_target, replaces_file
 
-    to_file = output != "-"
-    if to_file and not Path(output).parent.is_dir():
-        raise AllianceGamesError(f"{output}: the folder {Path(output).parent} does not exist")
+    check_target(output, force=force)
+    to_file = replaces_file(output)  # a plot goes beside a file, not beside a device
     values = parse_assignments(assignments)
     data = report_data(model, values, max_nodes=max_nodes)
     result = plot = None
@@ -67,7 +68,8 @@ def command(model: str, assignments: tuple[str, ...], max_nodes: int, regimes: b
         result = report_sweep(model, values, params=params)
         if result is not None:
             path = regime_plot_path(output)
-            sweep_plot(result, str(path))
+            sweep_plot(result, str(path), force=force)
             click.echo(f"wrote {path}", err=True)
             plot = path.name
-    emit(render(data, "latex", max_nodes=max_nodes, regimes=result, regime_plot=plot), output)
+    emit(render(data, "latex", max_nodes=max_nodes, regimes=result, regime_plot=plot), output,
+         force=force)

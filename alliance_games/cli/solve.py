@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.cli.options import (
+    format_option,
+    model_argument,
+    parse_assignments,
+    set_option,
+    wide_option,
+)
 from alliance_games.render.dispatch import formats
 from alliance_games.solvers.methods import METHODS, REFINEMENTS, methods_help
 
@@ -33,10 +39,11 @@ from alliance_games.solvers.methods import METHODS, REFINEMENTS, methods_help
               help="With --method pbe: judge every equilibrium by a signalling refinement "
                    "(intuitive: Cho-Kreps; d1: Banks-Sobel) and say why it survives or fails "
                    "(repeatable).")
+@wide_option
 @format_option(*formats("SolverResult"))
 def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
             max_equilibria: int | None, timeout: float | None, symbolic: bool, free: tuple[str, ...],
-            derivative: str | None, refine: tuple[str, ...], fmt: str) -> None:
+            derivative: str | None, refine: tuple[str, ...], wide: bool, fmt: str) -> None:
     """Solve MODEL: a bundled model's name, a path (.yaml, .nfg, .efg) or - for stdin.
 
     \b
@@ -58,11 +65,13 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
     from alliance_games.analysis.runs import instantiate, solve_instance
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import render
+    from alliance_games.render.labels import natural_width
 
     instance = instantiate(model, parse_assignments(assignments), exact=exact)
     result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
                                      timeout=timeout, refine=refine)
-    emit(render(result, fmt, instance=instance, records=records))
+    shown = render(result, fmt, instance=instance, records=records, wide=wide)
+    emit(shown, width=natural_width(shown) if wide and not isinstance(shown, str) else None)
 
 
 def _symbolic(model: str, assignments: tuple[str, ...], method: str, exact: bool,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.cli.output import force_option
 from alliance_games.render.dispatch import formats
 from alliance_games.solvers.methods import METHODS
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 @click.option("-o", "--output", metavar="FILE",
               help="Write to FILE (atomically); finished chunks are journaled in FILE.partial "
                    "until the sweep completes.")
+@force_option
 @format_option(*formats("SweepRun"))
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @click.option("--plot", metavar="FILE", help="Also draw the sweep: risks against one parameter, "
@@ -63,7 +65,7 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
             fmt: str, standalone: bool, plot: str | None, workers: int | None,
             scheduler: str | None, chunk_size: int | None, max_work: int | None,
             resume: bool, watch: tuple[str, ...], method: str, sample: int | None,
-            spread: float | None, ranges: bool, seed: int | None) -> None:
+            spread: float | None, ranges: bool, seed: int | None, force: bool) -> None:
     """Sweep MODEL's parameters: every policy's risks, cost and verdict at every grid point.
 
     With --sample N the points are a random design instead of a grid: N points drawn jointly
@@ -100,6 +102,7 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     from alliance_games.cli.progress import progress_bar
     from alliance_games.errors import ParameterError
     from alliance_games.render.dispatch import render
+    from alliance_games.render.output_target import check_target, replaces_file
 
     if sample is None and (spread is not None or ranges or seed is not None):
         raise ParameterError("--spread, --ranges and --seed shape a random design: add --sample N")
@@ -116,11 +119,13 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
                       chunk=chunk_size, watch=watch, method=method, sample=sample,
                       spread=0.25 if spread is None else spread, ranges=ranges, seed=seed)
     plan.check_work(max_work or MAX_WORK)
+    check_target(output, force=force)
     if plot:
         from alliance_games.analysis.sweep.equilibria import EquilibriumSweepPlan
         from alliance_games.render.plots import plot_format
 
         plot_format(plot)
+        check_target(plot, force=force)
         if isinstance(plan, EquilibriumSweepPlan) and len(plan.axes) != 1:
             raise ParameterError("--plot draws a sweep of equilibria against one parameter; "
                                  f"this sweep has {len(plan.axes)}")
@@ -131,13 +136,14 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
             from alliance_games.render.plots import quantity_plot, sweep_plot
 
             if isinstance(run, EquilibriumSweepRun):
-                quantity_plot(run.result, plot)
+                quantity_plot(run.result, plot, force=force)
             else:
-                sweep_plot(run.result, plot)
+                sweep_plot(run.result, plot, force=force)
             click.echo(f"wrote {plot}", err=True)
-        emit(render(run, fmt, standalone=standalone), output, width=120 if output else None)
+        emit(render(run, fmt, standalone=standalone), output, width=120 if output else None,
+             force=force)
 
-    journal = str(journal_path(output)) if output and output != "-" else None
+    journal = str(journal_path(output)) if output and replaces_file(output) else None
     try:
         with progress_bar(plan.count, "sweeping") as advance:
             sweep_model(model, params, plan=plan, progress=advance, journal=journal,

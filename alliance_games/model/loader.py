@@ -5,13 +5,16 @@ each key to the 1-based line of its value) and :class:`LineList` (a ``list`` wit
 each item). Schema validation uses those lines to point at the offending text.
 
 Only YAML's safe subset is read (no tags, no object construction); duplicate keys, empty
-files, binary files and files over :data:`MAX_FILE_BYTES` are refused. Text is parsed with
-libyaml when PyYAML has it (several times faster) and, if that fails, again with the pure-Python
-parser, whose error messages are the ones reported.
+files, binary files, files that are not regular (a FIFO, a device: refused before reading, so
+nothing blocks) and files over :data:`MAX_FILE_BYTES` are refused. Text is parsed with libyaml
+when PyYAML has it (several times faster) and, if that fails, again with the pure-Python parser,
+whose error messages are the ones reported.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -114,11 +117,7 @@ def read_source(source: str | Path) -> tuple[str, str]:
                              path=display)
         if path.is_dir():
             raise ModelError("is a directory, not a model file", path=display)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise ModelError(f"cannot read the file ({exc.strerror})", path=display) from None
+        data = _read_regular(path, display)
     if len(data) > MAX_FILE_BYTES:
         raise ModelError(f"file is larger than {MAX_FILE_BYTES} bytes", path=display)
     if b"\x00" in data:
@@ -132,6 +131,38 @@ def read_source(source: str | Path) -> tuple[str, str]:
     if not text.strip():
         raise ModelError("file is empty; expected a model", path=display)
     return text, display
+
+
+def _read_regular(path: Path, display: str) -> bytes:
+    """The first ``MAX_FILE_BYTES + 1`` bytes of a regular file. Anything else (a FIFO, a
+    device, a socket) is refused without blocking: it is opened non-blocking and checked before
+    a byte is read, since a FIFO nobody writes would wait forever. A path that is this process's
+    standard input (``/dev/stdin``) is read like ``-``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise ModelError(f"cannot read the file ({exc.strerror})", path=display) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if _is_stdin(info):
+                return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+            raise ModelError("not a regular file (a FIFO, device or socket, which could block "
+                             "or never end); save the model to a file, or pipe it to standard "
+                             "input and give '-' as the model", path=display)
+        os.set_blocking(fd, True)
+        try:
+            return handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ModelError(f"cannot read the file ({exc.strerror})", path=display) from None
+
+
+def _is_stdin(info: os.stat_result) -> bool:
+    try:
+        stdin = os.fstat(0)
+    except OSError:
+        return False
+    return (info.st_dev, info.st_ino) == (stdin.st_dev, stdin.st_ino)
 
 
 def parse_yaml(text: str, path: str) -> LineDict:

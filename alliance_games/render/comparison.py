@@ -15,6 +15,7 @@ from alliance_games.analysis.policies import PolicyComparison
 from alliance_games.analysis.reliability import RISK_KINDS, has_dual_risk
 from alliance_games.analysis.runs import ComparisonRun
 from alliance_games.render.formats import csv_text, dumps, run_header
+from alliance_games.render.labels import Fitted, Wrapped
 from alliance_games.render.numbers import decimal_text, json_number
 
 
@@ -89,12 +90,12 @@ def policy_table(comparison: PolicyComparison) -> RenderableType:
     table = Table(title=f"Risk by policy (abandonment / entrapment; worst over each policy's "
                         f"{which}equilibria); tolerances: {tol}",
                   title_justify="left", show_lines=False)
-    table.add_column("policy")
+    table.add_column("policy", overflow="fold")  # never cut a name: fold it (issue 16)
     for player in players:
-        table.add_column(player, justify="center")
-    table.add_column("leader cost", justify="right")
-    table.add_column("eq.", justify="right")
-    table.add_column("verdict")
+        table.add_column(Wrapped(player), justify="center", overflow="fold")
+    table.add_column("leader cost", justify="right", overflow="fold")
+    table.add_column("eq.", justify="right", overflow="fold")
+    table.add_column("verdict", overflow="fold")
     for p in comparison.policies:
         cells = []
         for player in players:
@@ -121,7 +122,7 @@ def policy_table(comparison: PolicyComparison) -> RenderableType:
     elif not all(p.complete for p in comparison.policies):
         note.append("  + more equilibria exist than were listed; the verdict and the worst "
                     "risks are over those listed.")
-    return Group(table, note)
+    return Group(Fitted(lambda: table), note)  # sized to the console, no name cut (issue 16)
 
 
 def _tex(text: str) -> str:

@@ -23,9 +23,8 @@ the reliable sets are read from ``result.reliable``, the leader's pick from ``re
 
 from __future__ import annotations
 
+import io
 import math
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -34,7 +33,7 @@ import numpy as np
 
 from alliance_games.analysis.reliability import RISK_KINDS
 from alliance_games.analysis.sweep.result import SweepResult
-from alliance_games.errors import AllianceGamesError, ParameterError
+from alliance_games.errors import ParameterError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -104,25 +103,28 @@ def plot_format(path: str) -> str:
     return FORMATS[suffix]
 
 
-def sweep_plot(result: SweepResult, path: str) -> None:
+def sweep_plot(result: SweepResult, path: str, *, force: bool = False) -> None:
     """Draw ``result`` (risk curves for one swept parameter, a regime map for two) into ``path``.
 
-    The format follows the suffix (see :data:`FORMATS`); the file is written atomically (a
-    temporary file in the same folder, then renamed), so no half-written plot is ever left.
+    The format follows the suffix (see :data:`FORMATS`); the figure is drawn in memory, then
+    written by :func:`~alliance_games.render.output_target.write_output` (a regular file
+    atomically, keeping its mode; a device or FIFO written through; a read-only file only with
+    ``force``), so no half-written plot is ever left.
 
     Raises
     ------
     ParameterError
         For an unknown suffix, or a sweep over no or more than two parameters.
-    AllianceGamesError
-        When the target folder does not exist.
+    OutputError
+        When the target folder does not exist, the file is read-only (without ``force``) or
+        writing fails.
     """
     fmt = plot_format(path)
     from matplotlib import rc_context
 
     with rc_context(cast(Any, STYLE)):
         figure = sweep_figure(result)
-        _save(figure, path, fmt)
+        _save(figure, path, fmt, force)
 
 
 def sweep_figure(result: SweepResult) -> Figure:
@@ -138,14 +140,14 @@ def sweep_figure(result: SweepResult) -> Figure:
                          "show one swept parameter (risk curves) or two (a regime map)")
 
 
-def quantity_plot(result: EquilibriumSweep, path: str) -> None:
+def quantity_plot(result: EquilibriumSweep, path: str, *, force: bool = False) -> None:
     """Draw the shown quantities of an equilibrium sweep over one parameter into ``path``
     (written atomically, format by suffix as for :func:`sweep_plot`)."""
     fmt = plot_format(path)
     from matplotlib import rc_context
 
     with rc_context(cast(Any, STYLE)):
-        _save(quantity_figure(result), path, fmt)
+        _save(quantity_figure(result), path, fmt, force)
 
 
 def quantity_figure(result: EquilibriumSweep) -> Figure:
@@ -425,27 +427,12 @@ def _boundaries(cells: np.ndarray, xe: np.ndarray, ye: np.ndarray
 
 
 # ---- writing -------------------------------------------------------------------------------
-def _save(figure: Figure, path: str, fmt: str) -> None:
-    """Save ``figure`` to ``path`` through a temporary file in the same folder and a rename."""
-    target = Path(path)
-    directory = target.parent
-    if not directory.is_dir():
-        raise AllianceGamesError(f"{path}: the folder {directory} does not exist")
-    metadata = METADATA[fmt]
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            figure.savefig(handle, format=fmt, dpi=PNG_DPI, metadata=metadata,
-                           bbox_inches="tight", pad_inches=0.03)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the plot from others
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _save(figure: Figure, path: str, fmt: str, force: bool) -> None:
+    """Draw ``figure`` in memory and write it to ``path`` (see :mod:`.output_target`)."""
+    from alliance_games.render.output_target import check_target, write_output
 
-
-def _umask() -> int:
-    """The process's file-creation mask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    check_target(path, force=force)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt], bbox_inches="tight",
+                   pad_inches=0.03)
+    write_output(path, buffer.getvalue(), force=force)

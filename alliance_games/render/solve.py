@@ -14,6 +14,7 @@ described), both from :func:`alliance_games.analysis.runs.solve_instance`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -26,6 +27,7 @@ from alliance_games.analysis.equilibrium import EquilibriumRecord
 from alliance_games.analysis.runs import Instance
 from alliance_games.games.tree import GameTree
 from alliance_games.render.formats import csv_text, dumps, run_header
+from alliance_games.render.labels import Fitted, Labels, Wrapped, legend, strategy_labels
 from alliance_games.render.numbers import json_number, text_number
 from alliance_games.solvers.deadline import STOPPED
 from alliance_games.solvers.methods import enumerates
@@ -34,41 +36,88 @@ from alliance_games.solvers.result import SolverResult
 
 # ---- table -------------------------------------------------------------------------------------
 def solve_table(result: SolverResult, *, instance: Instance,
-                records: list[EquilibriumRecord]) -> RenderableType:
-    """The run's header, the method ``auto`` chose (if it did) and the equilibria table."""
+                records: list[EquilibriumRecord], wide: bool = False) -> RenderableType:
+    """The run's header, the method ``auto`` chose (if it did) and the equilibria table
+    (``wide``: labels verbatim, :mod:`alliance_games.render.labels`)."""
     parts: list[RenderableType] = [
         run_header(instance.model.title, instance.model.name, instance.values)]
     if "auto" in result.options:
         parts.append(Styled(f"method auto -> {result.options['auto']} "
                             f"({result.options['auto_reason']})", "dim"))
-    parts.append(equilibria_table(result, records))
+    parts.append(equilibria_table(result, records, wide=wide))
     return Group(*parts)
 
 
-def equilibria_table(result: SolverResult, records: list[EquilibriumRecord]) -> RenderableType:
+def equilibria_table(result: SolverResult, records: list[EquilibriumRecord], *,
+                     wide: bool = False) -> RenderableType:
+    """The equilibria, laid out to fit the console (:class:`~alliance_games.render.labels.Fitted`):
+    a column per player with the labels' own prefixes dropped; if that is too wide, long
+    information-set names abbreviated with a legend; if still too wide, a row per player.
+    ``wide``: a column per player with every label verbatim."""
     kind = "exact" if result.exact else "floating point"
     complete = "complete" if result.complete else "not proven complete"
     title = (f"{len(records)} equilibri{'um' if len(records) == 1 else 'a'} "
              f"(method {result.method}, {kind}, {complete})")
-    assessed = any(r.assessment is not None for r in records)
-    table = Table(title=title, title_justify="left", show_lines=True)
-    table.add_column("#", justify="right")
-    for player in result.game.players:
-        table.add_column(player)
-    table.add_column("payoffs")
-    table.add_column("max regret", justify="right")
-    if assessed:
-        table.add_column("beliefs")
-        table.add_column("refinements")
-    for n, record in enumerate(records, start=1):
-        cells = [_strategy_text(record.profile[p]) for p in result.game.players]
-        pays = ", ".join(text_number(record.payoffs[p]) for p in result.game.players)
-        extra = _assessment_cells(record) if assessed else []
-        table.add_row(str(n), *cells, pays, text_number(record.max_regret), *extra)
-    parts: list[RenderableType] = [table, Text(completeness_line(result))]
+    game = result.game
+
+    def layout(rows: bool, **how: bool) -> Callable[[], RenderableType]:
+        build = _player_rows if rows else _player_columns
+        return lambda: build(title, result, records, strategy_labels(game, **how))
+
+    layouts = [layout(False, verbatim=wide)]
+    if not wide and isinstance(game, GameTree):
+        layouts.append(layout(False, abbreviate=True))
+    if not wide and not any(r.assessment is not None for r in records):
+        layouts.append(layout(True, abbreviate=True))
+    parts: list[RenderableType] = [Fitted(*layouts), Text(completeness_line(result))]
     for warning in result.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Group(*parts)
+
+
+def _player_columns(title: str, result: SolverResult, records: list[EquilibriumRecord],
+                    labels: Labels) -> RenderableType:
+    """One row per equilibrium, a column per player; the legend of short names below."""
+    players = result.game.players
+    assessed = any(r.assessment is not None for r in records)
+    table = Table(title=title, title_justify="left", show_lines=True)
+    table.add_column("#", justify="right")
+    for player in players:
+        table.add_column(Wrapped(player), overflow="fold")
+    table.add_column("payoffs", overflow="fold")
+    table.add_column("max regret", justify="right", overflow="fold")
+    if assessed:
+        table.add_column("beliefs", overflow="fold")
+        table.add_column("refinements", overflow="fold")
+    shown: list[str] = []
+    for n, record in enumerate(records, start=1):
+        cells = [_strategy_text(record.profile[p], labels.shown[p]) for p in players]
+        shown += cells
+        pays = ", ".join(text_number(record.payoffs[p]) for p in players)
+        extra = [Wrapped(c) for c in _assessment_cells(record)] if assessed else []
+        table.add_row(str(n), *map(Wrapped, cells), pays, text_number(record.max_regret), *extra)
+    return Group(table, legend(labels.legend_used(shown)))
+
+
+def _player_rows(title: str, result: SolverResult, records: list[EquilibriumRecord],
+                 labels: Labels) -> RenderableType:
+    """A row per equilibrium and player (for tables too wide by player); the legend below."""
+    players = result.game.players
+    table = Table(title=title, title_justify="left")
+    for name in ("#", "player", "strategy", "payoff", "max regret"):
+        table.add_column(name, overflow="fold",
+                         justify="right" if name in ("#", "max regret") else "left")
+    shown: list[str] = []
+    for n, record in enumerate(records, start=1):
+        for i, player in enumerate(players):
+            cell = _strategy_text(record.profile[player], labels.shown[player])
+            shown.append(cell)
+            first = i == 0
+            table.add_row(str(n) if first else "", player, Wrapped(cell),
+                          text_number(record.payoffs[player]),
+                          text_number(record.max_regret) if first else "",
+                          end_section=i == len(players) - 1)
+    return Group(table, legend(labels.legend_used(shown)))
 
 
 def completeness_line(result: SolverResult) -> str:
@@ -123,14 +172,14 @@ def _region_text(region: Any) -> str:
     return ", ".join(parts) or "any"
 
 
-def _strategy_text(dist: dict[str, Any]) -> str:
-    """Pure choices by name; mixtures as ``label: p`` lines."""
+def _strategy_text(dist: dict[str, Any], shown: dict[str, str]) -> str:
+    """Pure choices by name; mixtures as ``label: p`` lines; each label as ``shown`` says."""
     lines = []
     for label, prob in dist.items():
         if prob == 1:
-            lines.append(label)
+            lines.append(shown.get(label, label))
         elif prob != 0:
-            lines.append(f"{label}: {text_number(prob)}")
+            lines.append(f"{shown.get(label, label)}: {text_number(prob)}")
     return "\n".join(lines) or "-"
 
 
