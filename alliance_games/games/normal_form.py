@@ -33,14 +33,18 @@ def as_exact_array(values: Any) -> np.ndarray:
     flat = array.ravel().tolist()
     if not set(map(type, flat)) <= {Fraction}:  # Fractions are kept as they are
         ints: dict[int, Fraction] = {}  # each int converted once
-
-        def convert(value: Any) -> Fraction:
-            if type(value) is int:
+        converted: list[Any] = []
+        append = converted.append
+        for value in flat:
+            kind = type(value)
+            if kind is Fraction:
+                append(value)
+            elif kind is int:
                 found = ints.get(value)
-                return found if found is not None else ints.setdefault(value, Fraction(value))
-            return _to_fraction(value)
-
-        flat = [v if type(v) is Fraction else convert(v) for v in flat]
+                append(found if found is not None else ints.setdefault(value, Fraction(value)))
+            else:
+                append(_to_fraction(value))
+        flat = converted
     out = np.empty(array.shape, dtype=object)
     out.ravel()[:] = flat if flat else []
     if array.ndim == 0:

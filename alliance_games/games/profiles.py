@@ -62,10 +62,18 @@ def edge_weights(tree: GameTree, behaviour: Profile) -> np.ndarray:
     """Probability of every edge: chance probabilities and behaviour probabilities."""
     weights = tree.edge_prob.copy()
     parents = tree.edge_parent
-    decision = tree.kind[parents] == DECISION
+    decision = np.flatnonzero(tree.kind[parents] == DECISION)
     infosets = tree.node_infoset[parents]
     actions = tree.edge_action_index
-    for e in np.flatnonzero(decision):
+    if weights.dtype == object and len(decision) and \
+            all(isinstance(d, np.ndarray) and d.dtype == object for d in behaviour):
+        # every behaviour entry in one object array: the same objects, gathered at once
+        widths = np.fromiter((len(d) for d in behaviour), dtype=np.int64, count=len(behaviour))
+        flat = np.concatenate(behaviour) if len(behaviour) else np.empty(0, dtype=object)
+        starts = np.cumsum(widths) - widths
+        weights[decision] = flat[starts[infosets[decision]] + actions[decision]]
+        return weights
+    for e in decision:
         weights[e] = behaviour[infosets[e]][actions[e]]
     return weights
 

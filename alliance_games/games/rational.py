@@ -59,9 +59,29 @@ def to_fraction(value: Any) -> Any:
     return value
 
 
+_CONVERTED: dict[Any, Fraction] = {}  # fast-type values converted before (bounded below)
+_CONVERTED_LIMIT = 200_000
+_FAST: dict[int, tuple[Any, Any]] = {}
+"""Numbers converted to the fast type, by object identity: ``id -> (number, converted)``. The
+entry holds the number, so its id cannot be reused while the entry lives, and a hit is checked
+by identity (trees repeat the same few number objects at thousands of nodes)."""
+
+
 def fraction_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
-    """:func:`to_fraction` of every value."""
-    return tuple(to_fraction(v) for v in values)
+    """:func:`to_fraction` of every value (equal fast-type values are converted once per
+    process: the hot loops convert the same few values again and again)."""
+    memo = _CONVERTED
+    out = []
+    for v in values:
+        if type(v) is _MPQ:
+            found = memo.get(v)
+            if found is None:
+                if len(memo) >= _CONVERTED_LIMIT:
+                    memo.clear()
+                found = memo[v] = Fraction(int(v.numerator), int(v.denominator))
+            v = found
+        out.append(v)
+    return tuple(out)
 
 
 def fast_values(values: Iterable[Any], *, ints: bool = False) -> list[Any] | None:
@@ -71,12 +91,30 @@ def fast_values(values: Iterable[Any], *, ints: bool = False) -> list[Any] | Non
     ``ints``: keep Python ints as they are (they mix with the fast type exactly, in C); only for
     sums and products, never for divisions (``int / int`` is a float)."""
     items = values if isinstance(values, list) else list(values)
-    if not all_rational(items):
-        return None
     q = exact_type()
-    if ints:
-        return [v if type(v) is int else q(v) for v in items]
-    return list(map(q, items))
+    if q is Fraction:
+        if not all_rational(items):
+            return None
+        return [v if type(v) is int else q(v) for v in items] if ints else list(map(q, items))
+    memo, out = _FAST, list[Any]()
+    get, append, exact = memo.get, out.append, _EXACT_TYPES
+    for v in items:
+        kind = type(v)
+        if kind is _MPQ or (ints and kind is int):
+            append(v)
+            continue
+        known = get(id(v))
+        if known is not None and known[0] is v:
+            append(known[1])
+            continue
+        if kind not in exact and not is_rational(v):
+            return None
+        if len(memo) >= _CONVERTED_LIMIT:
+            memo.clear()
+        converted = q(v)
+        memo[id(v)] = (v, converted)
+        append(converted)
+    return out
 
 
 def all_fractions(items: list[Any]) -> bool:

@@ -17,6 +17,7 @@ player forgets what it knew or did (Kuhn 1953).
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -218,6 +219,9 @@ class GameTree:
             for name in STRUCTURAL_CACHES:
                 if name in self.__dict__:
                     copy.__dict__[name] = self.__dict__[name]
+            key = self.__dict__.get("structure_key")
+            if key is not None and "edge_label" not in changes:  # the players are its first entry
+                copy.__dict__["structure_key"] = (copy.players, *key[1:])
         return copy
 
     # ---- outcome tags -----------------------------------------------------------------------
@@ -246,8 +250,8 @@ class GameTree:
     def structure_key(self) -> tuple[Any, ...]:
         """The structure as plain bytes and tuples (players, kinds, edges, information sets,
         action labels, outcome tags): equal keys mean the same tree up to payoffs,
-        probabilities and measures; cheap to hash and compare (not carried by ``_replace``,
-        which may change players or labels)."""
+        probabilities and measures; cheap to hash and compare (carried by ``_replace`` unless
+        the structure or the action labels change; new players replace its first entry)."""
         sets = self.infosets
         members = np.fromiter(itertools.chain.from_iterable(s.nodes for s in sets),
                               dtype=np.int64)
@@ -258,8 +262,30 @@ class GameTree:
                 members.tobytes(), self.edge_label, self.node_tags)
 
     def subtree(self, root: int) -> GameTree:
-        """The subgame rooted at ``root`` as a tree of its own (information sets renumbered)."""
+        """The subgame rooted at ``root`` as a tree of its own (information sets renumbered).
+
+        The structure of the cut is kept per ``root`` for the last few trees cut (with its
+        structural caches): a tree of the same structure (the same structural objects, as the
+        trees a compiled model evaluates at several points share) copies only its numbers in."""
         lo, hi = root, int(self.subtree_end[root])
+        found = _SUBTREES.get(root)
+        if found is not None and found[0] == _structure_objects(self):
+            return found[1]._replace(
+                node_payoffs=self.node_payoffs[lo:hi].copy(),
+                edge_prob=self.edge_prob[int(self.child_ptr[lo]):int(self.child_ptr[hi])].copy(),
+                has_payoff=self.has_payoff[lo:hi].copy(),
+                measures={k: v[lo:hi].copy() for k, v in self.measures.items()})
+        cut = self._cut(lo, hi)
+        for name in (*STRUCTURAL_CACHES, "structure_key"):  # computed once, inherited by copies
+            getattr(cut, name)
+        _SUBTREES[root] = (_structure_objects(self), cut)
+        _SUBTREES.move_to_end(root)
+        while len(_SUBTREES) > _SUBTREE_LIMIT:
+            _SUBTREES.popitem(last=False)
+        return cut
+
+    def _cut(self, lo: int, hi: int) -> GameTree:
+        """:meth:`subtree` at ``lo`` (``hi`` the end of its subtree), built afresh."""
         nodes = np.arange(lo, hi)
         edges_lo, edges_hi = int(self.child_ptr[lo]), int(self.child_ptr[hi])
         ids = self.node_infoset[lo:hi]
@@ -383,6 +409,33 @@ class GameTree:
         kind = self.kind.tolist()
         return tuple(m for m in range(n)
                      if kind[m] != TERMINAL and lowest[m] >= m and highest[m] < end[m])
+
+
+_SUBTREE_LIMIT = 32
+_SUBTREES: OrderedDict[int, tuple[tuple[Any, ...], GameTree]] = OrderedDict()
+"""Per root, the structural objects of the tree last cut there and the cut (see
+:meth:`GameTree.subtree`)."""
+
+
+class _Same:
+    """Compares equal to the same object only (identity; holds it, so it cannot be replaced)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _structure_objects(tree: GameTree) -> tuple[Any, ...]:
+    """Everything but the numbers of ``tree``, by identity: equal tuples mean the same objects."""
+    return tuple(_Same(getattr(tree, name)) for name in (
+        "players", "kind", "parent", "child_ptr", "child_index", "edge_label", "node_infoset",
+        "infosets", "node_label", "node_tags", "outcome_label", "title"))
 
 
 class TreeBuilder:

@@ -38,7 +38,7 @@ from alliance_games.games.profiles import (
     realization,
 )
 from alliance_games.games.reduce import reduced_normal_form
-from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree, TreeBuilder
+from alliance_games.games.tree import CHANCE, TERMINAL, GameTree
 from alliance_games.solvers.deadline import DeadlineReached, expired, interruptible, stopped_note
 from alliance_games.solvers.normal_form.auto import solve_normal_form
 from alliance_games.solvers.result import Equilibrium, SolverResult
@@ -46,6 +46,7 @@ from alliance_games.solvers.tolerance import DEFAULT_TOL
 from alliance_games.solvers.tree.backward_induction import induct, perfect_information_regret
 from alliance_games.solvers.tree.subgame_cache import CACHE, Relative, solver_identity
 from alliance_games.solvers.tree.subgame_keys import STRUCTURES, TABLES, subtree_key, subtree_rows
+from alliance_games.solvers.tree.truncation import template, truncate
 
 MAX_EQUILIBRIA = 1_000
 ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
@@ -369,7 +370,11 @@ class _Decomposition:
 
     def _normal_form(self, root: int, inner: list[int],
                      solutions: dict[int, list[_Solution]]) -> list[_Solution]:
-        truncated, leaf_of = _truncate(self.tree, root, inner)
+        facts = STRUCTURES.of(self.tree)
+        if ("truncated", root) not in facts:
+            facts[("truncated", root)] = template(self.tree, root, inner)
+        found = facts[("truncated", root)]
+        truncated, leaf_of = truncate(self.tree, found), found.leaf_of
         names = self.names
         out: list[_Solution] = []
         cap = self._cap(root)
@@ -498,38 +503,6 @@ def _tag_columns(tree: GameTree) -> np.ndarray:
     if marked:
         block[marked] = [flags[tree.node_tags[node]] for node in marked]
     return block
-
-
-def _truncate(tree: GameTree, root: int, inner: list[int]) -> tuple[GameTree, dict[int, int]]:
-    """The subtree at ``root`` with each inner subgame replaced by a terminal (payoffs filled later)."""
-    builder = TreeBuilder(tree.players, exact=tree.exact, title=tree.title)
-    new_id: dict[int, int] = {}
-    leaf_of: dict[int, int] = {}
-    inner_set = set(inner)
-    zero = [0] * tree.num_players
-    node, end = root, int(tree.subtree_end[root])
-    while node < end:
-        parent = new_id.get(int(tree.parent[node]), -1) if node != root else -1
-        edge = int(tree.in_edge[node])
-        action = tree.edge_label[edge] if node != root else None
-        prob = tree.edge_prob[edge] if node != root and tree.kind[tree.parent[node]] == CHANCE \
-            else None
-        pays = list(tree.node_payoffs[node]) if tree.has_payoff[node] else None
-        if node in inner_set or tree.kind[node] == TERMINAL:
-            new_id[node] = builder.add_terminal(parent, action, payoffs=pays or zero, prob=prob)
-            if node in inner_set:
-                leaf_of[node] = new_id[node]
-                node = int(tree.subtree_end[node])
-                continue
-        elif tree.kind[node] == DECISION:
-            infoset = tree.infosets[int(tree.node_infoset[node])]
-            new_id[node] = builder.add_decision(parent, action, player=infoset.player,
-                                                infoset=infoset.name, actions=infoset.actions,
-                                                payoffs=pays, prob=prob)
-        else:
-            new_id[node] = builder.add_chance(parent, action, payoffs=pays, prob=prob)
-        node += 1
-    return builder.build(), leaf_of
 
 
 def complete_behaviour(tree: GameTree, behaviour: list[np.ndarray | None]) -> list[np.ndarray]:
