@@ -10,7 +10,9 @@
 Every function calls the library the CLI calls (:mod:`alliance_games.analysis.runs`), and every
 result renders through the CLI's renderers: ``to_json()`` is the document of ``--format json``,
 ``_repr_html_`` the ``table`` rendering, ``to_frame()`` a pandas DataFrame of the JSON document
-(:mod:`alliance_games.render.notebook`; pandas is the optional extra ``[frames]``). Parameter
+(:mod:`alliance_games.render.notebook`; pandas is the optional extra ``[frames]``). Pictures: a
+sweep has ``_repr_png_`` (the plot of ``sweep --plot``) and a loaded game tree ``_repr_svg_``;
+both are also shown above the HTML table, since notebooks prefer HTML to images. Parameter
 values are keyword arguments (``ag.solve("entry_deterrence", profit=3)``) or a ``params``
 mapping; values are exact (``"1/3"``, ``0.25``, ``2``).
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from alliance_games.analysis.equilibrium import EquilibriumRecord
@@ -93,8 +96,20 @@ class Model(Result):
         """The model's game with ``values`` set (others at their defaults)."""
         return model_instance(self.run.model, values).game
 
+    @cached_property
+    def _tree_svg(self) -> str | None:
+        return notebook.tree_svg(self.run)
+
+    def _repr_svg_(self) -> str | None:
+        """The game tree at the default values drawn top-down (players, chance probabilities,
+        actions, payoffs, information sets dashed); ``None`` for a game in normal form or a
+        tree of more than 60 nodes (:data:`~alliance_games.render.tree_figure.MAX_NODES`),
+        which the HTML overview alone shows."""
+        return self._tree_svg
+
     def _repr_html_(self) -> str:
-        return notebook.overview_html(self.run)
+        """The overview (title, players, parameters), below the tree when it is drawn."""
+        return notebook.with_figure(notebook.overview_html(self.run), self._tree_svg)
 
 
 class Solution(Result):
@@ -173,6 +188,20 @@ class Sweep(Result):
     @property
     def axes(self) -> dict[str, list[float]]:
         return {name: [float(x) for x in axis] for name, axis in self.run.result.axes}
+
+    @cached_property
+    def _png(self) -> notebook.Png | None:
+        return notebook.plot_png(self.run)
+
+    def _repr_png_(self) -> notebook.Png | None:
+        """The plot ``sweep --plot`` draws, as PNG bytes with its display size: risk curves
+        over one parameter, a regime map over two, an equilibrium sweep's quantities over one;
+        ``None`` (the HTML table alone) for a sampled sweep or other axes."""
+        return self._png
+
+    def _repr_html_(self) -> str:
+        """The table, below the plot when there is one."""
+        return notebook.with_figure(super()._repr_html_(), self._png)
 
 
 class Threshold(Result):

@@ -1,6 +1,6 @@
-"""Results in a notebook: an HTML table (``_repr_html_``) and a pandas DataFrame.
+"""Results in a notebook: an HTML table (``_repr_html_``), pictures and a pandas DataFrame.
 
-Both are derived from renderings the CLI already has, so that a notebook and the terminal never
+All are derived from renderings the CLI already has, so that a notebook and the terminal never
 disagree:
 
 * :func:`html` lays out the ``table`` rendering (a rich renderable or text) and exports it as an
@@ -11,6 +11,13 @@ disagree:
   become ``:``-joined column names (``player1:Bach``, ``payoff:player1``,
   ``risks:ally:abandonment``); exact numbers (``"2/3"``) become floats, or Fractions with
   ``exact=True``.
+* :func:`plot_png` draws a sweep as ``sweep --plot`` does (risk curves over one parameter, a
+  regime map over two, an equilibrium sweep's quantities over one) and :func:`tree_svg` a game
+  tree (:mod:`alliance_games.render.tree_figure`); each is ``None`` when there is nothing to draw
+  or matplotlib cannot be imported. :func:`with_figure` puts a picture above an HTML table:
+  notebook front ends (JupyterLab, the classic notebook, VS Code) show ``text/html`` in
+  preference to ``image/png`` and ``image/svg+xml`` when an output has both, so a picture meant
+  to be seen must be part of the HTML as well.
 
 pandas is an optional extra (``pip install alliance-games[frames]``), imported only by
 :func:`frame`.
@@ -18,16 +25,19 @@ pandas is an optional extra (``pip install alliance-games[frames]``), imported o
 
 from __future__ import annotations
 
+import base64
 import html as html_escape
 import io
 import json
+import struct
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from rich.console import RenderableType
 
-from alliance_games.analysis.runs import Instance
+from alliance_games.analysis.runs import EquilibriumSweepRun, Instance, SweepRun
+from alliance_games.games.tree import GameTree
 from alliance_games.render.dispatch import render, result_type
 from alliance_games.render.instance import model_overview
 
@@ -46,6 +56,74 @@ def html(result: object, *, width: int = 120, **options: Any) -> str:
 def overview_html(instance: Instance, *, width: int = 120) -> str:
     """A model's overview (title, players, parameters at their values) as an HTML fragment."""
     return layout(model_overview(instance.model, instance.values), width=width)
+
+
+SCREEN_DPI = 100
+"""Pixels per inch a notebook shows a plot at; it is drawn at ``PNG_DPI`` (twice as sharp, for
+high-density screens) and given that display size."""
+
+Png = tuple[bytes, dict[str, int]]
+
+
+def plot_png(run: object) -> Png | None:
+    """A sweep's plot as PNG bytes with its display size (``{"width", "height"}`` in pixels at
+    :data:`SCREEN_DPI`, the metadata IPython takes beside a ``_repr_png_``), drawn by the
+    renderers of ``sweep --plot``; ``None`` for anything else, a sampled sweep, a sweep of
+    policies over more than two parameters or of equilibria over more than one, or without
+    matplotlib."""
+    if not isinstance(run, SweepRun | EquilibriumSweepRun) or run.result.sample is not None \
+            or not _has_matplotlib():
+        return None
+    result = run.result
+    from alliance_games.render.plots import PNG_DPI, figure_bytes, quantity_figure, sweep_figure
+
+    if isinstance(run, SweepRun) and len(result.axes) in (1, 2):
+        figure = sweep_figure(result)
+    elif isinstance(run, EquilibriumSweepRun) and len(result.axes) == 1:
+        figure = quantity_figure(result)
+    else:
+        return None
+    data = figure_bytes(figure, "png", dpi=PNG_DPI)
+    width, height = struct.unpack(">II", data[16:24])  # the PNG header's IHDR chunk
+    return data, {"width": round(width * SCREEN_DPI / PNG_DPI),
+                  "height": round(height * SCREEN_DPI / PNG_DPI)}
+
+
+def tree_svg(instance: Instance) -> str | None:
+    """A model's game tree (at the instance's values) drawn as SVG; ``None`` for a game in
+    normal form, a tree of more than :data:`~alliance_games.render.tree_figure.MAX_NODES`
+    nodes (too many labels to read: the HTML overview stays), or without matplotlib."""
+    from alliance_games.render.tree_figure import MAX_NODES
+
+    game = instance.game
+    if not isinstance(game, GameTree) or game.num_nodes > MAX_NODES or not _has_matplotlib():
+        return None
+    from alliance_games.render.tree_figure import tree_svg as draw
+
+    return draw(game)
+
+
+def with_figure(table: str, picture: Png | str | None) -> str:
+    """An HTML fragment: ``picture`` (PNG bytes with their display size, or an SVG document) as
+    an inline image, then ``table``; ``table`` alone without a picture."""
+    if picture is None:
+        return table
+    if isinstance(picture, str):
+        source = "data:image/svg+xml;base64," + base64.b64encode(picture.encode()).decode()
+        size = ""
+    else:
+        data, shown = picture
+        source = "data:image/png;base64," + base64.b64encode(data).decode()
+        size = f' width="{shown["width"]}" height="{shown["height"]}"'
+    return f'<div><img src="{source}"{size} style="max-width: 100%; height: auto"></div>\n{table}'
+
+
+def _has_matplotlib() -> bool:
+    try:
+        import matplotlib  # noqa: F401 - a core dependency, yet a notebook may lack it
+    except ImportError:
+        return False
+    return True
 
 
 def layout(rendered: str | RenderableType, *, width: int = 120) -> str:

@@ -427,12 +427,22 @@ def _boundaries(cells: np.ndarray, xe: np.ndarray, ye: np.ndarray
 
 
 # ---- writing -------------------------------------------------------------------------------
+def figure_bytes(figure: Figure, fmt: str, *, dpi: float = PNG_DPI) -> bytes:
+    """``figure`` drawn in memory as ``fmt`` (``pdf``, ``svg`` or ``png`` at ``dpi``): the bytes
+    a plot file holds, cropped to its content, with no creation date (the same figure, the same
+    bytes). What the CLI writes to ``--plot FILE``; a notebook shows them as they are."""
+    from matplotlib import rc_context
+
+    buffer = io.BytesIO()
+    with rc_context(cast(Any, STYLE)):
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=METADATA[fmt], bbox_inches="tight",
+                       pad_inches=0.03)
+    return buffer.getvalue()
+
+
 def _save(figure: Figure, path: str, fmt: str, force: bool) -> None:
     """Draw ``figure`` in memory and write it to ``path`` (see :mod:`.output_target`)."""
     from alliance_games.render.output_target import check_target, write_output
 
     check_target(path, force=force)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt], bbox_inches="tight",
-                   pad_inches=0.03)
-    write_output(path, buffer.getvalue(), force=force)
+    write_output(path, figure_bytes(figure, fmt), force=force)
