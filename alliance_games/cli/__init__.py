@@ -98,6 +98,10 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
+        if isinstance(exc, SystemError) and _interrupted(exc):
+            # Ctrl-C inside a Python callback of C code (e.g. Fraction.numerator under sympy)
+            click.echo("interrupted", err=True)
+            sys.exit(130)
         if os.environ.get("ALLIANCE_GAMES_DEBUG"):
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug; rerun with "
@@ -105,3 +109,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a ``KeyboardInterrupt`` is among the causes or contexts of ``exc``."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        stack += [current.__cause__, current.__context__]
+    return False

@@ -18,6 +18,7 @@ The subject is a :class:`~alliance_games.analysis.runs.SweepRun` (the
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from alliance_games.analysis.reliability import RISK_KINDS
 from alliance_games.analysis.runs import SweepRun
 from alliance_games.analysis.sweep.result import SweepResult
 from alliance_games.render.formats import csv_text, dumps, escape, wrap_document
@@ -33,6 +35,7 @@ from alliance_games.render.numbers import decimal_text, tex_number
 MAX_NOTES = 20  # boundaries listed under the table
 TABLE_MAX_ROWS = 200  # larger sweeps are summarised by regime in the table
 LARGE = 2_000  # sweeps with more points are written as compact JSON (one line)
+CSV_BLOCK = 4096  # points turned into CSV rows at a time
 SAMPLE_MAX_COLUMNS = 6  # sampled designs over more parameters are summarised in the table
 
 
@@ -80,10 +83,27 @@ def sweep_csv(run: SweepRun) -> str:
     names = [n for n, _ in result.axes]
     return csv_text(
         [*names, "policy", "player", "abandonment", "entrapment", "leader_cost", "reliable",
-         "leader_choice"],
-        ([*(pt.values[n] for n in names), p.policy, player, risks["abandonment"],
-          risks["entrapment"], p.cost, p.reliable, pt.chosen]
-         for pt in result.points for p in pt.policies for player, risks in p.risks.items()))
+         "leader_choice"], _csv_rows(result, names))
+
+
+def _csv_rows(result: SweepResult, names: list[str]) -> Iterator[list[Any]]:
+    """The CSV rows read from the result's arrays a block of points at a time: no per-point
+    records (``result.points``, about 17 KB a point with their dicts), so the rows cost only
+    the text they become."""
+    columns = [result.axis_names.index(n) for n in names]
+    abandonment, entrapment = RISK_KINDS.index("abandonment"), RISK_KINDS.index("entrapment")
+    for lo in range(0, result.count, CSV_BLOCK):
+        hi = min(lo + CSV_BLOCK, result.count)
+        values = result.values[lo:hi][:, columns].tolist()
+        risks, cost = result.risks[lo:hi].tolist(), result.cost[lo:hi].tolist()
+        reliable = result.reliable[lo:hi].tolist()
+        for i in range(hi - lo):
+            chosen = result.chosen(lo + i)
+            for k, policy in enumerate(result.policies):
+                spent = None if cost[i][k] != cost[i][k] else cost[i][k]  # NaN: no cost
+                for j, player in enumerate(result.players):
+                    yield [*values[i], policy, player, risks[i][k][j][abandonment],
+                           risks[i][k][j][entrapment], spent, reliable[i][k], chosen]
 
 
 def boundaries(run: SweepRun) -> list[dict[str, Any]]:

@@ -15,10 +15,10 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets, max_regret
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import GameTree
-from alliance_games.solvers.deadline import time_limit
+from alliance_games.solvers.deadline import remaining, time_limit
 from alliance_games.solvers.float_audit import audit_float
 from alliance_games.solvers.methods import BY_NAME, METHODS, REDUCED, Method
-from alliance_games.solvers.normal_form.auto import auto_method
+from alliance_games.solvers.normal_form.auto import ENUMPOLY_SUPPORT_LIMIT, auto_method
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import slack
 from alliance_games.solvers.tree.subgame_perfect import complete_behaviour
@@ -121,10 +121,34 @@ def _run(row: Method, game: NormalFormGame | GameTree, max_equilibria: int | Non
     """The row's solver on ``game``; trees of a normal-form method go through the reduced form."""
     if isinstance(game, GameTree) and row.tree == REDUCED:
         return _tree_via_reduced_form(game, row)
+    if isinstance(game, NormalFormGame):
+        refuse_unbounded_enumpoly(row.name, game)
     solver = row.solver(tree=isinstance(game, GameTree))
     result: SolverResult = (solver(game, max_equilibria=max_equilibria)
                             if row.max_equilibria and max_equilibria else solver(game))
     return result
+
+
+def refuse_unbounded_enumpoly(method: str, game: NormalFormGame) -> None:
+    """Refuse ``enumpoly`` without a time limit on a game of more than
+    :data:`~alliance_games.solvers.normal_form.auto.ENUMPOLY_SUPPORT_LIMIT` support profiles
+    (``prod_i (2^{m_i} - 1)``, the bound ``auto`` uses): each support is a polynomial system, so
+    the work grows with that count, and 4 players x 4 strategies (50,625) run for many minutes.
+    Under ``--timeout`` it runs and stops at the limit with what it found."""
+    if method != "enumpoly" or remaining() is not None:
+        return
+    from alliance_games.solvers.kernels.supports import count_support_profiles  # loads sympy
+
+    count = count_support_profiles(game.shape)
+    if count <= ENUMPOLY_SUPPORT_LIMIT:
+        return
+    two = "enummixed (every extreme equilibrium), " if game.num_players == 2 else ""
+    raise SolverError(
+        f"--method enumpoly: this game ({' x '.join(map(str, game.shape))} strategies) has "
+        f"{count:,} support profiles, more than the {ENUMPOLY_SUPPORT_LIMIT:,} enumpoly solves "
+        "without a time limit (each is a polynomial system); add --timeout SECONDS to run it "
+        f"anyway and get the equilibria found by then (marked incomplete), or use --method {two}"
+        "pure (every pure equilibrium) or logit (one approximate equilibrium)")
 
 
 def _recheck(game: NormalFormGame, method: str) -> SolverResult:
@@ -139,6 +163,7 @@ def _tree_via_reduced_form(tree: GameTree, row: Method) -> SolverResult:
     mixed equilibria of the (unreduced) normal form are reported as they are.
     """
     reduced = reduced_normal_form(tree)
+    refuse_unbounded_enumpoly(row.name, reduced.game)
     result: SolverResult = row.solver()(reduced.game)
     if not tree.perfect_recall:
         note = ("imperfect recall: equilibria in mixed strategies of the normal form (behaviour "

@@ -4,10 +4,10 @@ Nodes are in pre-order, so the subtree at ``r`` is the contiguous range ``[r, su
 and its shape is fixed by the sequence of the nodes' degrees. Every node gets a *row*: its kind,
 degree, mover, the offset from it to the first node of its information set (which fixes the
 partition into information sets, relative to the node), whether it carries a payoff, its payoffs
-and, per outgoing edge, the edge's probability and action label. Two subtrees of the same length
-whose rows agree position by position are therefore the same game up to renaming nodes and
-information sets: node ``r + i`` corresponds to node ``r' + i``. For a subtree that cuts no
-information set (a proper subgame) that is all the game there is.
+and one id for the sequence of its outgoing edges' probabilities and action labels. Two
+subtrees of the same length whose rows agree position by position are therefore the same game up
+to renaming nodes and information sets: node ``r + i`` corresponds to node ``r' + i``. For a
+subtree that cuts no information set (a proper subgame) that is all the game there is.
 
 Rows are compared exactly: numbers are mapped to ids by their value (equal rationals, whatever
 their type, get one id; the object identity of the entries only spares hashing repeated
@@ -68,12 +68,13 @@ class KeyTables:
         self.labels: dict[Any, int] = {}
         self.tags: dict[Any, int] = {}
         self.rows: dict[Any, int] = {}
+        self.edges: dict[bytes, int] = {}
 
     def make_room(self) -> None:
         """Empty the tables when they hold more than ``limit`` rows (between trees only: the keys
         of one tree must come from one generation)."""
-        if len(self.rows) + len(self.numbers) > self.limit:
-            self.numbers, self.labels, self.tags, self.rows = {}, {}, {}, {}
+        if len(self.rows) + len(self.numbers) + len(self.edges) > self.limit:
+            self.numbers, self.labels, self.tags, self.rows, self.edges = {}, {}, {}, {}, {}
             self.generation += 1
             STRUCTURES.clear()
 
@@ -127,12 +128,8 @@ def subtree_rows(tree: GameTree, tables: KeyTables | None = None) -> np.ndarray 
     facts, fact = STRUCTURES.of(tree), ("key columns", tables, tables.generation)
     if fact not in facts:
         facts[fact] = _structure_columns(tree, tables)
-    degree, edges, labels, mover, first, tags = facts[fact]
-    edges = edges.copy()
-    if len(tree.child_index):
-        parent, position = tree.edge_parent, tree.edge_action_index
-        edges[parent, 2 * position] = prob
-        edges[parent, 2 * position + 1] = labels
+    degree, labels, mover, first, tags = facts[fact]
+    edges = _edge_block_ids(tree.child_ptr, degree, np.column_stack([prob, labels]), tables.edges)
     rows = np.column_stack([tree.kind.astype(np.int64), degree, mover, first,
                             tree.has_payoff.astype(np.int64), tags, pay, *measures, edges])
     rows = np.ascontiguousarray(rows)
@@ -140,13 +137,34 @@ def subtree_rows(tree: GameTree, tables: KeyTables | None = None) -> np.ndarray 
     return _intern(flat, tables.rows)
 
 
+def _edge_block_ids(child_ptr: np.ndarray, degree: np.ndarray, pairs: np.ndarray,
+                    table: dict[bytes, int]) -> np.ndarray:
+    """One id per node for the sequence of its outgoing edges' (probability id, label id)
+    ``pairs`` in action order: equal ids mean equal sequences (of equal length). Nodes are
+    grouped by degree, so the work and memory are two numbers per edge, never nodes x the
+    widest degree (a root of 999 actions over a million leaves)."""
+    ids = np.empty(len(degree), dtype=np.int64)
+    order = np.argsort(degree, kind="stable")
+    bounds = np.flatnonzero(np.diff(degree[order])) + 1
+    for nodes in np.split(order, bounds):
+        if not len(nodes):
+            continue
+        d = int(degree[nodes[0]])
+        if d == 0:
+            ids[nodes] = table.setdefault(b"", len(table))
+            continue
+        edges = child_ptr[nodes][:, None] + np.arange(d)
+        block = np.ascontiguousarray(pairs[edges].reshape(len(nodes), 2 * d))
+        keys = block.view(np.dtype((np.void, block.shape[1] * block.itemsize))).ravel().tolist()
+        ids[nodes] = _intern(keys, table)
+    return ids
+
+
 def _structure_columns(tree: GameTree, tables: KeyTables) -> tuple[np.ndarray, ...]:
-    """The columns of the rows that depend on the structure only: degrees, an empty edge block,
-    label ids, movers, offsets to the information set's first node, tag ids."""
+    """The columns of the rows that depend on the structure only: degrees, label ids, movers,
+    offsets to the information set's first node, tag ids."""
     n = tree.num_nodes
     degree = np.diff(tree.child_ptr)
-    width = int(degree.max()) if n else 0
-    edges = np.full((n, 2 * width), -1, dtype=np.int64)
     labels = _intern(list(tree.edge_label), tables.labels)
     mover = np.full(n, -1, dtype=np.int64)
     first = np.zeros(n, dtype=np.int64)
@@ -156,7 +174,7 @@ def _structure_columns(tree: GameTree, tables: KeyTables) -> tuple[np.ndarray, .
     mover[members] = np.repeat([s.player for s in sets], sizes)
     first[members] = np.repeat([min(s.nodes) for s in sets], sizes) - members
     tags = _intern(list(tree.node_tags), tables.tags)
-    return degree, edges, labels, mover, first, tags
+    return degree, labels, mover, first, tags
 
 
 def subtree_key(tree: GameTree, rows: np.ndarray, root: int) -> bytes:
