@@ -62,12 +62,17 @@ def shape_for(target: int) -> tuple[int, int]:
 
 
 def tree_arrays(target: int) -> dict[str, Any]:
-    """Every constructor argument of a ``GameTree`` except the (cheap) label defaults."""
+    """Every constructor argument of a ``GameTree`` except the (cheap) label defaults: the
+    complete tree of :func:`shape_for` ``(target)``."""
+    return complete_tree_arrays(branching(*shape_for(target)), rng_for(4, target))
+
+
+def complete_tree_arrays(b: list[int], rng: np.random.Generator) -> dict[str, Any]:
+    """The complete tree whose nodes at depth ``d`` have ``b[d]`` children (chance levels as
+    :func:`is_chance_level` says), random owners, probabilities and payoffs drawn from ``rng``."""
     from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, Infoset
 
-    depth, root = shape_for(target)
-    b = branching(depth, root)
-    rng = rng_for(4, target)
+    depth = len(b)
     # subtree sizes per level: size[depth] = 1, size[d] = 1 + b[d] * size[d + 1]
     size = [1] * (depth + 1)
     for d in range(depth - 1, -1, -1):
@@ -118,10 +123,10 @@ def tree_arrays(target: int) -> dict[str, Any]:
     node_infoset = np.full(n, -1, dtype=np.int64)
     node_infoset[decision] = np.arange(decision.size)
     owner = rng.integers(0, PLAYERS, decision.size).tolist()
-    actions = tuple(f"a{k}" for k in range(DECISION_BRANCHING))
-    root_actions = tuple(f"a{k}" for k in range(root))
-    infosets = tuple(Infoset(f"I{k}", owner[k], root_actions if node == 0 else actions, (node,))
-                     for k, node in enumerate(decision.tolist()))
+    actions = {m: tuple(f"a{k}" for k in range(m)) for m in set(b)}
+    infosets = tuple(Infoset(f"I{k}", owner[k], actions[m], (node,))
+                     for k, (node, m) in enumerate(zip(decision.tolist(),
+                                                       n_children[decision].tolist(), strict=True)))
     node_payoffs = np.zeros((n, PLAYERS))
     terminal = kind == TERMINAL
     node_payoffs[terminal] = rng.uniform(-1.0, 1.0, (int(terminal.sum()), PLAYERS))
