@@ -27,9 +27,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from alliance_games import __version__
 from alliance_games.alliance.claims import Flagship
-from alliance_games.analysis.journal import Journal
+from alliance_games.analysis.journal import Journal, model_digest
 from alliance_games.analysis.robustness import (
     ClaimRobustness,
     design_intervals,
@@ -94,16 +93,11 @@ def design_fingerprint(model: SymbolicModel, names: Sequence[str], points: Seque
     """A digest of what decides a robustness run's outcomes: the package version, the model
     file's bytes (its expressions when it has no file), the sampled names, the points and the
     defaults."""
-    digest = hashlib.sha256()
-    settings = {"version": __version__, "model": model.name, "names": list(names),
+    digest = hashlib.sha256(model_digest(model))
+    settings = {"model": model.name, "names": list(names),
                 "points": [[str(v) for v in p] for p in points],
                 "defaults": {k: str(v) for k, v in sorted(defaults.items())}}
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    path = Path(model.path) if model.path else None
-    if path is not None and path.is_file():
-        digest.update(path.read_bytes())
-    else:
-        digest.update(str(model.game).encode())
     return digest.hexdigest()[:32]
 
 

@@ -11,6 +11,7 @@ output is written atomically elsewhere; the journal is deleted only after that (
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -18,7 +19,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from alliance_games import __version__
 from alliance_games.errors import AllianceGamesError
+from alliance_games.model.symbolic import SymbolicModel
+
+
+def model_digest(model: SymbolicModel) -> bytes:
+    """What identifies a model's results for resuming: the package version and the model file's
+    bytes (its expressions printed, the slow way, only when it has no file)."""
+    digest = hashlib.sha256(__version__.encode())
+    path = Path(model.path) if model.path else None
+    if path is not None and path.is_file():
+        digest.update(path.read_bytes())
+    else:
+        game = model.game
+        for name in ("payoff_exprs", "prob_exprs", "payoffs"):
+            exprs = getattr(game, name, None)
+            if exprs is not None:
+                digest.update(str(exprs.ravel().tolist()).encode())
+    return digest.digest()
 
 
 class Journal:

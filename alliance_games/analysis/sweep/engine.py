@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.journal import model_digest
 from alliance_games.analysis.policies import compare_policies, cost_measure
 from alliance_games.analysis.reliability import RISK_KINDS, risk_tags
 from alliance_games.analysis.sweep.result import SweepChunk, SweepResult, join_chunks
@@ -209,8 +210,7 @@ class SweepPlan:
         if self.tags:
             settings["tags"] = self.tags
         digest.update(json.dumps(settings, sort_keys=True).encode())
-        for exprs in (game.payoff_exprs, game.prob_exprs, *game.measure_exprs.values()):
-            digest.update(str(exprs.ravel().tolist()).encode())
+        digest.update(model_digest(self.model))  # the file's bytes, not 10^5 printed expressions
         digest.update(game.skeleton.child_ptr.tobytes())
         return digest.hexdigest()[:32]
 
