@@ -230,15 +230,18 @@ def bisect(holds: Callable[[Fraction], bool], lo: Fraction, hi: Fraction, *,
     return float(lo), float(hi)
 
 
-def pooling_threshold(flagship: Flagship, **values: Any) -> tuple[float, float] | None:
+def pooling_threshold(flagship: Flagship, *, precise: bool | None = None,
+                      tol: Fraction = Fraction(1, 64), **values: Any
+                      ) -> tuple[float, float] | None:
     """Bracket of s*: the pooling level from which ``connect`` keeps (strict) reliability, between
     0 and the top of pooling's range; ``(0, 0)`` when it is reliable without pooling (the other
-    pathways suffice), ``None`` when it is not reliable even at the top."""
+    pathways suffice), ``None`` when it is not reliable even at the top. ``precise``: bisect to
+    ``tol`` (default: as the flagship locates thresholds)."""
     def holds(s: Fraction) -> bool:
         return flagship.policy("connect", pooling=s, **values).reliable
 
     if holds(Fraction(0)):
         return 0.0, 0.0
     return bisect(holds, Fraction(0), flagship.upper("pooling"), mid=flagship.default("pooling"),
-                  precise=flagship.precise)
+                  tol=tol, precise=flagship.precise if precise is None else precise)
 

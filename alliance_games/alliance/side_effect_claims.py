@@ -27,7 +27,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from alliance_games.alliance.claims import Flagship, PropositionResult, bisect
+from alliance_games.alliance.claims import Flagship, PropositionResult, bisect, pooling_threshold
 from alliance_games.model.scenarios import load_scenario
 
 ARTICLE_TYPOLOGY = {
@@ -49,22 +49,14 @@ def alignment_raises_threshold(flagship: Flagship) -> dict[str, Any]:
     """s* with the rivals apart and aligned, pooling carrying connection (module docstring):
     ``raised`` and the brackets (the aligned one only when thresholds are located precisely)."""
     apart = {"align_cost": flagship.upper("align_cost"), **POOLING_ALONE}
-
-    def reliable(s: Fraction, **values: Any) -> bool:
-        return flagship.policy("connect", pooling=s, **values).reliable
-
-    top = flagship.upper("pooling")
-    bracket_apart = ((0.0, 0.0) if reliable(Fraction(0), **apart)
-                     else bisect(lambda s: reliable(s, **apart), Fraction(0), top,
-                                 tol=THRESHOLD_TOL))
+    bracket_apart = pooling_threshold(flagship, precise=True, tol=THRESHOLD_TOL, **apart)
     raised = (bracket_apart is not None
-              and not reliable(Fraction(bracket_apart[1]).limit_denominator(1 << 20),
-                               **POOLING_ALONE))
+              and not flagship.policy("connect", pooling=Fraction(bracket_apart[1]),
+                                      **POOLING_ALONE).reliable)
     figures: dict[str, Any] = {"rivals_apart": bracket_apart, "raised": raised}
     if flagship.precise:
-        figures["rivals_aligned"] = ((0.0, 0.0) if reliable(Fraction(0), **POOLING_ALONE)
-                                     else bisect(lambda s: reliable(s, **POOLING_ALONE),
-                                                 Fraction(0), top, tol=THRESHOLD_TOL))
+        figures["rivals_aligned"] = pooling_threshold(flagship, precise=True, tol=THRESHOLD_TOL,
+                                                      **POOLING_ALONE)
     return figures
 
 
