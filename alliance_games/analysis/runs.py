@@ -5,16 +5,16 @@ The CLI calls these and only chooses how to print the result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
 from alliance_games.analysis.commitment import commitment_model, reads_as_commitment
-from alliance_games.analysis.equilibrium import EquilibriumRecord, describe
 from alliance_games.analysis.policies import PolicyComparison, compare_policies
 from alliance_games.analysis.reliability import parse_tolerances
+from alliance_games.analysis.solving import solve_instance as solve_instance  # re-exported
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
@@ -22,7 +22,6 @@ from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import CompiledModel, compile_model
 from alliance_games.model.scenarios import scenario_values
 from alliance_games.model.symbolic import SymbolicModel
-from alliance_games.solvers import SolverResult, solve
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,31 +50,6 @@ def model_instance(model: SymbolicModel, assignments: Mapping[str, Any] | None =
     values = compiled.resolve(scenario_values(model.name, scenario, dict(assignments or {})))
     game = compiled.at(values, exact=exact)
     return Instance(model, compiled, values, game)
-
-
-def solve_instance(instance: Instance, method: str = "auto", *, max_equilibria: int | None = None,
-                   timeout: float | None = None, refine: Sequence[str] = ()
-                   ) -> tuple[SolverResult, list[EquilibriumRecord]]:
-    """Solve an instance and describe its equilibria (within ``timeout`` seconds, if given);
-    ``auto`` uses the method the model file names, if any.
-
-    ``refine``: signalling refinements (``intuitive``, ``d1``) judged on every perfect Bayesian
-    equilibrium (:func:`alliance_games.analysis.assessments.refine`).
-    """
-    if method == "auto" and instance.model.method:
-        method = instance.model.method  # the model file names the method it is solved by
-    result = solve(instance.game, method, max_equilibria=max_equilibria, timeout=timeout)
-    records = describe(result)
-    if refine:
-        from dataclasses import replace
-
-        from alliance_games.analysis.assessments import refine as judge
-
-        found = [r.assessment for r in records if r.assessment is not None]
-        _, notes = judge(result, found if result.method == "pbe" else None, refine)
-        if notes:
-            result = replace(result, warnings=(*result.warnings, *notes))
-    return result, records
 
 
 @dataclass(frozen=True, eq=False)

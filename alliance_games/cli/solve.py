@@ -62,12 +62,17 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
     if symbolic or free or derivative:
         _symbolic(model, assignments, method, exact, symbolic, free, derivative, fmt)
         return
-    from alliance_games.analysis.runs import instantiate, solve_instance
+    from alliance_games.analysis.solving import Solvable, file_instance, solve_instance
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import render
     from alliance_games.render.labels import natural_width
 
-    instance = instantiate(model, parse_assignments(assignments), exact=exact)
+    values = parse_assignments(assignments)
+    instance: Solvable | None = file_instance(model, values, exact=exact)  # no symbolic model
+    if instance is None:
+        from alliance_games.analysis.runs import instantiate
+
+        instance = instantiate(model, values, exact=exact)
     result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
                                      timeout=timeout, refine=refine)
     shown = render(result, fmt, instance=instance, records=records, wide=wide)

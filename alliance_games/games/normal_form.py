@@ -209,10 +209,14 @@ EAGER_SCALING = 1_000_000
 
 def _integer_payoffs(payoffs: np.ndarray) -> np.ndarray | None:
     values = payoffs.ravel().tolist()
-    if not all(isinstance(v, Fraction | int) for v in values):
+    if not all(issubclass(kind, Fraction | int) for kind in set(map(type, values))):
         return None
-    scale = lcm(*(Fraction(v).denominator for v in values)) if values else 1
-    ints = [int(v * scale) for v in values] if scale != 1 else [int(v) for v in values]
+    # each distinct number object once: games repeat a few objects over many profiles
+    ids = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    distinct = [values[k] for k in first.tolist()]
+    scale = lcm(*(Fraction(v).denominator for v in distinct)) if distinct else 1
+    ints = [int(v * scale) for v in distinct] if scale != 1 else [int(v) for v in distinct]
     if ints and max(map(abs, ints)) >= 2**62:
         return None
-    return np.array(ints, dtype=np.int64).reshape(payoffs.shape)
+    return np.array(ints, dtype=np.int64)[inverse.reshape(-1)].reshape(payoffs.shape)

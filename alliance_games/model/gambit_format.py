@@ -45,6 +45,7 @@ import numpy as np
 from alliance_games.errors import GambitFormatError, GameError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, DECISION, GameTree, TreeBuilder
+from alliance_games.model.gambit_numbers import Rationals, as_floats, as_fractions, read_numbers
 from alliance_games.model.gambit_tokens import (
     EOF,
     LBRACE,
@@ -54,9 +55,11 @@ from alliance_games.model.gambit_tokens import (
     TEXT,
     TokenStream,
     describe,
+    infoset_name,
     line_of,
     unique_labels,
 )
+from alliance_games.model.gambit_tree_bulk import read_tree_bulk
 
 MAX_PROFILES = 10_000_000
 MAX_TREE_PAYOFFS = 50_000_000  # nodes x players: the size of GameTree.node_payoffs
@@ -66,8 +69,8 @@ Payoffs = tuple[Fraction, ...]
 
 
 # ---- reading -----------------------------------------------------------------------------------
-def read_gambit(text: str, path: str, *, wide: dict[Fraction, int] | None = None
-                ) -> NormalFormGame | GameTree:
+def read_gambit(text: str, path: str, *, wide: dict[Fraction, int] | None = None,
+                exact: bool = True) -> NormalFormGame | GameTree:
     """Read a Gambit file, choosing the format from its header (``NFG`` or ``EFG``).
 
     Parameters
@@ -79,6 +82,9 @@ def read_gambit(text: str, path: str, *, wide: dict[Fraction, int] | None = None
     wide:
         When given, filled with the numbers beyond the float range (kept exactly) and the line
         of the first use of each, for a float run's error message.
+    exact:
+        Fractions (default) or the nearest floats (``float(Fraction)`` of every number; a number
+        listed in ``wide`` becomes infinite, so a float reader checks ``wide`` first).
 
     Raises
     ------
@@ -90,9 +96,9 @@ def read_gambit(text: str, path: str, *, wide: dict[Fraction, int] | None = None
         stream.wide = wide
     head = stream.peek()
     if head.kind == SYMBOL and head.value == "NFG":
-        return _parse_nfg(stream)
+        return _parse_nfg(stream, exact)
     if head.kind == SYMBOL and head.value == "EFG":
-        return _parse_efg(stream)
+        return _parse_efg(stream, exact)
     raise stream.error(
         f"not a Gambit game: expected the header 'NFG 1 R' or 'EFG 2 R', found {describe(head)}",
         head,
@@ -109,7 +115,7 @@ def read_efg(text: str, path: str) -> GameTree:
     return _parse_efg(TokenStream(text, path))
 
 
-def _parse_nfg(ts: TokenStream) -> NormalFormGame:
+def _parse_nfg(ts: TokenStream, exact: bool = True) -> NormalFormGame:
     title, players = ts.header("NFG", "1", ("R", "D"))
     n = len(players)
     if n > MAX_NFG_PLAYERS:
@@ -141,6 +147,12 @@ def _parse_nfg(ts: TokenStream) -> NormalFormGame:
                        f"{n}", close)
     if ts.peek().kind == TEXT:
         ts.next()  # the comment
+    shape = (n, *(len(s) for s in strategies))
+    if ts.peek().kind == NUMBER:  # payoff version: in bulk when the payoffs allow it
+        bulk = _bulk_payoffs(ts.text, ts.peek().pos, profiles * n)
+        if bulk is not None:
+            numbers = as_fractions(bulk) if exact else as_floats(bulk)
+            return _normal_form(ts, players, strategies, numbers.reshape(shape, order="F"), title)
     flat: list[Fraction] = []
     if ts.peek().kind == LBRACE:  # outcome version
         ts.next()
@@ -174,12 +186,38 @@ def _parse_nfg(ts: TokenStream) -> NormalFormGame:
     extra = ts.next()
     if extra.kind != EOF:
         raise ts.error(f"unexpected {describe(extra)} after the last payoff", extra)
-    shape = (n, *(len(s) for s in strategies))
     payoffs = np.empty(len(flat), dtype=object)
     payoffs[:] = flat
+    if not exact:
+        payoffs = _floats(payoffs)
+    return _normal_form(ts, players, strategies, payoffs.reshape(shape, order="F"), title)
+
+
+def _bulk_payoffs(text: str, start: int, count: int) -> Rationals | None:
+    """The ``count`` payoffs from offset ``start`` to the end of ``text`` read in bulk
+    (:func:`~alliance_games.model.gambit_numbers.read_numbers`), or ``None``: other tokens, another
+    count or numbers to read one by one (the general reader then reads them, or says what is
+    wrong where)."""
+    tokens = text[start:].split()
+    return read_numbers(tokens) if len(tokens) == count else None
+
+
+def _floats(values: np.ndarray) -> np.ndarray:
+    """Exact numbers as the nearest floats; those beyond the float range as infinities."""
+    out = np.empty(values.shape, dtype=float)
+    flat = out.reshape(-1)
+    for k, value in enumerate(values.reshape(-1).tolist()):
+        try:
+            flat[k] = float(value)
+        except OverflowError:
+            flat[k] = float("inf") if value > 0 else float("-inf")
+    return out
+
+
+def _normal_form(ts: TokenStream, players: tuple[str, ...], strategies: list[tuple[str, ...]],
+                 payoffs: np.ndarray, title: str) -> NormalFormGame:
     try:
-        return NormalFormGame(players, tuple(strategies),
-                              payoffs.reshape(shape, order="F"), title=title)
+        return NormalFormGame(players, tuple(strategies), payoffs, title=title)
     except GameError as exc:  # pragma: no cover - labels are made unique above
         raise GambitFormatError(str(exc), path=ts.path) from None
 
@@ -244,13 +282,7 @@ class _EfgReader:
             first = ts.peek()
             key, actions, _, line = self._description(chance=False)
             if known is None:
-                base = key[0] or f"{self.players[player]}#{iid}"
-                name, extra = base, 2
-                if name in self.names:
-                    name = f"{base}#{iid}"
-                while name in self.names:
-                    name, extra = f"{base}#{iid}.{extra}", extra + 1
-                self.names.add(name)
+                name = infoset_name(key[0], self.players[player], iid, self.names)
                 known = self.infosets[(player, iid)] = (key, name, actions, line)
             elif known[0] != key:
                 raise ts.error(f"information set {iid} of player {player + 1} is described "
@@ -285,16 +317,21 @@ class _EfgReader:
         return self.outcomes[oid]
 
 
-def _parse_efg(ts: TokenStream) -> GameTree:
+def _parse_efg(ts: TokenStream, exact: bool = True) -> GameTree:
     title, players = ts.header("EFG", "2", ("R",))
     if ts.peek().kind == TEXT:
         ts.next()  # the comment
+    max_nodes = MAX_TREE_PAYOFFS // len(players)
+    bulk = read_tree_bulk(ts.text, ts.peek().pos, players, title, exact=exact,
+                          max_nodes=max_nodes)
+    if bulk is not None:
+        return bulk
     reader = _EfgReader(ts, players)
     builder = TreeBuilder(players, exact=True, title=title)
     zero = [Fraction(0)] * len(players)
     # open nodes whose children are still to come: [node, actions, probabilities, children read]
     stack: list[list[Any]] = []
-    count, max_nodes = 0, MAX_TREE_PAYOFFS // len(players)
+    count = 0
     while True:
         token = ts.next()
         if token.kind == EOF:
@@ -341,9 +378,12 @@ def _parse_efg(ts: TokenStream) -> GameTree:
         while stack and stack[-1][3] == len(stack[-1][1]):
             stack.pop()
     try:
-        return builder.build()
+        tree = builder.build()
     except GameError as exc:  # pragma: no cover - the parse already checks what build checks
         raise GambitFormatError(str(exc), path=ts.path) from None
+    if exact:
+        return tree
+    return tree._replace(node_payoffs=_floats(tree.node_payoffs), edge_prob=_floats(tree.edge_prob))
 
 
 # ---- writing -----------------------------------------------------------------------------------

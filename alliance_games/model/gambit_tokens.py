@@ -278,3 +278,17 @@ def unique_labels(labels: Sequence[str], default: Callable[[int], str]) -> tuple
         seen.add(name)
         out.append(name)
     return tuple(out)
+
+
+def infoset_name(label: str, player: str, iid: int, taken: set[str]) -> str:
+    """The name of a player's information set ``iid`` labelled ``label``: the label, or
+    ``"<player>#<id>"`` when it is empty; ``#<id>`` (then ``.2``, ``.3``, ...) appended when the
+    name is ``taken``, to which it is added."""
+    base = label or f"{player}#{iid}"
+    name, extra = base, 2
+    if name in taken:
+        name = f"{base}#{iid}"
+    while name in taken:
+        name, extra = f"{base}#{iid}.{extra}", extra + 1
+    taken.add(name)
+    return name

@@ -8,18 +8,25 @@
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import sympy
+
+
+def _sympy_rational(value: Any) -> bool:
+    """Whether ``value`` is a sympy Rational (never, unless sympy is loaded: it is not imported
+    here, so that the commands that need no symbolic work never load it)."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Rational)
 
 
 def json_number(value: Any) -> str | float | int:
     """Exact values become strings (``"1/3"``, ``"2"``); floats stay numbers."""
     if isinstance(value, Fraction):
         return str(value)
-    if isinstance(value, sympy.Rational):
+    if _sympy_rational(value):
         return str(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -28,7 +35,7 @@ def json_number(value: Any) -> str | float | int:
 
 def text_number(value: Any, *, digits: int = 6) -> str:
     """Exact values as fractions; floats rounded to ``digits`` significant digits."""
-    if isinstance(value, Fraction | sympy.Rational | int):
+    if isinstance(value, Fraction | int) or _sympy_rational(value):
         return str(value)
     number = float(value)
     if number == 0:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.styled import Styled
@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_games.analysis.equilibrium import EquilibriumRecord
-from alliance_games.analysis.runs import Instance
+from alliance_games.analysis.solving import FileInstance
 from alliance_games.games.tree import GameTree
 from alliance_games.render.formats import csv_text, dumps, run_header
 from alliance_games.render.labels import Fitted, Labels, Wrapped, legend, strategy_labels
@@ -33,9 +33,12 @@ from alliance_games.solvers.deadline import STOPPED
 from alliance_games.solvers.methods import enumerates
 from alliance_games.solvers.result import SolverResult
 
+if TYPE_CHECKING:  # not at run time: it loads the symbolic stack, which a Gambit file never needs
+    from alliance_games.analysis.runs import Instance
+
 
 # ---- table -------------------------------------------------------------------------------------
-def solve_table(result: SolverResult, *, instance: Instance,
+def solve_table(result: SolverResult, *, instance: Instance | FileInstance,
                 records: list[EquilibriumRecord], wide: bool = False) -> RenderableType:
     """The run's header, the method ``auto`` chose (if it did) and the equilibria table
     (``wide``: labels verbatim, :mod:`alliance_games.render.labels`)."""
@@ -184,7 +187,7 @@ def _strategy_text(dist: dict[str, Any], shown: dict[str, str]) -> str:
 
 
 # ---- json --------------------------------------------------------------------------------------
-def solve_json(result: SolverResult, *, instance: Instance,
+def solve_json(result: SolverResult, *, instance: Instance | FileInstance,
                records: list[EquilibriumRecord]) -> str:
     return dumps({
         "model": instance.model.name,

@@ -1,0 +1,142 @@
+"""Numbers of a Gambit file read in bulk: integer numerators over one common denominator.
+
+A column of NUMBER tokens (their text, as :mod:`alliance_games.model.gambit_tokens` defines
+them) becomes ``numerators / denominator``, ``numerators`` an ``int64`` array and
+``denominator`` a positive integer with ``gcd(numerators, denominator) = 1``: exactly the rationals
+the tokens denote, without a Python object per token.
+
+* Integers ``[+-]digits`` (at most 18 characters) are converted by numpy.
+* Decimals ``[+-]digits.digits``: with ``D`` the most decimal places (at most 15), each token is
+  read as the nearest float ``f`` (relative error at most ``2**-53``) and ``N = rint(f * 10**D)``.
+  When every ``|f| * 10**D`` is below ``2**50`` the exact ``x * 10**D`` is an integer within
+  ``|x| * 10**D * 2**-52 < 1/4`` of ``f * 10**D``, so rounding recovers it exactly.
+* Fractions ``[+-]a/b`` are brought to the least common denominator of their ``b``.
+
+Any other token (an exponent, a longer number) or a common denominator or numerator beyond
+``2**62`` gives ``None``: the caller then reads the tokens one by one as Fractions.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from fractions import Fraction
+from math import gcd, lcm
+
+import numpy as np
+
+Rationals = tuple[np.ndarray, int]
+"""``(numerators, denominator)``: an ``int64`` array and a positive int, reduced."""
+
+_RATIO = r"[+-]?(?:[0-9]+/[0-9]+|[0-9]+\.?[0-9]*|\.[0-9]+)"
+_RATIOS_RE = re.compile(rf"{_RATIO}(?: {_RATIO})*")
+_DIGITS = b"0123456789 +-."
+LIMIT = 2**62
+"""Largest magnitude of a common denominator or numerator kept in ``int64``."""
+MAX_PLACES = 15
+EXACT_SCALED = 2.0**50
+
+
+def read_numbers(tokens: Sequence[str]) -> Rationals | None:
+    """The exact values of NUMBER tokens as ``(numerators, denominator)``, or ``None`` when
+    they cannot be read in bulk (see the module docstring)."""
+    if not tokens:
+        return np.zeros(0, dtype=np.int64), 1
+    if max(map(len, tokens)) > 18:
+        return None
+    joined = " ".join(tokens)
+    if not joined.isascii():
+        return None
+    raw = joined.encode("ascii")
+    if raw.translate(None, _DIGITS):  # other characters: fractions, exponents, not numbers
+        return _ratios(tokens) if _RATIOS_RE.fullmatch(joined) else None
+    if not _signs_lead(joined):
+        return None
+    if b"." not in raw:
+        values = _parsed(joined, np.int64, len(tokens))
+        return None if values is None else (values, 1)
+    return _decimals(joined, raw, len(tokens))
+
+
+def _signs_lead(joined: str) -> bool:
+    """Whether every ``+`` / ``-`` of the space-separated ``joined`` opens its token and is
+    followed by more of it."""
+    for sign in "+-":
+        if sign in joined and (
+                joined.count(sign) != joined.count(" " + sign) + joined.startswith(sign)
+                or sign + " " in joined or joined.endswith(sign)):
+            return False
+    return True
+
+
+def _parsed(joined: str, dtype: type, count: int) -> np.ndarray | None:
+    """numpy's parse of ``count`` numbers (digits, signs that lead, dots): a token it cannot
+    read whole (``.``, ``1.2.3``) stops it or splits in two, so the count tells."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values: np.ndarray = np.fromstring(joined, dtype=dtype, sep=" ")
+    except ValueError:
+        return None
+    return values if values.size == count else None
+
+
+def _decimals(joined: str, raw: bytes, count: int) -> Rationals | None:
+    chars = np.frombuffer(raw, dtype=np.uint8)
+    dots = np.flatnonzero(chars == ord("."))
+    ends = np.append(np.flatnonzero(chars == ord(" ")), len(raw))
+    places = int((ends[np.searchsorted(ends, dots)] - dots - 1).max())
+    if places > MAX_PLACES:
+        return None
+    floats = _parsed(joined, np.float64, count)
+    if floats is None:
+        return None
+    scaled = floats * 10.0**places
+    if float(np.abs(scaled).max()) >= EXACT_SCALED:
+        return None
+    return reduced(np.rint(scaled).astype(np.int64), 10**places)
+
+
+def _ratios(tokens: Sequence[str]) -> Rationals | None:
+    """Tokens of which some are ``a/b``: each as an exact fraction, over the least common
+    denominator (distinct tokens converted once)."""
+    try:
+        distinct = {t: Fraction(t) for t in dict.fromkeys(tokens)}
+    except ZeroDivisionError:  # the general reader says where
+        return None
+    den = lcm(*(v.denominator for v in distinct.values()))
+    if den >= LIMIT:
+        return None
+    scaled = {t: v.numerator * (den // v.denominator) for t, v in distinct.items()}
+    if max(abs(v) for v in scaled.values()) >= LIMIT:
+        return None
+    return reduced(np.array([scaled[t] for t in tokens], dtype=np.int64), den)
+
+
+def reduced(numerators: np.ndarray, denominator: int) -> Rationals:
+    """``numerators / denominator`` with their common factor divided out."""
+    common = gcd(int(np.gcd.reduce(numerators)) if numerators.size else 0, denominator)
+    if common > 1:
+        return numerators // common, denominator // common
+    return numerators, denominator
+
+
+def as_fractions(values: Rationals) -> np.ndarray:
+    """An object array of Fractions, one Fraction object per distinct value."""
+    numerators, den = values
+    distinct, inverse = np.unique(numerators, return_inverse=True)
+    table = np.empty(distinct.size, dtype=object)
+    table[:] = [Fraction(int(v), den) for v in distinct.tolist()]
+    return table[inverse.reshape(numerators.shape)]
+
+
+def as_floats(values: Rationals) -> np.ndarray:
+    """The nearest floats (as ``float(Fraction)`` gives them: one IEEE division when numerator
+    and denominator are exact in float64, else per distinct value)."""
+    numerators, den = values
+    if den < 2**53 and (not numerators.size or int(np.abs(numerators).max()) < 2**53):
+        return numerators.astype(np.float64) / float(den)
+    distinct, inverse = np.unique(numerators, return_inverse=True)
+    table = np.array([float(Fraction(int(v), den)) for v in distinct.tolist()], dtype=float)
+    return table[inverse.reshape(numerators.shape)]

@@ -1,0 +1,163 @@
+"""Gambit files read in bulk (issue 15): the bulk readers give the general reader's game or step
+aside, exact and in floats; the numbers are exact; ``solve FILE`` never loads sympy."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from alliance_games.analysis import solving
+from alliance_games.errors import AllianceGamesError
+from alliance_games.model import gambit_format as gf
+from alliance_games.model.gambit_numbers import as_floats, as_fractions, read_numbers
+from tests.cli.entry import run
+from tests.model.test_gambit_format import BAD, random_nfg, random_tree
+
+
+def _general(text: str, exact: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The general (token by token) reader's answer: the game, or the error message."""
+    with monkeypatch.context() as m:
+        m.setattr(gf, "read_tree_bulk", lambda *args, **kwargs: None)
+        m.setattr(gf, "_bulk_payoffs", lambda *args: None)
+        return _answer(text, exact)
+
+
+def _answer(text: str, exact: bool) -> Any:
+    try:
+        return gf.read_gambit(text, "g", exact=exact)
+    except AllianceGamesError as error:
+        return str(error)
+
+
+def _same(a: Any, b: Any) -> None:
+    assert type(a) is type(b)
+    if isinstance(a, str):
+        assert a == b
+        return
+    for name in a.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y), name
+            assert [type(v) for v in x.ravel()] == [type(v) for v in y.ravel()], name
+        else:
+            assert x == y, name
+
+
+def _agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for exact in (True, False):
+        _same(_answer(text, exact), _general(text, exact, monkeypatch))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_bulk_readers_give_the_general_readers_game(seed: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    safe = seed % 2 == 0
+    _agree(gf.write_nfg(random_nfg(rng, safe)), monkeypatch)
+    _agree(gf.write_efg(random_tree(rng, safe)), monkeypatch)
+
+
+TREE = ('EFG 2 R "t" { "A" "B" }\n""\n'
+        'c "root" 1 "chance" { "l" 1/4 "r" 0.75 } 0\n'
+        'p "" 1 1 "I" { "x" "y" } 1 "stage" { 1, -2 }\n'
+        't "" 2 "end" { 3.5 4 }\nt "" 0\n'
+        'p "" 2 1 "" { "u" "u" } 0\n'
+        'p "" 1 1 0\nt "" 2\nt "" 3 "o" { +.5, -0.25 }\n'
+        't "" 1 "stage" { 1, -2 }\n')
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("", ""),  # stages, repeated outcomes and sets, empty and repeated labels
+    ("1/4", "0.25"), ("0.75", "3/4"), ("3.5 4", "3.5,4"), ("{ 3.5 4 }", "{3.5 4}"),
+    ('"I" { "x" "y" }', '"I"{"x" "y"}'), ("p \"\" 1 1 0", "p \"\" 1 01 0"),  # general reader's shape
+    ("3.5 4", "1e400 4"), ("3.5 4", "3.5, 4, 5"), ("3.5 4", "3.5,, 4"), ("3.5 4", ", 3.5 4"),
+    ("3.5 4", "3.5 4,"), ("3.5 4", "3.5"), ("0.75", "0.7"), ("1/4", "-1/4"), ("1/4", "1/0"),
+    ("t \"\" 0", "t \"\" 9"), ("1 \"stage\" { 1, -2 }\nt", "1 \"stage\" { 1, -3 }\nt"),
+    ("p \"\" 1 1 0", "p \"\" 1 2 0"), ("p \"\" 1 1 0", "p \"\" 3 1 0"), ("t \"\" 0", "t \"\" 0x"),
+    ("t \"\" 0\n", ""), ('"l" 1/4', '"l\\"" 1/4'), ("3.5 4", "3.5 1.2.3"), ("3.5 4", "3.5 4e2"),
+    ("t \"\" 2\n", "t \"\" 2\nt \"\" 2\n"),
+])
+def test_a_tree_file_and_its_variants_are_read_as_the_general_reader_reads_them(
+        old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = TREE.replace(old, new, 1)
+    assert text != TREE or old == ""
+    _agree(text, monkeypatch)
+
+
+@pytest.mark.parametrize("body", [
+    "1 2 3 4 5 6 7 8", "0.5 -1.25 +3 .5 5. 0 -0 7", "1/3 2 -1/6 0.5 1 1 1 1",
+    "1 2 3 4 5 6 7", "1 2 3 4 5 6 7 8 9", "1 2 3 4 5 6 7 x", "1 2 3 4 5 6 7 --8", "1 2 3 4 5 6 7 8-",
+    "1 2 3 4 5 6 7 1e400", "1 2 3 4 5 6 7 " + "9" * 30, "1,2 3 4 5 6 7 8", "1 2 3 4 5 6 7 1/0",
+])
+def test_payoff_version_nfg_bodies_are_read_as_the_general_reader_reads_them(
+        body: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _agree(f'NFG 1 R "g" {{ "A" "B" }} {{ 2 2 }}\n""\n{body}\n', monkeypatch)
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), BAD)
+def test_malformed_files_get_the_general_readers_message(
+        text: str, line: int, fragment: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _agree(text, monkeypatch)
+
+
+@pytest.mark.parametrize("tokens", [
+    ["1", "-2", "+3", "007"], ["1.5", "-.25", "5.", "+.5", "3"], ["1/3", "0.5", "-2", "+1/2"],
+    ["0.1"] * 7, ["99999999999999999", "1"], ["0/5", "-0.0"], ["123.456", "0.000001"],
+])
+def test_read_numbers_is_exact(tokens: list[str]) -> None:
+    read = read_numbers(tokens)
+    assert read is not None
+    numbers, den = read
+    assert [Fraction(int(v), den) for v in numbers] == [Fraction(t) for t in tokens]
+    assert list(as_fractions(read)) == [Fraction(t) for t in tokens]
+    assert list(as_floats(read)) == [float(Fraction(t)) for t in tokens]
+
+
+@pytest.mark.parametrize("tokens", [
+    ["."], ["-"], ["1.2.3"], ["3-4"], ["--3"], ["+-3"], ["1_0"], ["inf"], ["\u0661"], ["-."],
+    ["5", "-"], ["1/3/4"], ["1/+2"], ["1/0"], ["1e5"], ["0.0000000000000001"], ["1" * 19],
+    ["123456789012.5", "0.000000000001"],  # exact, but beyond what floats carry in bulk
+])
+def test_read_numbers_refuses_what_it_cannot_read_exactly(tokens: list[str]) -> None:
+    assert read_numbers(tokens) is None
+
+
+# ---- the command line ----------------------------------------------------------------------------
+_PROBE = ("import sys\nfrom alliance_games.cli import main\ncode = 0\n"
+          "try:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n    code = exit.code\n"
+          "print('sympy' in sys.modules, code, file=sys.stderr)\n")
+
+
+@pytest.mark.parametrize(("name", "args"), [
+    ("g.nfg", ("--method", "pure")), ("g.nfg", ("--method", "enummixed")), ("g.nfg", ("--float",)),
+    ("t.efg", ()), ("t.efg", ("--float",)), ("t.efg", ("--format", "json")),
+])
+def test_solving_a_gambit_file_never_loads_sympy_and_answers_as_the_symbolic_model_does(
+        tmp_path: Path, name: str, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / name
+    path.write_text(TREE if name.endswith(".efg") else
+                    'NFG 1 R "g" { "A" "B" } { 2 2 }\n""\n3 3 0 5 5 0 1 1\n')
+    done = subprocess.run([sys.executable, "-c", _PROBE, "solve", str(path), *args],
+                          capture_output=True, text=True, check=False)
+    assert done.stderr.split() == ["False", "0"], done.stderr
+    monkeypatch.setattr(solving, "read_game_file", lambda *args, **kwargs: None)
+    code, out, _ = run("solve", str(path), *args)  # through load_model's symbolic model
+    assert code == 0 and done.stdout == out
+    if "json" in args:
+        assert json.loads(out)["model"] == "t"
+
+
+def test_a_gambit_file_with_set_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "g.nfg"
+    path.write_text('NFG 1 R "g" { "A" "B" } { 1 1 }\n""\n1 2\n')
+    code, _, err = run("solve", str(path), "--set", "p=1")
+    assert code == 2
+    assert "unknown parameter 'p' for model 'g' (valid parameters: none)" in err
