@@ -225,6 +225,10 @@ def behaviour_payoffs(tree: GameTree, behaviour: Profile) -> np.ndarray:
 def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:
     """Value to ``player`` of a best response against the others' behaviour (perfect recall)."""
     weights = edge_weights(tree, behaviour)
+    if tree.is_perfect_information:
+        value = _perfect_information_best_response(tree, weights, player)
+        if value is not None:
+            return value
     others_reach = realization(tree, weights, skip_player=player)
     exact = tree.exact
     values = np.empty(tree.num_nodes, dtype=object if exact else float)
@@ -263,6 +267,43 @@ def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:
         choice[k] = int(np.argmax(np.asarray(scores, dtype=float))) if not exact else \
             max(range(len(scores)), key=lambda a: scores[a])
     return evaluate(0)
+
+
+def _perfect_information_best_response(tree: GameTree, weights: np.ndarray, player: int
+                                       ) -> Any | None:
+    """:func:`best_response_value` on a perfect-information tree, level by level from the leaves:
+    ``v(n) = u(n) + max_c v(c)`` at the player's nodes, ``u(n) + sum_c w(n, c) v(c)`` at the
+    others' and chance nodes (every information set is one node, so the best response is this
+    backward induction). Exact trees compute in the fast exact type and return a ``Fraction``;
+    ``None`` when an exact tree holds a number that is not rational (the caller's general path)."""
+    pay = tree.node_payoffs[:, player]
+    if tree.exact:
+        values = rational.fast_array(pay)
+        w = rational.fast_array(weights)
+        if values is None or w is None:
+            return None
+    else:
+        values, w = pay.astype(float), weights.astype(float)
+    ptr, kids = tree.child_ptr, tree.child_index
+    mover = np.full(tree.num_nodes, -1, dtype=np.int64)
+    decision = np.flatnonzero(tree.kind == DECISION)
+    owners = np.array([s.player for s in tree.infosets], dtype=np.int64)
+    mover[decision] = owners[tree.node_infoset[decision]]
+    for level in reversed(tree.levels):
+        inner = level[tree.kind[level] != TERMINAL]
+        if not len(inner):
+            continue
+        inner = np.sort(inner)
+        counts = ptr[inner + 1] - ptr[inner]
+        starts = np.cumsum(counts) - counts
+        edges = np.repeat(ptr[inner] - starts, counts) + np.arange(int(counts.sum()))
+        below = values[kids[edges]]
+        own = mover[inner] == player
+        best = np.maximum.reduceat(below, starts) if own.any() else None
+        mean = np.add.reduceat(w[edges] * below, starts)
+        values[inner] = values[inner] + (np.where(own, best, mean) if best is not None else mean)
+    root = values[0]
+    return rational.to_fraction(root) if tree.exact else float(root)
 
 
 def behaviour_regrets(tree: GameTree, behaviour: Profile) -> np.ndarray:

@@ -1,0 +1,68 @@
+"""The best-response value of a perfect-information tree by one vectorised backward pass equals
+the general information-set walk (exact and float), on random trees with chance moves, ties and
+mixed behaviour."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from alliance_games.games import profiles
+from alliance_games.games.tree import GameTree
+from tests.random_games import random_tree
+
+
+def _behaviour(tree: GameTree, rng: random.Random, *, pure: bool) -> list[np.ndarray]:
+    out = []
+    for infoset in tree.infosets:
+        width = len(infoset.actions)
+        if pure:
+            weights = [0] * width
+            weights[rng.randrange(width)] = 1
+        else:
+            weights = [rng.randint(0, 3) for _ in range(width)]
+            if not sum(weights):
+                weights[0] = 1
+        total = sum(weights)
+        out.append(np.array([Fraction(w, total) for w in weights], dtype=object))
+    return out
+
+
+def _general(tree: GameTree, behaviour: list[np.ndarray], player: int,
+             monkeypatch: pytest.MonkeyPatch) -> object:
+    with monkeypatch.context() as patch:
+        patch.setattr(profiles, "_perfect_information_best_response", lambda *a: None)
+        return profiles.best_response_value(tree, behaviour, player)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_best_response_equals_the_general_walk(seed: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    tree = random_tree(rng, players=rng.randint(1, 3), max_depth=5, max_decisions=12, high=3)
+    assert tree.is_perfect_information
+    behaviour = _behaviour(tree, rng, pure=seed % 2 == 0)
+    for player in range(tree.num_players):
+        fast = profiles.best_response_value(tree, behaviour, player)
+        general = _general(tree, behaviour, player, monkeypatch)
+        assert isinstance(fast, Fraction) and fast == general
+        floats = tree.to_float()
+        float_behaviour = [b.astype(float) for b in behaviour]
+        assert profiles.best_response_value(floats, float_behaviour, player) == \
+            pytest.approx(float(general))
+
+
+def test_regret_of_a_non_equilibrium_is_positive() -> None:
+    """A player who could gain by deviating has exactly that gain as regret."""
+    rng = random.Random(7)
+    tree = random_tree(rng, players=2, max_depth=4, max_decisions=8, high=5)
+    for seed in range(20):
+        behaviour = _behaviour(tree, random.Random(seed), pure=True)
+        regrets = profiles.behaviour_regrets(tree, behaviour)
+        assert all(r >= 0 for r in regrets)
+        if any(r > 0 for r in regrets):
+            return
+    pytest.fail("no pure profile with positive regret found")
