@@ -19,7 +19,9 @@ Public entry points are imported lazily so that ``import alliance_games`` stays 
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's start-up stays minimal
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.games.tree import GameTree
+from alliance_games.model.exact_origin import exact_origin
+from alliance_games.solvers.exact_certificate import rationalise
 from alliance_games.solvers.methods import REFINEMENTS as CRITERIA
 from alliance_games.solvers.result import SolverResult
 
@@ -58,7 +60,10 @@ def refine(result: SolverResult, found: list[Assessment] | None, criteria: Seque
            ) -> tuple[list[Assessment] | None, list[str]]:
     """``found`` with the verdicts of ``criteria`` filled in, and the warnings to show.
 
-    Each criterion is decided exactly for every equilibrium; a game of another shape gets
+    Each criterion is decided exactly for every equilibrium (after ``--float``, as the float audit
+    certifies: the profile read as rationals,
+    :func:`~alliance_games.solvers.exact_certificate.rationalise`, in the exact game of the file,
+    :func:`~alliance_games.model.exact_origin.exact_origin`); a game of another shape gets
     ``None`` verdicts and one warning saying why.
     """
     from alliance_games.solvers.tree.refinements import REFINEMENTS  # scipy: only when asked
@@ -72,12 +77,16 @@ def refine(result: SolverResult, found: list[Assessment] | None, criteria: Seque
         raise ParameterError("--refine needs --method pbe (refinements judge perfect Bayesian "
                              "equilibria with their beliefs)")
     game = result.game
+    if not game.exact:  # --float: judged in the exact game of the file, as the float audit certifies
+        game = exact_origin(game) or game
     assert isinstance(game, GameTree)
     warnings: list[str] = []
     for criterion in dict.fromkeys(criteria):
         for assessment, eq in zip(found, result.equilibria, strict=True):
+            # a float profile is read as the rationals it rounds, as the float audit reads it
+            profile = eq if eq.exact else rationalise(eq.strategies)
             try:
-                verdict = REFINEMENTS[criterion](game, eq)
+                verdict = REFINEMENTS[criterion](game, profile)
             except SolverError as error:
                 note = f"--refine {criterion} not applied: {error}"
                 if note not in warnings:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from alliance_games.analysis.assessments import Assessment, assessments
+from alliance_games.analysis.reached import PathProfile, path_profile
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import (
     edge_weights,
@@ -38,6 +39,8 @@ class EquilibriumRecord:
     outcome_distribution: dict[str, Number]
     assessment: Assessment | None = None
     """Beliefs and refinements (perfect Bayesian equilibria only)."""
+    on_path: PathProfile | None = None
+    """Trees: the behaviour at the information sets play reaches (what large tables show)."""
 
 
 def describe(result: SolverResult) -> list[EquilibriumRecord]:
@@ -50,10 +53,13 @@ def describe(result: SolverResult) -> list[EquilibriumRecord]:
 
 
 def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> EquilibriumRecord:
+    on_path = None
     if isinstance(game, GameTree):
         profile = _tree_profile(game, eq)
         tree = game if eq.exact else game.to_float()
-        outcomes = _tree_distribution(tree, eq)
+        reach = realization(tree, edge_weights(tree, list(eq.strategies)))
+        outcomes = _tree_distribution(tree, reach)
+        on_path = path_profile(tree, profile, reach)
     else:
         profile = {
             player: dict(zip(game.strategies[i], _values(eq.strategies[i]), strict=True))
@@ -61,7 +67,7 @@ def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> Equilibriu
         }
         outcomes = _normal_form_distribution(game, eq)
     payoffs = dict(zip(game.players, _values(eq.payoffs), strict=True))
-    return EquilibriumRecord(profile, payoffs, eq.max_regret, eq.exact, outcomes)
+    return EquilibriumRecord(profile, payoffs, eq.max_regret, eq.exact, outcomes, on_path=on_path)
 
 
 def _values(array: np.ndarray) -> list[Number]:
@@ -77,9 +83,9 @@ def _tree_profile(tree: GameTree, eq: Equilibrium) -> dict[str, dict[str, Number
     return profile
 
 
-def _tree_distribution(tree: GameTree, eq: Equilibrium) -> dict[str, Number]:
-    """Probability of every reached terminal (by name) and of every outcome tag on the path."""
-    reach = realization(tree, edge_weights(tree, list(eq.strategies)))
+def _tree_distribution(tree: GameTree, reach: np.ndarray) -> dict[str, Number]:
+    """Probability of every reached terminal (by name) and of every outcome tag on the path,
+    from every node's realization probability ``reach``."""
     result: dict[str, Number] = {}
     for node, prob in terminal_probabilities(tree, reach).items():
         result[tree.node_name(node)] = prob

@@ -40,10 +40,14 @@ from alliance_games.solvers.methods import METHODS, REFINEMENTS, methods_help
                    "(intuitive: Cho-Kreps; d1: Banks-Sobel) and say why it survives or fails "
                    "(repeatable).")
 @wide_option
+@click.option("--all-sets", is_flag=True,
+              help="Tables of large trees: the strategies at every information set, not only at "
+                   "those reached on the equilibrium path (JSON always lists every set).")
 @format_option(*formats("SolverResult"))
 def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
             max_equilibria: int | None, timeout: float | None, symbolic: bool, free: tuple[str, ...],
-            derivative: str | None, refine: tuple[str, ...], wide: bool, fmt: str) -> None:
+            derivative: str | None, refine: tuple[str, ...], wide: bool, all_sets: bool,
+            fmt: str) -> None:
     """Solve MODEL: a bundled model's name, a path (.yaml, .nfg, .efg) or - for stdin.
 
     \b
@@ -75,7 +79,7 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
         instance = instantiate(model, values, exact=exact)
     result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
                                      timeout=timeout, refine=refine)
-    shown = render(result, fmt, instance=instance, records=records, wide=wide)
+    shown = render(result, fmt, instance=instance, records=records, wide=wide, all_sets=all_sets)
     emit(shown, width=natural_width(shown) if wide and not isinstance(shown, str) else None)
 
 

@@ -27,7 +27,7 @@ def catalog_table(catalog: ModelCatalog) -> Table:
                      if catalog.entries else None)  # the name one types: never cut
     for column in ("group", "kind", "players"):
         table.add_column(column, no_wrap=True)
-    table.add_column("title", ratio=1)
+    table.add_column("title", ratio=1, overflow="fold")  # wrapped, a long word folded: never cut
     for e, m in catalog.entries:
         table.add_row(e.name, e.group, "tree" if m.is_tree else "normal form",
                       str(len(m.players)), m.title)

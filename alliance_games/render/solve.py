@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_games.analysis.equilibrium import EquilibriumRecord
+from alliance_games.analysis.reached import distinct_on_path
 from alliance_games.analysis.solving import FileInstance
 from alliance_games.games.tree import GameTree
 from alliance_games.render.formats import csv_text, dumps, run_header
@@ -39,47 +40,84 @@ if TYPE_CHECKING:  # not at run time: it loads the symbolic stack, which a Gambi
 
 # ---- table -------------------------------------------------------------------------------------
 def solve_table(result: SolverResult, *, instance: Instance | FileInstance,
-                records: list[EquilibriumRecord], wide: bool = False) -> RenderableType:
+                records: list[EquilibriumRecord], wide: bool = False,
+                all_sets: bool = False) -> RenderableType:
     """The run's header, the method ``auto`` chose (if it did) and the equilibria table
-    (``wide``: labels verbatim, :mod:`alliance_games.render.labels`)."""
+    (``wide``: labels verbatim, :mod:`alliance_games.render.labels`; ``all_sets``: every
+    information set of a large tree, not only those on the path,
+    :mod:`alliance_games.analysis.reached`)."""
     parts: list[RenderableType] = [
         run_header(instance.model.title, instance.model.name, instance.values)]
     if "auto" in result.options:
         parts.append(Styled(f"method auto -> {result.options['auto']} "
                             f"({result.options['auto_reason']})", "dim"))
-    parts.append(equilibria_table(result, records, wide=wide))
+    parts.append(equilibria_table(result, records, wide=wide, all_sets=all_sets))
     return Group(*parts)
 
 
 def equilibria_table(result: SolverResult, records: list[EquilibriumRecord], *,
-                     wide: bool = False) -> RenderableType:
+                     wide: bool = False, all_sets: bool = False) -> RenderableType:
     """The equilibria, laid out to fit the console (:class:`~alliance_games.render.labels.Fitted`):
     a column per player with the labels' own prefixes dropped; if that is too wide, long
     information-set names abbreviated with a legend; if still too wide, a row per player.
-    ``wide``: a column per player with every label verbatim."""
+    ``wide``: a column per player with every label verbatim. On a large tree each equilibrium's
+    strategies are shown at the information sets it reaches (``record.on_path``), with a line
+    saying how many are left out, unless ``all_sets``."""
     kind = "exact" if result.exact else "floating point"
     complete = "complete" if result.complete else "not proven complete"
     title = (f"{len(records)} equilibri{'um' if len(records) == 1 else 'a'} "
              f"(method {result.method}, {kind}, {complete})")
     game = result.game
 
+    profiles = [_shown_profile(r, all_sets) for r in records]
+
     def layout(rows: bool, **how: bool) -> Callable[[], RenderableType]:
         build = _player_rows if rows else _player_columns
-        return lambda: build(title, result, records, strategy_labels(game, **how))
+        return lambda: build(title, result, records, profiles, strategy_labels(game, **how))
 
     layouts = [layout(False, verbatim=wide)]
     if not wide and isinstance(game, GameTree):
         layouts.append(layout(False, abbreviate=True))
     if not wide and not any(r.assessment is not None for r in records):
         layouts.append(layout(True, abbreviate=True))
-    parts: list[RenderableType] = [Fitted(*layouts), Text(completeness_line(result))]
+    parts: list[RenderableType] = [Fitted(*layouts)]
+    hidden = _off_path_line(records, all_sets)
+    if hidden:
+        parts.append(Text(hidden, style="dim"))
+    parts.append(Text(completeness_line(result)))
     for warning in result.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Group(*parts)
 
 
+def _shown_profile(record: EquilibriumRecord, all_sets: bool) -> dict[str, dict[str, Any]]:
+    """The profile a table shows: on a large tree only the sets on the path, unless ``all_sets``."""
+    on_path = record.on_path
+    if on_path is None or not on_path.condensed or all_sets:
+        return record.profile
+    return on_path.profile
+
+
+def _off_path_line(records: list[EquilibriumRecord], all_sets: bool) -> str:
+    """How many information sets the table leaves out and how to see them ('' when none)."""
+    condensed = [r.on_path for r in records if r.on_path is not None and r.on_path.condensed]
+    if all_sets or not condensed:
+        return ""
+    total = condensed[0].total
+    low, high = min(p.off_path for p in condensed), max(p.off_path for p in condensed)
+    many = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+    each = "" if len(records) == 1 else " per equilibrium"
+    distinct = distinct_on_path(condensed)
+    alike = "" if distinct == len(condensed) else (
+        f"; these {len(condensed)} equilibria play {distinct} distinct way"
+        f"{'' if distinct == 1 else 's'} on the path and differ off it")
+    return (f"strategies shown at the information sets reached on the equilibrium path; "
+            f"{many} of the {total:,} information sets{each} are off the path and not shown "
+            f"(--all-sets shows them, --format json lists every one){alike}")
+
+
 def _player_columns(title: str, result: SolverResult, records: list[EquilibriumRecord],
-                    labels: Labels) -> RenderableType:
+                    profiles: list[dict[str, dict[str, Any]]], labels: Labels) -> RenderableType:
     """One row per equilibrium, a column per player; the legend of short names below."""
     players = result.game.players
     assessed = any(r.assessment is not None for r in records)
@@ -93,8 +131,8 @@ def _player_columns(title: str, result: SolverResult, records: list[EquilibriumR
         table.add_column("beliefs", overflow="fold")
         table.add_column("refinements", overflow="fold")
     shown: list[str] = []
-    for n, record in enumerate(records, start=1):
-        cells = [_strategy_text(record.profile[p], labels.shown[p]) for p in players]
+    for n, (record, profile) in enumerate(zip(records, profiles, strict=True), start=1):
+        cells = [_strategy_text(profile[p], labels.shown[p]) for p in players]
         shown += cells
         pays = ", ".join(text_number(record.payoffs[p]) for p in players)
         extra = [Wrapped(c) for c in _assessment_cells(record)] if assessed else []
@@ -103,7 +141,7 @@ def _player_columns(title: str, result: SolverResult, records: list[EquilibriumR
 
 
 def _player_rows(title: str, result: SolverResult, records: list[EquilibriumRecord],
-                 labels: Labels) -> RenderableType:
+                 profiles: list[dict[str, dict[str, Any]]], labels: Labels) -> RenderableType:
     """A row per equilibrium and player (for tables too wide by player); the legend below."""
     players = result.game.players
     table = Table(title=title, title_justify="left")
@@ -111,9 +149,9 @@ def _player_rows(title: str, result: SolverResult, records: list[EquilibriumReco
         table.add_column(name, overflow="fold",
                          justify="right" if name in ("#", "max regret") else "left")
     shown: list[str] = []
-    for n, record in enumerate(records, start=1):
+    for n, (record, profile) in enumerate(zip(records, profiles, strict=True), start=1):
         for i, player in enumerate(players):
-            cell = _strategy_text(record.profile[player], labels.shown[player])
+            cell = _strategy_text(profile[player], labels.shown[player])
             shown.append(cell)
             first = i == 0
             table.add_row(str(n) if first else "", player, Wrapped(cell),

@@ -34,14 +34,19 @@ def printed(renderable: object, width: int = WIDTH) -> str:
     return console.export_text()
 
 
-def solve_text(model: str) -> tuple[str, dict[str, dict[str, object]], list[str]]:
+def solve_text(model: str, *, all_sets: bool = True
+               ) -> tuple[str, dict[str, dict[str, object]], list[str]]:
     """The table at 80 columns, each player's labels played with positive probability (of every
-    equilibrium, in order) and the players."""
+    equilibrium, in order) and the players. ``all_sets``: every information set (``--all-sets``);
+    else a large tree's table shows the sets on the path (``record.on_path``), and so does
+    ``played``."""
     instance = instantiate(model)
     result, records = solve_instance(instance, "auto")
-    text = printed(render(result, "table", instance=instance, records=records))
-    played = [{p: {label for label, prob in record.profile[p].items() if prob != 0}
-               for p in result.game.players} for record in records]
+    text = printed(render(result, "table", instance=instance, records=records, all_sets=all_sets))
+    shown = [r.on_path.profile if r.on_path and r.on_path.condensed and not all_sets else r.profile
+             for r in records]
+    played = [{p: {label for label, prob in profile[p].items() if prob != 0}
+               for p in result.game.players} for profile in shown]
     return text, played, list(result.game.players)  # type: ignore[return-value]
 
 
@@ -128,9 +133,11 @@ def recovered(shown: list[str], player: str, legend: dict[str, str], known: set[
 MODELS = [e.name for e in bundled_models() if e.name not in SLOW]
 
 
+@pytest.mark.parametrize("all_sets", [True, False], ids=["all-sets", "on-path"])
 @pytest.mark.parametrize("model", MODELS)
-def test_every_label_of_every_solve_table_reads_back_at_80_columns(model: str) -> None:
-    text, played, players = solve_text(model)
+def test_every_label_of_every_solve_table_reads_back_at_80_columns(model: str, all_sets: bool
+                                                                    ) -> None:
+    text, played, players = solve_text(model, all_sets=all_sets)
     assert "\u2026" not in text, "a cell was cut with an ellipsis"
     assert max(map(len, text.splitlines())) <= WIDTH
     cells, legend = read_table(text)

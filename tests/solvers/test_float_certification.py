@@ -101,7 +101,9 @@ def test_methods_that_read_floats_as_decimals_are_certified_too(tmp_path: Path) 
     for method in ("pbe", "spbe"):
         floats = _solve_json(path, "--method", method, "--float")
         assert floats["count"] == 1, method  # were 3 "exact" equilibria of the rounded game
-        assert floats["complete"] is False
+        assert floats["exact"] is False  # a float run, as every method's
+        # complete because the exact re-solve of the file's game agrees, as for spe
+        assert floats["complete"] is floats["diagnostics"]["exact_recheck"]["agrees"] is True
         assert any(CANNOT_SEPARATE in w for w in floats["warnings"])
 
 

@@ -55,10 +55,12 @@ sets, too many candidate vertices), after ``max_cells`` cells, or at the time li
 (:mod:`alliance_games.solvers.deadline`). ``diagnostics["sequential_complete"]`` says the same of
 the sequential equilibria listed: every one lies in the convex hull of the sequential points of
 one cell (:func:`_sequential`). Irrational equilibria with every set reached are reported in
-floats (``exact=False``). Work: the support profiles of the reached sets are counted before
-solving and the game is refused beyond ``max_cells``; the cells of the unreached sets are counted
-as they are solved. Crisis, signalling and reputation models with a few dozen information sets of
-two or three actions take well under a second to a few seconds.
+floats (``exact=False``), and so is the whole result for a float tree (``--float``: solved on
+its exact decimal reading, :mod:`~alliance_games.solvers.tree.perfect_bayesian_floats`).
+Work: the support profiles of the reached sets are counted before solving and the game is
+refused beyond ``max_cells``; the cells of the unreached sets are counted as they are solved.
+Crisis, signalling and reputation models with a few dozen information sets of two or three
+actions take well under a second to a few seconds.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ from alliance_games.solvers.tree.assessments import (
     specialize,
     sum_is_one,
 )
+from alliance_games.solvers.tree.perfect_bayesian_floats import as_float_result
 
 MAX_CELLS = 20_000
 """Default limit on the number of cells (support profiles) solved."""
@@ -462,8 +465,9 @@ def perfect_bayesian(tree: GameTree, *, max_cells: int = MAX_CELLS) -> SolverRes
     Parameters
     ----------
     tree:
-        A finite game tree with perfect recall (else :class:`SolverError`); float trees are read
-        as exact decimals.
+        A finite game tree with perfect recall (else :class:`SolverError`); a float tree is
+        solved on its exact decimal reading and the result reported in floats, ``exact=False``
+        (:mod:`~alliance_games.solvers.tree.perfect_bayesian_floats`).
     max_cells:
         Refuse (:class:`SolverError`) when the reached sets alone have more support profiles;
         stop (``complete=False``) after solving this many cells.
@@ -474,10 +478,9 @@ def perfect_bayesian(tree: GameTree, *, max_cells: int = MAX_CELLS) -> SolverRes
         The extreme equilibria and the sequential ones, grouped into components, with beliefs and
         refinements in ``diagnostics``; see the module docstring.
     """
-    warnings = []
-    if not tree.exact:
-        tree = tree.to_exact()
-        warnings.append("float payoffs were read as exact decimals")
+    if not tree.exact:  # solved on its exact decimal reading, reported in floats
+        return as_float_result(perfect_bayesian(tree.to_exact(), max_cells=max_cells), tree)
+    warnings: list[str] = []
     problems = tree.check_perfect_recall()
     if problems:
         raise SolverError(f"pbe needs perfect recall: {problems[0]}; solve the reduced normal "

@@ -28,6 +28,7 @@ from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import SolverResult
 from alliance_games.solvers.tree.belief_threshold import belief_threshold, matches
 from alliance_games.solvers.tree.perfect_bayesian import perfect_bayesian
+from alliance_games.solvers.tree.perfect_bayesian_floats import as_float_result
 from alliance_games.solvers.tree.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
 
 
@@ -54,7 +55,9 @@ def subgame_pbe(tree: GameTree, prefer: int | None = None) -> SolverResult:
 def subgame_perfect_bayesian(tree: GameTree, *, max_equilibria: int = MAX_EQUILIBRIA,
                              distinct: bool = False, prefer: int | None = None) -> SolverResult:
     """Every profile that is a perfect Bayesian equilibrium in every proper subgame (module
-    docstring). Exact: float trees are read as exact decimals.
+    docstring), exactly; a float tree is solved on its exact decimal reading and the result
+    reported in floats, ``exact=False``
+    (:mod:`~alliance_games.solvers.tree.perfect_bayesian_floats`).
 
     ``distinct``: one equilibrium per distinct outcome of every subgame
     (:func:`~alliance_games.solvers.tree.subgame_perfect.subgame_perfect`).
@@ -69,8 +72,10 @@ def subgame_perfect_bayesian(tree: GameTree, *, max_equilibria: int = MAX_EQUILI
     equilibria form a continuum contributes representatives (extreme points, or one belief per
     off-path signal) and marks the result incomplete.
     """
-    if not tree.exact:
-        tree = tree.to_exact()
+    if not tree.exact:  # solved on its exact decimal reading, reported in floats
+        exact = subgame_perfect_bayesian(tree.to_exact(), max_equilibria=max_equilibria,
+                                         distinct=distinct, prefer=prefer)
+        return as_float_result(exact, tree)
     solver = subgame_pbe if prefer is None else partial(subgame_pbe, prefer=prefer)
     result = subgame_perfect(tree, max_equilibria=max_equilibria, tree_solver=solver,
                              method="spbe", distinct=distinct)

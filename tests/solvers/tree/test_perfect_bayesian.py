@@ -493,7 +493,11 @@ def test_refusals_and_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     assert deadline.expired() is False
 
 
-def test_float_trees_are_read_exactly() -> None:
-    result = perfect_bayesian(load("bluffing_crisis").to_float())
-    assert result.exact and result.warnings == ("float payoffs were read as exact decimals",)
-    assert len(result.equilibria) == 1
+def test_float_trees_are_read_exactly_and_answered_in_floats() -> None:
+    floats = load("bluffing_crisis").to_float()
+    result = perfect_bayesian(floats)
+    assert not result.exact and result.warnings == ("float payoffs were read as exact decimals",)
+    assert result.game is floats and len(result.equilibria) == 1
+    exact = perfect_bayesian(load("bluffing_crisis")).equilibria[0]
+    assert all(np.allclose(f, np.asarray(e, dtype=float), atol=1e-12)
+               for f, e in zip(result.equilibria[0].strategies, exact.strategies, strict=True))
