@@ -18,7 +18,7 @@ from alliance_games.analysis.reached import PathProfile, path_profile
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import (
     edge_weights,
-    realization,
+    reach_probabilities,
     tag_probabilities,
     terminal_probabilities,
 )
@@ -57,7 +57,7 @@ def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> Equilibriu
     if isinstance(game, GameTree):
         profile = _tree_profile(game, eq)
         tree = game if eq.exact else game.to_float()
-        reach = realization(tree, edge_weights(tree, list(eq.strategies)))
+        reach = reach_probabilities(tree, edge_weights(tree, list(eq.strategies)))
         outcomes = _tree_distribution(tree, reach)
         on_path = path_profile(tree, profile, reach)
     else:

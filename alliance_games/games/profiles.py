@@ -133,6 +133,21 @@ def exact_realization(tree: GameTree, weights: np.ndarray) -> np.ndarray | None:
     return reach
 
 
+def reach_probabilities(tree: GameTree, weights: np.ndarray) -> np.ndarray:
+    """:func:`realization` with the same values and types (``Fraction`` entries on exact trees),
+    computed, where every weight is rational, in the fast exact type over the reached part of the
+    tree only (:func:`exact_realization`): a pure profile of a wide tree multiplies along one
+    path instead of at every node."""
+    if tree.exact or weights.dtype == object:
+        fast = exact_realization(tree, weights)
+        if fast is not None:
+            reach = np.full(tree.num_nodes, Fraction(0), dtype=object)
+            reached = np.flatnonzero(np.asarray(fast != 0, dtype=bool))
+            reach[reached] = rational.fraction_array(fast[reached])
+            return reach
+    return realization(tree, weights)
+
+
 def _own_edges(tree: GameTree, player: int) -> np.ndarray:
     """Mask of the edges leaving ``player``'s decision nodes."""
     parents = tree.edge_parent

@@ -66,3 +66,16 @@ def test_regret_of_a_non_equilibrium_is_positive() -> None:
         if any(r > 0 for r in regrets):
             return
     pytest.fail("no pure profile with positive regret found")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_reach_probabilities_equal_the_realization_in_fractions(seed: int) -> None:
+    """The fast reach (reached part only, gmpy2 inside) gives the same Fractions, zeros included."""
+    rng = random.Random(100 + seed)
+    tree = random_tree(rng, players=2, max_depth=5, max_decisions=12,
+                       perfect_information=seed % 3 != 0)
+    weights = profiles.edge_weights(tree, _behaviour(tree, rng, pure=seed % 2 == 0))
+    fast = profiles.reach_probabilities(tree, weights)
+    slow = profiles.realization(tree, weights)
+    assert list(fast) == list(slow)
+    assert all(isinstance(v, Fraction) for v in fast)
