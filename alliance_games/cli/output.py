@@ -27,6 +27,13 @@ def force_option(func: F) -> F:
     )(func)
 
 
+def output_option(func: F) -> F:
+    """``-o/--output FILE`` and ``--force``: write to FILE instead of standard output."""
+    func = force_option(func)
+    return click.option("-o", "--output", metavar="FILE",
+                        help="Write to FILE (atomically) instead of stdout; - is stdout.")(func)
+
+
 def emit(rendered: str | RenderableType, path: str | None = None, *, width: int | None = None,
          tee: bool = False, force: bool = False) -> None:
     """Print what a renderer returned, or write it to ``path``.

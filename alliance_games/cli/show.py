@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
+from alliance_games.cli.output import output_option
 from alliance_games.render.dispatch import formats
 
 if TYPE_CHECKING:
@@ -23,9 +24,10 @@ if TYPE_CHECKING:
                    "Trees over 200 nodes are collapsed automatically.")
 @click.option("--path-only", is_flag=True,
               help="Trees: expand only the equilibrium path; its siblings stay collapsed.")
+@output_option
 @format_option(*formats("Instance"))
 def command(model: str, assignments: tuple[str, ...], depth: int | None, path_only: bool,
-            fmt: str) -> None:
+            output: str | None, force: bool, fmt: str) -> None:
     """Show MODEL at its default (or --set) parameter values, equilibria marked.
 
     Tables mark the pure Nash equilibria and list the mixed ones; trees mark the
@@ -37,13 +39,17 @@ def command(model: str, assignments: tuple[str, ...], depth: int | None, path_on
       alliance-games show entry_deterrence --set profit=5 --format json
       alliance-games show alliance_system_reduced --depth 3
       alliance-games show alliance_system_reduced --path-only
+      alliance-games show entry_deterrence --format json -o tree.json
     """
     from alliance_games.analysis.runs import instantiate
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import Deferred, render
+    from alliance_games.render.output_target import check_target
 
+    check_target(output, force=force)
     instance = instantiate(model, parse_assignments(assignments), exact=True)
-    emit(render(instance, fmt, view=Deferred(lambda: _marked(instance.game, depth, path_only))))
+    emit(render(instance, fmt, view=Deferred(lambda: _marked(instance.game, depth, path_only))),
+         output, force=force)
 
 
 def _marked(game: NormalFormGame | GameTree, depth: int | None, path_only: bool

@@ -11,6 +11,7 @@ from alliance_games.cli.options import (
     set_option,
     wide_option,
 )
+from alliance_games.cli.output import output_option
 from alliance_games.render.dispatch import formats
 from alliance_games.solvers.methods import METHODS, REFINEMENTS, methods_help
 
@@ -43,11 +44,12 @@ from alliance_games.solvers.methods import METHODS, REFINEMENTS, methods_help
 @click.option("--all-sets", is_flag=True,
               help="Tables of large trees: the strategies at every information set, not only at "
                    "those reached on the equilibrium path (JSON always lists every set).")
+@output_option
 @format_option(*formats("SolverResult"))
 def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
             max_equilibria: int | None, timeout: float | None, symbolic: bool, free: tuple[str, ...],
             derivative: str | None, refine: tuple[str, ...], wide: bool, all_sets: bool,
-            fmt: str) -> None:
+            output: str | None, force: bool, fmt: str) -> None:
     """Solve MODEL: a bundled model's name, a path (.yaml, .nfg, .efg) or - for stdin.
 
     \b
@@ -62,9 +64,14 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
       alliance-games solve stag_hunt --symbolic
       alliance-games solve alliance_system_reduced --symbolic --free pooling --derivative pooling
       alliance-games solve beer_quiche --method pbe --refine intuitive --format json
+      alliance-games solve entry_deterrence --format json -o result.json
     """
+    from alliance_games.render.output_target import check_target
+
+    check_target(output, force=force)
     if symbolic or free or derivative:
-        _symbolic(model, assignments, method, exact, symbolic, free, derivative, fmt)
+        _symbolic(model, assignments, method, exact, symbolic, free, derivative, fmt, output,
+                  force)
         return
     from alliance_games.analysis.solving import Solvable, file_instance, solve_instance
     from alliance_games.cli.output import emit
@@ -80,11 +87,13 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
     result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
                                      timeout=timeout, refine=refine)
     shown = render(result, fmt, instance=instance, records=records, wide=wide, all_sets=all_sets)
-    emit(shown, width=natural_width(shown) if wide and not isinstance(shown, str) else None)
+    emit(shown, output, width=natural_width(shown) if wide and not isinstance(shown, str) else None,
+         force=force)
 
 
 def _symbolic(model: str, assignments: tuple[str, ...], method: str, exact: bool,
-              symbolic: bool, free: tuple[str, ...], derivative: str | None, fmt: str) -> None:
+              symbolic: bool, free: tuple[str, ...], derivative: str | None, fmt: str,
+              output: str | None, force: bool) -> None:
     """``--symbolic``: closed-form equilibria over the free parameters."""
     from alliance_games.errors import ParameterError
 
@@ -102,4 +111,4 @@ def _symbolic(model: str, assignments: tuple[str, ...], method: str, exact: bool
     from alliance_games.render.dispatch import render
 
     emit(render(solve_symbolic(model, parse_assignments(assignments), free or None, derivative),
-                fmt))
+                fmt), output, force=force)
