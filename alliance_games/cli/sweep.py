@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
-from alliance_games.cli.output import force_option
+from alliance_games.cli.output import force_option, output_option
 from alliance_games.render.dispatch import formats
 from alliance_games.solvers.methods import METHODS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from alliance_games.analysis.runs import EquilibriumSweepRun, SweepRun
+    from alliance_games.analysis.sweep.engine import SweepPlan
+    from alliance_games.analysis.sweep.result import SweepResult
 
 
 @click.command("sweep")
@@ -77,6 +81,11 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     near-ties are re-solved exactly. Boundaries between neighbouring points where a verdict
     changes are listed (use `threshold` to locate one precisely).
 
+    Memory: --format csv writes each chunk's rows as soon as the chunk is solved (to -o FILE,
+    atomically, or to standard output), so it holds one chunk at a time whatever the grid size
+    (10^6 points: about 140 MB). The table, JSON and LaTeX formats, --plot and sweeps of
+    equilibria hold the whole grid in memory: use --format csv for big grids.
+
     Models without policies (and any model with --watch): every equilibrium at every point,
     solved exactly with the default method (spe for trees, enummixed for two players,
     enumpoly or pure beyond), with its outcome distribution, tag probabilities, expected
@@ -96,7 +105,7 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     import sys
 
     from alliance_games.analysis.runs import plan_sweep, sweep_model
-    from alliance_games.analysis.sweep.engine import MAX_WORK
+    from alliance_games.analysis.sweep.engine import MAX_WORK, SweepPlan
     from alliance_games.analysis.sweep.runner import journal_path
     from alliance_games.cli.output import emit
     from alliance_games.cli.progress import progress_bar
@@ -146,13 +155,34 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     journal = str(journal_path(output)) if output and replaces_file(output) else None
     try:
         with progress_bar(plan.count, "sweeping") as advance:
-            sweep_model(model, params, plan=plan, progress=advance, journal=journal,
-                        resume=resume, workers=workers, scheduler=scheduler, finished=write)
+            if fmt == "csv" and not plot and isinstance(plan, SweepPlan):
+                _stream_csv(plan, output, force=force, progress=advance, journal=journal,
+                            resume=resume, workers=workers, scheduler=scheduler)
+            else:
+                sweep_model(model, params, plan=plan, progress=advance, journal=journal,
+                            resume=resume, workers=workers, scheduler=scheduler, finished=write)
     except KeyboardInterrupt:
         where = (f"; finished chunks are saved in {journal}: rerun the same command with "
                  "--resume to continue") if journal else ""
         click.echo(f"interrupted{where}", err=True)
         sys.exit(130)
+
+
+def _stream_csv(plan: SweepPlan, output: str | None, *, force: bool, **run: Any) -> None:
+    """``sweep --format csv``: each chunk's rows written as soon as it is solved (one chunk in
+    memory, whatever the grid), to ``output`` (atomically) or standard output."""
+    from alliance_games.analysis.sweep.runner import stream_sweep
+    from alliance_games.render.output_target import is_stdout, shown_path, write_output
+    from alliance_games.render.sweep import sweep_csv_parts
+
+    def write(parts: Iterator[SweepResult]) -> None:
+        text = sweep_csv_parts([name for name, _ in plan.axes], parts)
+        write_output(output or "-", (piece.encode("utf-8") for piece in text), force=force)
+
+    stream_sweep(plan, write, **run)
+    if not is_stdout(output):
+        assert output is not None
+        click.echo(f"wrote {shown_path(output)}", err=True)
 
 
 @click.command("threshold")
@@ -166,10 +196,11 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
 @click.option("--value", metavar="V", help="With --watch: where the quantity crosses V "
               "(default: where it changes).")
 @set_option
+@output_option
 @format_option(*formats("ThresholdRun"))
 def threshold_command(model: str, parameter: str, between: str, policy: str | None,
                       watch: str | None, value: str | None, assignments: tuple[str, ...],
-                      fmt: str) -> None:
+                      output: str | None, force: bool, fmt: str) -> None:
     """Locate where POLICY's reliability verdict changes as --param moves between A and B, or
     where a watched equilibrium quantity changes or crosses a value.
 
@@ -185,15 +216,20 @@ def threshold_command(model: str, parameter: str, between: str, policy: str | No
       alliance-games threshold deterrence_uncertain_resolve --param p_resolute --between 0:0.6 \\
           --watch tag:war --value 1/10
       alliance-games threshold prisoners_dilemma --param T --between 0:10 --watch count
+      alliance-games threshold prisoners_dilemma --param T --between 0:10 --watch count \\
+          --format json -o t.json
     """
     from alliance_games.analysis.runs import threshold_model
     from alliance_games.cli.output import emit
     from alliance_games.errors import ParameterError
     from alliance_games.render.dispatch import render
+    from alliance_games.render.output_target import check_target
+
+    check_target(output, force=force)
 
     lo, sep, hi = between.partition(":")
     if not sep:
         raise ParameterError(f"--between expects A:B, got {between!r}")
     run = threshold_model(model, parameter, lo, hi, policy=policy, watch=watch, value=value,
                           assignments=parse_assignments(assignments))
-    emit(render(run, fmt))
+    emit(render(run, fmt), output, force=force)

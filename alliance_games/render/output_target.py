@@ -28,6 +28,7 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 
 from alliance_games.errors import AllianceGamesError
 
@@ -88,8 +89,10 @@ def check_target(path: str | None, *, force: bool = False) -> None:
         raise OutputError(_failure(path, exc)) from None
 
 
-def write_output(path: str, content: str | bytes, *, force: bool = False) -> None:
-    """Write ``content`` (text is UTF-8 encoded) to ``path`` by the rules of this module.
+def write_output(path: str, content: str | bytes | Iterable[bytes], *, force: bool = False
+                 ) -> None:
+    """Write ``content`` (text is UTF-8 encoded; an iterable of byte strings is written piece by
+    piece as it is produced, a stream never held whole) to ``path`` by the rules of this module.
 
     Raises
     ------
@@ -97,7 +100,8 @@ def write_output(path: str, content: str | bytes, *, force: bool = False) -> Non
         When the target is refused or any write fails; an existing regular file is then left
         exactly as it was.
     """
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data: Iterable[bytes] = ((content.encode("utf-8"),) if isinstance(content, str) else
+                             (content,) if isinstance(content, bytes) else content)
     if is_stdout(path):
         _to_stdout(data)
         return
@@ -167,7 +171,8 @@ def _confirmed(path: str, info: os.stat_result) -> bool:
     return (real.st_dev, real.st_ino) == (info.st_dev, info.st_ino)
 
 
-def _replace(target: str, data: bytes, *, mode: int, owner: tuple[int, int] | None) -> None:
+def _replace(target: str, data: Iterable[bytes], *, mode: int, owner: tuple[int, int] | None
+             ) -> None:
     """Write ``target`` atomically: a temporary file in its folder, fsync, rename, fsync the
     folder. The temporary file is removed on any failure."""
     folder = os.path.dirname(target) or "."
@@ -175,7 +180,8 @@ def _replace(target: str, data: bytes, *, mode: int, owner: tuple[int, int] | No
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         if owner is not None and owner != (os.geteuid(), os.getegid()):
@@ -203,7 +209,7 @@ def _replace(target: str, data: bytes, *, mode: int, owner: tuple[int, int] | No
         os.close(directory)
 
 
-def _write_through(path: str, data: bytes, info: os.stat_result) -> None:
+def _write_through(path: str, data: Iterable[bytes], info: os.stat_result) -> None:
     """Open ``path`` for writing and write ``data`` into it: a device, a FIFO, a socket, or a
     regular file reached through a link that names no path (then truncated first)."""
     flags = os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC
@@ -214,9 +220,10 @@ def _write_through(path: str, data: bytes, info: os.stat_result) -> None:
     try:
         if fifo:
             os.set_blocking(fd, True)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        for piece in data:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view):]
     finally:
         os.close(fd)
 
@@ -238,10 +245,11 @@ def _open_fifo(path: str, flags: int) -> int:
         time.sleep(_POLL_SECONDS)
 
 
-def _to_stdout(data: bytes) -> None:
+def _to_stdout(data: Iterable[bytes]) -> None:
     stream = sys.stdout
     stream.flush()
-    stream.buffer.write(data)
+    for piece in data:
+        stream.buffer.write(piece)
     stream.buffer.flush()
 
 

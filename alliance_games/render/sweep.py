@@ -7,7 +7,8 @@ The subject is a :class:`~alliance_games.analysis.runs.SweepRun` (the
   :data:`TABLE_MAX_ROWS` points are summarised by regime.
 * ``json``: every point's policies with their risks, cost and verdict, and the boundaries;
   sweeps of more than :data:`LARGE` points are written compactly on one line.
-* ``csv``: tidy, one row per point x policy x player.
+* ``csv``: tidy, one row per point x policy x player; :func:`sweep_csv_parts` gives it a chunk
+  of points at a time (``sweep --format csv`` streams it, holding one chunk).
 * ``latex`` (option ``standalone``: a compilable document): small grids get one row per point
   (the swept values, a mark per policy, the leader's choice); grids of two or more axes with more
   than :data:`LATEX_MAX_ROWS` points are summarised by regime: one row per distinct combination
@@ -17,8 +18,10 @@ The subject is a :class:`~alliance_games.analysis.runs.SweepRun` (the
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -79,11 +82,20 @@ def sweep_json(run: SweepRun) -> str:
 
 
 def sweep_csv(run: SweepRun) -> str:
-    result = run.result
-    names = [n for n, _ in result.axes]
-    return csv_text(
-        [*names, "policy", "player", "abandonment", "entrapment", "leader_cost", "reliable",
-         "leader_choice"], _csv_rows(result, names))
+    return "".join(sweep_csv_parts(run.result.axis_names, [run.result]))
+
+
+def sweep_csv_parts(names: Sequence[str], parts: Iterable[SweepResult]) -> Iterator[str]:
+    """The CSV of a sweep over the axes ``names`` as text pieces: the header, then the rows of
+    each part (a result over some of the grid's points, in grid order) as it comes, so that a
+    sweep streamed a chunk at a time is written without holding the grid; the pieces join to
+    :func:`sweep_csv`'s text byte for byte."""
+    yield csv_text([*names, "policy", "player", "abandonment", "entrapment", "leader_cost",
+                    "reliable", "leader_choice"], [])
+    for part in parts:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(_csv_rows(part, list(names)))
+        yield out.getvalue()
 
 
 def _csv_rows(result: SweepResult, names: list[str]) -> Iterator[list[Any]]:

@@ -1,5 +1,5 @@
 """``-o FILE`` on every command that prints a result (solve, show, dominance join compare, sweep,
-propositions, report and export): the file holds what standard output would have shown, a
+propositions, report and export; threshold too): the file holds what standard output would have shown, a
 read-only target is refused without --force, and ``-o -`` prints."""
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ COMMANDS = [
     ("solve", "stag_hunt", "--symbolic", "--format", "json"),
     ("show", "entry_deterrence", "--format", "json"),
     ("dominance", "prisoners_dilemma", "--format", "json"),
+    ("threshold", "prisoners_dilemma", "--param", "T", "--between", "0:10", "--watch", "count",
+     "--format", "json"),
 ]
 
 

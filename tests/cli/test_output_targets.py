@@ -282,7 +282,8 @@ def test_every_command_with_output_has_force() -> None:
             with_output.append(name)
             assert "--force" in options, name
             assert "read-only" in command.get_help(click.Context(command)), name
-    assert set(with_output) == {"compare", "propositions", "sweep", "export", "report"}
+    assert set(with_output) == {"compare", "propositions", "sweep", "export", "report", "solve", "show",
+                                "dominance", "threshold"}
 
 
 SWEEP = ("sweep", "prisoners_dilemma", "--param", "T=3:6:3")

@@ -322,12 +322,18 @@ class SweepPlan:
         choice[i] = self.policies.index(picks[0]) if picks else -1
 
     def result(self, chunks: Iterable[SweepChunk]) -> SweepResult:
-        joined = join_chunks(list(chunks), self.count, len(self.policies), len(self.players),
-                             len(self.tags))
+        """The whole grid's result from chunks tiling it (in any order)."""
+        return self.part(join_chunks(list(chunks), self.count, len(self.policies),
+                                     len(self.players), len(self.tags)))
+
+    def part(self, chunk: SweepChunk) -> SweepResult:
+        """The result over ``chunk``'s points only (row ``i`` is point ``chunk.start + i``);
+        the axes, settings and shape are the whole grid's."""
         latex = {p.name: p.latex for p in self.model.parameters if getattr(p, "latex", None)}
-        return SweepResult.from_chunk(joined, self.model.name, self.axes, dict(self.fixed),
+        return SweepResult.from_chunk(chunk, self.model.name, self.axes, dict(self.fixed),
                                       dict(self.tolerances), self.policies, self.players,
-                                      self.grid(), latex, sample=self.sample, tags=self.tags)
+                                      self.grid(chunk.start, chunk.stop), latex,
+                                      sample=self.sample, tags=self.tags)
 
 
 def exact_value(value: float) -> Fraction:
