@@ -42,6 +42,9 @@ LEADER = "leader"
 ALLIES = ("ally_asia", "ally_europe")
 TRADITIONAL = ("status_quo", "strengthen_all", "strengthen_asia", "strengthen_europe")
 HEDGE_TAGS = tuple(f"hedge:{a}" for a in ALLIES)
+CONNECTED = ("connect", "accept", "accept")
+"""The connected continuation: the leader connects and both allies accept (the connection in
+place, whatever made the allies consent)."""
 LINKS_OFF = {"capacity_link": 0, "reputation_link": 0}
 """Both links between the branches switched off (P11, and the classic trade-off of P3)."""
 
@@ -185,16 +188,26 @@ class Flagship:
         key = self._key(values)
         if key in self._cache:
             return self._cache[key].policies[policy]
-        if (policy, key) not in self._policy:
+        return self.continuation((policy,), **values)
+
+    def continuation(self, path: tuple[str, ...], **values: Any) -> Selected:
+        """The subgame reached from the root by the actions ``path`` (the first a policy, the
+        rest perfect-information moves such as the allies' consent), under the selection,
+        solving only that subgame (cached). Its values count only payoffs inside it."""
+        key = self._key(values)
+        name = "/".join(path)
+        if (name, key) not in self._policy:
             tree = self._tree(key)
-            child = int(tree.children(0)[tree.actions(0).index(policy)])
-            subgame = tree.subtree(child)
+            node = 0
+            for action in path:
+                node = int(tree.children(node)[tree.actions(node).index(action)])
+            subgame = tree.subtree(node)
             leader = tree.players.index(LEADER)
             result = subgame_perfect_bayesian(subgame, distinct=True, prefer=leader)
             profiles = tuple(risk_profile(subgame, eq, DEFAULT_TOLERANCES)
                              for eq in result.equilibria)
-            self._policy[(policy, key)] = selected(PolicyAssessment(policy, profiles, False))
-        return self._policy[(policy, key)]
+            self._policy[(name, key)] = selected(PolicyAssessment(path[0], profiles, False))
+        return self._policy[(name, key)]
 
     def default(self, name: str) -> Fraction:
         if name in self.base:
@@ -231,14 +244,15 @@ def bisect(holds: Callable[[Fraction], bool], lo: Fraction, hi: Fraction, *,
 
 
 def pooling_threshold(flagship: Flagship, *, precise: bool | None = None,
-                      tol: Fraction = Fraction(1, 64), **values: Any
-                      ) -> tuple[float, float] | None:
+                      tol: Fraction = Fraction(1, 64), path: tuple[str, ...] = ("connect",),
+                      **values: Any) -> tuple[float, float] | None:
     """Bracket of s*: the pooling level from which ``connect`` keeps (strict) reliability, between
     0 and the top of pooling's range; ``(0, 0)`` when it is reliable without pooling (the other
     pathways suffice), ``None`` when it is not reliable even at the top. ``precise``: bisect to
-    ``tol`` (default: as the flagship locates thresholds)."""
+    ``tol`` (default: as the flagship locates thresholds). ``path``: read on that continuation
+    (e.g. connection once both allies have accepted) instead of the whole policy."""
     def holds(s: Fraction) -> bool:
-        return flagship.policy("connect", pooling=s, **values).reliable
+        return flagship.continuation(path, pooling=s, **values).reliable
 
     if holds(Fraction(0)):
         return 0.0, 0.0

@@ -16,6 +16,7 @@ from typing import Any
 from alliance_games.alliance import side_effect_claims as side_effects
 from alliance_games.alliance.claims import (
     ALLIES,
+    CONNECTED,
     LEADER,
     LINKS_OFF,
     TRADITIONAL,
@@ -147,11 +148,12 @@ def _worse(pathway: str, base: Selected, off: Selected) -> bool:
 
 
 def p6(flagship: Flagship) -> PropositionResult:
-    base = flagship.policy("connect")
-    figures: dict[str, Any] = {"connect": base.summary()}
+    base = flagship.continuation(CONNECTED)
+    figures: dict[str, Any] = {"connect": flagship.policy("connect").summary(),
+                               "connected": base.summary()}
     passed = base.reliable
     for pathway in PATHWAYS:
-        off = flagship.policy("connect", **{pathway: 0})
+        off = flagship.continuation(CONNECTED, **{pathway: 0})
         worse = _worse(pathway, base, off)
         figures[f"{pathway}_off"] = {**off.summary(), "worse": worse,
                                      "provocation": [off.tag("provocation:asia"),

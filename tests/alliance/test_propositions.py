@@ -125,3 +125,27 @@ def test_p7_alignment_raises_the_pooling_threshold_only_when_aligned_rivals_pool
     assert not unpooled["raised"]
     assert unpooled["rivals_aligned"] == unpooled["rivals_apart"]
     assert not side.p7(flagship.at({"rival_pooling": 0})).passed
+
+
+def test_p7_reads_a_connection_in_place_not_the_allies_consent(flagship: Flagship) -> None:
+    """With a likelier resolute leader (prior 0.5) the allies accept connection only when the
+    rivals align: kept apart, they decline it. P7 measures what alignment does to a connection
+    in place (both allies accepted), where the aligned rivals' pressure shows; the consent effect
+    is reported beside it."""
+    result = side.p7(flagship.at({"prior_resolve": "0.5"}))
+    figures = result.figures
+    assert figures["connection_accepted"] == {"rivals_aligned": 1.0, "rivals_apart": 0.0}
+    assert figures["alignment_once_connected"] == 1.0
+    values = figures["connected_leader_value"]
+    assert values["rivals_apart"] > values["rivals_aligned"]
+    assert result.passed
+
+
+def test_p8_holds_where_the_bargaining_price_already_bites(flagship: Flagship) -> None:
+    """At a bargaining cost of 1.3 (past b* = 1.27) the leader keeps the status quo; without the
+    allies' bargaining gain it would connect, so b* lies below 1.3 and the claim holds."""
+    result = side.p8(flagship.at({"bargaining_cost": "1.3"}))
+    assert result.figures["chosen_at_default"] == ["status_quo"]
+    low, high = result.figures["b_star_bracket"]
+    assert 1.2 < low < high <= 1.3
+    assert result.passed
