@@ -174,29 +174,40 @@ def _confirmed(path: str, info: os.stat_result) -> bool:
 def _replace(target: str, data: Iterable[bytes], *, mode: int, owner: tuple[int, int] | None
              ) -> None:
     """Write ``target`` atomically: a temporary file in its folder, fsync, rename, fsync the
-    folder. The temporary file is removed on any failure."""
+    folder. The temporary file is removed on any failure. Where the system allows it (Linux's
+    ``O_TMPFILE``), the data goes to a file with no name that is given one only once complete,
+    so a process killed while writing (``kill -9``, a long streamed sweep) leaves nothing behind."""
     folder = os.path.dirname(target) or "."
     name = os.path.basename(target)[:200]
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    anonymous = _anonymous_file(folder)
+    if anonymous is not None:
+        fd, tmp = anonymous, None
+    else:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb", closefd=False) as handle:
             for piece in data:
                 handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         if owner is not None and owner != (os.geteuid(), os.getegid()):
             try:
-                os.chown(tmp, *owner)
+                os.fchown(fd, *owner)
             except OSError:  # only root may give a file away; the mode is kept regardless
                 pass
-        os.chmod(tmp, mode)  # after chown, which clears set-id bits
+        os.fchmod(fd, mode)  # after chown, which clears set-id bits
+        if tmp is None:  # name the finished file, then rename it over the target
+            tmp = _name_anonymous(fd, folder, f".{name}.", mode, owner)
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
+    finally:
+        os.close(fd)
     try:
         directory = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -207,6 +218,62 @@ def _replace(target: str, data: Iterable[bytes], *, mode: int, owner: tuple[int,
         pass
     finally:
         os.close(directory)
+
+
+def _anonymous_file(folder: str) -> int | None:
+    """A writable file with no name in ``folder`` (``O_TMPFILE``), if the system and the file
+    system support it and ``/proc/self/fd`` can name it later; else ``None``."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    except OSError:  # e.g. EOPNOTSUPP on a file system without it; ENOENT/EACCES recur below
+        return None
+
+
+def _name_anonymous(fd: int, folder: str, prefix: str, mode: int,
+                    owner: tuple[int, int] | None) -> str:
+    """A name in ``folder`` for the finished anonymous file ``fd``: a hard link through
+    ``/proc/self/fd`` where the kernel allows it, else a named copy made now (the named file then
+    exists only while the finished data is copied, not while it was produced)."""
+    candidate = _unused_name(folder, prefix, ".tmp")
+    try:
+        os.link(f"/proc/self/fd/{fd}", candidate, follow_symlinks=True)
+        return candidate  # a failed link created nothing to remove
+    except OSError:
+        pass
+    out, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+    try:
+        size, offset = os.fstat(fd).st_size, 0
+        while offset < size:
+            sent = os.sendfile(out, fd, offset, size - offset)
+            if sent == 0:
+                raise OSError(errno.EIO, "short copy of the finished output")
+            offset += sent
+        os.fsync(out)
+        if owner is not None and owner != (os.geteuid(), os.getegid()):
+            try:
+                os.fchown(out, *owner)
+            except OSError:
+                pass
+        os.fchmod(out, mode)
+    except BaseException:
+        os.close(out)
+        os.unlink(tmp)
+        raise
+    os.close(out)
+    return tmp
+
+
+def _unused_name(folder: str, prefix: str, suffix: str) -> str:
+    """A path in ``folder`` that does not exist now (``os.link`` refuses to overwrite, so a race
+    fails loudly rather than clobbering)."""
+    for _ in range(100):
+        candidate = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+    raise FileExistsError(errno.EEXIST, "no unused temporary name", folder)
 
 
 def _write_through(path: str, data: Iterable[bytes], info: os.stat_result) -> None:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -400,3 +401,27 @@ def test_fuzz_cli_output(tmp_path: Path, kind: str, name: str, force: bool) -> N
         assert err.startswith("wrote ") and err.count("\n") == 1
     else:
         _one_line_error(code, err, "cannot write")
+
+
+def test_no_named_file_exists_while_an_output_is_being_written(tmp_path: Path) -> None:
+    """Where the system supports files without a name (Linux O_TMPFILE), a replaced output is
+    written into one and named only when complete: a process killed mid-write (a long streamed
+    sweep) leaves nothing beside the target. The result and the mode are as before."""
+    from alliance_games.render.output_target import write_output
+
+    target = tmp_path / "out.csv"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    seen: list[list[str]] = []
+
+    def pieces() -> Iterator[bytes]:
+        for k in range(3):
+            seen.append(sorted(p.name for p in tmp_path.iterdir()))
+            yield f"row {k}\n".encode()
+
+    write_output(str(target), pieces())
+    assert target.read_text() == "row 0\nrow 1\nrow 2\n"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        assert all(names == ["out.csv"] for names in seen), seen
