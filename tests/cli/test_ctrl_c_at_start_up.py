@@ -8,6 +8,7 @@ chosen imports instead: click (the command group's first import), the entry modu
 
 from __future__ import annotations
 
+import ast
 import importlib
 import subprocess
 import sys
@@ -70,7 +71,8 @@ def test_importing_the_entry_point_imports_nothing_else() -> None:
                "print(sorted(set(sys.modules) - before))")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=True)
-    assert set(eval(done.stdout)) <= {"alliance_games", "alliance_games.cli", "__future__"}
+    assert set(ast.literal_eval(done.stdout)) <= {"alliance_games", "alliance_games.cli",
+                                                   "__future__"}
 
 
 def test_ctrl_c_while_a_command_module_is_imported_says_interrupted(

@@ -130,9 +130,13 @@ def test_sweep_csv_is_written_from_the_arrays_without_per_point_records(
 @pytest.mark.parametrize("delay", [2.5, 3.5])  # past start-up: Ctrl-C inside the solve
 def test_ctrl_c_during_enumpoly_is_interrupted_exit_130(tmp_path: Path, delay: float) -> None:
     game = _nfg(tmp_path / "g.nfg", 4, 4)  # runs until the --timeout: interrupted mid-solve
+    # a shell without job control starts background jobs with SIGINT ignored, and Python keeps an
+    # ignored SIGINT ignored (as a user's `alliance-games ... &` should): give the child the
+    # default disposition, as an interactive shell does for a foreground command
     process = subprocess.Popen(
         [sys.executable, "-m", "alliance_games", "solve", str(game), "--method", "enumpoly",
-         "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
