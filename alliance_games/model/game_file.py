@@ -18,7 +18,7 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.model.exact_origin import remember_origin
 from alliance_games.model.gambit_format import read_gambit
-from alliance_games.model.loader import read_source
+from alliance_games.model.source import read_source
 
 SUFFIXES = (".nfg", ".efg")
 

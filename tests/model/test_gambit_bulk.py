@@ -1,5 +1,5 @@
 """Gambit files read in bulk (issue 15): the bulk readers give the general reader's game or step
-aside, exact and in floats; the numbers are exact; ``solve FILE`` never loads sympy."""
+aside, exact and in floats; the numbers are exact; ``solve FILE`` never loads sympy (nor PyYAML)."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def test_read_numbers_refuses_what_it_cannot_read_exactly(tokens: list[str]) -> 
 # ---- the command line ----------------------------------------------------------------------------
 _PROBE = ("import sys\nfrom alliance_games.cli import main\ncode = 0\n"
           "try:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n    code = exit.code\n"
-          "print('sympy' in sys.modules, code, file=sys.stderr)\n")
+          "print('sympy' in sys.modules, 'yaml' in sys.modules, code, file=sys.stderr)\n")
 
 
 @pytest.mark.parametrize(("name", "args"), [
@@ -147,7 +147,7 @@ def test_solving_a_gambit_file_never_loads_sympy_and_answers_as_the_symbolic_mod
                     'NFG 1 R "g" { "A" "B" } { 2 2 }\n""\n3 3 0 5 5 0 1 1\n')
     done = subprocess.run([sys.executable, "-c", _PROBE, "solve", str(path), *args],
                           capture_output=True, text=True, check=False)
-    assert done.stderr.split() == ["False", "0"], done.stderr
+    assert done.stderr.split() == ["False", "False", "0"], done.stderr  # neither sympy nor yaml
     monkeypatch.setattr(solving, "read_game_file", lambda *args, **kwargs: None)
     code, out, _ = run("solve", str(path), *args)  # through load_model's symbolic model
     assert code == 0 and done.stdout == out
