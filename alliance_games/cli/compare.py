@@ -11,7 +11,7 @@ from alliance_games.cli.options import (
     set_option,
     wide_option,
 )
-from alliance_games.cli.output import force_option
+from alliance_games.cli.output import output_option
 from alliance_games.render.dispatch import formats
 
 
@@ -28,8 +28,7 @@ from alliance_games.render.dispatch import formats
                    "only the equilibria best for the player choosing the policy (the selection "
                    "the article's propositions use); the listing is then not complete.")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@force_option
+@output_option
 @wide_option
 @format_option(*formats("ComparisonRun"))
 def command(model: str, assignments: tuple[str, ...], scenario: str | None,

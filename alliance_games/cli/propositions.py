@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from alliance_games.cli.options import format_option
-from alliance_games.cli.output import force_option
+from alliance_games.cli.output import output_option
 from alliance_games.render.dispatch import formats
 
 if TYPE_CHECKING:
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 @click.command("propositions")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@force_option
+@output_option
 @format_option(*formats("PropositionChecks"))
 @click.option("--robustness", type=int, default=None, metavar="N",
               help="Also evaluate every proposition at N points drawn jointly over all numeric "

@@ -241,9 +241,9 @@ def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:
     """Value to ``player`` of a best response against the others' behaviour (perfect recall)."""
     weights = edge_weights(tree, behaviour)
     if tree.is_perfect_information:
-        value = _perfect_information_best_response(tree, weights, player)
-        if value is not None:
-            return value
+        best = _perfect_information_best_responses(tree, weights)
+        if best is not None:
+            return best[player]
     others_reach = realization(tree, weights, skip_player=player)
     exact = tree.exact
     values = np.empty(tree.num_nodes, dtype=object if exact else float)
@@ -284,46 +284,51 @@ def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:
     return evaluate(0)
 
 
-def _perfect_information_best_response(tree: GameTree, weights: np.ndarray, player: int
-                                       ) -> Any | None:
-    """:func:`best_response_value` on a perfect-information tree, level by level from the leaves:
-    ``v(n) = u(n) + max_c v(c)`` at the player's nodes, ``u(n) + sum_c w(n, c) v(c)`` at the
-    others' and chance nodes (every information set is one node, so the best response is this
-    backward induction). Exact trees compute in the fast exact type and return a ``Fraction``;
-    ``None`` when an exact tree holds a number that is not rational (the caller's general path)."""
-    pay = tree.node_payoffs[:, player]
+def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> list[Any] | None:
+    """:func:`best_response_value` of every player on a perfect-information tree, in one pass
+    level by level from the leaves over a nodes x players array: for player ``p``,
+    ``v_p(n) = u_p(n) + max_c v_p(c)`` at ``p``'s nodes and ``u_p(n) + sum_c w(n, c) v_p(c)`` at
+    the others' and chance nodes (every information set is one node, so the best response is
+    this backward induction). Exact trees compute in the fast exact type and return Fractions;
+    ``None`` when an exact tree holds a number that is not rational (the general path)."""
     if tree.exact:
-        values = rational.fast_array(pay)
+        values = rational.fast_array(tree.node_payoffs)
         w = rational.fast_array(weights)
         if values is None or w is None:
             return None
     else:
-        values, w = pay.astype(float), weights.astype(float)
+        values, w = tree.node_payoffs.astype(float), weights.astype(float)
     ptr, kids = tree.child_ptr, tree.child_index
     mover = np.full(tree.num_nodes, -1, dtype=np.int64)
     decision = np.flatnonzero(tree.kind == DECISION)
     owners = np.array([s.player for s in tree.infosets], dtype=np.int64)
     mover[decision] = owners[tree.node_infoset[decision]]
+    players = np.arange(tree.num_players)
     for level in reversed(tree.levels):
-        inner = level[tree.kind[level] != TERMINAL]
+        inner = np.sort(level[tree.kind[level] != TERMINAL])
         if not len(inner):
             continue
-        inner = np.sort(inner)
         counts = ptr[inner + 1] - ptr[inner]
         starts = np.cumsum(counts) - counts
         edges = np.repeat(ptr[inner] - starts, counts) + np.arange(int(counts.sum()))
-        below = values[kids[edges]]
-        own = mover[inner] == player
-        best = np.maximum.reduceat(below, starts) if own.any() else None
-        mean = np.add.reduceat(w[edges] * below, starts)
-        values[inner] = values[inner] + (np.where(own, best, mean) if best is not None else mean)
-    root = values[0]
-    return rational.to_fraction(root) if tree.exact else float(root)
+        below = values[kids[edges]]  # edges x players
+        mean = np.add.reduceat(w[edges][:, None] * below, starts, axis=0)
+        own = mover[inner][:, None] == players[None, :]
+        if own.any():
+            mean = np.where(own, np.maximum.reduceat(below, starts, axis=0), mean)
+        values[inner] = values[inner] + mean
+    root = values[0].tolist()
+    return [rational.to_fraction(v) for v in root] if tree.exact else [float(v) for v in root]
 
 
 def behaviour_regrets(tree: GameTree, behaviour: Profile) -> np.ndarray:
     """Regret of every player under a behaviour profile."""
     current = behaviour_payoffs(tree, behaviour)
+    if tree.is_perfect_information:  # every player's best response in one pass
+        best = _perfect_information_best_responses(tree, edge_weights(tree, behaviour))
+        if best is not None:
+            return np.array([b - c for b, c in zip(best, current, strict=True)],
+                            dtype=object if tree.exact else float)
     regrets = [best_response_value(tree, behaviour, i) - current[i]
                for i in range(tree.num_players)]
     return np.array(regrets, dtype=object if tree.exact else float)

@@ -15,11 +15,11 @@ from importlib.resources import files
 from pathlib import Path
 
 from alliance_games.errors import ModelError, shown
-from alliance_games.model.loader import STDIN, parse_yaml, read_source
+from alliance_games.model.loader import parse_yaml
+from alliance_games.model.source import GAMBIT_SUFFIXES, STDIN, read_source
 from alliance_games.model.symbolic import SymbolicModel
 
 MODEL_SUFFIXES = (".yaml", ".yml")
-GAMBIT_SUFFIXES = (".nfg", ".efg")
 
 
 @dataclass(frozen=True)

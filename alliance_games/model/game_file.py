@@ -18,9 +18,7 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.model.exact_origin import remember_origin
 from alliance_games.model.gambit_format import read_gambit
-from alliance_games.model.source import read_source
-
-SUFFIXES = (".nfg", ".efg")
+from alliance_games.model.source import GAMBIT_SUFFIXES, STDIN, read_source
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ def read_game_file(source: str, *, exact: bool
     ModelError
         When the file cannot be read or is not a well-formed Gambit file (located).
     """
-    if source == "-" or Path(source).suffix not in SUFFIXES:
+    if source == STDIN or Path(source).suffix not in GAMBIT_SUFFIXES:
         return None
     text, display = read_source(source)
     wide: dict[Fraction, int] = {}

@@ -18,6 +18,8 @@ from alliance_games.errors import ModelError
 MAX_FILE_BYTES = 5_000_000
 """Largest model file read, in bytes."""
 STDIN = "-"
+GAMBIT_SUFFIXES = (".nfg", ".efg")
+"""File names read as Gambit games (a normal form, a game tree)."""
 
 
 def read_source(source: str | Path) -> tuple[str, str]:

@@ -190,12 +190,7 @@ def _replace(target: str, data: Iterable[bytes], *, mode: int, owner: tuple[int,
                 handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
-        if owner is not None and owner != (os.geteuid(), os.getegid()):
-            try:
-                os.fchown(fd, *owner)
-            except OSError:  # only root may give a file away; the mode is kept regardless
-                pass
-        os.fchmod(fd, mode)  # after chown, which clears set-id bits
+        _own(fd, mode, owner)
         if tmp is None:  # name the finished file, then rename it over the target
             tmp = _name_anonymous(fd, folder, f".{name}.", mode, owner)
         os.replace(tmp, target)
@@ -218,6 +213,16 @@ def _replace(target: str, data: Iterable[bytes], *, mode: int, owner: tuple[int,
         pass
     finally:
         os.close(directory)
+
+
+def _own(fd: int, mode: int, owner: tuple[int, int] | None) -> None:
+    """Give the open file ``fd`` the replaced file's owner (when the process may) and mode."""
+    if owner is not None and owner != (os.geteuid(), os.getegid()):
+        try:
+            os.fchown(fd, *owner)
+        except OSError:  # only root may give a file away; the mode is kept regardless
+            pass
+    os.fchmod(fd, mode)  # after chown, which clears set-id bits
 
 
 def _anonymous_file(folder: str) -> int | None:
@@ -252,12 +257,7 @@ def _name_anonymous(fd: int, folder: str, prefix: str, mode: int,
                 raise OSError(errno.EIO, "short copy of the finished output")
             offset += sent
         os.fsync(out)
-        if owner is not None and owner != (os.geteuid(), os.getegid()):
-            try:
-                os.fchown(out, *owner)
-            except OSError:
-                pass
-        os.fchmod(out, mode)
+        _own(out, mode, owner)
     except BaseException:
         os.close(out)
         os.unlink(tmp)

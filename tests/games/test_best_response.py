@@ -34,7 +34,7 @@ def _behaviour(tree: GameTree, rng: random.Random, *, pure: bool) -> list[np.nda
 def _general(tree: GameTree, behaviour: list[np.ndarray], player: int,
              monkeypatch: pytest.MonkeyPatch) -> object:
     with monkeypatch.context() as patch:
-        patch.setattr(profiles, "_perfect_information_best_response", lambda *a: None)
+        patch.setattr(profiles, "_perfect_information_best_responses", lambda *a: None)
         return profiles.best_response_value(tree, behaviour, player)
 
 
