@@ -71,15 +71,17 @@ def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> Equilibriu
 
 
 def _values(array: np.ndarray) -> list[Number]:
-    return [v if isinstance(v, Fraction) else float(v) for v in array]
+    items = array.tolist() if isinstance(array, np.ndarray) else list(array)
+    if set(map(type, items)) <= {Fraction}:
+        return items
+    return [v if isinstance(v, Fraction) else float(v) for v in items]
 
 
 def _tree_profile(tree: GameTree, eq: Equilibrium) -> dict[str, dict[str, Number]]:
     profile: dict[str, dict[str, Number]] = {p: {} for p in tree.players}
-    for k, infoset in enumerate(tree.infosets):
-        owner = profile[tree.players[infoset.player]]
-        for action, prob in zip(infoset.actions, _values(eq.strategies[k]), strict=True):
-            owner[f"{infoset.name}:{action}"] = prob
+    for k, (infoset, labels) in enumerate(zip(tree.infosets, tree.action_labels, strict=True)):
+        profile[tree.players[infoset.player]].update(
+            zip(labels, _values(eq.strategies[k]), strict=True))
     return profile
 
 

@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from alliance_games.games.profiles import nonzero
 from alliance_games.games.tree import GameTree
 
 Number = Fraction | float
@@ -53,7 +54,7 @@ class PathProfile:
 def reached_infosets(tree: GameTree, reach: np.ndarray) -> np.ndarray:
     """The indices (sorted) of the information sets with a node of positive ``reach``
     (per-node realization probabilities)."""
-    ids = tree.node_infoset[np.asarray(reach != 0, dtype=bool)]
+    ids = tree.node_infoset[nonzero(reach)]
     return np.unique(ids[ids >= 0])
 
 
@@ -66,8 +67,7 @@ def path_profile(tree: GameTree, profile: dict[str, dict[str, Number]], reach: n
     for k in sorted(kept):
         infoset = tree.infosets[k]
         own, player = profile[tree.players[infoset.player]], shown[tree.players[infoset.player]]
-        for action in infoset.actions:
-            label = f"{infoset.name}:{action}"
+        for label in tree.action_labels[k]:
             player[label] = own[label]
     total = len(tree.infosets)
     return PathProfile(shown, len(kept), total, total > ALL_SETS_UP_TO and len(kept) < total)

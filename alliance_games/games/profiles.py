@@ -187,13 +187,33 @@ def _all_fractions(values: np.ndarray) -> bool:
     return rational.all_fractions(values.tolist())
 
 
+def nonzero(values: np.ndarray) -> np.ndarray:
+    """``values != 0`` as a boolean array; an object array compares each distinct number object
+    once (a realization vector of a pure profile holds a million entries and two objects)."""
+    if values.dtype != object:
+        return np.asarray(values != 0, dtype=bool)
+    ids, distinct = _objects(values)
+    if len(distinct) * 2 > len(ids):  # mostly distinct: compare them all
+        return np.asarray(values != 0, dtype=bool)
+    zeros = np.array([key for key, v in distinct.items() if v == 0], dtype=np.uint64)
+    return ~np.isin(ids, zeros).reshape(values.shape)
+
+
+def _objects(values: np.ndarray) -> tuple[np.ndarray, dict[int, Any]]:
+    """The identity of every entry of an object array, and each distinct object by identity
+    (the entries stay referenced by ``values``, so identities are not reused meanwhile)."""
+    items = values.ravel().tolist()
+    ids = np.fromiter(map(id, items), dtype=np.uint64, count=len(items))
+    return ids, dict(zip(ids.tolist(), items, strict=True))
+
+
 def reached_terminals(tree: GameTree, reach: np.ndarray, start: int = 0,
                       stop: int | None = None) -> np.ndarray:
     """Terminals with pre-order index in ``[start, stop)`` reached with non-zero probability."""
     end = tree.num_nodes if stop is None else stop
     terminals = tree.terminals
     inside = terminals[(terminals >= start) & (terminals < end)]
-    return inside[np.asarray(reach[inside] != 0, dtype=bool)]
+    return inside[nonzero(reach[inside])]
 
 
 def terminal_probabilities(tree: GameTree, reach: np.ndarray) -> dict[int, Any]:
@@ -291,11 +311,16 @@ def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> 
     the others' and chance nodes (every information set is one node, so the best response is
     this backward induction). Exact trees compute in the fast exact type and return Fractions;
     ``None`` when an exact tree holds a number that is not rational (the general path)."""
-    if tree.exact:
-        values = rational.fast_array(tree.node_payoffs)
-        w = rational.fast_array(weights)
-        if values is None or w is None:
+    integral = _pure_weights(weights) if tree.exact else None
+    if integral is not None and tree.integer_payoffs is not None:
+        # integer payoffs and 0/1 weights: every value is a sum of payoffs along one play,
+        # exact in int64 (the bound is checked by ``integer_payoffs``)
+        values, w = tree.integer_payoffs.copy(), integral
+    elif tree.exact:
+        fast, w = tree.fast_payoffs, rational.fast_array(weights)
+        if fast is None or w is None:
             return None
+        values = fast.copy()  # the tree's array stays as it is
     else:
         values, w = tree.node_payoffs.astype(float), weights.astype(float)
     ptr, kids = tree.child_ptr, tree.child_index
@@ -318,7 +343,21 @@ def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> 
             mean = np.where(own, np.maximum.reduceat(below, starts, axis=0), mean)
         values[inner] = values[inner] + mean
     root = values[0].tolist()
+    if integral is not None and tree.integer_payoffs is not None:
+        return [Fraction(v) for v in root]
     return [rational.to_fraction(v) for v in root] if tree.exact else [float(v) for v in root]
+
+
+def _pure_weights(weights: np.ndarray) -> np.ndarray | None:
+    """Exact edge weights as ``int64`` when every one is 0 or 1 (a pure profile, no proper
+    chance move; each distinct number object read once), else ``None``."""
+    if weights.dtype != object:
+        return None
+    ids, distinct = _objects(weights)
+    if any(isinstance(v, float) or not (v == 0 or v == 1) for v in distinct.values()):
+        return None
+    ones = np.array([key for key, v in distinct.items() if v == 1], dtype=np.uint64)
+    return np.isin(ids, ones).astype(np.int64)
 
 
 def behaviour_regrets(tree: GameTree, behaviour: Profile) -> np.ndarray:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from alliance_games.errors import GameError
+from alliance_games.games import rational
 from alliance_games.games.normal_form import as_exact_array
 
 TERMINAL, DECISION, CHANCE = 0, 1, 2
@@ -33,6 +34,26 @@ STRUCTURAL_FIELDS = {"kind", "parent", "child_ptr", "child_index", "node_infoset
                      "node_tags"}
 STRUCTURAL_CACHES = ("depth", "levels", "in_edge", "edge_parent", "edge_action_index",
                      "subtree_end", "terminals", "subgame_roots", "tag_names", "path_tags")
+
+
+def _integers(items: list[Any]) -> list[int] | None:
+    """``items`` as Python ints when every one is an integral int or rational (each distinct
+    number object read once), else ``None``."""
+    memo: dict[int, int] = {}
+    out: list[int] = []
+    append = out.append
+    for v in items:
+        known = memo.get(id(v))
+        if known is None:
+            if type(v) is int:
+                known = v
+            elif isinstance(v, bool | float) or getattr(v, "denominator", None) != 1:
+                return None
+            else:
+                known = int(v.numerator)
+            memo[id(v)] = known
+        append(known)
+    return out
 
 
 @dataclass(frozen=True)
@@ -198,9 +219,37 @@ class GameTree:
     def to_float(self) -> GameTree:
         if not self.exact:
             return self
-        return self._replace(
-            node_payoffs=self.node_payoffs.astype(float), edge_prob=self.edge_prob.astype(float)
-        )
+        ints = self.integer_payoffs  # int64 -> float64 rounds as Fraction.__float__ does
+        payoffs = (ints if ints is not None else self.node_payoffs).astype(float)
+        return self._replace(node_payoffs=payoffs, edge_prob=self.edge_prob.astype(float))
+
+    @cached_property
+    def action_labels(self) -> tuple[tuple[str, ...], ...]:
+        """Per information set, its actions labelled ``"set:action"`` (how behaviour profiles
+        and strategies of trees are labelled), made once per tree."""
+        return tuple(tuple(f"{s.name}:{a}" for a in s.actions) for s in self.infosets)
+
+    @cached_property
+    def integer_payoffs(self) -> np.ndarray | None:
+        """``node_payoffs`` of an exact tree as ``int64`` when every payoff is an integer and
+        no sum of payoffs along a path can leave ``int64`` (``(depth + 1) max |u| < 2^62``), so
+        that sums along plays and maxima over them are exact in ``int64``; ``None`` otherwise."""
+        if not self.exact:
+            return None
+        values = _integers(self.node_payoffs.ravel().tolist())
+        if values is None:
+            return None
+        largest = max((abs(v) for v in set(values)), default=0)
+        if largest * (int(self.depth.max(initial=0)) + 1) >= 2 ** 62:
+            return None
+        return np.array(values, dtype=np.int64).reshape(self.node_payoffs.shape)
+
+    @cached_property
+    def fast_payoffs(self) -> np.ndarray | None:
+        """``node_payoffs`` of an exact tree in the fast exact type (:func:`~alliance_games.
+        games.rational.fast_array`), converted once per tree; ``None`` for a float tree or when a
+        payoff is not rational."""
+        return rational.fast_array(self.node_payoffs) if self.exact else None
 
     def to_exact(self) -> GameTree:
         if self.exact:

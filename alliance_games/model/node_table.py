@@ -155,6 +155,11 @@ class NodeTable:
         up, action, kind, names = self.up, self.action, self.kind, self.infoset
         history, steps, recall, owner_of = self._history, self._steps, self._recall, self.player
         for node in range(start, len(kind)):
+            if kind[node] == TERMINAL and node:  # no child reads its path or history
+                path.append("")
+                history.append(())
+                node_infoset.append(-1)
+                continue
             if node == 0:
                 path.append("")
                 history.append((0,) * len(self.players))

@@ -29,7 +29,7 @@ from alliance_games.analysis.solving import FileInstance
 from alliance_games.games.tree import GameTree
 from alliance_games.render.formats import csv_text, dumps, run_header
 from alliance_games.render.labels import Fitted, Labels, Wrapped, legend, strategy_labels
-from alliance_games.render.numbers import json_number, text_number
+from alliance_games.render.numbers import json_number, json_numbers, text_number
 from alliance_games.solvers.deadline import STOPPED
 from alliance_games.solvers.methods import enumerates
 from alliance_games.solvers.result import SolverResult
@@ -255,8 +255,7 @@ def equilibrium_json(record: EquilibriumRecord) -> dict[str, Any]:
 def _equilibrium_core(record: EquilibriumRecord) -> dict[str, Any]:
     return {
         "profile": {
-            player: {label: json_number(p) for label, p in dist.items()}
-            for player, dist in record.profile.items()
+            player: json_numbers(dist) for player, dist in record.profile.items()
         },
         "payoffs": {player: json_number(v) for player, v in record.payoffs.items()},
         "max_regret": json_number(record.max_regret),

@@ -79,3 +79,36 @@ def test_reach_probabilities_equal_the_realization_in_fractions(seed: int) -> No
     slow = profiles.realization(tree, weights)
     assert list(fast) == list(slow)
     assert all(isinstance(v, Fraction) for v in fast)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_integer_payoffs_and_a_pure_profile_take_the_int64_pass(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integer payoffs, no chance, a pure profile: the best responses are computed in int64 and
+    equal the general walk's Fractions; a half payoff sends the same tree down the rational
+    path with the same answers."""
+    rng = random.Random(1000 + seed)
+    tree = random_tree(rng, players=rng.randint(1, 3), max_depth=5, max_decisions=12,
+                       chance_share=0.0, low=-50, high=50)
+    behaviour = _behaviour(tree, rng, pure=True)
+    weights = profiles.edge_weights(tree, behaviour)
+    assert tree.integer_payoffs is not None and profiles._pure_weights(weights) is not None
+    fast = profiles._perfect_information_best_responses(tree, weights)
+    assert fast is not None and all(isinstance(v, Fraction) for v in fast)
+    assert fast == [_general(tree, behaviour, p, monkeypatch) for p in range(tree.num_players)]
+    halves = tree._replace(node_payoffs=tree.node_payoffs * Fraction(1, 2))
+    assert halves.integer_payoffs is None
+    assert profiles._perfect_information_best_responses(halves, weights) == \
+        [v / 2 for v in fast]
+
+
+def test_payoffs_too_large_for_int64_sums_are_not_integer_payoffs() -> None:
+    rng = random.Random(5)
+    tree = random_tree(rng, players=2, max_depth=4, chance_share=0.0, low=1, high=3)
+    huge = tree._replace(node_payoffs=tree.node_payoffs * 2 ** 61)
+    assert tree.integer_payoffs is not None and huge.integer_payoffs is None
+    assert profiles.nonzero(np.array([Fraction(0), 1, Fraction(1, 3), 0], dtype=object)).tolist() \
+        == [False, True, True, False]
+    zero, third = Fraction(0), Fraction(1, 3)
+    shared = np.array([zero, third, zero] * 50, dtype=object)  # two objects: compared once each
+    assert profiles.nonzero(shared).tolist() == [False, True, False] * 50

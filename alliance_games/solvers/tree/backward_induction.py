@@ -67,6 +67,22 @@ def induct(tree: GameTree, *, tol: float = DEFAULT_TOL, maximiser: int | None = 
     return _induct(tree, tol=tol, maximiser=maximiser, follow=follow)
 
 
+def untied_induction(tree: GameTree, *, tol: float = DEFAULT_TOL) -> Induction | None:
+    """The induction of :func:`induct` when no mover has two best children, else ``None``.
+
+    Unlike :func:`induct`, an exact tree whose float pass shows a tie is not inducted again in
+    exact arithmetic to settle it: the caller that gets ``None`` enumerates the equilibria of the
+    ties itself (a spurious float tie, within ``DEFAULT_TOL`` of the payoff range, only sends
+    the tree down that slower exact path)."""
+    if tree.exact:
+        approx = _induct(tree.to_float(), tol=DEFAULT_TOL, maximiser=None, follow=None)
+        if approx.ties.any():
+            return None
+        return Induction(exact_values(tree, approx.choice), approx.choice, approx.ties)
+    found = _induct(tree, tol=tol, maximiser=None, follow=None)
+    return None if found.ties.any() else found
+
+
 def exact_values(tree: GameTree, choice: np.ndarray) -> np.ndarray:
     """Values of every subgame when decision nodes take the edges ``choice`` (exact if the tree is)."""
     values = tree.node_payoffs.copy()

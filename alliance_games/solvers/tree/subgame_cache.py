@@ -18,7 +18,7 @@ Memory is bounded: at most ``max_weight`` information-set choices are held over 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import Any
 
@@ -26,7 +26,7 @@ from alliance_games.solvers.tree.subgame_keys import TABLES
 
 # solutions (objects with an ``assignment`` of (information set, behaviour) pairs), the root they
 # were found at, and the first node of every information set of their tree
-Relative = tuple[list[Any], int, list[int]]
+Relative = tuple[Sequence[Any], int, list[int]]
 
 
 def solver_identity(solver: Callable[..., Any] | None) -> Hashable | None:

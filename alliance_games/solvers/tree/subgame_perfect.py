@@ -21,9 +21,8 @@ information set inside it); the result is then marked incomplete.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -43,7 +42,12 @@ from alliance_games.solvers.deadline import DeadlineReached, expired, interrupti
 from alliance_games.solvers.normal_form.auto import solve_normal_form
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
-from alliance_games.solvers.tree.backward_induction import induct, perfect_information_regret
+from alliance_games.solvers.tree.backward_induction import (
+    perfect_information_regret,
+    untied_induction,
+)
+from alliance_games.solvers.tree.placement import Placed, capped_product
+from alliance_games.solvers.tree.placement import Solution as _Solution
 from alliance_games.solvers.tree.subgame_cache import CACHE, Relative, solver_identity
 from alliance_games.solvers.tree.subgame_keys import STRUCTURES, TABLES, subtree_key, subtree_rows
 from alliance_games.solvers.tree.truncation import template, truncate
@@ -52,15 +56,6 @@ MAX_EQUILIBRIA = 1_000
 ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
 NormalFormSolver = Callable[[NormalFormGame], SolverResult]
 TreeSolver = Callable[[GameTree], SolverResult]
-
-
-@dataclass(frozen=True)
-class _Solution:
-    # expected payoffs of the subgame (node payoffs inside it included); in the fast exact type
-    # (:mod:`alliance_games.games.rational`) when the tree is exact and the solution certified
-    value: tuple[Any, ...]
-    assignment: tuple[tuple[int, tuple[Any, ...]], ...]  # (infoset, behaviour) pairs
-    certified: bool  # every number exact and certified
 
 
 def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None,
@@ -77,8 +72,8 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     every distinct outcome is represented).
     """
     if tree.is_perfect_information:
-        fast = induct(tree, tol=tol)
-        if not fast.ties.any():
+        fast = untied_induction(tree, tol=tol)
+        if fast is not None:
             return replace(unique_result(tree, fast), method=method)
     TABLES.make_room()
     rows = subtree_rows(tree)
@@ -168,7 +163,7 @@ class _Decomposition:
         self.events += not value
         self._complete = self._complete and value
 
-    def solve(self) -> list[_Solution]:
+    def solve(self) -> Sequence[_Solution]:
         """Every root's solutions, descendants before ancestors (the order of decreasing node
         index). A subgame that is the same game as one solved before (equal content keys,
         :mod:`~alliance_games.solvers.tree.subgame_keys`) takes that one's solutions with the
@@ -178,8 +173,8 @@ class _Decomposition:
         if tree.kind[0] == TERMINAL:
             return [self._terminal(0)]
         inner, rows, kept = self.inner, self.rows, self.context
-        memo: dict[bytes, tuple[int, list[_Solution], bool]] = {}
-        solutions: dict[int, list[_Solution]] = {}
+        memo: dict[bytes, tuple[int, Sequence[_Solution], bool]] = {}
+        solutions: dict[int, Sequence[_Solution]] = {}
         stack: list[tuple[int, int, bytes | None, int]] = [(0, -1, None, 0)]
         while stack:
             root, breaks, key, events = stack.pop()
@@ -206,7 +201,7 @@ class _Decomposition:
                     CACHE.put(kept, key, self._relative(solutions[root], root))
         return solutions[0]
 
-    def _solve_root(self, root: int, inner: list[int], solutions: dict[int, list[_Solution]]
+    def _solve_root(self, root: int, inner: list[int], solutions: dict[int, Sequence[_Solution]]
                     ) -> list[_Solution]:
         """The solutions at ``root`` from those of its inner subgames (then dropped)."""
         tree = self.tree
@@ -221,24 +216,22 @@ class _Decomposition:
             found = list({sol.value: sol for sol in reversed(found)}.values())[::-1]
         return found
 
-    def _relative(self, found: list[_Solution], root: int) -> Relative:
+    def _relative(self, found: Sequence[_Solution], root: int) -> Relative:
         """Solutions at ``root`` with what places them elsewhere: the root and, per information
         set, its first node (for :data:`CACHE`)."""
         return found, root, self.first_node
 
-    def _placed(self, relative: Relative, root: int) -> list[_Solution]:
+    def _placed(self, relative: Relative, root: int) -> Placed:
         """Solutions kept by :data:`CACHE` placed at the subgame rooted at ``root``: each
         information set is the one of the node as far from ``root`` as its first node was from
-        the source's root."""
+        the source's root (renamed when read: :class:`~alliance_games.solvers.tree.placement.
+        Placed`)."""
         found, source, first = relative
-        infoset, delta = self.node_infoset, root - source
-        return [_Solution(sol.value, tuple((infoset[first[k] + delta], dist)
-                                           for k, dist in sol.assignment), sol.certified)
-                for sol in found]
+        return Placed(found, self.node_infoset, first, root - source)
 
-    def _moved(self, found: list[_Solution], delta: int) -> list[_Solution]:
+    def _moved(self, found: Sequence[_Solution], delta: int) -> Placed:
         """Solutions of a subgame carried to its copy ``delta`` nodes further on."""
-        return self._placed((found, 0, self.first_node), delta)
+        return Placed(found, self.node_infoset, self.first_node, delta)
 
     # ---- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -257,7 +250,8 @@ class _Decomposition:
             enclosing.append((root, end[root]))
         return inner
 
-    def _leaf(self, node: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
+    def _leaf(self, node: int, solutions: dict[int, Sequence[_Solution]]
+              ) -> Sequence[_Solution]:
         if self.tree.kind[node] == TERMINAL:
             return [self._terminal(node)]
         return solutions[node]
@@ -305,15 +299,15 @@ class _Decomposition:
         if stopped_note() not in self.notes:
             self.notes.append(stopped_note())
 
-    def _product(self, lists: list[list[_Solution]], cap: int) -> Any:
+    def _product(self, lists: list[Sequence[_Solution]], cap: int) -> Any:
         total = 1
         for options in lists:
             total *= len(options)
         if total > cap:
             self._truncated(cap)
-        return itertools.islice(itertools.product(*lists), cap)
+        return capped_product(lists, cap)
 
-    def _combine(self, root: int, solutions: dict[int, list[_Solution]]) -> list[_Solution]:
+    def _combine(self, root: int, solutions: dict[int, Sequence[_Solution]]) -> list[_Solution]:
         """Values at a chance or singleton decision root whose children are terminal nodes or
         subgame roots: ``u(root) + sum_c p_c v(c)`` at chance; at a decision, every child best
         for the mover. Certified values of exact trees are summed in the fast exact type."""
@@ -369,7 +363,7 @@ class _Decomposition:
         return out[:cap]
 
     def _normal_form(self, root: int, inner: list[int],
-                     solutions: dict[int, list[_Solution]]) -> list[_Solution]:
+                     solutions: dict[int, Sequence[_Solution]]) -> list[_Solution]:
         facts = STRUCTURES.of(self.tree)
         if ("truncated", root) not in facts:
             facts[("truncated", root)] = template(self.tree, root, inner)
