@@ -317,10 +317,10 @@ def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> 
         # exact in int64 (the bound is checked by ``integer_payoffs``)
         values, w = tree.integer_payoffs.copy(), integral
     elif tree.exact:
-        fast, w = tree.fast_payoffs, rational.fast_array(weights)
-        if fast is None or w is None:
+        fast, fast_weights = tree.fast_payoffs, rational.fast_array(weights)
+        if fast is None or fast_weights is None:
             return None
-        values = fast.copy()  # the tree's array stays as it is
+        values, w = fast.copy(), fast_weights  # the tree's array stays as it is
     else:
         values, w = tree.node_payoffs.astype(float), weights.astype(float)
     ptr, kids = tree.child_ptr, tree.child_index

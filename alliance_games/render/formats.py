@@ -19,7 +19,6 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-
 WIDE = 1_000
 """Containers with more members than this are written on one line (module :func:`dumps`)."""
 

@@ -93,9 +93,43 @@ def sweep_csv_parts(names: Sequence[str], parts: Iterable[SweepResult]) -> Itera
     yield csv_text([*names, "policy", "player", "abandonment", "entrapment", "leader_cost",
                     "reliable", "leader_choice"], [])
     for part in parts:
+        if _plain_names(part):
+            yield from _csv_blocks(part, list(names))
+            continue
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(_csv_rows(part, list(names)))
         yield out.getvalue()
+
+
+def _plain_names(result: SweepResult) -> bool:
+    """Whether no policy or player name needs CSV quoting (a comma, quote or line break)."""
+    return not any(c in name for name in (*result.policies, *result.players) for c in ',"\r\n')
+
+
+def _csv_blocks(result: SweepResult, names: list[str]) -> Iterator[str]:
+    """The rows of :func:`_csv_rows` as the ``csv`` module writes them (``str`` of each field,
+    an empty field for no cost, no quoting: :func:`_plain_names`), a block of points at a
+    time: each point's axis values and each policy's cost, reliability and choice are written
+    once for the rows that repeat them."""
+    columns = [result.axis_names.index(n) for n in names]
+    abandonment, entrapment = RISK_KINDS.index("abandonment"), RISK_KINDS.index("entrapment")
+    policies, players = list(result.policies), list(result.players)
+    for lo in range(0, result.count, CSV_BLOCK):
+        hi = min(lo + CSV_BLOCK, result.count)
+        values = result.values[lo:hi][:, columns].tolist()
+        kept = result.risks[lo:hi][..., [abandonment, entrapment]].tolist()
+        cost, reliable = result.cost[lo:hi].tolist(), result.reliable[lo:hi].tolist()
+        lines: list[str] = []
+        append = lines.append
+        for i in range(hi - lo):
+            head = "".join(f"{v}," for v in values[i])
+            chosen = result.chosen(lo + i)
+            for k, policy in enumerate(policies):
+                spent = "" if cost[i][k] != cost[i][k] else str(cost[i][k])  # NaN: no cost
+                tail = f"{spent},{reliable[i][k]},{chosen}"
+                for player, (ab, en) in zip(players, kept[i][k], strict=True):
+                    append(f"{head}{policy},{player},{ab},{en},{tail}")
+        yield "\n".join(lines) + "\n" if lines else ""
 
 
 def _csv_rows(result: SweepResult, names: list[str]) -> Iterator[list[Any]]:

@@ -23,7 +23,7 @@ from typing import IO, Any
 from alliance_games.analysis.sweep.result import SweepChunk
 from alliance_games.errors import AllianceGamesError
 
-FORMAT = "alliance-games sweep journal 2"
+FORMAT = "alliance-games sweep journal 3"
 
 
 class SweepJournal:
@@ -100,14 +100,14 @@ class SweepJournal:
         """The finished chunk starting at point ``start``, read back from the journal."""
         with open(self.path, "rb") as handle:
             handle.seek(self._offsets[start])
-            return SweepChunk.from_json(json.loads(handle.readline()))
+            return SweepChunk.from_record(json.loads(handle.readline()))
 
     def append(self, chunk: SweepChunk) -> None:
         """Record a finished chunk durably."""
         assert self._handle is not None
         self._handle.seek(0, os.SEEK_END)
         self._offsets[chunk.start] = self._handle.tell()
-        self._handle.write(json.dumps(chunk.to_json()).encode() + b"\n")
+        self._handle.write(json.dumps(chunk.to_record()).encode() + b"\n")
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self.done[chunk.start] = chunk.stop
@@ -129,7 +129,7 @@ def _chunk_range(line: bytes) -> tuple[int, int] | None:
         doc = json.loads(line)
         if not isinstance(doc, dict):
             return None
-        chunk = SweepChunk.from_json(doc)
+        chunk = SweepChunk.from_record(doc)
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
         return None
     return chunk.start, chunk.stop

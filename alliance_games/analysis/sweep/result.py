@@ -23,6 +23,7 @@ renderers that want them.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
@@ -95,6 +96,20 @@ class SweepChunk:
         return cls(int(doc["start"]), int(doc["stop"]),
                    **{name: _array(doc[name], DTYPES[name]) for name in COLUMNS if name in doc})
 
+    def to_record(self) -> dict[str, Any]:
+        """:meth:`to_json` for a journal line: numeric columns as their raw little-endian bytes in
+        base64 with their shape (exact, and about twenty times faster to write and read back
+        than nested lists of numbers); the object column as plain lists."""
+        return {"start": self.start, "stop": self.stop,
+                **{name: _packed(column) for name, column in self.columns().items()}}
+
+    @classmethod
+    def from_record(cls, doc: dict[str, Any]) -> SweepChunk:
+        """The chunk of a :meth:`to_record` document."""
+        return cls(int(doc["start"]), int(doc["stop"]),
+                   **{name: _unpacked(doc[name], DTYPES[name]) for name in COLUMNS
+                      if name in doc})
+
     @classmethod
     def empty(cls, policies: int, players: int, tags: int = 0) -> SweepChunk:
         sizes = {"policy": policies, "player": players, "kind": len(RISK_KINDS), "tag": tags}
@@ -110,9 +125,27 @@ DTYPES: dict[str, Any] = {f.name: f.metadata["dtype"] for f in fields(SweepChunk
 def _plain(column: np.ndarray) -> list[Any]:
     """The column as nested lists, ``nan`` as ``None``."""
     if column.dtype.kind == "f":
-        column = column.astype(object)
-        column[column != column] = None  # nan is the one value unequal to itself
+        missing = np.isnan(column)
+        if missing.any():
+            column = column.astype(object)
+            column[missing] = None
     return list(column.tolist())
+
+
+def _packed(column: np.ndarray) -> Any:
+    if column.dtype == object:
+        return _plain(column)
+    little = column.astype(column.dtype.newbyteorder("<"), copy=False)
+    return {"dtype": little.dtype.str, "shape": list(column.shape),
+            "base64": base64.b64encode(np.ascontiguousarray(little).tobytes()).decode("ascii")}
+
+
+def _unpacked(doc: Any, dtype: Any) -> np.ndarray:
+    if not isinstance(doc, dict):
+        return _array(doc, dtype)
+    raw = base64.b64decode(doc["base64"], validate=True)
+    array = np.frombuffer(raw, dtype=np.dtype(doc["dtype"])).reshape(doc["shape"])
+    return array.astype(dtype)  # a writable copy in the column's own dtype
 
 
 def _array(items: list[Any], dtype: Any) -> np.ndarray:

@@ -215,3 +215,64 @@ def test_cli_interrupted_csv_keeps_the_old_file_and_resumes(
     assert code == 0, err
     assert target.read_text() == reference
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.csv"]
+
+
+def _csv_module(result: SweepResult, names: list[str]) -> str:
+    import csv
+    import io
+
+    from alliance_games.render import sweep as render
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(render._csv_rows(result, names))
+    return out.getvalue()
+
+
+def test_the_block_writer_writes_what_the_csv_module_writes(reduced: CompiledModel) -> None:
+    """The fast CSV text (each point's values written once for its rows) equals the csv module's
+    rows of the same result, also with costs missing (NaN) and a single axis; names that need
+    quoting go through the csv module itself."""
+    from dataclasses import replace
+
+    from alliance_games.render import sweep as render
+
+    plan = _plan(reduced, chunk=10_000)
+    result = run_sweep(plan)
+    names = [n for n, _ in plan.axes]
+    cost = result.cost.copy()
+    cost[::3, 1] = np.nan
+    holed = replace(result, cost=cost)
+    for case, axes in ((result, names), (holed, names), (holed, names[::-1]), (holed, names[:1])):
+        assert render._plain_names(case)
+        assert "".join(render._csv_blocks(case, axes)) == _csv_module(case, axes)
+    quoted = replace(result, players=tuple(f'{p},"x"' for p in result.players))
+    assert not render._plain_names(quoted)
+    text = "".join(sweep_csv_parts(names, [quoted]))
+    assert text.splitlines()[1:] == _csv_module(quoted, names).splitlines()
+    assert '"leader,""x"""' in text
+
+
+def test_a_journal_record_reads_back_exactly(reduced: CompiledModel) -> None:
+    """The journal's packed columns (raw bytes in base64) give back every number bit for bit,
+    nan and -0.0 included, with each column's dtype, and a torn line is not a chunk."""
+    from alliance_games.analysis.sweep.journal import _chunk_range
+    from alliance_games.analysis.sweep.result import COLUMNS
+
+    chunk = _plan(reduced, chunk=10_000).solve(0, 35)
+    risks = chunk.risks.copy()
+    risks[0, 0, 0, 0], risks[1, 0, 0, 0], risks[2, 0, 0, 0] = np.nan, -0.0, 1 / 3
+    chunk = type(chunk)(chunk.start, chunk.stop, risks, chunk.cost, chunk.reliable,
+                        chunk.verdicts, chunk.choice, chunk.exact_fallback,
+                        chunk.tag_probabilities)
+    line = json.dumps(chunk.to_record()).encode()
+    back = type(chunk).from_record(json.loads(line))
+    for name in COLUMNS:
+        a, b = getattr(chunk, name), getattr(back, name)
+        assert a.dtype == b.dtype and a.shape == b.shape, name
+        if a.dtype.kind == "f":
+            assert a.tobytes() == b.tobytes(), name  # bit for bit (nan, -0.0)
+        else:
+            assert a.tolist() == b.tolist(), name
+        assert b.flags.writeable
+    assert _chunk_range(line) == (0, 35)
+    assert _chunk_range(line[: len(line) // 2]) is None
