@@ -112,7 +112,7 @@ class NormalFormGame:
                 raise GameError(f"player {self.players[i]!r} has duplicate strategy labels")
         if len(set(self.players)) != n:
             raise GameError("player names must be distinct")
-        if self.exact and self.payoffs.size <= EAGER_SCALING:
+        if self.exact and self.payoffs.size <= EAGER_SCALING and "integer_payoffs" not in self.__dict__:
             self.__dict__["integer_payoffs"] = _integer_payoffs(self.payoffs)
 
     @cached_property
@@ -122,6 +122,19 @@ class NormalFormGame:
         positive factor, so exact solvers compare machine integers. Built with the game when it
         has at most ``EAGER_SCALING`` entries, so that solving pays no conversion."""
         return _integer_payoffs(self.payoffs) if self.exact else None
+
+    @classmethod
+    def with_integer_payoffs(cls, players: tuple[str, ...], strategies: tuple[tuple[str, ...], ...],
+                             payoffs: np.ndarray, integers: np.ndarray, title: str = ""
+                             ) -> NormalFormGame:
+        """The exact game of ``payoffs`` (Fractions) when the caller already holds
+        :attr:`integer_payoffs` (``payoffs`` times the least common denominator of their reduced
+        fractions, ``int64``, every entry below ``2^62``), as a reader of integers does: the
+        conversion is then not made again."""
+        game = cls.__new__(cls)
+        game.__dict__["integer_payoffs"] = integers
+        cls.__init__(game, players, strategies, payoffs, title=title)
+        return game
 
     @classmethod
     def from_arrays(

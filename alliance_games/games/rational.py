@@ -16,29 +16,52 @@ refuses them, and callers then keep their generic path.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-try:
-    from gmpy2 import mpq as _mpq
-except ImportError:  # pragma: no cover - gmpy2 is a core dependency
-    _mpq = None
-
-_MPQ: Any = type(_mpq()) if _mpq is not None else None
-_RATIONAL: tuple[type, ...] = (Fraction, int) if _MPQ is None else (Fraction, int, _MPQ)
+_mpq: Any = None
+_MPQ: Any = None
+"""gmpy2's ``mpq`` and its type, once :func:`exact_type` has imported gmpy2 (its import costs
+about 25 ms, through ``importlib.metadata``, which commands without exact loops spare). Before,
+no value is an ``mpq``: they are made with :func:`exact_type`."""
+_RATIONAL: tuple[type, ...] = (Fraction, int)
 _EXACT_TYPES = set(_RATIONAL)
 _FRACTION_TYPES = _EXACT_TYPES - {int}
+_TRIED = False
 
-USE_GMPY: bool = _mpq is not None
-"""Whether the hot loops compute with gmpy2's ``mpq`` (read at every call, so tests may switch it)."""
+USE_GMPY: bool = True
+"""Whether the hot loops compute with gmpy2's ``mpq`` when it can be imported (read at every
+call, so tests may switch it)."""
+
+
+def _gmpy_mpq() -> Any:
+    """gmpy2's ``mpq``, imported on the first call (``None`` without gmpy2)."""
+    global _TRIED, _mpq, _MPQ, _RATIONAL, _EXACT_TYPES, _FRACTION_TYPES
+    if not _TRIED:
+        _TRIED = True
+        try:
+            from gmpy2 import mpq
+        except ImportError:  # pragma: no cover - gmpy2 is a core dependency
+            return None
+        _mpq, _MPQ = mpq, type(mpq())
+        _RATIONAL = (Fraction, int, _MPQ)
+        _EXACT_TYPES = set(_RATIONAL)
+        _FRACTION_TYPES = _EXACT_TYPES - {int}
+    return _mpq
+
+
+if "gmpy2" in sys.modules:  # already paid for (sympy imports it): values may be mpq already
+    _gmpy_mpq()
 
 
 def exact_type() -> Any:
     """The exact number type (and constructor) of the hot loops: ``mpq``, else ``Fraction``."""
-    return _mpq if USE_GMPY and _mpq is not None else Fraction
+    q = _gmpy_mpq() if USE_GMPY else None
+    return Fraction if q is None else q
 
 
 def is_rational(value: Any) -> bool:

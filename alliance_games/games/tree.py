@@ -246,9 +246,9 @@ class GameTree:
 
     @cached_property
     def fast_payoffs(self) -> np.ndarray | None:
-        """``node_payoffs`` of an exact tree in the fast exact type (:func:`~alliance_games.
-        games.rational.fast_array`), converted once per tree; ``None`` for a float tree or when a
-        payoff is not rational."""
+        """``node_payoffs`` of an exact tree in the fast exact type
+        (:func:`~alliance_games.games.rational.fast_array`), converted once per tree; ``None``
+        for a float tree or when a payoff is not rational."""
         return rational.fast_array(self.node_payoffs) if self.exact else None
 
     def to_exact(self) -> GameTree:

@@ -45,7 +45,13 @@ import numpy as np
 from alliance_games.errors import GambitFormatError, GameError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, DECISION, GameTree, TreeBuilder
-from alliance_games.model.gambit_numbers import Rationals, as_floats, as_fractions, read_numbers
+from alliance_games.model.gambit_numbers import (
+    Rationals,
+    as_floats,
+    as_fractions,
+    read_number_text,
+    read_numbers,
+)
 from alliance_games.model.gambit_tokens import (
     EOF,
     LBRACE,
@@ -151,8 +157,13 @@ def _parse_nfg(ts: TokenStream, exact: bool = True) -> NormalFormGame:
     if ts.peek().kind == NUMBER:  # payoff version: in bulk when the payoffs allow it
         bulk = _bulk_payoffs(ts.text, ts.peek().pos, profiles * n)
         if bulk is not None:
-            numbers = as_fractions(bulk) if exact else as_floats(bulk)
-            return _normal_form(ts, players, strategies, numbers.reshape(shape, order="F"), title)
+            if not exact:
+                return _normal_form(ts, players, strategies,
+                                    as_floats(bulk).reshape(shape, order="F"), title)
+            # reduced numerators over one denominator: the game's integer payoffs as they are
+            return _normal_form(ts, players, strategies,
+                                as_fractions(bulk).reshape(shape, order="F"), title,
+                                integers=np.ascontiguousarray(bulk[0].reshape(shape, order="F")))
     flat: list[Fraction] = []
     if ts.peek().kind == LBRACE:  # outcome version
         ts.next()
@@ -195,10 +206,15 @@ def _parse_nfg(ts: TokenStream, exact: bool = True) -> NormalFormGame:
 
 def _bulk_payoffs(text: str, start: int, count: int) -> Rationals | None:
     """The ``count`` payoffs from offset ``start`` to the end of ``text`` read in bulk
-    (:func:`~alliance_games.model.gambit_numbers.read_numbers`), or ``None``: other tokens, another
-    count or numbers to read one by one (the general reader then reads them, or says what is
-    wrong where)."""
-    tokens = text[start:].split()
+    (:func:`~alliance_games.model.gambit_numbers.read_number_text`, else
+    :func:`~alliance_games.model.gambit_numbers.read_numbers` on the tokens), or ``None``: other
+    tokens, another count or numbers to read one by one (the general reader then reads them, or
+    says what is wrong where)."""
+    body = text[start:]
+    found = read_number_text(body, count)
+    if found is not None:
+        return found
+    tokens = body.split()
     return read_numbers(tokens) if len(tokens) == count else None
 
 
@@ -215,8 +231,12 @@ def _floats(values: np.ndarray) -> np.ndarray:
 
 
 def _normal_form(ts: TokenStream, players: tuple[str, ...], strategies: list[tuple[str, ...]],
-                 payoffs: np.ndarray, title: str) -> NormalFormGame:
+                 payoffs: np.ndarray, title: str,
+                 integers: np.ndarray | None = None) -> NormalFormGame:
     try:
+        if integers is not None:
+            return NormalFormGame.with_integer_payoffs(players, tuple(strategies), payoffs,
+                                                       integers, title=title)
         return NormalFormGame(players, tuple(strategies), payoffs, title=title)
     except GameError as exc:  # pragma: no cover - labels are made unique above
         raise GambitFormatError(str(exc), path=ts.path) from None

@@ -59,6 +59,46 @@ def read_numbers(tokens: Sequence[str]) -> Rationals | None:
     return _decimals(joined, raw, len(tokens))
 
 
+_WHITESPACE = b" \t\n\r\x0b\x0c"
+"""The ASCII characters ``str.split()`` splits at."""
+_AS_SPACE = bytes.maketrans(_WHITESPACE, b" " * len(_WHITESPACE))
+_SIGNED_DECIMALS = b"0123456789+-."
+
+
+def read_number_text(text: str, count: int) -> Rationals | None:
+    """``read_numbers(text.split())`` when ``text`` is ``count`` integers or decimals, read
+    without a Python string per token; ``None`` for anything else (other characters, another
+    count, a sign inside a token, a token over 18 characters), where the caller reads the tokens.
+
+    Token boundaries, lengths and signs are checked on the bytes with numpy; numpy then parses
+    the whole text, as :func:`read_numbers` parses the joined tokens.
+    """
+    if not text.isascii():
+        return None
+    raw = text.encode("ascii").translate(_AS_SPACE)
+    if raw.translate(None, _SIGNED_DECIMALS + b" "):
+        return None
+    chars = np.frombuffer(raw, dtype=np.uint8)
+    space = np.append(chars == ord(" "), True)  # a space after the end closes the last token
+    after_space = np.concatenate([[True], space[:-1]])
+    starts = np.flatnonzero(~space & after_space)
+    if len(starts) != count:
+        return None
+    if not count:
+        return np.zeros(0, dtype=np.int64), 1
+    ends = np.flatnonzero(space[1:] & ~space[:-1]) + 1
+    if int((ends - starts).max()) > 18:
+        return None
+    signs = np.flatnonzero((chars == ord("+")) | (chars == ord("-")))
+    if len(signs) and not (after_space[signs].all() and not space[signs + 1].any()):
+        return None
+    joined = raw.decode("ascii")
+    if b"." not in raw:
+        values = _parsed(joined, np.int64, count)
+        return None if values is None else (values, 1)
+    return _decimals(joined, raw, count)
+
+
 def _signs_lead(joined: str) -> bool:
     """Whether every ``+`` / ``-`` of the space-separated ``joined`` opens its token and is
     followed by more of it."""
@@ -125,10 +165,25 @@ def reduced(numerators: np.ndarray, denominator: int) -> Rationals:
 def as_fractions(values: Rationals) -> np.ndarray:
     """An object array of Fractions, one Fraction object per distinct value."""
     numerators, den = values
-    distinct, inverse = np.unique(numerators, return_inverse=True)
+    distinct, inverse = _distinct(numerators)
     table = np.empty(distinct.size, dtype=object)
     table[:] = [Fraction(int(v), den) for v in distinct.tolist()]
     return table[inverse.reshape(numerators.shape)]
+
+
+def _distinct(numerators: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(numerators, return_inverse=True)``; by a table over the range of values
+    instead of a sort when that range is small (the usual payoffs)."""
+    if numerators.size:
+        low, high = int(numerators.min()), int(numerators.max())
+        if high - low < max(1 << 16, numerators.size):
+            offsets = numerators.ravel() - low
+            present = np.zeros(high - low + 1, dtype=bool)
+            present[offsets] = True
+            rank = np.cumsum(present) - 1
+            return np.flatnonzero(present) + low, rank[offsets]
+    distinct, inverse = np.unique(numerators, return_inverse=True)
+    return distinct, inverse.ravel()
 
 
 def as_floats(values: Rationals) -> np.ndarray:

@@ -13,15 +13,12 @@ from dataclasses import replace
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import behaviour_payoffs, behaviour_regrets, max_regret
-from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.deadline import remaining, time_limit
-from alliance_games.solvers.float_audit import audit_float
 from alliance_games.solvers.methods import BY_NAME, METHODS, REDUCED, Method
 from alliance_games.solvers.normal_form.auto import ENUMPOLY_SUPPORT_LIMIT, auto_method
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import slack
-from alliance_games.solvers.tree.subgame_perfect import complete_behaviour
 
 GUARD_TOL = 1e-6
 """Relative regret above which a float profile is no equilibrium (looser than DEFAULT_TOL on
@@ -76,6 +73,8 @@ def solve(game: NormalFormGame | GameTree, method: str = "auto", *,
     with time_limit(timeout):
         result = _run(row, game, max_equilibria)
         if not game.exact and row.exactness != "float":
+            from alliance_games.solvers.float_audit import audit_float  # float runs only
+
             result = audit_float(result, _recheck, game)
     # approximate methods report their regret by contract; certified floats were checked exactly
     if row.exactness != "float" and "exact_certificate" not in result.diagnostics:
@@ -162,6 +161,9 @@ def _tree_via_reduced_form(tree: GameTree, row: Method) -> SolverResult:
     Without perfect recall behaviour and mixed strategies are not equivalent (Kuhn 1953), so the
     mixed equilibria of the (unreduced) normal form are reported as they are.
     """
+    from alliance_games.games.reduce import reduced_normal_form  # trees only
+    from alliance_games.solvers.tree.subgame_perfect import complete_behaviour
+
     reduced = reduced_normal_form(tree)
     refuse_unbounded_enumpoly(row.name, reduced.game)
     result: SolverResult = row.solver()(reduced.game)

@@ -16,8 +16,14 @@ import pytest
 
 from alliance_games.analysis import solving
 from alliance_games.errors import AllianceGamesError
+from alliance_games.games.normal_form import NormalFormGame, _integer_payoffs
 from alliance_games.model import gambit_format as gf
-from alliance_games.model.gambit_numbers import as_floats, as_fractions, read_numbers
+from alliance_games.model.gambit_numbers import (
+    as_floats,
+    as_fractions,
+    read_number_text,
+    read_numbers,
+)
 from tests.cli.entry import run
 from tests.model.test_gambit_format import BAD, random_nfg, random_tree
 
@@ -130,6 +136,38 @@ def test_read_numbers_refuses_what_it_cannot_read_exactly(tokens: list[str]) -> 
     assert read_numbers(tokens) is None
 
 
+@pytest.mark.parametrize("body", [
+    "1 -2 +3 007", "1.5 -.25 5. +.5 3", "1\n2\t3\r\n4 \x0b5\x0c6  ", "  7 8", "0.1 " * 7,
+    "99999999999999999 1", "0 -0.0", "123.456 0.000001", "", " \n ",
+    ".", "-", "1.2.3", "3-4", "--3", "+-3", "1_0", "inf", "\u0661", "-.", "5 -", "1/3 1", "1e5",
+    "0.0000000000000001", "1" * 19, "123456789012.5 0.000000000001", "1\x1c2", "1\xa02", "4 -\n5",
+])
+def test_numbers_read_from_the_text_are_the_tokens_numbers(body: str) -> None:
+    """The text reader gives :func:`read_numbers` of the tokens, or steps aside (``None``)."""
+    tokens = body.split()
+    for count in (len(tokens), len(tokens) + 1):
+        found = read_number_text(body, count)
+        if found is None:
+            continue
+        expected = read_numbers(tokens)
+        assert count == len(tokens) and expected is not None
+        assert found[1] == expected[1] and found[0].dtype == expected[0].dtype
+        assert np.array_equal(found[0], expected[0])
+    assert (read_number_text(body, len(tokens)) is None) == (
+        any(c in body for c in "/\x1c\xa0") or read_numbers(tokens) is None)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_an_exact_game_read_in_bulk_carries_its_own_integer_payoffs(seed: int) -> None:
+    game = gf.read_gambit(gf.write_nfg(random_nfg(random.Random(seed), seed % 2 == 0)), "g")
+    assert isinstance(game, NormalFormGame)
+    expected = _integer_payoffs(game.payoffs)
+    assert (game.integer_payoffs is None) == (expected is None)
+    if expected is not None:
+        assert game.integer_payoffs.dtype == np.int64
+        assert np.array_equal(game.integer_payoffs, expected)
+
+
 # ---- the command line ----------------------------------------------------------------------------
 _PROBE = ("import sys\nfrom alliance_games.cli import main\ncode = 0\n"
           "try:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n    code = exit.code\n"
@@ -153,6 +191,27 @@ def test_solving_a_gambit_file_never_loads_sympy_and_answers_as_the_symbolic_mod
     assert code == 0 and done.stdout == out
     if "json" in args:
         assert json.loads(out)["model"] == "t"
+
+
+_LIGHT_PROBE = ("import sys\nfrom alliance_games.cli import main\ncode = 0\n"
+                "try:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n    code = exit.code\n"
+                "print(sorted({'sympy', 'scipy', 'gmpy2', 'yaml'} & set(sys.modules)), code, "
+                "file=sys.stderr)\n")
+
+
+@pytest.mark.parametrize(("shape", "method"), [((3, 3, 3), "pure"), ((6, 5), "enummixed")])
+def test_exact_pure_and_enummixed_of_a_gambit_file_load_neither_scipy_nor_gmpy2(
+        tmp_path: Path, shape: tuple[int, ...], method: str) -> None:
+    """Issue 15: start-up is most of these commands; the exact enumeration needs no Qhull."""
+    rng = np.random.default_rng(len(shape))
+    game = NormalFormGame.from_arrays(*rng.integers(-3, 4, (len(shape), *shape)))
+    path = tmp_path / "g.nfg"
+    path.write_text(gf.write_nfg(game))
+    done = subprocess.run([sys.executable, "-c", _LIGHT_PROBE, "solve", str(path), "--method",
+                           method, "--format", "json"], capture_output=True, text=True, check=False)
+    assert done.stderr.split() == ["[]", "0"], done.stderr
+    code, out, _ = run("solve", str(path), "--method", method, "--format", "json")
+    assert code == 0 and json.loads(done.stdout) == json.loads(out)
 
 
 def test_a_gambit_file_with_set_is_refused_by_name(tmp_path: Path) -> None:

@@ -145,17 +145,29 @@ def test_a_tree_of_that_shape_stops_at_the_timeout_on_the_command_line(tmp_path)
 
 def test_qhull_under_a_time_limit_gives_the_same_equilibria() -> None:
     """A polytope with possibly more than ISOLATE_VERTICES vertices goes through a child process
-    when a limit is set; the answer is the same as in this process."""
+    when a limit is set (float mode; exact mode enumerates by the double description, which
+    polls the limit); the answer is the same as in this process."""
     rng = np.random.default_rng(3)
     a, b = rng.integers(-4, 5, (12, 12)), rng.integers(-4, 5, (12, 12))
     game = NormalFormGame.from_arrays(a, b)
     assert pt.vertex_bound(24, 12) > enummixed_module.ISOLATE_VERTICES
-    plain = enummixed_module.enummixed_solve(game)
-    with time_limit(120):
-        limited = enummixed_module.enummixed_solve(game)
-    assert plain.diagnostics["engine"] == limited.diagnostics["engine"] == "qhull"
-    assert limited.complete
-    assert [e.key() for e in limited.equilibria] == [e.key() for e in plain.equilibria]
+    for rational, engine in ((False, "qhull"), (True, "double-description")):
+        plain = enummixed_module.enummixed_solve(game, rational=rational)
+        with time_limit(120):
+            limited = enummixed_module.enummixed_solve(game, rational=rational)
+        assert plain.diagnostics["engine"] == limited.diagnostics["engine"] == engine
+        assert limited.complete
+        assert [e.key() for e in limited.equilibria] == [e.key() for e in plain.equilibria]
+
+
+def test_the_double_description_stops_at_the_timeout() -> None:
+    rng = np.random.default_rng(5)
+    game = NormalFormGame.from_arrays(rng.integers(-50, 51, (16, 16)),
+                                      rng.integers(-50, 51, (16, 16)))
+    result = solve(game, "enummixed", timeout=0.2)
+    assert not result.complete and result.equilibria == ()
+    assert result.diagnostics["engine"] == "double-description"
+    assert any("stopped at the time limit (0.2 s --timeout)" in w for w in result.warnings)
 
 
 def test_vertex_bound_is_the_upper_bound_theorem() -> None:

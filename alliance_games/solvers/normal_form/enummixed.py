@@ -11,21 +11,25 @@ Rosenberg, Savani, von Stengel 2010, "Enumeration of Nash equilibria for two-pla
 Econ. Theory 42). Degenerate games are handled: each vertex's label set is computed from its
 coordinates.
 
-Exact mode (default for exact games): Qhull lists float candidate vertices of ``P`` and ``Q``
-(:mod:`alliance_games.solvers.kernels.polytope`); pairs completely labelled with a loose tolerance are
-candidates; each vertex taking part is solved exactly in integers from its tightest independent
-constraints, checked to lie in the polytope and relabelled exactly; pairs are then matched exactly
-and every equilibrium's regret is recomputed with Fractions (it must be 0). If Qhull fails or a
-candidate does not certify, or a polytope has more than
-:data:`~alliance_games.solvers.kernels.polytope.QHULL_MAX_DIM` dimensions, both polytopes are
-enumerated exactly by lexicographic pivoting instead. Float mode does the same in floats. Maximal
-convex sets come from :mod:`alliance_games.solvers.kernels.components`.
+Exact mode (default for exact games): the vertices of ``P`` and ``Q`` and their label sets are
+enumerated exactly in integers by the double description method
+(:mod:`alliance_games.solvers.kernels.double_description`); games with at most
+:data:`SMALL_GAME_LABELS` strategies in all, or a polytope of more than
+:data:`~alliance_games.solvers.kernels.polytope.QHULL_MAX_DIM` dimensions, by lexicographic
+pivoting (:func:`~alliance_games.solvers.kernels.polytope.lex_walk`). Completely labelled pairs
+are matched exactly and every equilibrium's regret is recomputed in integers (it must be 0).
+Float mode: Qhull lists float vertices (:mod:`alliance_games.solvers.kernels.polytope`), labelled
+with the tolerance ``tol`` and refined by a float solve of their tight constraints; if Qhull fails
+or a polytope is too wide for it, the game is solved exactly and the result given in floats.
+Maximal convex sets come from :mod:`alliance_games.solvers.kernels.components`.
 
 Time limit (:mod:`alliance_games.solvers.deadline`): the pivoting walks both polytopes in turn,
-one pivot at a time, and stops at the deadline; a Qhull call that may run long (more than
-:data:`ISOLATE_VERTICES` possible vertices) runs in a child process killed at the deadline;
-certification stops between vertices. A stopped solve reports the completely labelled pairs among
-the vertices known exactly by then (each is an equilibrium), with ``complete=False``.
+one pivot at a time, and stops at the deadline; the double description stops between constraints
+and blocks of vertex pairs (and then reports no equilibrium: its intermediate vertices are not
+the polytope's); a Qhull call that may run long (more than :data:`ISOLATE_VERTICES` possible
+vertices) runs in a child process killed at the deadline. A stopped walk reports the completely
+labelled pairs among the vertices known exactly by then (each is an equilibrium), with
+``complete=False``.
 """
 
 from __future__ import annotations
@@ -43,17 +47,16 @@ from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.solvers.deadline import DeadlineReached, expired, isolated, stopped_note
 from alliance_games.solvers.kernels import polytope as pt
 from alliance_games.solvers.kernels.components import maximal_bicliques
+from alliance_games.solvers.kernels.double_description import dd_vertices, fits
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
-
-LOOSE = 1e-7
-"""Slack below which a float label counts when listing exact candidates (a superset)."""
-DRIFT = 1e-6
-"""Largest distance between a float candidate and its exact vertex before Qhull is distrusted."""
 
 ISOLATE_VERTICES = 20_000
 """Under a time limit, Qhull runs in a child process when a polytope may have more vertices
 (:func:`~alliance_games.solvers.kernels.polytope.vertex_bound`); smaller calls take milliseconds."""
+
+DOUBLE_DESCRIPTION = "double-description"
+"""The exact engine's name in the diagnostics (the others: ``"qhull"``, ``"lexicographic"``)."""
 
 Pair = tuple[tuple[Any, ...], tuple[Any, ...]]
 Exact = dict[pt.ExactVertex, int]
@@ -64,7 +67,7 @@ class _Found(NamedTuple):
 
     pairs: list[Pair]
     degenerate: bool
-    engine: str  # "qhull" or "lexicographic"
+    engine: str  # "double-description", "qhull" or "lexicographic"
     stopped: bool = False  # at the time limit: the pairs are equilibria, maybe not all
 
 
@@ -91,7 +94,8 @@ def enummixed_solve(game: NormalFormGame, *, rational: bool | None = None,
         sorted by their probability vectors; ``convex_sets`` the maximal convex sets as indices
         into ``equilibria``;
         ``diagnostics`` with ``degenerate``, ``extreme_equilibria``, ``convex_sets`` and
-        ``engine`` (``"qhull"`` or ``"lexicographic"``).
+        ``engine`` (``"double-description"`` or ``"lexicographic"`` when exact, ``"qhull"``
+        in floats).
 
     Raises
     ------
@@ -196,107 +200,34 @@ def _float_equilibria(game: NormalFormGame, pairs: list[Pair]) -> list[Equilibri
 
 
 # ---- exact -------------------------------------------------------------------------------------
-class _Candidates(NamedTuple):
-    """Float vertices of one polytope, ready for exact certification."""
-
-    ints: np.ndarray  # integer constraint matrix, ``ints = scale * floats``
-    scale: int
-    z: np.ndarray  # float vertices (rows) of the float polytope
-    slack: np.ndarray
-    masks: np.ndarray  # game labels with slack <= LOOSE, as bitmasks
-    counts: np.ndarray  # number of those labels
-
-
 SMALL_GAME_LABELS = 8
-"""Games with at most this many strategies in all (4x4) are enumerated exactly without Qhull."""
+"""Games with at most this many strategies in all (4x4) are enumerated by pivoting."""
 
 
 def _exact_pairs(game: NormalFormGame) -> _Found:
     m, n = game.shape
-    a_int, a_f, a_scale = pt.positive_integer_matrix(game.payoffs[0])
-    b_int, b_f, b_scale = pt.positive_integer_matrix(game.payoffs[1])
-    setup = ((b_int.T, b_f.T, b_scale), (a_int, a_f, a_scale))
-    if m + n <= SMALL_GAME_LABELS or max(m, n) > pt.QHULL_MAX_DIM:
-        # small: exact pivoting is instant and spares loading Qhull; large: Qhull may not return
-        return _lex_pairs(setup[0][0], setup[1][0], m, n)
-    from scipy.spatial import QhullError
-
-    polys: list[_Candidates] = []
-    try:
-        for k, (ints, floats, scale) in enumerate(setup):
-            z = pt.nonzero_vertices(_qhull(floats))
-            slack = pt.slacks(floats, z)
-            tight = slack <= LOOSE
-            masks = pt.pack_labels(tight, pt.label_weights(k, m, n))
-            # one row per label set, plus any row far from its set's first row
-            _, first, back = np.unique(masks, return_index=True, return_inverse=True)
-            far = np.abs(z - z[first][back.ravel()]).max(axis=1) > DEFAULT_TOL
-            keep = np.union1d(first, np.flatnonzero(far))
-            polys.append(_Candidates(ints, scale, z[keep], slack[keep], masks[keep],
-                                     tight[keep].sum(axis=1)))
-    except QhullError:
-        return _lex_pairs(setup[0][0], setup[1][0], m, n)
-    except DeadlineReached:
-        return _Found([], False, "qhull", stopped=True)
-    cand = pt.complete_pairs(polys[0].masks, polys[0].counts, m,
-                             polys[1].masks, polys[1].counts, n, (1 << (m + n)) - 1)
-    found: list[Exact] = [{}, {}]
-    for k in (0, 1):
-        for i in np.unique(cand[:, k]):
-            if expired():
-                return _Found(_match_exact(found[0], found[1], m, n), False, "qhull", True)
-            vertex = _certify(polys[k], int(i), k, m)
-            if vertex is None:
-                return _lex_pairs(setup[0][0], setup[1][0], m, n)
-            found[k][vertex[0]] = vertex[1]
-    degenerate = _exact_degenerate(polys, m)
-    pairs = _match_exact(found[0], found[1], m, n)
-    if degenerate is None or not pairs:  # every game has an equilibrium (Nash 1951)
-        return _lex_pairs(setup[0][0], setup[1][0], m, n)
-    return _Found(pairs, degenerate, "qhull")
+    p_ints = pt.positive_integer_matrix(game.payoffs[1])[0].T
+    q_ints = pt.positive_integer_matrix(game.payoffs[0])[0]
+    if m + n <= SMALL_GAME_LABELS or max(m, n) > pt.QHULL_MAX_DIM or not (
+            fits(p_ints) and fits(q_ints)):
+        # small: pivoting is instant; wide: the double description may not return
+        return _lex_pairs(p_ints, q_ints, m, n)
+    found: list[Exact] = []
+    for ints in (p_ints, q_ints):
+        vertices = dd_vertices(ints, expired)
+        if vertices is None:
+            return _Found([], False, DOUBLE_DESCRIPTION, stopped=True)
+        found.append(vertices)
+    return _exact_found(found[0], found[1], m, n, DOUBLE_DESCRIPTION, stopped=False)
 
 
-def _qhull(floats: np.ndarray) -> np.ndarray:
-    """:func:`~alliance_games.solvers.kernels.polytope.float_vertices`, in a child process killed
-    at the deadline when the polytope may have many vertices."""
-    rows, dim = floats.shape
-    if pt.vertex_bound(rows + dim, dim) > ISOLATE_VERTICES:
-        return isolated(pt.float_vertices, floats)
-    return pt.float_vertices(floats)
-
-
-def _certify(poly: _Candidates, i: int, player: int,
-             m: int) -> tuple[pt.ExactVertex, int] | None:
-    """The exact vertex behind float candidate ``i`` and its game label mask, or ``None``."""
-    vertex = pt.exact_vertex(poly.ints, poly.slack[i])
-    if vertex is None:
-        return None
-    num, den = vertex
-    exact_z = np.array([float(Fraction(poly.scale * a, den)) for a in num])
-    if np.max(np.abs(exact_z - poly.z[i])) > DRIFT:
-        return None
-    local = pt.exact_labels(poly.ints, vertex)
-    c = len(num)
-    if player == 1:
-        local = ((local & ((1 << c) - 1)) << m) | (local >> c)
-    return vertex, local
-
-
-def _exact_degenerate(polys: list[_Candidates], m: int) -> bool | None:
-    """Whether some vertex has more labels than its dimension, confirmed exactly.
-
-    Vertices over-labelled in floats are certified until one is confirmed; ``None`` when one
-    fails certification.
-    """
-    for k, poly in enumerate(polys):
-        dim = poly.z.shape[1]
-        for i in np.flatnonzero(poly.counts > dim):
-            found = _certify(poly, int(i), k, m)
-            if found is None:
-                return None
-            if found[1].bit_count() > dim:
-                return True
-    return False
+def _exact_found(xs: Exact, ys: Exact, m: int, n: int, engine: str, stopped: bool) -> _Found:
+    """The equilibrium pairs among the exact vertices of ``P`` (``xs``) and ``Q`` (``ys``, local
+    labels), and whether some vertex has more labels than its dimension."""
+    degenerate = any(mask.bit_count() > m for mask in xs.values()) or any(
+        mask.bit_count() > n for mask in ys.values())
+    ys = {v: ((mask & ((1 << n) - 1)) << m) | (mask >> n) for v, mask in ys.items()}
+    return _Found(_match_exact(xs, ys, m, n), degenerate, engine, stopped)
 
 
 def _match_exact(xs: Exact, ys: Exact, m: int, n: int) -> list[Pair]:
@@ -346,14 +277,19 @@ def _lex_pairs(p_ints: np.ndarray, q_ints: np.ndarray, m: int, n: int) -> _Found
         spent[k] += time.monotonic() - start
         if step is not None:
             found[k][step[0]] = step[1]
-    xs, ys = found
-    degenerate = any(mask.bit_count() > m for mask in xs.values()) or any(
-        mask.bit_count() > n for mask in ys.values())
-    ys = {v: ((mask & ((1 << n) - 1)) << m) | (mask >> n) for v, mask in ys.items()}
-    return _Found(_match_exact(xs, ys, m, n), degenerate, "lexicographic", stopped)
+    return _exact_found(found[0], found[1], m, n, "lexicographic", stopped)
 
 
 # ---- float -------------------------------------------------------------------------------------
+def _qhull(floats: np.ndarray) -> np.ndarray:
+    """:func:`~alliance_games.solvers.kernels.polytope.float_vertices`, in a child process killed
+    at the deadline when the polytope may have many vertices."""
+    rows, dim = floats.shape
+    if pt.vertex_bound(rows + dim, dim) > ISOLATE_VERTICES:
+        return isolated(pt.float_vertices, floats)
+    return pt.float_vertices(floats)
+
+
 def _float_pairs(game: NormalFormGame, tol: float) -> _Found:
     m, n = game.shape
     if not np.all(np.isfinite(game.payoffs)):

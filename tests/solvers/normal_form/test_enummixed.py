@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.spatial import QhullError
 
 from alliance_games.errors import SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import strategy_regrets
 from alliance_games.solvers.kernels import polytope as pt
 from alliance_games.solvers.kernels.components import maximal_bicliques
+from alliance_games.solvers.kernels.double_description import dd_vertices
 from alliance_games.solvers.normal_form import enummixed as enummixed_module
 from alliance_games.solvers.normal_form.enummixed import enummixed_solve
 from alliance_games.solvers.result import SolverResult
@@ -76,22 +76,68 @@ def test_exact_sets_equal_pygambit_on_larger_random_games() -> None:
         assert our_set(solve(a, b)) == gambit_set(a, b), (a.tolist(), b.tolist())
 
 
-def test_lexicographic_fallback_gives_the_same_sets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With Qhull disabled the exact pivoting engine must find exactly the same equilibria."""
+def test_lexicographic_pivoting_gives_the_same_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both exact engines (the double description for games of more than 8 strategies in all,
+    lexicographic pivoting below) find exactly the same equilibria."""
     rng = random.Random(99)
-    games = [random_bimatrix(rng, 1, 5) for _ in range(60)]
-    expected = [our_set(solve(a, b)) for a, b in games]
-
-    def fail(matrix: np.ndarray) -> np.ndarray:
-        raise QhullError("disabled in this test")
-
-    monkeypatch.setattr(enummixed_module.pt, "float_vertices", fail)
-    for (a, b), sets in zip(games, expected, strict=True):
+    games = [random_bimatrix(rng, 3, 7) for _ in range(60)]
+    expected = [solve(a, b) for a, b in games]
+    assert sum(r.diagnostics["engine"] == "double-description" for r in expected) > 30
+    monkeypatch.setattr(enummixed_module, "SMALL_GAME_LABELS", 100)
+    for (a, b), first in zip(games, expected, strict=True):
         result = solve(a, b)
         assert result.diagnostics["engine"] == "lexicographic"
-        assert our_set(result) == sets
+        assert our_set(result) == our_set(first)
+        assert result.diagnostics["degenerate"] == first.diagnostics["degenerate"]
     a, b = random_bimatrix(random.Random(3), 4, 5)
     assert our_set(solve(a, b)) == gambit_set(a, b)
+
+
+def test_double_description_lists_the_vertices_and_labels_pivoting_lists() -> None:
+    """Exact vertices and label masks of ``{z >= 0, M z <= 1}``, degenerate polytopes included
+    (ties, repeated rows and columns, rectangular shapes), with entries that keep the
+    arithmetic in machine integers, that overflow them in some products (24 to 40 bits) and
+    that never fit them (70 bits)."""
+    rng = random.Random(41)
+    for k in range(200):
+        rows, cols = rng.randint(1, 7), rng.randint(1, 7)
+        low = 1 if k < 100 else 1 << rng.choice([24, 28, 40, 70])
+        top = rng.choice([1, 2, 3, 9]) if k < 100 else low
+        m = np.array([[rng.randint(low, low + top) for _ in range(cols)] for _ in range(rows)],
+                     dtype=object)
+        if rows > 1 and rng.random() < 0.3:
+            m[-1] = m[0]
+        assert dd_vertices(m) == pt.lex_vertices(m), m.tolist()
+
+
+def test_double_description_stops_when_asked_and_refuses_too_many_labels() -> None:
+    m = np.array([[2, 3, 1], [1, 1, 4], [3, 1, 2]], dtype=object)
+    assert dd_vertices(m, lambda: True) is None
+    with pytest.raises(ValueError, match="at most 62"):
+        dd_vertices(np.ones((40, 30), dtype=np.int64).astype(object))
+
+
+def test_huge_payoffs_give_the_equilibria_of_the_small_ones() -> None:
+    """Payoffs times 10^100 (the double description, float copies near 1e100) and 10^200
+    (beyond its float-safe entries: pivoting) give the same equilibria, exactly."""
+    a, b = random_bimatrix(random.Random(21), 5, 6)
+    small = solve(a, b)
+    for big, engine in ((10**100, "double-description"), (10**200, "lexicographic")):
+        result = solve(np.array(a, dtype=object) * big + 1, np.array(b, dtype=object) * big - 7)
+        assert result.diagnostics["engine"] == engine
+        assert [e.key() for e in result.equilibria] == [e.key() for e in small.equilibria]
+
+
+def test_games_between_small_and_wide_use_the_double_description_without_qhull(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(matrix: np.ndarray) -> np.ndarray:
+        raise AssertionError("Qhull called in an exact solve")
+
+    monkeypatch.setattr(enummixed_module.pt, "float_vertices", fail)
+    a, b = random_bimatrix(random.Random(12), 6, 6)
+    result = solve(a, b)
+    assert result.diagnostics["engine"] == "double-description"
+    assert our_set(result) == gambit_set(a, b)
 
 
 # ---- documented and textbook games --------------------------------------------------------------
