@@ -71,6 +71,8 @@ class TreeTerms:
 
     def __init__(self, tree: GameTree) -> None:
         self.tree = tree
+        self._gains: dict[tuple[int, int, int], MPoly] = {}
+        self._depends: dict[int, frozenset[int]] = {}
         self.offset = [0]
         for infoset in tree.infosets:
             self.offset.append(self.offset[-1] + len(infoset.actions))
@@ -123,12 +125,34 @@ class TreeTerms:
         return out
 
     def gain(self, node: int, a: int, b: int) -> MPoly:
-        """``v_i(node a) - v_i(node b)`` for the player moving at ``node``."""
-        player = self.tree.infosets[int(self.tree.node_infoset[node])].player
-        out = dict(self.values[player][self.child(node, a)])
-        for m, c in self.values[player][self.child(node, b)].items():
-            out[m] = out.get(m, Fraction(0)) - c
-        return {m: c for m, c in out.items() if c}
+        """``v_i(node a) - v_i(node b)`` for the player moving at ``node`` (made once per
+        ``(node, a, b)``; the caller must not change it)."""
+        key = (node, a, b)
+        found = self._gains.get(key)
+        if found is None:
+            player = self.tree.infosets[int(self.tree.node_infoset[node])].player
+            out = dict(self.values[player][self.child(node, a)])
+            for m, c in self.values[player][self.child(node, b)].items():
+                out[m] = out.get(m, Fraction(0)) - c
+            found = self._gains[key] = {m: c for m, c in out.items() if c}
+        return found
+
+    def depends_on(self, k: int) -> frozenset[int]:
+        """The information sets with a variable in the (E1) conditions of set ``k``: in the gains
+        between any two of its actions or in the realization probabilities of its nodes (made
+        once per set)."""
+        found = self._depends.get(k)
+        if found is None:
+            tree, variables = self.tree, set[int]()
+            width = len(tree.infosets[k].actions)
+            for h in tree.infosets[k].nodes:
+                variables.update(v for v in self.reach[h][0])
+                for a in range(width):
+                    for b in range(width):
+                        if a != b:
+                            variables.update(v for m in self.gain(h, a, b) for v in m)
+            found = self._depends[k] = frozenset(self.var_infoset[v] for v in variables)
+        return found
 
     def flat(self, behaviour: Sequence[Sequence[Fraction]]) -> list[Fraction]:
         """The behaviour profile as one value per variable."""
@@ -242,8 +266,13 @@ class TreeTerms:
         for k, s in supports.items():
             for a in range(len(self.tree.infosets[k].actions)):
                 if a not in s or len(s) == 1:
-                    out[self.var(k, a)] = Fraction(int(a in s))
+                    out[self.var(k, a)] = _ONE if a in s else _ZERO
         return out
+
+
+_ZERO, _ONE = Fraction(0), Fraction(1)
+"""The values :meth:`TreeTerms.support_assignment` gives (shared, so that :func:`specialize`
+recognises them by identity)."""
 
 
 def sum_is_one(ids: Sequence[int]) -> MPoly:
@@ -260,12 +289,16 @@ def specialize(poly: Mapping[Monomial, Fraction], assignment: Mapping[int, Fract
     for m, c in poly.items():
         kept = []
         for v in m:
-            if v in assignment:
-                c = c * assignment[v]
+            x = assignment.get(v)
+            if x is None:
+                kept.append(v)
+            elif x is _ZERO:  # the shared constants of support_assignment: no arithmetic
+                c = _ZERO
+                break
+            elif x is not _ONE:
+                c = c * x
                 if not c:
                     break
-            else:
-                kept.append(v)
         if c:
             key = frozenset(kept)
             out[key] = out.get(key, Fraction(0)) + c

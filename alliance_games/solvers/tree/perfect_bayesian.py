@@ -256,25 +256,32 @@ def _reached_profiles(search: _Search) -> Iterator[Supports]:
                 reached[child] = a in supports[k] if k >= 0 else tree.edge_prob[edge] != 0
         return sorted(pending)
 
-    def walk(supports: Supports) -> Iterator[Supports]:
-        if _fails_by_sign(search.terms, supports):
+    def walk(supports: Supports, added: int | None) -> Iterator[Supports]:
+        if added is not None and _fails_by_sign(search.terms, supports, added):
             return
         todo = frontier(supports)
         if not todo:
             yield supports
             return
         for s in _subsets(len(tree.infosets[todo[0]].actions)):
-            yield from walk({**supports, todo[0]: s})
+            yield from walk({**supports, todo[0]: s}, todo[0])
 
-    yield from walk({})
+    yield from walk({}, None)
 
 
-def _fails_by_sign(terms: TreeTerms, supports: Supports) -> bool:
+def _fails_by_sign(terms: TreeTerms, supports: Supports, added: int) -> bool:
     """Whether some set's (E1) condition fails whatever the unassigned probabilities are: its gains
     are constants of one sign, weighted by realization probabilities that are positive at the
-    nodes surely reached and non-negative at the others."""
+    nodes surely reached and non-negative at the others.
+
+    Only the sets whose condition can have changed since ``supports`` without ``added`` passed
+    are checked: ``added`` itself and the sets whose gains or realization probabilities hold a
+    variable of ``added`` (:meth:`~alliance_games.solvers.tree.assessments.TreeTerms.
+    depends_on`); every other set's condition specialises as it did one step up."""
     assignment = terms.support_assignment(supports)
     for k, support in supports.items():
+        if k != added and added not in terms.depends_on(k):
+            continue
         nodes = []
         for h in terms.tree.infosets[k].nodes:
             reach = specialize({terms.reach[h][0]: terms.reach[h][1]}, assignment)

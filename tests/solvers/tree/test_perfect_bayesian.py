@@ -501,3 +501,22 @@ def test_float_trees_are_read_exactly_and_answered_in_floats() -> None:
     exact = perfect_bayesian(load("bluffing_crisis")).equilibria[0]
     assert all(np.allclose(f, np.asarray(e, dtype=float), atol=1e-12)
                for f, e in zip(result.equilibria[0].strategies, exact.strategies, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_pruning_only_the_changed_conditions_keeps_the_same_support_profiles(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk over the reached sets' supports re-checks, at each step, only the set just given
+    a support and the sets whose conditions hold its variables; checking every assigned set again
+    (as before) gives the same profiles, in the same order."""
+    from tests.random_games import random_tree
+
+    rng = random.Random(500 + seed)
+    tree = random_tree(rng, players=rng.randint(2, 3), max_depth=4, max_decisions=8,
+                       perfect_information=False)
+    incremental = list(pbe_module._reached_profiles(pbe_module._Search(tree, 10**6)))
+    with monkeypatch.context() as patch:
+        every = frozenset(range(len(tree.infosets)))
+        patch.setattr(TreeTerms, "depends_on", lambda self, k: every)
+        full = list(pbe_module._reached_profiles(pbe_module._Search(tree, 10**6)))
+    assert incremental == full
