@@ -311,11 +311,12 @@ def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> 
     the others' and chance nodes (every information set is one node, so the best response is
     this backward induction). Exact trees compute in the fast exact type and return Fractions;
     ``None`` when an exact tree holds a number that is not rational (the general path)."""
-    integral = _pure_weights(weights) if tree.exact else None
-    if integral is not None and tree.integer_payoffs is not None:
+    ints = tree.integer_payoffs  # None unless exact with bounded integer payoffs
+    integral = _pure_weights(weights) if ints is not None else None
+    if ints is not None and integral is not None:
         # integer payoffs and 0/1 weights: every value is a sum of payoffs along one play,
         # exact in int64 (the bound is checked by ``integer_payoffs``)
-        values, w = tree.integer_payoffs.copy(), integral
+        values, w = ints.copy(), integral
     elif tree.exact:
         fast, fast_weights = tree.fast_payoffs, rational.fast_array(weights)
         if fast is None or fast_weights is None:
@@ -343,7 +344,7 @@ def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> 
             mean = np.where(own, np.maximum.reduceat(below, starts, axis=0), mean)
         values[inner] = values[inner] + mean
     root = values[0].tolist()
-    if integral is not None and tree.integer_payoffs is not None:
+    if ints is not None and integral is not None:
         return [Fraction(v) for v in root]
     return [rational.to_fraction(v) for v in root] if tree.exact else [float(v) for v in root]
 
