@@ -42,3 +42,13 @@ def test_the_edge_of_wide_is_still_indented() -> None:
     at_edge = list(range(WIDE))
     assert dumps(at_edge) == json.dumps(at_edge, indent=2)
     assert "\n" not in dumps(list(range(WIDE + 1)))
+
+
+def test_a_wide_object_of_strings_is_written_as_the_c_encoder_writes_it() -> None:
+    """Wide objects of string keys and values take a faster path; the text is json.dumps's
+    compact text, escapes and non-ASCII included, and other wide objects are unchanged."""
+    strings = {f"k{i}:é\"\\\n\t\u2028": ("1/3" if i % 2 else "ü") for i in range(WIDE + 3)}
+    mixed = {f"k{i}": (i if i % 2 else "0") for i in range(WIDE + 3)}
+    numbers = {f"k{i}": 0.1 * i for i in range(WIDE + 3)}
+    for wide in (strings, mixed, numbers):
+        assert dumps(wide) == json.dumps(wide, ensure_ascii=False, separators=(",", ":"))
