@@ -113,7 +113,7 @@ class NormalFormGame:
         if len(set(self.players)) != n:
             raise GameError("player names must be distinct")
         if self.exact and self.payoffs.size <= EAGER_SCALING and "integer_payoffs" not in self.__dict__:
-            self.__dict__["integer_payoffs"] = _integer_payoffs(self.payoffs)
+            self.__dict__["integer_payoffs"] = scaled_integers(self.payoffs)
 
     @cached_property
     def integer_payoffs(self) -> np.ndarray | None:
@@ -121,7 +121,7 @@ class NormalFormGame:
         or the game is in floats). Comparisons of one player's payoffs are unchanged by the
         positive factor, so exact solvers compare machine integers. Built with the game when it
         has at most ``EAGER_SCALING`` entries, so that solving pays no conversion."""
-        return _integer_payoffs(self.payoffs) if self.exact else None
+        return scaled_integers(self.payoffs) if self.exact else None
 
     @classmethod
     def with_integer_payoffs(cls, players: tuple[str, ...], strategies: tuple[tuple[str, ...], ...],
@@ -220,16 +220,23 @@ class NormalFormGame:
 EAGER_SCALING = 1_000_000
 
 
-def _integer_payoffs(payoffs: np.ndarray) -> np.ndarray | None:
+def scaled_integers(payoffs: np.ndarray, *, scale: bool = True, bound: int = 2**62
+                    ) -> np.ndarray | None:
+    """Exact payoffs (ints and Fractions) times the least common denominator ``d`` of their
+    reduced fractions, as ``int64``; ``None`` when an entry is of another type, some scaled
+    entry reaches ``bound`` in absolute value, or (``scale=False``) ``d > 1``: the payoffs as
+    integers, unscaled. Each distinct number object is read once (games repeat a few objects
+    over many profiles, trees over many copies of a subtree)."""
     values = payoffs.ravel().tolist()
     if not all(issubclass(kind, Fraction | int) for kind in set(map(type, values))):
         return None
-    # each distinct number object once: games repeat a few objects over many profiles
     ids = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     distinct = [values[k] for k in first.tolist()]
-    scale = lcm(*(Fraction(v).denominator for v in distinct)) if distinct else 1
-    ints = [int(v * scale) for v in distinct] if scale != 1 else [int(v) for v in distinct]
-    if ints and max(map(abs, ints)) >= 2**62:
+    d = lcm(*(Fraction(v).denominator for v in distinct)) if distinct else 1
+    if d != 1 and not scale:
+        return None
+    ints = [int(v * d) for v in distinct] if d != 1 else [int(v) for v in distinct]
+    if ints and max(map(abs, ints)) >= bound:
         return None
     return np.array(ints, dtype=np.int64)[inverse.reshape(-1)].reshape(payoffs.shape)

@@ -27,33 +27,13 @@ import numpy as np
 
 from alliance_games.errors import GameError
 from alliance_games.games import rational
-from alliance_games.games.normal_form import as_exact_array
+from alliance_games.games.normal_form import as_exact_array, scaled_integers
 
 TERMINAL, DECISION, CHANCE = 0, 1, 2
 STRUCTURAL_FIELDS = {"kind", "parent", "child_ptr", "child_index", "node_infoset", "infosets",
                      "node_tags"}
 STRUCTURAL_CACHES = ("depth", "levels", "in_edge", "edge_parent", "edge_action_index",
                      "subtree_end", "terminals", "subgame_roots", "tag_names", "path_tags")
-
-
-def _integers(items: list[Any]) -> list[int] | None:
-    """``items`` as Python ints when every one is an integral int or rational (each distinct
-    number object read once), else ``None``."""
-    memo: dict[int, int] = {}
-    out: list[int] = []
-    append = out.append
-    for v in items:
-        known = memo.get(id(v))
-        if known is None:
-            if type(v) is int:
-                known = v
-            elif isinstance(v, bool | float) or getattr(v, "denominator", None) != 1:
-                return None
-            else:
-                known = int(v.numerator)
-            memo[id(v)] = known
-        append(known)
-    return out
 
 
 @dataclass(frozen=True)
@@ -236,13 +216,8 @@ class GameTree:
         that sums along plays and maxima over them are exact in ``int64``; ``None`` otherwise."""
         if not self.exact:
             return None
-        values = _integers(self.node_payoffs.ravel().tolist())
-        if values is None:
-            return None
-        largest = max((abs(v) for v in set(values)), default=0)
-        if largest * (int(self.depth.max(initial=0)) + 1) >= 2 ** 62:
-            return None
-        return np.array(values, dtype=np.int64).reshape(self.node_payoffs.shape)
+        depth = int(self.depth.max(initial=0)) + 1
+        return scaled_integers(self.node_payoffs, scale=False, bound=-(-2**62 // depth))
 
     @cached_property
     def fast_payoffs(self) -> np.ndarray | None:

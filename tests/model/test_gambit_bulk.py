@@ -16,7 +16,7 @@ import pytest
 
 from alliance_games.analysis import solving
 from alliance_games.errors import AllianceGamesError
-from alliance_games.games.normal_form import NormalFormGame, _integer_payoffs
+from alliance_games.games.normal_form import NormalFormGame, scaled_integers
 from alliance_games.model import gambit_format as gf
 from alliance_games.model.gambit_numbers import (
     as_floats,
@@ -161,7 +161,7 @@ def test_numbers_read_from_the_text_are_the_tokens_numbers(body: str) -> None:
 def test_an_exact_game_read_in_bulk_carries_its_own_integer_payoffs(seed: int) -> None:
     game = gf.read_gambit(gf.write_nfg(random_nfg(random.Random(seed), seed % 2 == 0)), "g")
     assert isinstance(game, NormalFormGame)
-    expected = _integer_payoffs(game.payoffs)
+    expected = scaled_integers(game.payoffs)
     assert (game.integer_payoffs is None) == (expected is None)
     if expected is not None:
         assert game.integer_payoffs.dtype == np.int64

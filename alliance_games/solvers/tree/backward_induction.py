@@ -61,9 +61,9 @@ def induct(tree: GameTree, *, tol: float = DEFAULT_TOL, maximiser: int | None = 
     the whole pass is repeated in exact arithmetic, which also finds the exact ties.
     """
     if tree.exact and maximiser is None:
-        approx = _induct(tree.to_float(), tol=DEFAULT_TOL, maximiser=None, follow=None)
-        if not approx.ties.any():
-            return Induction(exact_values(tree, approx.choice), approx.choice, approx.ties)
+        untied = untied_induction(tree)
+        if untied is not None:
+            return untied
     return _induct(tree, tol=tol, maximiser=maximiser, follow=follow)
 
 
