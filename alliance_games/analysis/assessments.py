@@ -95,3 +95,33 @@ def refine(result: SolverResult, found: list[Assessment] | None, criteria: Seque
             assessment.refinements[criterion] = verdict.survives
             assessment.reasons[criterion] = verdict.reason
     return found, warnings
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """What the assessments of one result say as a whole: the equilibria numbered from 1 in
+    listing order. ``components``: the connected components of equilibria (rows of one
+    component are the extreme points of one continuum), ``None`` when unknown; ``survivors`` and
+    ``failures``: per criterion judged, the equilibria that pass and fail it (those it could not
+    judge are in neither)."""
+
+    components: int | None
+    survivors: dict[str, list[int]]
+    failures: dict[str, list[int]]
+
+
+def verdicts(found: Sequence[Assessment | None]) -> Verdicts:
+    """The :class:`Verdicts` of a result's assessments (``found[i]`` for equilibrium ``i + 1``)."""
+    ids = {a.component for a in found if a is not None and a.component is not None}
+    survivors: dict[str, list[int]] = {}
+    failures: dict[str, list[int]] = {}
+    for n, a in enumerate(found, start=1):
+        if a is None:
+            continue
+        for criterion, ok in a.refinements.items():
+            if criterion == "sequential" or ok is None:
+                continue
+            survivors.setdefault(criterion, [])
+            failures.setdefault(criterion, [])
+            (survivors if ok else failures)[criterion].append(n)
+    return Verdicts(len(ids) if ids else None, survivors, failures)

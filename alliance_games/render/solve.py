@@ -23,6 +23,7 @@ from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 
+from alliance_games.analysis.assessments import verdicts
 from alliance_games.analysis.equilibrium import EquilibriumRecord
 from alliance_games.analysis.reached import distinct_on_path
 from alliance_games.analysis.solving import FileInstance
@@ -84,10 +85,43 @@ def equilibria_table(result: SolverResult, records: list[EquilibriumRecord], *,
     hidden = _off_path_line(records, all_sets)
     if hidden:
         parts.append(Text(hidden, style="dim"))
+    parts.extend(Text(line) for line in _verdict_lines(records))
     parts.append(Text(completeness_line(result)))
     for warning in result.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Group(*parts)
+
+
+CRITERION_NAMES = {"intuitive": "intuitive criterion (Cho-Kreps)", "d1": "D1 (Banks-Sobel)"}
+
+
+def _numbers(items: list[int]) -> str:
+    return ", ".join(f"#{n}" for n in items) or "none"
+
+
+def _verdict_lines(records: list[EquilibriumRecord]) -> list[str]:
+    """Perfect Bayesian results: how many components the rows form, and per refinement judged
+    which equilibria survive it and which fail (:func:`~alliance_games.analysis.assessments.
+    verdicts`)."""
+    found = [r.assessment for r in records]
+    if not any(a is not None for a in found):
+        return []
+    summary = verdicts(found)
+    lines = []
+    if summary.components is not None and summary.components < len(records):
+        lines.append(f"{len(records)} rows, {summary.components} component"
+                     f"{'' if summary.components == 1 else 's'} of equilibria: the rows of a "
+                     "component are the extreme points of one connected set of equilibria")
+    for criterion, kept in summary.survivors.items():
+        name = CRITERION_NAMES.get(criterion, criterion)
+        parts = sorted({a.component + 1 for n in kept if (a := found[n - 1]) is not None
+                        and a.component is not None})
+        where = "" if not parts or summary.components is None else \
+            f" (component{'' if len(parts) == 1 else 's'} {', '.join(map(str, parts))})"
+        lines.append(f"{name}: {_numbers(kept)} survive{where}; "
+                     f"{_numbers(summary.failures[criterion])} fail (the reasons: --format json, "
+                     "refinement_reasons)")
+    return lines
 
 
 def _shown_profile(record: EquilibriumRecord, all_sets: bool) -> dict[str, dict[str, Any]]:
@@ -239,7 +273,19 @@ def solve_json(result: SolverResult, *, instance: Instance | FileInstance,
         "diagnostics": _plain(result.diagnostics),
         "convex_sets": [list(s) for s in result.convex_sets],
         "equilibria": [equilibrium_json(r) for r in records],
+        **_verdict_json(records),
     })
+
+
+def _verdict_json(records: list[EquilibriumRecord]) -> dict[str, Any]:
+    """``components``, ``survivors`` and ``failures`` (criterion -> equilibrium numbers from 1)
+    of a perfect Bayesian result; nothing for other methods."""
+    found = [r.assessment for r in records]
+    if not any(a is not None for a in found):
+        return {}
+    summary = verdicts(found)
+    return {"components": summary.components, "survivors": summary.survivors,
+            "failures": summary.failures}
 
 
 def equilibrium_json(record: EquilibriumRecord) -> dict[str, Any]:

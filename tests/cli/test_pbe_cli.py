@@ -52,6 +52,23 @@ def test_beer_quiche_pooling_families_and_the_intuitive_criterion() -> None:
     pure = next(eq for eq in by_message["beer"]
                 if eq["profile"]["receiver"]["after_quiche:duel"] == "1")
     assert pure["off_path_beliefs"]["after_quiche"]["weak/quiche"] == ["1/2", "1"]
+    # the summary: two pooling families (components), only the beer one survives either test
+    beer = [n for n, eq in enumerate(doc["equilibria"], start=1) if eq in by_message["beer"]]
+    quiche = [n for n, eq in enumerate(doc["equilibria"], start=1) if eq in by_message["quiche"]]
+    assert doc["components"] == 2
+    assert doc["survivors"] == {"intuitive": beer, "d1": beer}
+    assert doc["failures"] == {"intuitive": quiche, "d1": quiche}
+
+
+def test_the_table_says_which_equilibria_survive_a_refinement() -> None:
+    code, out, _ = run("solve", str(PBE / "beer_quiche.yaml"), "--method", "pbe", "--refine",
+                       "intuitive", "--wide")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "2 components of equilibria" in text
+    assert "intuitive criterion (Cho-Kreps): #1, #2 survive (component 1); #3, #4 fail" in text
+    code, out, _ = run("solve", str(PBE / "beer_quiche.yaml"), "--method", "pbe")
+    assert code == 0 and "survive" not in out  # nothing judged, nothing said
 
 
 def test_bluffing_crisis_has_one_semi_separating_equilibrium() -> None:
