@@ -101,15 +101,24 @@ def risk_profile(tree: GameTree, eq: Equilibrium, tolerances: Mapping[str, Numbe
 
     One pass of realization probabilities gives everything: the probability of each terminal,
     hence of each tag on its path; the expected payoffs ``sum_n reach(n) u(n)``; and the expected
-    measures likewise.
+    measures likewise. When the solver already computed them on the way (``eq.outcomes``, exact:
+    the payoffs, every tag's probability and every measure), they are read from there.
     """
+    zero: Number = Fraction(0) if eq.exact else 0.0
+    if eq.exact and eq.outcomes is not None:
+        found = eq.outcomes
+        tags = {t: _clean(found[t]) for t in tree.tag_names}
+        risks = {p: {k: tags.get(risk_tag(k, p), zero) for k in RISK_KINDS} for p in tree.players}
+        return RiskProfile(risks, {p: _clean(v) for p, v in zip(tree.players, eq.payoffs,
+                                                                  strict=True)},
+                           {name: _clean(found[name]) for name in tree.measures}, tags,
+                           dict(tolerances))
     game = tree if eq.exact else tree.to_float()
     weights = edge_weights(game, list(eq.strategies))
     reach = exact_realization(game, weights) if game.exact else None  # exact: the fast type
     if reach is None:
         reach = realization(game, weights)
     tags = tag_probabilities(game, reach)
-    zero: Number = Fraction(0) if eq.exact else 0.0
     risks = {p: {k: _clean(tags.get(risk_tag(k, p), zero)) for k in RISK_KINDS}
              for p in tree.players}
     measures = {name: _clean(expectation(reach, values)) for name, values in game.measures.items()}

@@ -171,8 +171,9 @@ def expectation(reach: np.ndarray, values: np.ndarray) -> Any:
     if reach.dtype != object:
         return reach @ values
     reached = np.flatnonzero(np.asarray(reach != 0, dtype=bool))
+    # only the reached rows enter the sum, so only they need to be rational
     if values.dtype == object and len(reached) and _all_fractions(reach) and \
-            rational.all_rational(values.ravel().tolist()):
+            rational.all_rational(values[reached].ravel().tolist()):
         weights = rational.fast_array(reach[reached])
         rows = rational.fast_array(values[reached])
         if weights is not None and rows is not None:

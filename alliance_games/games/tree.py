@@ -33,7 +33,8 @@ TERMINAL, DECISION, CHANCE = 0, 1, 2
 STRUCTURAL_FIELDS = {"kind", "parent", "child_ptr", "child_index", "node_infoset", "infosets",
                      "node_tags"}
 STRUCTURAL_CACHES = ("depth", "levels", "in_edge", "edge_parent", "edge_action_index",
-                     "subtree_end", "terminals", "subgame_roots", "tag_names", "path_tags")
+                     "subtree_end", "terminals", "subgame_roots", "tag_names", "path_tags",
+                     "first_tags")
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,23 @@ class GameTree:
         for level in self.levels[1:]:
             masks[level] = masks[level] | masks[self.parent[level]]
         return masks
+
+    @cached_property
+    def first_tags(self) -> tuple[tuple[str, ...], ...]:
+        """Per node, the tags it carries that no node above it carries (sorted): the first
+        occurrence of each tag on a play. A play meets at most one first occurrence of a tag, so
+        the probability of a tag is the expected number of first occurrences along the play."""
+        bit = {t: 1 << k for k, t in enumerate(self.tag_names)}
+        paths = self.path_tags
+        parents = self.parent.tolist()
+        out: list[tuple[str, ...]] = []
+        for node, tags in enumerate(self.node_tags):
+            if not tags:
+                out.append(())
+                continue
+            above = paths[parents[node]] if node else 0
+            out.append(tuple(sorted(t for t in set(tags) if not above & bit[t])))
+        return tuple(out)
 
     @cached_property
     def structure_key(self) -> tuple[Any, ...]:

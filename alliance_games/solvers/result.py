@@ -36,12 +36,17 @@ class Equilibrium:
         equilibrium; exact when ``exact``).
     exact:
         Whether every number above is an exact rational.
+    outcomes:
+        Trees, when the solver computed them on the way (exact only): the probability that the
+        play meets each outcome tag, and the expected value of each measure, by name; ``None``
+        otherwise.
     """
 
     strategies: tuple[np.ndarray, ...]
     payoffs: np.ndarray
     max_regret: Fraction | float
     exact: bool
+    outcomes: dict[str, Fraction] | None = None
 
     def is_pure(self) -> bool:
         return all(np.count_nonzero(np.asarray(s, dtype=float)) == 1 for s in self.strategies)

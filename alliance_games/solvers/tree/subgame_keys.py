@@ -173,7 +173,9 @@ def _structure_columns(tree: GameTree, tables: KeyTables) -> tuple[np.ndarray, .
     sizes = [len(s.nodes) for s in sets]
     mover[members] = np.repeat([s.player for s in sets], sizes)
     first[members] = np.repeat([min(s.nodes) for s in sets], sizes) - members
-    tags = _intern(list(tree.node_tags), tables.tags)
+    # the first occurrences, not the tags carried: what the outcome columns of a subgame's value
+    # count (subgame_perfect's ``distinct``), so equal rows still mean equal values
+    tags = _intern(list(tree.first_tags), tables.tags)
     return degree, labels, mover, first, tags
 
 

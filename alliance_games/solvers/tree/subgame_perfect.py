@@ -92,12 +92,18 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
             behaviour[k] = np.array(dist, dtype=object if sol.certified and tree.exact else float)
         exact = sol.certified and tree.exact
         game = tree if exact else tree.to_float()
-        payoffs = behaviour_payoffs(game, behaviour)
+        outcomes = None
+        if distinct and exact:
+            # the root's certified value is the profile's expected payoffs and (the outcome
+            # columns) its tags' probabilities and measures: no pass over the tree to redo them
+            payoffs, outcomes = _split_value(tree, sol.value)
+        else:
+            payoffs = behaviour_payoffs(game, behaviour)
         # distinct (policy analysis): the construction's regret, 0, is not recomputed (a pass
         # over the whole tree per player); the registry's guard recomputes it for solve()
         regret = Fraction(0) if distinct and exact else max(behaviour_regrets(game, behaviour))
         equilibria.append(Equilibrium(tuple(behaviour), payoffs,
-                                      regret if exact else float(regret), exact))
+                                      regret if exact else float(regret), exact, outcomes))
     return SolverResult(
         method=method,
         game=tree,
@@ -464,9 +470,23 @@ def _chance_sum(own: tuple[Any, ...], probs: tuple[Any, ...], values: list[tuple
     return tuple(acc) if own_zero else tuple(o + a for o, a in zip(own, acc, strict=True))
 
 
+def _split_value(tree: GameTree, value: Sequence[Any]) -> tuple[np.ndarray, dict[str, Fraction]]:
+    """A root value of the tree with outcome columns (:func:`_with_outcome_columns`) split into
+    the players' expected payoffs and, by name, each tag's probability and each measure's
+    expected value, as Fractions."""
+    numbers = [v if isinstance(v, Fraction) else Fraction(v) for v in rational.fraction_tuple(value)]
+    n = tree.num_players
+    names = (*tree.tag_names, *tree.measures)
+    payoffs = np.empty(n, dtype=object)
+    payoffs[:] = numbers[:n]
+    return payoffs, dict(zip(names, numbers[n:], strict=True))
+
+
 def _with_outcome_columns(tree: GameTree) -> GameTree:
-    """``tree`` with one extra payoff column (a player who never moves) per outcome tag (1 at
-    each node carrying it) and per measure, so that subgame values carry the outcome signature."""
+    """``tree`` with one extra payoff column (a player who never moves) per outcome tag (1 where
+    it first occurs on a play: :func:`_tag_columns`) and per measure, so that subgame values
+    carry the outcome signature: the players' payoffs, each tag's probability and each measure's
+    expectation."""
     tags = tree.tag_names
     extra = np.zeros((tree.num_nodes, len(tags) + len(tree.measures)), dtype=object)
     facts = STRUCTURES.of(tree)
@@ -479,23 +499,29 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
         extra = extra.astype(float)
     payoffs = np.concatenate([tree.node_payoffs, extra], axis=1)
     names = tuple(f"#{k}" for k in range(extra.shape[1]))
-    return tree._replace(players=tree.players + names, node_payoffs=payoffs)
+    # a node with only a tag or a measure now has a payoff too (truncation keeps only those)
+    carries = np.asarray((extra != 0).any(axis=1), dtype=bool) if extra.size else False
+    return tree._replace(players=tree.players + names, node_payoffs=payoffs,
+                         has_payoff=tree.has_payoff | carries)
 
 
 def _tag_columns(tree: GameTree) -> np.ndarray:
-    """Per node, 1 in the column of each outcome tag it carries (of ``tree.tag_names``), else 0."""
+    """Per node, 1 in the column of each outcome tag (of ``tree.tag_names``) that first occurs
+    there on its play (``tree.first_tags``), else 0: a subgame's value in a column is then the
+    probability that its play meets the tag (and no node above it did)."""
     tags = tree.tag_names
     column = {name: k for k, name in enumerate(tags)}
     block = np.zeros((tree.num_nodes, len(tags)), dtype=object)
     flags: dict[tuple[str, ...], list[int]] = {}  # nodes share few distinct tag tuples
-    for names in dict.fromkeys(tree.node_tags):
+    first = tree.first_tags
+    for names in dict.fromkeys(first):
         if names:
             flags[names] = [0] * len(tags)
-            for name in set(names):
+            for name in names:
                 flags[names][column[name]] = 1
-    marked = [node for node, names in enumerate(tree.node_tags) if names]
+    marked = [node for node, names in enumerate(first) if names]
     if marked:
-        block[marked] = [flags[tree.node_tags[node]] for node in marked]
+        block[marked] = [flags[first[node]] for node in marked]
     return block
 
 
