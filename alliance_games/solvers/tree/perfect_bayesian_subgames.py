@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
+from alliance_games.games.profiles import behaviour_payoffs
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import SolverResult
 from alliance_games.solvers.tree.belief_threshold import belief_threshold, matches
@@ -32,19 +33,48 @@ from alliance_games.solvers.tree.perfect_bayesian_floats import as_float_result
 from alliance_games.solvers.tree.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
 
 
+def movers_only(tree: GameTree) -> GameTree | None:
+    """``tree`` with the payoff columns of the players who move in it only (their information
+    sets renumbered to the kept columns), or ``None`` when every player moves. A player who never
+    moves has no choice to make optimal and no information set to hold beliefs at, so the two
+    trees have the same equilibria (behaviour profiles over the same information sets); only
+    the non-movers' expected payoffs must be computed on ``tree`` itself."""
+    movers = sorted({s.player for s in tree.infosets})
+    if len(movers) == tree.num_players:
+        return None
+    column = {player: k for k, player in enumerate(movers)}
+    infosets = tuple(replace(s, player=column[s.player]) for s in tree.infosets)
+    return tree._replace(players=tuple(tree.players[p] for p in movers),
+                         node_payoffs=tree.node_payoffs[:, movers], infosets=infosets)
+
+
+def _pbe(tree: GameTree) -> SolverResult:
+    """By belief thresholds when ``tree`` is a one-signal two-type game, else every weak PBE."""
+    if matches(tree) is not None:
+        result = belief_threshold(tree)
+        if result.equilibria:
+            return result
+        # none with at most one mixing receiver per signal: every weak PBE instead
+    return perfect_bayesian(tree)
+
+
 def subgame_pbe(tree: GameTree, prefer: int | None = None) -> SolverResult:
     """One subgame with information sets: by belief thresholds when it is a one-signal two-type
-    game, else every weak PBE.
+    game, else every weak PBE; solved on the payoffs of the players who move in it
+    (:func:`movers_only`: a decomposition's subgames carry a column per outcome tag and measure,
+    which no one optimises), everyone's expected payoffs then computed on ``tree``.
 
     ``prefer``: keep only the equilibria that give player ``prefer`` its highest expected payoff
     in the subgame (all of them when several tie): the selection of :func:`subgame_perfect_bayesian`.
     """
-    result = None
-    if matches(tree) is not None:
-        result = belief_threshold(tree)
-        # none with at most one mixing receiver per signal: every weak PBE instead
-    if result is None or not result.equilibria:
-        result = perfect_bayesian(tree)
+    small = movers_only(tree) if tree.exact else None
+    if small is None:
+        result = _pbe(tree)
+    else:
+        found = _pbe(small)
+        equilibria = tuple(replace(eq, payoffs=behaviour_payoffs(tree, list(eq.strategies)))
+                           for eq in found.equilibria)
+        result = replace(found, game=tree, equilibria=equilibria)
     if prefer is None or len(result.equilibria) < 2:
         return result
     best = max(eq.payoffs[prefer] for eq in result.equilibria)

@@ -109,3 +109,25 @@ def test_the_flagships_policies_read_the_same_either_way(policy: str) -> None:
     result = subgame_perfect_bayesian(subgame, distinct=True,
                                       prefer=subgame.players.index("leader"))
     assert all(_same(subgame, eq) for eq in result.equilibria)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_subgames_are_solved_on_the_movers_payoffs_alone(seed: int) -> None:
+    """A player who never moves (a decomposition's outcome column) changes no equilibrium:
+    solving without its column gives the same profiles, and its payoffs are still reported."""
+    from alliance_games.solvers.tree import perfect_bayesian_subgames as pbs
+
+    rng = random.Random(seed)
+    tree = random_tree(rng, players=2, max_depth=3, max_decisions=3, perfect_information=False)
+    extra = np.array([[Fraction(rng.randint(-2, 2))] for _ in range(tree.num_nodes)],
+                     dtype=object)
+    wide = tree._replace(players=(*tree.players, "#0"),
+                         node_payoffs=np.concatenate([tree.node_payoffs, extra], axis=1))
+    small = pbs.movers_only(wide)
+    assert small is not None and small.num_players <= 2
+    direct = pbs._pbe(wide)
+    reduced = pbs.subgame_pbe(wide)
+    assert reduced.game is wide
+    assert [eq.key() for eq in reduced.equilibria] == [eq.key() for eq in direct.equilibria]
+    for a, b in zip(reduced.equilibria, direct.equilibria, strict=True):
+        assert list(a.payoffs) == list(b.payoffs)
