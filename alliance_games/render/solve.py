@@ -96,7 +96,16 @@ CRITERION_NAMES = {"intuitive": "intuitive criterion (Cho-Kreps)", "d1": "D1 (Ba
 
 
 def _numbers(items: list[int]) -> str:
-    return ", ".join(f"#{n}" for n in items) or "none"
+    """``#1, #2, #5-#9``: equilibrium numbers, runs of three or more as ranges."""
+    parts: list[str] = []
+    start = 0
+    for k in range(1, len(items) + 1):
+        if k < len(items) and items[k] == items[k - 1] + 1:
+            continue
+        run = items[start:k]
+        parts.extend([f"#{run[0]}-#{run[-1]}"] if len(run) >= 3 else [f"#{n}" for n in run])
+        start = k
+    return ", ".join(parts) or "none"
 
 
 def _verdict_lines(records: list[EquilibriumRecord]) -> list[str]:
