@@ -102,3 +102,19 @@ def test_other_methods_state_their_class_and_carry_no_beliefs() -> None:
     doc = _solve("entry_deterrence")
     assert doc["enumerates"].startswith("every subgame-perfect equilibrium that plays an extreme")
     assert "beliefs" not in doc["equilibria"][0]
+
+
+def test_long_lists_of_survivors_read_as_ranges() -> None:
+    """The four-level job market (tests/data/refinements): the intuitive criterion keeps every
+    PBE, D1 only the separating component (hand derivation in tests/solvers/tree/
+    test_refinements.py)."""
+    code, out, _ = run("solve", str(DATA / "refinements" / "job_market.yaml"), "--method", "pbe",
+                       "--refine", "intuitive", "--refine", "d1")
+    assert code == 0
+    text = " ".join(out.split())
+    count = int(text.split(" rows, ")[0].split()[-1])
+    assert f"intuitive criterion (Cho-Kreps): #1-#{count} survive" in text
+    assert "none fail" in text
+    d1 = text.split("D1 (Banks-Sobel): ")[1].split(" (the reasons")[0]
+    kept, failed = d1.split(" survive")
+    assert "-" in kept and "-" in failed and kept.count("#") == 2  # one run of survivors
