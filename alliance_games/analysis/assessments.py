@@ -103,18 +103,24 @@ class Verdicts:
     listing order. ``components``: the connected components of equilibria (rows of one
     component are the extreme points of one continuum), ``None`` when unknown; ``survivors`` and
     ``failures``: per criterion judged, the equilibria that pass and fail it (those it could not
-    judge are in neither)."""
+    judge are in neither); ``surviving_components``: per criterion, the components (numbered
+    from 1) its survivors belong to."""
 
     components: int | None
     survivors: dict[str, list[int]]
     failures: dict[str, list[int]]
+    surviving_components: dict[str, list[int]]
 
 
-def verdicts(found: Sequence[Assessment | None]) -> Verdicts:
-    """The :class:`Verdicts` of a result's assessments (``found[i]`` for equilibrium ``i + 1``)."""
+def verdicts(found: Sequence[Assessment | None]) -> Verdicts | None:
+    """The :class:`Verdicts` of a result's assessments (``found[i]`` for equilibrium ``i + 1``);
+    ``None`` when no equilibrium has one (a method other than ``pbe``)."""
+    if not any(a is not None for a in found):
+        return None
     ids = {a.component for a in found if a is not None and a.component is not None}
     survivors: dict[str, list[int]] = {}
     failures: dict[str, list[int]] = {}
+    components: dict[str, set[int]] = {}
     for n, a in enumerate(found, start=1):
         if a is None:
             continue
@@ -123,5 +129,9 @@ def verdicts(found: Sequence[Assessment | None]) -> Verdicts:
                 continue
             survivors.setdefault(criterion, [])
             failures.setdefault(criterion, [])
+            components.setdefault(criterion, set())
             (survivors if ok else failures)[criterion].append(n)
-    return Verdicts(len(ids) if ids else None, survivors, failures)
+            if ok and a.component is not None:
+                components[criterion].add(a.component + 1)
+    return Verdicts(len(ids) if ids else None, survivors, failures,
+                    {c: sorted(k) for c, k in components.items()})

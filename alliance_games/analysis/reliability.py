@@ -105,27 +105,25 @@ def risk_profile(tree: GameTree, eq: Equilibrium, tolerances: Mapping[str, Numbe
     the payoffs, every tag's probability and every measure), they are read from there.
     """
     zero: Number = Fraction(0) if eq.exact else 0.0
-    if eq.exact and eq.outcomes is not None:
-        found = eq.outcomes
-        tags = {t: _clean(found[t]) for t in tree.tag_names}
-        risks = {p: {k: tags.get(risk_tag(k, p), zero) for k in RISK_KINDS} for p in tree.players}
-        return RiskProfile(risks, {p: _clean(v) for p, v in zip(tree.players, eq.payoffs,
-                                                                  strict=True)},
-                           {name: _clean(found[name]) for name in tree.measures}, tags,
-                           dict(tolerances))
-    game = tree if eq.exact else tree.to_float()
-    weights = edge_weights(game, list(eq.strategies))
-    reach = exact_realization(game, weights) if game.exact else None  # exact: the fast type
-    if reach is None:
-        reach = realization(game, weights)
-    tags = tag_probabilities(game, reach)
+    found = eq.outcomes if eq.exact else None
+    if found is not None:
+        tags: dict[str, Any] = {t: found[t] for t in tree.tag_names}
+        measures = {name: found[name] for name in tree.measures}
+        expected = eq.payoffs
+    else:
+        game = tree if eq.exact else tree.to_float()
+        weights = edge_weights(game, list(eq.strategies))
+        reach = exact_realization(game, weights) if game.exact else None  # exact: the fast type
+        if reach is None:
+            reach = realization(game, weights)
+        tags = tag_probabilities(game, reach)
+        measures = {name: expectation(reach, values) for name, values in game.measures.items()}
+        expected = expectation(reach, game.node_payoffs)
     risks = {p: {k: _clean(tags.get(risk_tag(k, p), zero)) for k in RISK_KINDS}
              for p in tree.players}
-    measures = {name: _clean(expectation(reach, values)) for name, values in game.measures.items()}
-    expected = expectation(reach, game.node_payoffs)
-    payoffs = {p: _clean(v) for p, v in zip(tree.players, expected, strict=True)}
-    return RiskProfile(risks, payoffs, measures, {t: _clean(v) for t, v in tags.items()},
-                       dict(tolerances))
+    return RiskProfile(risks, {p: _clean(v) for p, v in zip(tree.players, expected, strict=True)},
+                       {name: _clean(v) for name, v in measures.items()},
+                       {t: _clean(v) for t, v in tags.items()}, dict(tolerances))
 
 
 def _clean(value: Any) -> Number:

@@ -112,10 +112,9 @@ def _verdict_lines(records: list[EquilibriumRecord]) -> list[str]:
     """Perfect Bayesian results: how many components the rows form, and per refinement judged
     which equilibria survive it and which fail (:func:`~alliance_games.analysis.assessments.
     verdicts`)."""
-    found = [r.assessment for r in records]
-    if not any(a is not None for a in found):
+    summary = verdicts([r.assessment for r in records])
+    if summary is None:
         return []
-    summary = verdicts(found)
     lines = []
     if summary.components is not None and summary.components < len(records):
         lines.append(f"{len(records)} rows, {summary.components} component"
@@ -123,8 +122,7 @@ def _verdict_lines(records: list[EquilibriumRecord]) -> list[str]:
                      "component are the extreme points of one connected set of equilibria")
     for criterion, kept in summary.survivors.items():
         name = CRITERION_NAMES.get(criterion, criterion)
-        parts = sorted({a.component + 1 for n in kept if (a := found[n - 1]) is not None
-                        and a.component is not None})
+        parts = summary.surviving_components[criterion]
         where = "" if not parts or summary.components is None else \
             f" (component{'' if len(parts) == 1 else 's'} {', '.join(map(str, parts))})"
         lines.append(f"{name}: {_numbers(kept)} survive{where}; "
@@ -289,10 +287,9 @@ def solve_json(result: SolverResult, *, instance: Instance | FileInstance,
 def _verdict_json(records: list[EquilibriumRecord]) -> dict[str, Any]:
     """``components``, ``survivors`` and ``failures`` (criterion -> equilibrium numbers from 1)
     of a perfect Bayesian result; nothing for other methods."""
-    found = [r.assessment for r in records]
-    if not any(a is not None for a in found):
+    summary = verdicts([r.assessment for r in records])
+    if summary is None:
         return {}
-    summary = verdicts(found)
     return {"components": summary.components, "survivors": summary.survivors,
             "failures": summary.failures}
 
