@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.cli_start import Runs, executable, runs_note, time_process
+from benchmarks.cli_start import Runs, executable, runs_note, time_process, user_folders
 from benchmarks.common import exact_set, gambit_profiles, integer_bimatrix, pure_index, rng_for
 from benchmarks.flagship_sweep import MODEL, Flagship
 from benchmarks.harness import (
@@ -320,7 +320,7 @@ def enummixed_row(cfg: Config, exe: str, folder: str) -> Row:
 
 def run(cfg: Config) -> list[Row]:
     exe = executable()
-    with tempfile.TemporaryDirectory(prefix="alliance-bench-") as folder:
+    with user_folders(), tempfile.TemporaryDirectory(prefix="alliance-bench-") as folder:
         return [propositions_row(cfg, exe), sweep_row(cfg, exe, folder),
                 efg_row(cfg, exe, folder), pure_row(cfg, exe, folder),
                 enummixed_row(cfg, exe, folder)]

@@ -13,24 +13,55 @@ commands of issue 15 are in :mod:`benchmarks.cli_jobs`.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.harness import Config, Row, Timing, judge
 
 NAME = "cli"
+COLD = "(model cache off)"
 COMMANDS = ((("--help",), 0.3), (("solve", "prisoners_dilemma"), 0.8),
-            (("compare", "alliance_system"), 2.0), (("compare", "alliance_system", "--select"), 2.0))
+            (("compare", "alliance_system"), 2.0), (("compare", "alliance_system", "--select"), 2.0),
+            (("compare", "alliance_system", COLD), 2.0))
+"""The last is the main job with the compiled-model cache off: what a first run costs (a first
+run also writes the cache, a few tens of milliseconds more)."""
 STARTUP = 2  # the first commands time start-up; the others whole jobs
 NUMPY_FACTOR = 8.0
 """Issue 15: ``compare alliance_system`` within this many times a bare ``import numpy`` start."""
 KEEP_WARMUP = 5.0
 """Seconds above which the warm-up run counts as a repetition (disk caches are negligible then)."""
+
+
+@contextlib.contextmanager
+def user_folders() -> Iterator[str]:
+    """Run the commands as an installed package meets its user: with a bytecode cache (this
+    machine's shell sets ``PYTHONDONTWRITEBYTECODE=1``, so without one every process would
+    compile the package from source; an installed package keeps its bytecode) and with the
+    compiled-model cache, both in a fresh temporary folder, so that the warm-up run of each
+    command fills them as a user's first run does. Yields the folder."""
+    names = ("PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE", "ALLIANCE_GAMES_CACHE_DIR")
+    saved = {name: os.environ.get(name) for name in names}
+    with tempfile.TemporaryDirectory(prefix="alliance-bench-user-") as folder:
+        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "bytecode")
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["ALLIANCE_GAMES_CACHE_DIR"] = str(Path(folder) / "models")
+        try:
+            yield folder
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def executable() -> str:
@@ -124,6 +155,11 @@ def numpy_start(cfg: Config) -> Timing:
 
 
 def run(cfg: Config) -> list[Row]:
+    with user_folders():
+        return _rows(cfg)
+
+
+def _rows(cfg: Config) -> list[Row]:
     exe = executable()
     repeats = 2 if cfg.quick else 5
     cfg.log('  python -c "import numpy" (the start-up anchor)')
@@ -131,7 +167,16 @@ def run(cfg: Config) -> list[Row]:
     rows = []
     for k, (args, target) in enumerate(COMMANDS):
         cfg.log(f"  alliance-games {' '.join(args)}")
-        runs = time_process([exe, *args], repeats=repeats, least=repeats)
+        cold = COLD in args
+        cache = os.environ.get("ALLIANCE_GAMES_CACHE_DIR")
+        if cold:
+            os.environ["ALLIANCE_GAMES_CACHE_DIR"] = "off"
+        try:
+            runs = time_process([exe, *(a for a in args if a != COLD)], repeats=repeats,
+                                least=repeats)
+        finally:
+            if cold and cache is not None:
+                os.environ["ALLIANCE_GAMES_CACHE_DIR"] = cache
         ok = runs.ok and all(runs.outputs)
         median = runs.timing.median or float("inf")
         is_compare = args[0] == "compare"
@@ -143,7 +188,9 @@ def run(cfg: Config) -> list[Row]:
             peak_mb=runs.peak_mb,
             check="exit 0, output printed" if ok else f"FAILED (exit codes {runs.codes})",
             notes=runs_note(runs) + ('; baseline = `python -c "import numpy"`, same launcher'
-                                     if is_compare else ""),
+                                     if is_compare else "") + "; bytecode cached"
+            + ("; compiled-model cache off" if cold else
+               "; compiled-model cache filled by the warm-up run" if is_compare else ""),
             metrics={"argv": args, "target_s": target, "exit_codes": runs.codes,
                      "cpu_s": runs.cpu})
         conditions: list[tuple[str, bool | None]] = [(f"< {target} s: {median:.2f} s",

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import sympy
 
 from alliance_games.games.tree import TreeBuilder
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
@@ -58,6 +57,8 @@ def commitment_model(model: SymbolicModel) -> SymbolicModel:
     for k, label in enumerate(game.strategies[0]):
         grow(root, label, (k,))
     skeleton = builder.build()
+    import sympy
+
     payoffs = np.full((skeleton.num_nodes, len(players)), sympy.Integer(0), dtype=object)
     for node, profile in terminals.items():
         payoffs[node] = [game.payoffs[(i, *profile)] for i in range(len(players))]

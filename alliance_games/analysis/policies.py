@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,7 +31,6 @@ from alliance_games.analysis.reliability import (
 )
 from alliance_games.errors import SolverError
 from alliance_games.games.tree import GameTree
-from alliance_games.model.symbolic import SymbolicModel
 from alliance_games.solvers import Equilibrium, solve
 from alliance_games.solvers.tree.backward_induction import induct
 from alliance_games.solvers.tree.merged_tree import merge_ids
@@ -40,6 +39,18 @@ from alliance_games.solvers.tree.subgame_perfect import unique_result
 
 COST_SUFFIX = "_cost"
 OUTCOME_NODES = 2_000  # trees at least this big are assessed by outcomes when they have ties
+
+
+class PolicyModel(Protocol):
+    """What a comparison reads from a model: its name and the policies its root offers (a
+    :class:`~alliance_games.model.symbolic.SymbolicModel` or a cached
+    :class:`~alliance_games.model.numeric_model.NumericModel`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def policies(self) -> tuple[str, ...]: ...
 
 
 def cost_measure(tree: GameTree, measures: Collection[str] | None = None) -> str | None:
@@ -111,7 +122,7 @@ class PolicyComparison:
         return policy.measure(self.cost) if self.cost is not None else None
 
 
-def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, Number], *,
+def compare_policies(model: PolicyModel, tree: Any, tolerances: Mapping[str, Number], *,
                      max_equilibria: int | None = None, outcomes: bool | None = None,
                      select: bool = False) -> PolicyComparison:
     """Assess every policy of ``model`` (a tree whose root offers the policies).
@@ -167,7 +178,7 @@ def compare_policies(model: SymbolicModel, tree: Any, tolerances: Mapping[str, N
     return PolicyComparison(tuple(assessments), chosen, dict(tolerances), cost_measure(tree))
 
 
-def compare_by_subgames(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number],
+def compare_by_subgames(model: PolicyModel, tree: GameTree, tolerances: Mapping[str, Number],
                         *, select: bool = False) -> PolicyComparison:
     """Trees with information sets: every policy's distinct perfect Bayesian outcomes, subgame by
     subgame (:func:`~alliance_games.solvers.tree.perfect_bayesian_subgames.subgame_perfect_bayesian`
@@ -208,7 +219,7 @@ def compare_by_subgames(model: SymbolicModel, tree: GameTree, tolerances: Mappin
                             dict(tolerances), cost_measure(tree), selected=select)
 
 
-def compare_by_outcomes(model: SymbolicModel, tree: GameTree, tolerances: Mapping[str, Number]
+def compare_by_outcomes(model: PolicyModel, tree: GameTree, tolerances: Mapping[str, Number]
                         ) -> PolicyComparison | None:
     """Every policy's distinct subgame-perfect outcomes, exactly, on the merged tree
     (:mod:`~alliance_games.solvers.tree.spe_outcomes`); ``None`` if the tree cannot be merged."""

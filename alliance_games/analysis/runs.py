@@ -7,21 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import sympy
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from alliance_games.analysis.commitment import commitment_model, reads_as_commitment
 from alliance_games.analysis.policies import PolicyComparison, compare_policies
 from alliance_games.analysis.reliability import parse_tolerances
 from alliance_games.analysis.solving import solve_instance as solve_instance  # re-exported
-from alliance_games.errors import ParameterError, SolverError
+from alliance_games.errors import AllianceGamesError, ParameterError, SolverError
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
-from alliance_games.model.compile import CompiledModel, compile_model
+from alliance_games.model.model_cache import load, source_key, store
+from alliance_games.model.numeric_model import NotHandled, NumericModel
 from alliance_games.model.scenarios import scenario_values
 from alliance_games.model.symbolic import SymbolicModel
+
+if TYPE_CHECKING:  # sympy comes with compiling a model, which a cached compare never does
+    import sympy
+
+    from alliance_games.model.compile import CompiledModel
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +51,8 @@ def instantiate(source: str, assignments: Mapping[str, Any] | None = None, *,
 def model_instance(model: SymbolicModel, assignments: Mapping[str, Any] | None = None, *,
                    exact: bool = True, scenario: str | None = None) -> Instance:
     """``model``'s game at the given parameter values (see :func:`instantiate`)."""
+    from alliance_games.model.compile import compile_model
+
     compiled = compile_model(model)
     values = compiled.resolve(scenario_values(model.name, scenario, dict(assignments or {})))
     game = compiled.at(values, exact=exact)
@@ -56,16 +63,39 @@ def model_instance(model: SymbolicModel, assignments: Mapping[str, Any] | None =
 class ComparisonRun:
     """A model instance and its policy comparison."""
 
-    instance: Instance
+    instance: Instance | CachedInstance
     comparison: PolicyComparison
+
+
+@dataclass(frozen=True, eq=False)
+class CachedInstance:
+    """A tree model at fixed parameter values, read from the compiled-model cache
+    (:mod:`alliance_games.model.model_cache`): its ``model`` is a
+    :class:`~alliance_games.model.numeric_model.NumericModel` (name, title, parameters,
+    policies, defaults; no expressions) and ``game`` the same tree an :class:`Instance` holds."""
+
+    model: NumericModel
+    values: dict[str, Fraction]
+    game: GameTree
 
 
 def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
                   scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
-                  max_equilibria: int | None = None, select: bool = False) -> ComparisonRun:
+                  max_equilibria: int | None = None, select: bool = False,
+                  cache: bool = False) -> ComparisonRun:
     """Load ``source``, apply a scenario and assignments, and compare its policies (a normal
     form's policies as a commitment, :mod:`alliance_games.analysis.commitment`); ``select``:
-    see :func:`~alliance_games.analysis.policies.compare_policies`."""
+    see :func:`~alliance_games.analysis.policies.compare_policies`.
+
+    ``cache``: read a YAML tree model from the compiled-model cache when it is there (no parsing,
+    no sympy: the run's ``instance`` is then a :class:`CachedInstance`), and put it there after
+    an ordinary load. The comparison is the same either way."""
+    key = source_key(source) if cache else None
+    found = _cached_instance(key, assignments, scenario) if key is not None else None
+    if found is not None and found.model.policies:
+        comparison = compare_policies(found.model, found.game, parse_tolerances(tolerances),
+                                      max_equilibria=max_equilibria, select=select)
+        return ComparisonRun(found, comparison)
     model = load_model(source)
     if not model.policies:
         raise SolverError(f"model {model.name!r} declares no policies, so there are none to "
@@ -74,7 +104,25 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
     instance = model_instance(commitment_model(model), assignments, scenario=scenario)
     comparison = compare_policies(instance.model, instance.game, parse_tolerances(tolerances),
                                   max_equilibria=max_equilibria, select=select)
+    if key is not None:
+        numeric = instance.compiled.numeric()
+        if numeric is not None:
+            store(key, numeric)
     return ComparisonRun(instance, comparison)
+
+
+def _cached_instance(key: str, assignments: Mapping[str, Any] | None,
+                     scenario: str | None) -> CachedInstance | None:
+    """The cached model under ``key`` at the given values, or ``None`` when it is not cached or
+    the values are not the ordinary case (the ordinary load then says what is wrong)."""
+    model = load(key)
+    if model is None:
+        return None
+    try:
+        values = scenario_values(model.name, scenario, dict(assignments or {}))
+        return CachedInstance(model, model.resolve(values), model.at(values))
+    except (NotHandled, AllianceGamesError):
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -241,6 +289,7 @@ def threshold_model(source: str, parameter: str, lo: str, hi: str, *, policy: st
     ``value``), as ``parameter`` moves from ``lo`` to ``hi``: exactly where it can be found."""
     from alliance_games.analysis.sweep.threshold import check_policy, find_threshold
     from alliance_games.analysis.sweep.watch import find_change, watched
+    from alliance_games.model.compile import compile_model
 
     model = load_model(source)
     compiled = compile_model(commitment_model(model) if policy is not None else model)

@@ -58,7 +58,7 @@ def command(model: str, assignments: tuple[str, ...], scenario: str | None,
 
     run = compare_model(model, parse_assignments(assignments), scenario=scenario,
                         tolerances=parse_assignments(tolerances, option="--tolerance"),
-                        max_equilibria=max_equilibria, select=select)
+                        max_equilibria=max_equilibria, select=select, cache=True)
     shown = render(run, fmt, scenario=scenario, standalone=standalone)
     width = None if _tty() else 120
     if wide and not isinstance(shown, str):

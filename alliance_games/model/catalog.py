@@ -15,7 +15,6 @@ from importlib.resources import files
 from pathlib import Path
 
 from alliance_games.errors import ModelError, shown
-from alliance_games.model.loader import parse_yaml
 from alliance_games.model.source import GAMBIT_SUFFIXES, STDIN, read_source
 from alliance_games.model.symbolic import SymbolicModel
 
@@ -116,6 +115,7 @@ def load_model(source: str | Path) -> SymbolicModel:
         model.origins.update({sympy.Rational(v.numerator, v.denominator): f"{display}:{line}"
                               for v, line in wide.items()})
         return model
+    from alliance_games.model.loader import parse_yaml
     from alliance_games.model.schema import build_model
 
     return build_model(parse_yaml(text, display), name=name, path=display)

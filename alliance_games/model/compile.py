@@ -27,6 +27,8 @@ from alliance_games.errors import GameError, ParameterError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.tree import CHANCE, GameTree
 from alliance_games.model.exact_origin import remember_origin
+from alliance_games.model.numeric_model import NumericModel, NumericParameter, fill_tree
+from alliance_games.model.programs import Unsupported, to_programs
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
 
 ParameterValues = Mapping[str, Any]
@@ -266,6 +268,32 @@ class CompiledModel:
             remember_origin(game, lambda: self.at(point, exact=True))
         return game
 
+    def numeric(self) -> NumericModel | None:
+        """This model as a :class:`~alliance_games.model.numeric_model.NumericModel` (exact
+        evaluation without sympy), or ``None`` when it is a normal form or an expression has no
+        program (:mod:`alliance_games.model.programs`)."""
+        game, model = self.model.game, self.model
+        if not isinstance(game, SymbolicTree):
+            return None
+        try:
+            programs, program_constants = to_programs(self._variable, self.symbols)
+            constants = tuple(self._constant_exact)
+        except (Unsupported, GameError):
+            return None
+        parameters = tuple(NumericParameter(
+            p.name, _to_fraction(p.default),
+            None if p.range is None else (_to_fraction(p.range[0]), _to_fraction(p.range[1])),
+            None if p.values is None else tuple(_to_fraction(v) for v in p.values),
+            p.description, p.latex) for p in model.parameters)
+        return NumericModel(
+            name=model.name, path=model.path, title=model.title, players=model.players,
+            parameters=parameters, policies=model.policies, skeleton=game.skeleton,
+            measure_names=tuple(sorted(game.measure_exprs)), inverse=self._inverse,
+            constant_idx=self._constant_idx, constants=constants,
+            variable_idx=self._variable_idx, programs=tuple(map(tuple, programs)),
+            program_constants=tuple(program_constants), description=model.description,
+            method=model.method, format=model.format)
+
     def _chance_entries(self) -> tuple[np.ndarray, np.ndarray]:
         """The chance edges of the tree (edge indices) and the distinct expression of each."""
         if self._chance_cache is None:
@@ -309,18 +337,8 @@ class CompiledModel:
                 self.model.title,
             )
         assert isinstance(game, SymbolicTree)
-        n_pay, n_prob = game.payoff_exprs.size, game.prob_exprs.size
-        n = game.skeleton.num_nodes
-        measures = {}
-        start = n_pay + n_prob
-        for name in sorted(game.measure_exprs):
-            measures[name] = numbers[start : start + n]
-            start += n
-        tree = game.skeleton._replace(
-            node_payoffs=numbers[:n_pay].reshape(game.payoff_exprs.shape),
-            edge_prob=numbers[n_pay : n_pay + n_prob],
-            measures=measures,
-        )
+        tree = fill_tree(game.skeleton, game.payoff_exprs.shape, game.prob_exprs.size,
+                         sorted(game.measure_exprs), numbers)
         if not checked:
             _check_chance(tree)
         return tree

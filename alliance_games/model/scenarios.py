@@ -12,7 +12,7 @@ from typing import Any
 
 from alliance_games.errors import ModelError, ParameterError, shown
 from alliance_games.model.catalog import models_dir
-from alliance_games.model.loader import LineDict, parse_yaml, read_source
+from alliance_games.model.source import read_source
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ def load_scenario(name: str) -> Scenario:
         if not path.exists():
             known = ", ".join(available_scenarios()) or "none"
             raise ParameterError(f"no scenario named {shown(name)} (scenarios: {known})")
+    from alliance_games.model.loader import LineDict, parse_yaml  # yaml: only when a preset is read
+
     text, display = read_source(str(path))
     raw = parse_yaml(text, display)
     params = raw.get("parameters", LineDict())

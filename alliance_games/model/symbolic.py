@@ -10,11 +10,14 @@ fill its payoffs and chance probabilities).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
 
 from alliance_games.games.tree import GameTree
+
+if TYPE_CHECKING:  # sympy is imported by whoever builds expressions, not by readers of models
+    import sympy
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
-from alliance_games.model.compile import CompiledModel
 from alliance_games.model.symbolic import SymbolicTree
+
+if TYPE_CHECKING:
+    from alliance_games.model.compile import CompiledModel
 
 _KIND_ORDER = {DECISION: 0, CHANCE: 1, TERMINAL: 2}
 

@@ -28,7 +28,6 @@ from alliance_games.games.profiles import behaviour_payoffs
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import SolverResult
 from alliance_games.solvers.tree.belief_threshold import belief_threshold, matches
-from alliance_games.solvers.tree.perfect_bayesian import perfect_bayesian
 from alliance_games.solvers.tree.perfect_bayesian_floats import as_float_result
 from alliance_games.solvers.tree.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
 
@@ -55,6 +54,8 @@ def _pbe(tree: GameTree) -> SolverResult:
         if result.equilibria:
             return result
         # none with at most one mixing receiver per signal: every weak PBE instead
+    from alliance_games.solvers.tree.perfect_bayesian import perfect_bayesian  # brings sympy
+
     return perfect_bayesian(tree)
 
 
