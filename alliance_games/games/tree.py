@@ -277,15 +277,20 @@ class GameTree:
         occurrence of each tag on a play. A play meets at most one first occurrence of a tag, so
         the probability of a tag is the expected number of first occurrences along the play."""
         bit = {t: 1 << k for k, t in enumerate(self.tag_names)}
-        paths = self.path_tags
+        paths = self.path_tags.tolist()
         parents = self.parent.tolist()
         out: list[tuple[str, ...]] = []
+        memo: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}  # few distinct cases
         for node, tags in enumerate(self.node_tags):
             if not tags:
                 out.append(())
                 continue
             above = paths[parents[node]] if node else 0
-            out.append(tuple(sorted(t for t in set(tags) if not above & bit[t])))
+            found = memo.get((tags, above))
+            if found is None:
+                found = memo[tags, above] = tuple(sorted(t for t in set(tags)
+                                                         if not above & bit[t]))
+            out.append(found)
         return tuple(out)
 
     @cached_property

@@ -34,6 +34,7 @@ from alliance_games.games.profiles import (
     behaviour_payoffs,
     behaviour_regrets,
     edge_weights,
+    nonzero,
     realization,
 )
 from alliance_games.games.reduce import reduced_normal_form
@@ -54,6 +55,7 @@ from alliance_games.solvers.tree.truncation import template, truncate
 
 MAX_EQUILIBRIA = 1_000
 ASSIGNMENT_BUDGET = 2_000_000  # information-set choices held per subgame, over its solutions
+_ZERO, _ONE = Fraction(0), Fraction(1)  # the outcome columns' entries (exact, like the payoffs)
 NormalFormSolver = Callable[[NormalFormGame], SolverResult]
 TreeSolver = Callable[[GameTree], SolverResult]
 
@@ -488,19 +490,21 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
     carry the outcome signature: the players' payoffs, each tag's probability and each measure's
     expectation."""
     tags = tree.tag_names
-    extra = np.zeros((tree.num_nodes, len(tags) + len(tree.measures)), dtype=object)
+    extra = np.full((tree.num_nodes, len(tags) + len(tree.measures)), _ZERO, dtype=object)
     facts = STRUCTURES.of(tree)
     if "tag columns" not in facts:
-        facts["tag columns"] = _tag_columns(tree)
-    extra[:, :len(tags)] = facts["tag columns"]
+        block = _tag_columns(tree)
+        facts["tag columns"] = block, np.array([bool(t) for t in tree.first_tags], dtype=bool)
+    block, carries = facts["tag columns"]
+    extra[:, :len(tags)] = block
     for j, values in enumerate(tree.measures.values()):
         extra[:, len(tags) + j] = values
+        # a node with only a tag or a measure now has a payoff too (truncation keeps only those)
+        carries = carries | nonzero(np.asarray(values))
     if not tree.exact:
         extra = extra.astype(float)
     payoffs = np.concatenate([tree.node_payoffs, extra], axis=1)
     names = tuple(f"#{k}" for k in range(extra.shape[1]))
-    # a node with only a tag or a measure now has a payoff too (truncation keeps only those)
-    carries = np.asarray((extra != 0).any(axis=1), dtype=bool) if extra.size else False
     return tree._replace(players=tree.players + names, node_payoffs=payoffs,
                          has_payoff=tree.has_payoff | carries)
 
@@ -511,17 +515,14 @@ def _tag_columns(tree: GameTree) -> np.ndarray:
     probability that its play meets the tag (and no node above it did)."""
     tags = tree.tag_names
     column = {name: k for k, name in enumerate(tags)}
-    block = np.zeros((tree.num_nodes, len(tags)), dtype=object)
-    flags: dict[tuple[str, ...], list[int]] = {}  # nodes share few distinct tag tuples
-    first = tree.first_tags
-    for names in dict.fromkeys(first):
+    block = np.full((tree.num_nodes, len(tags)), _ZERO, dtype=object)
+    groups: dict[tuple[str, ...], list[int]] = {}  # nodes share few distinct tag tuples
+    for node, names in enumerate(tree.first_tags):
         if names:
-            flags[names] = [0] * len(tags)
-            for name in names:
-                flags[names][column[name]] = 1
-    marked = [node for node, names in enumerate(first) if names]
-    if marked:
-        block[marked] = [flags[first[node]] for node in marked]
+            groups.setdefault(names, []).append(node)
+    for names, nodes in groups.items():
+        for name in names:
+            block[nodes, column[name]] = _ONE
     return block
 
 

@@ -18,6 +18,7 @@ payoff and a probability below a decision node as ``Fraction(0)``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -30,6 +31,8 @@ from alliance_games.games.tree import (
     GameTree,
     TreeBuilder,
 )
+
+_ZERO = Fraction(0)
 
 
 @dataclass(frozen=True)
@@ -101,12 +104,14 @@ def truncate(tree: GameTree, found: Template) -> GameTree:
     :func:`build_truncated` builds from ``tree``)."""
     has = tree.has_payoff[found.nodes]
     payoffs = tree.node_payoffs[found.nodes]  # a copy (fancy indexing)
-    probs = np.zeros(len(found.edges), dtype=tree.edge_prob.dtype)
-    probs[found.chance_edges] = tree.edge_prob[found.edges[found.chance_edges]]
-    if tree.exact:
-        payoffs[~has] = 0
+    if tree.exact:  # zeros as Fractions, so that a tree of Fractions is converted in one check
+        probs = np.full(len(found.edges), _ZERO, dtype=object)
+        probs[found.chance_edges] = tree.edge_prob[found.edges[found.chance_edges]]
+        payoffs[~has] = _ZERO
         payoffs, probs = as_exact_array(payoffs), as_exact_array(probs)
     else:
+        probs = np.zeros(len(found.edges), dtype=tree.edge_prob.dtype)
+        probs[found.chance_edges] = tree.edge_prob[found.edges[found.chance_edges]]
         payoffs[~has] = 0.0
         payoffs, probs = payoffs.astype(float), probs.astype(float)
     return found.tree._replace(node_payoffs=payoffs, edge_prob=probs,
