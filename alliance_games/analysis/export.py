@@ -7,6 +7,7 @@ and prints the model's sympy payoff expressions in the parameters' LaTeX symbols
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -144,7 +145,7 @@ def reduced_symbols(form: ReducedForm, sym_tree: SymbolicTree
     return out
 
 
-def equilibrium_path(tree: GameTree, behaviour: tuple[np.ndarray, ...]) -> set[int]:
+def equilibrium_path(tree: GameTree, behaviour: Sequence[np.ndarray]) -> set[int]:
     """Edges played with positive probability from the root under a behaviour profile."""
     edges: set[int] = set()
     stack = [0]

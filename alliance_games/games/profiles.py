@@ -30,6 +30,7 @@ import numpy as np
 
 from alliance_games.games import rational
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.pure_behaviour import PureBehaviour
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 
 Profile = Sequence[np.ndarray]
@@ -65,6 +66,14 @@ def edge_weights(tree: GameTree, behaviour: Profile) -> np.ndarray:
     decision = np.flatnonzero(tree.kind[parents] == DECISION)
     infosets = tree.node_infoset[parents]
     actions = tree.edge_action_index
+    if isinstance(behaviour, PureBehaviour):  # 1 on each set's chosen edge, 0 on the others
+        hit = behaviour.actions[infosets[decision]] == actions[decision]
+        if weights.dtype == object:  # the profile's own numbers, as its arrays hold them
+            numbers = [Fraction(0), Fraction(1)] if behaviour.exact else [0.0, 1.0]
+            weights[decision] = np.array(numbers, dtype=object)[hit.astype(np.int64)]
+        else:
+            weights[decision] = hit
+        return weights
     if weights.dtype == object and len(decision) and \
             all(isinstance(d, np.ndarray) and d.dtype == object for d in behaviour):
         # every behaviour entry in one object array: the same objects, gathered at once

@@ -27,6 +27,7 @@ import numpy as np
 
 from alliance_games.errors import GameError
 from alliance_games.games import rational
+from alliance_games.games.frontiers import Frontier, breadth_first
 from alliance_games.games.normal_form import as_exact_array, scaled_integers
 
 TERMINAL, DECISION, CHANCE = 0, 1, 2
@@ -34,7 +35,7 @@ STRUCTURAL_FIELDS = {"kind", "parent", "child_ptr", "child_index", "node_infoset
                      "node_tags"}
 STRUCTURAL_CACHES = ("depth", "levels", "in_edge", "edge_parent", "edge_action_index",
                      "subtree_end", "terminals", "subgame_roots", "tag_names", "path_tags",
-                     "first_tags")
+                     "first_tags", "frontiers", "infoset_player")
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,22 @@ class GameTree:
 
     @property
     def is_perfect_information(self) -> bool:
-        return all(len(s.nodes) == 1 for s in self.infosets)
+        """Every information set holds exactly one node (counted from ``node_infoset``, which
+        lists each set's nodes)."""
+        own = self.node_infoset[self.node_infoset >= 0]
+        return bool((np.bincount(own, minlength=len(self.infosets)) == 1).all())
+
+    @cached_property
+    def infoset_player(self) -> np.ndarray:
+        """The player owning each information set (int64), read once from ``infosets``."""
+        return np.fromiter((s.player for s in self.infosets), dtype=np.int64,
+                           count=len(self.infosets))
+
+    @cached_property
+    def frontiers(self) -> tuple[Frontier, ...]:
+        """The nodes depth by depth, children in contiguous blocks
+        (:func:`~alliance_games.games.frontiers.breadth_first`)."""
+        return breadth_first(self.child_ptr, self.child_index, self.kind)
 
     def to_float(self) -> GameTree:
         if not self.exact:

@@ -26,6 +26,7 @@ regret is *refuted*.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -45,7 +46,7 @@ SUBGAME_WORK = 200_000
 """Largest total size of the proper subgames re-checked one by one (imperfect information)."""
 
 
-def rationalise(strategies: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+def rationalise(strategies: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
     """Each float distribution as exact rationals summing to 1 (see the module docstring)."""
     out = []
     for s in strategies:
@@ -57,13 +58,13 @@ def rationalise(strategies: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
-def is_pure(strategies: tuple[np.ndarray, ...]) -> bool:
+def is_pure(strategies: Sequence[np.ndarray]) -> bool:
     """Whether every probability is exactly 0 or 1 (then the rational reading is exact)."""
     return all(np.all((np.asarray(s, dtype=float) == 0) | (np.asarray(s, dtype=float) == 1))
                for s in strategies)
 
 
-def exact_regret(game: Game, strategies: tuple[np.ndarray, ...], *, subgame_perfect: bool = False
+def exact_regret(game: Game, strategies: Sequence[np.ndarray], *, subgame_perfect: bool = False
                  ) -> Fraction | None:
     """The exact regret of ``strategies`` (rationals) in the exact ``game``; with
     ``subgame_perfect`` (trees), the largest over every proper subgame. ``None`` when the
@@ -85,7 +86,7 @@ def exact_regret(game: Game, strategies: tuple[np.ndarray, ...], *, subgame_perf
     return worst
 
 
-def _one_shot_regret(tree: GameTree, behaviour: tuple[np.ndarray, ...]) -> Fraction:
+def _one_shot_regret(tree: GameTree, behaviour: Sequence[np.ndarray]) -> Fraction:
     """Largest gain of a one-shot deviation at any decision node of a perfect-information tree."""
     values = tree.node_payoffs.copy()
     worst = Fraction(0)

@@ -8,6 +8,7 @@ actions (a behaviour profile covering every information set, reached or not). Ex
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.pure_behaviour import PureBehaviour
 from alliance_games.games.tree import GameTree
 
 Game = NormalFormGame | GameTree
@@ -28,7 +30,9 @@ class Equilibrium:
     ----------
     strategies:
         Normal form: ``strategies[i]`` is player ``i``'s mixed strategy. Tree: ``strategies[k]`` is
-        the behaviour at information set ``k`` of ``game.infosets``.
+        the behaviour at information set ``k`` of ``game.infosets``. A tuple, or for a pure tree
+        profile a :class:`~alliance_games.games.pure_behaviour.PureBehaviour` (one array of chosen
+        actions that reads as the same distributions).
     payoffs:
         Expected payoff of every player under the profile.
     max_regret:
@@ -42,13 +46,15 @@ class Equilibrium:
         otherwise.
     """
 
-    strategies: tuple[np.ndarray, ...]
+    strategies: Sequence[np.ndarray]
     payoffs: np.ndarray
     max_regret: Fraction | float
     exact: bool
     outcomes: dict[str, Fraction] | None = None
 
     def is_pure(self) -> bool:
+        if isinstance(self.strategies, PureBehaviour):
+            return True
         return all(np.count_nonzero(np.asarray(s, dtype=float)) == 1 for s in self.strategies)
 
     def key(self) -> tuple[Any, ...]:

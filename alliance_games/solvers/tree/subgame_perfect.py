@@ -37,13 +37,15 @@ from alliance_games.games.profiles import (
     nonzero,
     realization,
 )
+from alliance_games.games.pure_behaviour import PureBehaviour
 from alliance_games.games.reduce import reduced_normal_form
-from alliance_games.games.tree import CHANCE, TERMINAL, GameTree
+from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.solvers.deadline import DeadlineReached, expired, interruptible, stopped_note
 from alliance_games.solvers.normal_form.auto import solve_normal_form
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
 from alliance_games.solvers.tree.backward_induction import (
+    Induction,
     perfect_information_regret,
     untied_induction,
 )
@@ -74,7 +76,7 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     every distinct outcome is represented).
     """
     if tree.is_perfect_information:
-        fast = untied_induction(tree, tol=tol)
+        fast = untied_induction(tree, tol=tol, certify=True)
         if fast is not None:
             return replace(unique_result(tree, fast), method=method)
     TABLES.make_room()
@@ -117,19 +119,37 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     )
 
 
-def unique_result(tree: GameTree, fast: Any) -> SolverResult:
-    """The unique SPE of a perfect-information tree whose induction ``fast`` found no tie."""
-    one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
-    behaviour = []
-    for infoset in tree.infosets:
-        node = infoset.nodes[0]
-        dist = np.full(len(infoset.actions), zero, dtype=object if tree.exact else float)
-        dist[int(fast.choice[node] - tree.child_ptr[node])] = one
-        behaviour.append(dist)
-    # Exact trees: every mover's choice is exactly optimal at every node (see ``induct``), so by
-    # the one-shot deviation principle the profile is subgame perfect and its regret is exactly 0.
-    regret = Fraction(0) if tree.exact else perfect_information_regret(tree, fast)
-    eq = Equilibrium(tuple(behaviour), fast.values[0].copy(), regret, tree.exact)
+def unique_result(tree: GameTree, fast: Induction) -> SolverResult:
+    """The unique SPE of a perfect-information tree whose induction ``fast`` found no tie.
+
+    The profile is a :class:`~alliance_games.games.pure_behaviour.PureBehaviour`: the chosen
+    action of every information set in one array, each set's distribution made when asked for.
+    Exact trees: every mover's choice is exactly optimal at every node (see
+    :func:`~alliance_games.solvers.tree.backward_induction.induct`), so by the one-shot
+    deviation principle the profile is subgame perfect and its regret is exactly 0. Float trees:
+    the regret is every player's best-response value minus its value, from the pass itself when
+    it ran with ``certify`` (one pass for all players), else from a pass along the profile."""
+    if fast.found is not None:
+        nodes, actions = fast.found.decision_nodes(), fast.found.chosen_actions()
+        counts = fast.found.decision_widths()
+    else:
+        nodes = np.flatnonzero(tree.kind == DECISION)
+        actions = fast.choice[nodes] - tree.child_ptr[nodes]
+        counts = tree.child_ptr[nodes + 1] - tree.child_ptr[nodes]
+    chosen = np.empty(len(tree.infosets), dtype=np.int64)
+    widths = np.empty(len(tree.infosets), dtype=np.int64)
+    sets = np.take(tree.node_infoset, nodes)
+    chosen[sets] = actions
+    widths[sets] = counts
+    profile = PureBehaviour(chosen, widths, tree.exact)
+    regret: Fraction | float
+    if tree.exact:
+        regret = Fraction(0)
+    elif fast.found is not None and fast.found.certified:
+        regret = max(float(fast.found.regrets.max(initial=0.0)), 0.0)
+    else:
+        regret = perfect_information_regret(tree, fast)
+    eq = Equilibrium(profile, fast.root, regret, tree.exact)
     return SolverResult("spe", tree, (eq,), tree.exact, True, {"fast_path": True})
 
 
