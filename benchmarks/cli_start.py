@@ -31,9 +31,12 @@ NAME = "cli"
 COLD = "(model cache off)"
 COMMANDS = ((("--help",), 0.3), (("solve", "prisoners_dilemma"), 0.8),
             (("compare", "alliance_system"), 2.0), (("compare", "alliance_system", "--select"), 2.0),
+            (("compare", "alliance_system", "--workers", "1"), 2.0),
             (("compare", "alliance_system", COLD), 2.0))
-"""The last is the main job with the compiled-model cache off: what a first run costs (a first
-run also writes the cache, a few tens of milliseconds more)."""
+"""``compare`` solves the policies' subgames in as many processes as there are cores (2 here);
+``--workers 1`` is the same job in one process. The last row is the main job with the
+compiled-model cache off: what a first run costs (a first run also writes the cache, a few tens
+of milliseconds more)."""
 STARTUP = 2  # the first commands time start-up; the others whole jobs
 NUMPY_FACTOR = 8.0
 """Issue 15: ``compare alliance_system`` within this many times a bare ``import numpy`` start."""

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from alliance_games.analysis.forked import fork_map
 from alliance_games.analysis.reliability import (
     RISK_KINDS,
     Number,
@@ -124,7 +125,7 @@ class PolicyComparison:
 
 def compare_policies(model: PolicyModel, tree: Any, tolerances: Mapping[str, Number], *,
                      max_equilibria: int | None = None, outcomes: bool | None = None,
-                     select: bool = False) -> PolicyComparison:
+                     select: bool = False, workers: int = 1) -> PolicyComparison:
     """Assess every policy of ``model`` (a tree whose root offers the policies).
 
     Large exact perfect-information trees with ties (or any, with ``outcomes=True``) are
@@ -133,7 +134,8 @@ def compare_policies(model: PolicyModel, tree: Any, tolerances: Mapping[str, Num
     multiplies with every copy of a tie; each profile then stands for one distinct outcome.
 
     ``select`` (trees with information sets): keep, in every subgame with information sets, only
-    the equilibria best for the root player (:func:`compare_by_subgames`).
+    the equilibria best for the root player (:func:`compare_by_subgames`); ``workers``: solve
+    their policies' subgames in that many processes at once.
     """
     if not model.policies or not isinstance(tree, GameTree):
         raise SolverError(f"model {model.name!r} declares no policies on a game tree; "
@@ -150,7 +152,7 @@ def compare_policies(model: PolicyModel, tree: Any, tolerances: Mapping[str, Num
         if found is not None:
             return found
     if whole is None and not tree.is_perfect_information:
-        return compare_by_subgames(model, tree, tolerances, select=select)
+        return compare_by_subgames(model, tree, tolerances, select=select, workers=workers)
     if whole is None:
         whole = solve(tree, "spe", max_equilibria=max_equilibria)
     children = tree.children(0)
@@ -179,7 +181,7 @@ def compare_policies(model: PolicyModel, tree: Any, tolerances: Mapping[str, Num
 
 
 def compare_by_subgames(model: PolicyModel, tree: GameTree, tolerances: Mapping[str, Number],
-                        *, select: bool = False) -> PolicyComparison:
+                        *, select: bool = False, workers: int = 1) -> PolicyComparison:
     """Trees with information sets: every policy's distinct perfect Bayesian outcomes, subgame by
     subgame (:func:`~alliance_games.solvers.tree.perfect_bayesian_subgames.subgame_perfect_bayesian`
     with ``distinct``), and the root player's best policies by their values.
@@ -187,6 +189,9 @@ def compare_by_subgames(model: PolicyModel, tree: GameTree, tolerances: Mapping[
     ``select``: in every subgame with information sets only the equilibria best for the root
     player are kept (``prefer`` of ``subgame_perfect_bayesian``: the policy maker coordinates
     expectations on the continuation it likes best); the assessments are then marked incomplete.
+
+    ``workers``: solve the policies' subgames in that many processes at once
+    (:func:`~alliance_games.analysis.forked.fork_map`; the same result).
     """
     from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
 
@@ -197,14 +202,23 @@ def compare_by_subgames(model: PolicyModel, tree: GameTree, tolerances: Mapping[
     own = tree.node_payoffs[0][mover]
     assessments, best, chosen = [], None, []
     values: dict[str, Any] = {}
-    for action, child in zip(actions, children, strict=True):
-        subgame = tree.subtree(int(child))
+
+    def assess(k: int) -> tuple[PolicyAssessment | None, list[Any]]:
+        subgame = tree.subtree(int(children[k]))
         result = subgame_perfect_bayesian(subgame, distinct=True,
                                           prefer=mover if select else None)
-        if action in model.policies:
+        found = None
+        if actions[k] in model.policies:
             profiles = tuple(risk_profile(subgame, eq, tolerances) for eq in result.equilibria)
-            assessments.append(PolicyAssessment(action, profiles, result.complete))
-        values[action] = [own + eq.payoffs[mover] for eq in result.equilibria]
+            found = PolicyAssessment(actions[k], profiles, result.complete)
+        return found, [own + eq.payoffs[mover] for eq in result.equilibria]
+
+    sizes = (tree.subtree_end[children] - children).tolist()
+    for k, (found, options) in enumerate(fork_map(assess, range(len(children)),
+                                                  workers=workers, costs=sizes)):
+        if found is not None:
+            assessments.append(found)
+        values[actions[k]] = options
     for action, options in values.items():
         top = max(options, default=None)
         if top is None:

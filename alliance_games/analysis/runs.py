@@ -82,19 +82,22 @@ class CachedInstance:
 def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
                   scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
                   max_equilibria: int | None = None, select: bool = False,
-                  cache: bool = False) -> ComparisonRun:
+                  cache: bool = False, workers: int = 1) -> ComparisonRun:
     """Load ``source``, apply a scenario and assignments, and compare its policies (a normal
     form's policies as a commitment, :mod:`alliance_games.analysis.commitment`); ``select``:
     see :func:`~alliance_games.analysis.policies.compare_policies`.
 
     ``cache``: read a YAML tree model from the compiled-model cache when it is there (no parsing,
     no sympy: the run's ``instance`` is then a :class:`CachedInstance`), and put it there after
-    an ordinary load. The comparison is the same either way."""
+    an ordinary load. ``workers``: processes that solve the policies' subgames at once (see
+    :func:`~alliance_games.analysis.policies.compare_policies`). The comparison is the same
+    either way."""
     key = source_key(source) if cache else None
     found = _cached_instance(key, assignments, scenario) if key is not None else None
     if found is not None and found.model.policies:
         comparison = compare_policies(found.model, found.game, parse_tolerances(tolerances),
-                                      max_equilibria=max_equilibria, select=select)
+                                      max_equilibria=max_equilibria, select=select,
+                                      workers=workers)
         return ComparisonRun(found, comparison)
     model = load_model(source)
     if not model.policies:
@@ -103,7 +106,7 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
                           "QUANTITY)")
     instance = model_instance(commitment_model(model), assignments, scenario=scenario)
     comparison = compare_policies(instance.model, instance.game, parse_tolerances(tolerances),
-                                  max_equilibria=max_equilibria, select=select)
+                                  max_equilibria=max_equilibria, select=select, workers=workers)
     if key is not None:
         numeric = instance.compiled.numeric()
         if numeric is not None:

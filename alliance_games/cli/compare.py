@@ -27,13 +27,17 @@ from alliance_games.render.dispatch import formats
               help="Models with information sets: keep, in every subgame with information sets, "
                    "only the equilibria best for the player choosing the policy (the selection "
                    "the article's propositions use); the listing is then not complete.")
+@click.option("--workers", type=click.IntRange(1), default=None, metavar="W",
+              help="Processes that solve the policies' subgames at once (default: the cores "
+                   "available to this process; 1: all in this process). Same result.")
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @output_option
 @wide_option
 @format_option(*formats("ComparisonRun"))
 def command(model: str, assignments: tuple[str, ...], scenario: str | None,
             tolerances: tuple[str, ...], max_equilibria: int | None, select: bool,
-            standalone: bool, output: str | None, wide: bool, fmt: str, force: bool) -> None:
+            workers: int | None, standalone: bool, output: str | None, wide: bool, fmt: str,
+            force: bool) -> None:
     """Compare the leader's policies in MODEL: risks of every player, cost, verdict.
 
     Each policy's continuation game is solved for all its subgame-perfect equilibria; a policy
@@ -45,9 +49,11 @@ def command(model: str, assignments: tuple[str, ...], scenario: str | None,
       alliance-games compare alliance_system
       alliance-games compare alliance_system --set rival_count=1
       alliance-games compare alliance_system --select
+      alliance-games compare alliance_system --workers 1
       alliance-games compare alliance_system --scenario japan --format json
       alliance-games compare alliance_system --tolerance abandonment=0.3 --format latex -o t.tex
     """
+    from alliance_games.analysis.forked import available_cores
     from alliance_games.analysis.runs import compare_model
     from alliance_games.cli.output import emit
     from alliance_games.render.dispatch import render
@@ -58,7 +64,8 @@ def command(model: str, assignments: tuple[str, ...], scenario: str | None,
 
     run = compare_model(model, parse_assignments(assignments), scenario=scenario,
                         tolerances=parse_assignments(tolerances, option="--tolerance"),
-                        max_equilibria=max_equilibria, select=select, cache=True)
+                        max_equilibria=max_equilibria, select=select, cache=True,
+                        workers=workers or available_cores())
     shown = render(run, fmt, scenario=scenario, standalone=standalone)
     width = None if _tty() else 120
     if wide and not isinstance(shown, str):

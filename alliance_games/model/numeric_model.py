@@ -154,7 +154,8 @@ class NumericModel:
         skeleton = self.skeleton
         n_pay = skeleton.num_nodes * len(self.players)
         chance_edges = np.flatnonzero(skeleton.kind[skeleton.edge_parent] == CHANCE)
-        used = np.unique(self.inverse[n_pay + chance_edges])
+        used = np.zeros(len(distinct), dtype=bool)
+        used[self.inverse[n_pay + chance_edges]] = True
         if any(v < 0 or v > 1 for v in distinct[used].tolist()):
             raise NotHandled
         return fill_tree(skeleton, (skeleton.num_nodes, len(self.players)),

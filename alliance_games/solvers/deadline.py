@@ -159,7 +159,7 @@ def isolated(function: Callable[..., T], *args: Any) -> T:
         pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(read)
-        _child(write, function, args)
+        send_from_child(write, function, args)
     os.close(write)
     try:
         data = _collect(read)
@@ -173,8 +173,11 @@ def isolated(function: Callable[..., T], *args: Any) -> T:
     raise value
 
 
-def _child(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:  # pragma: no cover
-    """Compute, send ``(ok, value)`` pickled through ``write`` and exit without cleanup."""
+def send_from_child(write: int, function: Callable[..., Any],
+                    args: tuple[Any, ...]) -> NoReturn:  # pragma: no cover
+    """In a forked child: compute ``function(*args)``, send ``(ok, value or exception)``
+    pickled through ``write`` and exit without cleanup (shared with
+    :func:`~alliance_games.analysis.forked.fork_map`)."""
     try:
         try:
             payload = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
