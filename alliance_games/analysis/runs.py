@@ -108,10 +108,29 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
     comparison = compare_policies(instance.model, instance.game, parse_tolerances(tolerances),
                                   max_equilibria=max_equilibria, select=select, workers=workers)
     if key is not None:
-        numeric = instance.compiled.numeric()
-        if numeric is not None:
-            store(key, numeric)
+        _store(key, instance)
     return ComparisonRun(instance, comparison)
+
+
+def instantiate_cached(source: str, assignments: Mapping[str, Any] | None = None, *,
+                       exact: bool = True) -> Instance | CachedInstance:
+    """:func:`instantiate`, reading a YAML tree model from the compiled-model cache when it is
+    there (exact runs only; the same game, and the ordinary load's messages for anything
+    unusual) and putting it there after an ordinary load."""
+    key = source_key(source) if exact else None
+    found = _cached_instance(key, assignments, None) if key is not None else None
+    if found is not None:
+        return found
+    instance = instantiate(source, assignments, exact=exact)
+    if key is not None:
+        _store(key, instance)
+    return instance
+
+
+def _store(key: str, instance: Instance) -> None:
+    numeric = instance.compiled.numeric()
+    if numeric is not None:
+        store(key, numeric)
 
 
 def _cached_instance(key: str, assignments: Mapping[str, Any] | None,

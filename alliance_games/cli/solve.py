@@ -81,9 +81,9 @@ def command(model: str, assignments: tuple[str, ...], method: str, exact: bool,
     values = parse_assignments(assignments)
     instance: Solvable | None = file_instance(model, values, exact=exact)  # no symbolic model
     if instance is None:
-        from alliance_games.analysis.runs import instantiate
+        from alliance_games.analysis.runs import instantiate_cached
 
-        instance = instantiate(model, values, exact=exact)
+        instance = instantiate_cached(model, values, exact=exact)
     result, records = solve_instance(instance, method, max_equilibria=max_equilibria,
                                      timeout=timeout, refine=refine)
     shown = render(result, fmt, instance=instance, records=records, wide=wide, all_sets=all_sets)

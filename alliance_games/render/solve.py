@@ -36,11 +36,11 @@ from alliance_games.solvers.methods import enumerates
 from alliance_games.solvers.result import SolverResult
 
 if TYPE_CHECKING:  # not at run time: it loads the symbolic stack, which a Gambit file never needs
-    from alliance_games.analysis.runs import Instance
+    from alliance_games.analysis.runs import CachedInstance, Instance
 
 
 # ---- table -------------------------------------------------------------------------------------
-def solve_table(result: SolverResult, *, instance: Instance | FileInstance,
+def solve_table(result: SolverResult, *, instance: Instance | CachedInstance | FileInstance,
                 records: list[EquilibriumRecord], wide: bool = False,
                 all_sets: bool = False) -> RenderableType:
     """The run's header, the method ``auto`` chose (if it did) and the equilibria table
@@ -266,7 +266,7 @@ def _strategy_text(dist: dict[str, Any], shown: dict[str, str]) -> str:
 
 
 # ---- json --------------------------------------------------------------------------------------
-def solve_json(result: SolverResult, *, instance: Instance | FileInstance,
+def solve_json(result: SolverResult, *, instance: Instance | CachedInstance | FileInstance,
                records: list[EquilibriumRecord]) -> str:
     return dumps({
         "model": instance.model.name,

@@ -206,3 +206,22 @@ def test_caching_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert model_cache.source_key("-") is None
     assert model_cache.source_key(str(tmp_path / "missing.yaml")) is None
     assert model_cache.source_key("branch_commitment") is not None
+
+
+@pytest.mark.parametrize("name", ["entry_deterrence", "beer_quiche", "audience_cost",
+                                  "deterrence_uncertain_resolve", "branch_commitment",
+                                  "alliance_bargaining"])
+def test_cached_solve_prints_the_same(name: str, folder: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """solve of a tree model: the first run fills the cache, the second reads it, both print
+    what a run without the cache prints (JSON and table)."""
+    for fmt in ("json", "table"):
+        first = _run(["solve", name, "--format", fmt])
+        second = _run(["solve", name, "--format", fmt])
+        assert first[0] == 0 and first == second
+        with monkeypatch.context() as patch:
+            patch.setenv(model_cache.ENV, "off")
+            assert _run(["solve", name, "--format", fmt]) == first
+    assert len(list(folder.glob("*.npz"))) == 1
+    code, text = _run(["solve", name, "--float", "--format", "json"])  # floats: never cached
+    assert code == 0 and json.loads(text)["equilibria"]
