@@ -269,35 +269,65 @@ def behaviour_payoffs(tree: GameTree, behaviour: Profile) -> np.ndarray:
 
 def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:
     """Value to ``player`` of a best response against the others' behaviour (perfect recall)."""
+    return _best_response_values(tree, behaviour, [player])[0]
+
+
+def _best_response_values(tree: GameTree, behaviour: Profile, players: Sequence[int]
+                          ) -> list[Any]:
+    """:func:`best_response_value` of each of ``players`` (the edge weights and, on an exact
+    tree, their fast exact form computed once for all of them)."""
     weights = edge_weights(tree, behaviour)
     if tree.is_perfect_information:
         best = _perfect_information_best_responses(tree, weights)
         if best is not None:
-            return best[player]
-    others_reach = realization(tree, weights, skip_player=player)
-    exact = tree.exact
-    values = np.empty(tree.num_nodes, dtype=object if exact else float)
-    done = np.zeros(tree.num_nodes, dtype=bool)
+            return [best[p] for p in players]
+    fast_weights = rational.fast_array(weights) if tree.exact else None
+    fast_pay = tree.fast_payoffs if fast_weights is not None else None
+    return [_best_response(tree, weights, p, fast_weights, fast_pay) for p in players]
+
+
+def _best_response(tree: GameTree, weights: np.ndarray, player: int,
+                   fast_weights: np.ndarray | None, fast_pay: np.ndarray | None) -> Any:
+    """The best response value by backward induction over ``player``'s information sets, deepest
+    first: at each, the action with the highest value weighted by the others' reach of its
+    nodes (Kuhn 1953: with perfect recall a best response is found set by set). Exact trees
+    with rational numbers compute in the fast exact type and return a Fraction."""
+    fast = None
+    if fast_weights is not None and fast_pay is not None:
+        own_ones = weights.copy()
+        own_ones[_own_edges(tree, player)] = Fraction(1)
+        reach = exact_realization(tree, own_ones)
+        if reach is not None:
+            fast = reach, fast_weights, fast_pay[:, player]
+    if fast is not None:
+        others_reach, w, pay = fast[0].tolist(), fast[1].tolist(), fast[2].tolist()
+    else:
+        others_reach = realization(tree, weights, skip_player=player).tolist()
+        w, pay = weights.tolist(), tree.node_payoffs[:, player].tolist()
+    n = tree.num_nodes
+    values: list[Any] = [None] * n
+    done = [False] * n
     choice: dict[int, int] = {}
-    pay = tree.node_payoffs[:, player]
-    ptr, kids = tree.child_ptr, tree.child_index
+    ptr, kids = tree.child_ptr.tolist(), tree.child_index.tolist()
+    kinds, sets, end = tree.kind.tolist(), tree.node_infoset.tolist(), tree.subtree_end.tolist()
+    owner = [s.player for s in tree.infosets]
 
     def evaluate(root: int) -> Any:
         if done[root]:
             return values[root]
-        for node in range(int(tree.subtree_end[root]) - 1, root - 1, -1):
+        for node in range(end[root] - 1, root - 1, -1):
             if done[node]:
                 continue
-            kind = tree.kind[node]
+            kind = kinds[node]
             if kind == TERMINAL:
                 values[node] = pay[node]
+            elif kind == CHANCE or owner[sets[node]] != player:
+                acc: Any = 0  # summed as sum() sums: from 0, edge by edge
+                for e in range(ptr[node], ptr[node + 1]):
+                    acc = acc + w[e] * values[kids[e]]
+                values[node] = pay[node] + acc
             else:
-                children = kids[ptr[node] : ptr[node + 1]]
-                if kind == CHANCE or tree.infosets[tree.node_infoset[node]].player != player:
-                    w = weights[ptr[node] : ptr[node + 1]]
-                    values[node] = pay[node] + sum(w * values[children])
-                else:
-                    values[node] = pay[node] + values[children[choice[tree.node_infoset[node]]]]
+                values[node] = pay[node] + values[kids[ptr[node] + choice[sets[node]]]]
             done[node] = True
         return values[root]
 
@@ -307,11 +337,11 @@ def best_response_value(tree: GameTree, behaviour: Profile, player: int) -> Any:
         infoset = tree.infosets[k]
         scores = []
         for a in range(len(infoset.actions)):
-            scores.append(sum(others_reach[h] * evaluate(int(kids[ptr[h] + a]))
+            scores.append(sum(others_reach[h] * evaluate(kids[ptr[h] + a])
                               for h in infoset.nodes))
-        choice[k] = int(np.argmax(np.asarray(scores, dtype=float))) if not exact else \
+        choice[k] = int(np.argmax(np.asarray(scores, dtype=float))) if not tree.exact else \
             max(range(len(scores)), key=lambda a: scores[a])
-    return evaluate(0)
+    return rational.to_fraction(evaluate(0)) if fast is not None else evaluate(0)
 
 
 def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> list[Any] | None:
@@ -379,6 +409,6 @@ def behaviour_regrets(tree: GameTree, behaviour: Profile) -> np.ndarray:
         if best is not None:
             return np.array([b - c for b, c in zip(best, current, strict=True)],
                             dtype=object if tree.exact else float)
-    regrets = [best_response_value(tree, behaviour, i) - current[i]
-               for i in range(tree.num_players)]
+    best = _best_response_values(tree, behaviour, range(tree.num_players))
+    regrets = [b - c for b, c in zip(best, current, strict=True)]
     return np.array(regrets, dtype=object if tree.exact else float)

@@ -112,3 +112,25 @@ def test_payoffs_too_large_for_int64_sums_are_not_integer_payoffs() -> None:
     zero, third = Fraction(0), Fraction(1, 3)
     shared = np.array([zero, third, zero] * 50, dtype=object)  # two objects: compared once each
     assert profiles.nonzero(shared).tolist() == [False, True, False] * 50
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_best_response_with_information_sets_in_the_fast_type(seed: int) -> None:
+    """On trees with information sets, the walk in the fast exact type gives the Fraction
+    walk's value for every player, and the float walk agrees."""
+    rng = random.Random(500 + seed)
+    tree = random_tree(rng, players=rng.randint(2, 3), max_depth=5, max_decisions=12, high=4,
+                       perfect_information=False)
+    behaviour = _behaviour(tree, rng, pure=seed % 2 == 0)
+    weights = profiles.edge_weights(tree, behaviour)
+    fast_weights = profiles.rational.fast_array(weights)
+    for player in range(tree.num_players):
+        fast = profiles._best_response(tree, weights, player, fast_weights, tree.fast_payoffs)
+        plain = profiles._best_response(tree, weights, player, None, None)
+        assert isinstance(fast, Fraction) and isinstance(plain, Fraction) and fast == plain
+        assert profiles.best_response_value(tree, behaviour, player) == fast
+        floats = tree.to_float()
+        assert profiles.best_response_value(floats, [b.astype(float) for b in behaviour],
+                                            player) == pytest.approx(float(fast))
+    regrets = profiles.behaviour_regrets(tree, behaviour)
+    assert all(r >= 0 for r in regrets)
