@@ -5,7 +5,7 @@ The CLI calls these and only chooses how to print the result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -92,23 +92,19 @@ def compare_model(source: str, assignments: Mapping[str, Any] | None = None, *,
     an ordinary load. ``workers``: processes that solve the policies' subgames at once (see
     :func:`~alliance_games.analysis.policies.compare_policies`). The comparison is the same
     either way."""
-    key = source_key(source) if cache else None
-    found = _cached_instance(key, assignments, scenario) if key is not None else None
-    if found is not None and found.model.policies:
-        comparison = compare_policies(found.model, found.game, parse_tolerances(tolerances),
-                                      max_equilibria=max_equilibria, select=select,
-                                      workers=workers)
-        return ComparisonRun(found, comparison)
-    model = load_model(source)
-    if not model.policies:
-        raise SolverError(f"model {model.name!r} declares no policies, so there are none to "
-                          "compare (solve it, or follow its equilibria with sweep --watch "
-                          "QUANTITY)")
-    instance = model_instance(commitment_model(model), assignments, scenario=scenario)
+    def as_commitment(model: SymbolicModel) -> SymbolicModel:
+        if not model.policies:
+            raise SolverError(f"model {model.name!r} declares no policies, so there are none to "
+                              "compare (solve it, or follow its equilibria with sweep --watch "
+                              "QUANTITY)")
+        return commitment_model(model)
+
+    instance = _instance(source, assignments, scenario=scenario, cache=cache,
+                         prepare=as_commitment)
+    if not instance.model.policies:  # a cached tree without policies: the ordinary message
+        as_commitment(load_model(source))
     comparison = compare_policies(instance.model, instance.game, parse_tolerances(tolerances),
                                   max_equilibria=max_equilibria, select=select, workers=workers)
-    if key is not None:
-        _store(key, instance)
     return ComparisonRun(instance, comparison)
 
 
@@ -117,20 +113,29 @@ def instantiate_cached(source: str, assignments: Mapping[str, Any] | None = None
     """:func:`instantiate`, reading a YAML tree model from the compiled-model cache when it is
     there (exact runs only; the same game, and the ordinary load's messages for anything
     unusual) and putting it there after an ordinary load."""
-    key = source_key(source) if exact else None
-    found = _cached_instance(key, assignments, None) if key is not None else None
+    return _instance(source, assignments, exact=exact, cache=True)
+
+
+def _instance(source: str, assignments: Mapping[str, Any] | None, *, exact: bool = True,
+              scenario: str | None = None, cache: bool,
+              prepare: Callable[[SymbolicModel], SymbolicModel] | None = None
+              ) -> Instance | CachedInstance:
+    """The model's game at the values: from the compiled-model cache when ``cache`` and it is
+    there (exact runs), else loaded, ``prepare``d (e.g. a normal form read as its commitment
+    tree) and built. Only the game the file itself describes is cached, never a prepared form,
+    which other commands would take for the file's game."""
+    key = source_key(source) if cache and exact else None
+    found = _cached_instance(key, assignments, scenario) if key is not None else None
     if found is not None:
         return found
-    instance = instantiate(source, assignments, exact=exact)
-    if key is not None:
-        _store(key, instance)
+    loaded = load_model(source)
+    model = prepare(loaded) if prepare is not None else loaded
+    instance = model_instance(model, assignments, exact=exact, scenario=scenario)
+    if key is not None and model is loaded:
+        numeric = instance.compiled.numeric()
+        if numeric is not None:
+            store(key, numeric)
     return instance
-
-
-def _store(key: str, instance: Instance) -> None:
-    numeric = instance.compiled.numeric()
-    if numeric is not None:
-        store(key, numeric)
 
 
 def _cached_instance(key: str, assignments: Mapping[str, Any] | None,

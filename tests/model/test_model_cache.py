@@ -225,3 +225,19 @@ def test_cached_solve_prints_the_same(name: str, folder: Path,
     assert len(list(folder.glob("*.npz"))) == 1
     code, text = _run(["solve", name, "--float", "--format", "json"])  # floats: never cached
     assert code == 0 and json.loads(text)["equilibria"]
+
+
+def test_a_normal_form_with_policies_keeps_its_own_form(folder: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare reads a normal form with policies as a commitment tree; that tree is not what
+    the file's game is, so it must not be cached for solve, which solves the normal form."""
+    path = tmp_path / "pd.yaml"
+    text = (Path(load_model("prisoners_dilemma").path).read_text()
+            + "policies: [Cooperate, Defect]\n")
+    path.write_text(text)
+    compared = _run(["compare", str(path), "--format", "json"])
+    solved = _run(["solve", str(path), "--format", "json"])
+    monkeypatch.setenv(model_cache.ENV, "off")
+    assert compared == _run(["compare", str(path), "--format", "json"])
+    assert solved == _run(["solve", str(path), "--format", "json"])
+    assert solved[0] == 0 and compared[0] == 0
