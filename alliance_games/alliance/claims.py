@@ -148,7 +148,8 @@ class Flagship:
     unless ``base`` moves some parameters), with readings cached by parameter values."""
 
     def __init__(self, name: str = FLAGSHIP, base: dict[str, Any] | None = None, *,
-                 shared: Flagship | None = None, precise: bool = True) -> None:
+                 shared: Flagship | None = None, precise: bool = True,
+                 verdict_only: bool = False) -> None:
         self.model: SymbolicModel = shared.model if shared is not None else load_model(name)
         self.compiled: CompiledModel = (shared.compiled if shared is not None
                                         else compile_model(self.model))
@@ -156,13 +157,19 @@ class Flagship:
         self.precise = precise
         """``False``: thresholds are bracketed by their interval's ends only (where the claim
         needs no more than the switch's existence in the interval), as robustness runs do."""
+        self.verdict_only = verdict_only
+        """``True``: a check may stop at the first condition that fails and skip the figures
+        that do not decide its verdict (robustness runs read verdicts only); the verdict is the
+        same either way."""
         self._cache: dict[tuple[tuple[str, str], ...], Reading] = {}
         self._policy: dict[tuple[str, tuple[tuple[str, str], ...]], Selected] = {}
 
-    def at(self, base: dict[str, Any], *, precise: bool | None = None) -> Flagship:
+    def at(self, base: dict[str, Any], *, precise: bool | None = None,
+           verdict_only: bool | None = None) -> Flagship:
         """The same compiled flagship read at another base point (fresh caches)."""
         return Flagship(base={**self.base, **base}, shared=self,
-                        precise=self.precise if precise is None else precise)
+                        precise=self.precise if precise is None else precise,
+                        verdict_only=self.verdict_only if verdict_only is None else verdict_only)
 
     def _key(self, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         merged = {**self.base, **{k: Fraction(str(v)) for k, v in values.items()}}

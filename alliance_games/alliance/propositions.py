@@ -108,19 +108,20 @@ def p4(flagship: Flagship) -> PropositionResult:
 def p5(flagship: Flagship) -> PropositionResult:
     reading = flagship.read()
     connect, strong = reading.policy("connect"), reading.policy("strengthen_all")
-    bracket = pooling_threshold(flagship)
     default = float(flagship.default("pooling"))
     figures: dict[str, Any] = {
         "connect": connect.summary(), "strengthen_all_cost": float(strong.cost or 0),
-        "pooling_threshold_bracket": bracket, "pooling_default": default,
+        "pooling_threshold_bracket": None, "pooling_default": default,
     }
     # the article's "low cost" is the security cost; the allies' long-run bargaining gain is
     # connection's separate, later price (P8)
     security = float(connect.cost or 0) - float(flagship.default("bargaining_cost")) * connect.tag(
         "connected")
     figures["connect_security_cost"] = round(security, 4)
-    passed = (connect.reliable and security < float(strong.cost or 0)
-              and bracket is not None and bracket[1] <= default)
+    passed = connect.reliable and security < float(strong.cost or 0)
+    if passed or not flagship.verdict_only:  # s* only where it can decide the verdict
+        bracket = figures["pooling_threshold_bracket"] = pooling_threshold(flagship)
+        passed = passed and bracket is not None and bracket[1] <= default
     return PropositionResult(
         "P5", "Connect keeps reliability with two rivals, at a lower security cost to the leader "
         "than strengthen_all (its expected cost without the long-run bargaining cost of P8), "
@@ -153,6 +154,8 @@ def p6(flagship: Flagship) -> PropositionResult:
                                "connected": base.summary()}
     passed = base.reliable
     for pathway in PATHWAYS:
+        if not passed and flagship.verdict_only:
+            break
         off = flagship.continuation(CONNECTED, **{pathway: 0})
         worse = _worse(pathway, base, off)
         figures[f"{pathway}_off"] = {**off.summary(), "worse": worse,
@@ -182,6 +185,8 @@ def p10(flagship: Flagship) -> PropositionResult:
         else:
             passed = (passed and reading.chosen == ("connect",) and not kept
                       and reading.policy("connect").reliable)
+        if not passed and flagship.verdict_only:
+            break
     return PropositionResult(
         "P10", "The number of rivals drives the choice: with one rival in one domain the leader "
         "chooses a traditional policy and one keeps reliability; with two rivals, and with one "

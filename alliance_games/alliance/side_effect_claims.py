@@ -73,21 +73,28 @@ def alignment_raises_threshold(flagship: Flagship) -> dict[str, Any]:
 
 def p7(flagship: Flagship) -> PropositionResult:
     reading = flagship.read()
-    aligned = {name: p.tag("alignment") for name, p in reading.policies.items()}
     apart = {"align_cost": flagship.upper("align_cost")}  # aligning never pays
-    connect, connect_apart = reading.policy("connect"), flagship.policy("connect", **apart)
     joined = flagship.continuation(CONNECTED)
     joined_apart = flagship.continuation(CONNECTED, **apart)
     pressure = float(joined_apart.leader_value) - float(joined.leader_value)
-    threshold = alignment_raises_threshold(flagship)
-    passed = joined.tag("alignment") == 1 and pressure > 0 and threshold["raised"]
-    return PropositionResult(
-        "P7", "The rivals answer a connection by aligning (in the selected equilibrium of the "
+    passed = joined.tag("alignment") == 1 and pressure > 0
+    statement = (
+        "The rivals answer a connection by aligning (in the selected equilibrium of the "
         "connected continuation, both allies having accepted), and their alignment raises the "
         "strategic pressure on the connected leader: its expected payoff there is lower than with "
         "the rivals kept apart (align_cost at the top of its range), and the pooling threshold s* "
-        "is higher (read with cost sharing off, where pooling must carry connection).", passed,
-        {"alignment_probability": aligned,
+        "is higher (read with cost sharing off, where pooling must carry connection).")
+    if flagship.verdict_only and not passed:  # s* and the whole policy only for the figures
+        return PropositionResult("P7", statement, False, {"pressure": pressure})
+    threshold = alignment_raises_threshold(flagship)
+    passed = passed and threshold["raised"]
+    if flagship.verdict_only:
+        return PropositionResult("P7", statement, passed, {"pressure": pressure})
+    connect, connect_apart = reading.policy("connect"), flagship.policy("connect", **apart)
+    return PropositionResult(
+        "P7", statement, passed,
+        {"alignment_probability": {name: p.tag("alignment")
+                                   for name, p in reading.policies.items()},
          "alignment_once_connected": joined.tag("alignment"),
          "connected_leader_value": {"rivals_aligned": round(float(joined.leader_value), 4),
                                     "rivals_apart": round(float(joined_apart.leader_value), 4)},
@@ -155,6 +162,8 @@ def p9(flagship: Flagship) -> PropositionResult:
         found["article"] = expected
         passed = passed and found["class"] == expected
         figures[name] = found
+        if not passed and flagship.verdict_only:
+            break
     return PropositionResult(
         "P9", "Ally typology: each scenario preset's ally, weighing its abandonment risk at the "
         "status quo against its entrapment risk when its branch is strengthened (both from the "

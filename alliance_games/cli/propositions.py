@@ -48,7 +48,7 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
 
     Every check solves the flagship with the generic solver (spbe, the leader-preferred
     equilibrium of each subgame with information sets) and prints the figures behind its
-    verdict. The exit code is 0 when all pass and 1 otherwise. A run takes about a minute.
+    verdict. The exit code is 0 when all pass and 1 otherwise. A run takes about five seconds.
 
     With --robustness N every proposition is also evaluated at N parameter points drawn jointly
     (the full check with the flagship's parameters moved to the point), each point a full run

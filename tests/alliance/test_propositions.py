@@ -149,3 +149,24 @@ def test_p8_holds_where_the_bargaining_price_already_bites(flagship: Flagship) -
     low, high = result.figures["b_star_bracket"]
     assert 1.2 < low < high <= 1.3
     assert result.passed
+
+
+@pytest.mark.parametrize("pid", sorted(BREAKS, key=lambda p: int(p[1:])))
+def test_a_verdict_only_reading_gives_the_same_verdicts(flagship: Flagship, pid: str) -> None:
+    """Robustness runs read verdicts only (``verdict_only``: a check stops at its first failing
+    condition and skips figures that decide nothing); the verdicts are those of the full check,
+    where the claim holds and where it breaks."""
+    check, moved, _ = BREAKS[pid]
+    fast = flagship.at({}, verdict_only=True)
+    assert check(fast).passed == check(flagship).passed
+    assert check(fast.at(moved)).passed == check(flagship.at(moved)).passed
+
+
+def test_a_verdict_only_p9_stops_at_the_first_preset_out_of_class(flagship: Flagship) -> None:
+    """A less resolute leader (prior 0.3) pushes a dual preset into fearing abandonment; the
+    verdict-only reading fails with the full one, after fewer presets."""
+    moved = {"prior_resolve": "0.3"}
+    full = side.p9(flagship.at(moved))
+    fast = side.p9(flagship.at(moved, verdict_only=True))
+    assert not full.passed and not fast.passed
+    assert len(fast.figures) < len(full.figures)
