@@ -205,8 +205,11 @@ def compare_by_subgames(model: PolicyModel, tree: GameTree, tolerances: Mapping[
 
     def assess(k: int) -> tuple[PolicyAssessment | None, list[Any]]:
         subgame = tree.subtree(int(children[k]))
-        result = subgame_perfect_bayesian(subgame, distinct=True,
-                                          prefer=mover if select else None)
+        try:
+            result = subgame_perfect_bayesian(subgame, distinct=True,
+                                              prefer=mover if select else None)
+        except SolverError as error:
+            raise SolverError(f"policy {actions[k]}: {error}") from error
         found = None
         if actions[k] in model.policies:
             profiles = tuple(risk_profile(subgame, eq, tolerances) for eq in result.equilibria)

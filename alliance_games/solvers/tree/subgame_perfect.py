@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.errors import SolverError
 from alliance_games.games import rational
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.profiles import (
@@ -407,7 +408,7 @@ class _Decomposition:
                 payoffs[leaf_of[s]] = rational.fraction_tuple(sol.value)
             game = truncated._replace(node_payoffs=payoffs)
             if self.tree_solver is not None:
-                out.extend(self._by_tree_solver(game, names, combo))
+                out.extend(self._by_tree_solver(game, names, combo, root))
                 if len(out) > cap:
                     self._truncated(cap)
                     return out[:cap]
@@ -447,11 +448,16 @@ class _Decomposition:
         return out
 
 
-    def _by_tree_solver(self, game: GameTree, names: dict[str, int], combo: Any
+    def _by_tree_solver(self, game: GameTree, names: dict[str, int], combo: Any, root: int
                         ) -> list[_Solution]:
-        """The truncated subgame ``game`` solved by the tree solver; its equilibria as solutions."""
+        """The truncated subgame ``game`` (at ``root``) solved by the tree solver; its equilibria
+        as solutions. A refusal names the subgame (its action path from the tree's root)."""
         assert self.tree_solver is not None
-        result = self.tree_solver(game)
+        try:
+            result = self.tree_solver(game)
+        except SolverError as error:
+            raise SolverError(f"{error} (in the subgame at {self.tree.node_name(root)}, "
+                              f"{self.tree.subtree_end[root] - root:,} nodes)") from error
         if not result.complete:
             self.complete = False
         if result.convex_sets:

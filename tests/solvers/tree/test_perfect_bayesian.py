@@ -14,6 +14,7 @@ import itertools
 import random
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from alliance_games.solvers.tree.signalling import (
     check_sequential_rationality,
     perfect_bayesian_signalling,
 )
+from alliance_games.solvers.tree.subgame_perfect import subgame_perfect
 from tests.paths import DATA as TEST_DATA
 from tests.solvers.tree.test_signalling import signalling_game
 
@@ -520,3 +522,21 @@ def test_pruning_only_the_changed_conditions_keeps_the_same_support_profiles(
         patch.setattr(TreeTerms, "depends_on", lambda self, k: every)
         full = list(pbe_module._reached_profiles(pbe_module._Search(tree, 10**6)))
     assert incremental == full
+
+
+def test_a_refusal_inside_a_subgame_names_the_subgame() -> None:
+    """When the solver of the subgames with information sets refuses one, the error says which:
+    its action path from the root and its size (a user of ``compare`` learns where to look)."""
+    builder = TreeBuilder(["a", "b"])
+    root = builder.add_decision(-1, None, player=0, infoset="enter", actions=["out", "in"])
+    builder.add_terminal(root, "out", payoffs=[0, 0])
+    draw = builder.add_chance(root, "in")
+    for side in ("h", "t"):
+        guess = builder.add_decision(draw, side, player=1, infoset="guess", actions=["x", "y"],
+                                     prob=Fraction(1, 2))
+        for b, pays in (("x", [1, 1]), ("y", [-1, 0])):
+            builder.add_terminal(guess, b, payoffs=pays)
+    tree = builder.build()
+    small = partial(perfect_bayesian, max_cells=0)
+    with pytest.raises(SolverError, match=r"max_cells=0.*\(in the subgame at in, 7 nodes\)"):
+        subgame_perfect(tree, tree_solver=small, method="spbe")
