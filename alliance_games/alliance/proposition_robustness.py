@@ -54,6 +54,13 @@ class PropositionRobustness:
     claims: dict[str, ClaimRobustness]
     forms: dict[str, str]
     held: dict[str, str]
+    names: tuple[str, ...] = ()
+    """The sampled parameters, in the order of each point's values."""
+    points: tuple[tuple[Fraction, ...], ...] = ()
+    """The design's points, exact."""
+    outcomes: tuple[Mapping[str, bool] | None, ...] = ()
+    """Per point, every proposition's verdict there (``None``: the point could not be solved;
+    its message is in ``design["error_points"]``)."""
 
     def entry(self, claim_id: str) -> dict[str, Any] | None:
         """The ``robustness`` record of one proposition (``None``: not evaluated): ``n``,
@@ -146,4 +153,5 @@ def proposition_robustness(n: int, *, spread: float | None = 0.25, ranges: bool 
                                 "values": {k: float(v) for k, v in zip(names, points[i],
                                                                        strict=True)}}
                                for i, message in sorted(found.errors.items())]}
-    return PropositionRobustness(design, dict(summary), dict.fromkeys(summary, POINT_FORM), {})
+    return PropositionRobustness(design, dict(summary), dict.fromkeys(summary, POINT_FORM), {},
+                                 tuple(names), tuple(points), tuple(found.outcomes))

@@ -37,13 +37,17 @@ if TYPE_CHECKING:
                    "run at up to 17 values per parameter: hours on the flagship).")
 @click.option("--workers", type=click.IntRange(1), default=None, metavar="W",
               help="With --robustness: evaluate the points in W processes.")
+@click.option("--points", "points", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="With --robustness: also write every point of the design to FILE as CSV: "
+                   "the sampled parameters' values and each proposition's verdict there (1 "
+                   "holds, 0 fails, empty where the point could not be solved, with the error).")
 @click.option("--resume", is_flag=True,
               help="With --robustness and -o FILE: continue an interrupted run from its journal "
                    "FILE.partial (every finished point is recorded there; it is deleted once "
                    "FILE is written).")
 def command(standalone: bool, output: str | None, fmt: str, robustness: int | None,
             spread: float | None, ranges: bool, seed: int | None, intervals: bool,
-            workers: int | None, resume: bool, force: bool) -> None:
+            workers: int | None, points: str | None, resume: bool, force: bool) -> None:
     """Check the article's propositions P1-P11 on the flagship alliance_system.
 
     Every check solves the flagship with the generic solver (spbe, the leader-preferred
@@ -64,6 +68,7 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
       alliance-games propositions --robustness 20 --ranges --seed 7 --workers 2
       alliance-games propositions --robustness 1000 --seed 1 --workers 2 \\
           --format json -o rob.json            # Ctrl-C, then the same with --resume
+      alliance-games propositions --robustness 64 --seed 1 --points points.csv
     """
     from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
@@ -72,6 +77,11 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
     from alliance_games.render.propositions import PropositionChecks
 
     check_target(output, force=force)
+    if points is not None:
+        if output is not None and Path(points).resolve() == Path(output).resolve():
+            raise click.UsageError("--points FILE and -o FILE name the same file: give the "
+                                   "points their own file")
+        check_target(points, force=force)
 
     found: PropositionRobustness | None = None
     journal: str | None = None
@@ -80,6 +90,7 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
                                           ("--seed", seed is not None),
                                           ("--intervals", intervals),
                                           ("--workers", workers is not None),
+                                          ("--points", points is not None),
                                           ("--resume", resume)) if value]
         if given:
             raise click.UsageError(f"{', '.join(given)} only go with --robustness N (how many "
@@ -94,6 +105,10 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
                                           journal, resume)
     emit(render(PropositionChecks(tuple(results), found), fmt, standalone=standalone), output,
          tee=True, force=force)
+    if found is not None and points is not None:
+        from alliance_games.render.propositions import robustness_points_csv
+
+        emit(robustness_points_csv(found), points, force=force)
     if found is not None and journal is not None:
         Path(journal).unlink(missing_ok=True)  # the result is safely written
     if not all(r.passed for r in results):

@@ -53,6 +53,25 @@ def text_number(value: Any, *, digits: int = 6) -> str:
     return f"{number:.{digits}g}"
 
 
+def exact_decimal(value: Fraction) -> str:
+    """An exact rational as a terminating decimal when it has one (``0.815946``, ``-2``), else as
+    a fraction (``1/3``): the same number either way, written as a spreadsheet reads it."""
+    den, twos, fives = value.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return str(value)
+    places = max(twos, fives)
+    if not places:
+        return str(value.numerator)
+    scaled = abs(value.numerator) * 10**places // value.denominator
+    digits = str(scaled).rjust(places + 1, "0")
+    text = f"{digits[:-places]}.{digits[-places:]}".rstrip("0").rstrip(".")
+    return f"-{text}" if value < 0 else text
+
+
 def decimal_text(value: Any, *, places: int = 3) -> str:
     """A fixed-point rendering for tables (exact values are rounded for display only)."""
     number = float(value)

@@ -20,7 +20,8 @@ from rich.text import Text
 
 from alliance_games.alliance.proposition_robustness import TOP_BREAKING, PropositionRobustness
 from alliance_games.alliance.propositions import PropositionResult
-from alliance_games.render.formats import dumps, escape, wrap_document
+from alliance_games.render.formats import csv_text, dumps, escape, wrap_document
+from alliance_games.render.numbers import exact_decimal
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,22 @@ def propositions_json(checks: PropositionChecks) -> str:
     if robustness is not None:
         document["robustness_design"] = robustness.design
     return dumps(document)
+
+
+def robustness_points_csv(robustness: PropositionRobustness) -> str:
+    """Every point of a robustness design, one row each: ``point`` (its index in the design),
+    the sampled parameters' values (exact: terminating decimals, else fractions), every
+    proposition's verdict there (1 holds, 0 fails; empty where the point could not be solved)
+    and ``error`` (the solver's message at such a point)."""
+    claims = list(robustness.claims)
+    errors = {e["index"]: e["message"] for e in robustness.design.get("error_points", ())}
+    rows = []
+    for i, (point, outcome) in enumerate(zip(robustness.points, robustness.outcomes,
+                                             strict=True)):
+        verdicts = ([""] * len(claims) if outcome is None
+                    else [int(bool(outcome.get(c, False))) for c in claims])
+        rows.append([i, *map(exact_decimal, point), *verdicts, errors.get(i, "")])
+    return csv_text(["point", *robustness.names, *claims, "error"], rows)
 
 
 _UNICODE = {"\u2264": r"$\leq$", "\u2265": r"$\geq$", "\u2192": r"$\to$", "\u2013": "--",

@@ -160,3 +160,56 @@ def test_points_where_solving_fails_are_listed(stub_checks: None,
         assert entry["message"] == "no equilibrium found in this subgame"
     code, out, _ = run("propositions", "--robustness", "16", "--seed", "1")
     assert f"{design['errors']} could not be solved" in " ".join(out.split())
+
+
+def test_points_csv_has_every_point_and_its_verdicts(stub_checks: None, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--points FILE``: one row per point, the exact sampled values (read back equal to the
+    design's) and each proposition's verdict; a point that could not be solved has empty
+    verdicts and its message."""
+    import csv
+
+    from alliance_games.alliance.claims import Flagship
+    from alliance_games.analysis.robustness import sample_design
+
+    def failing(values: Mapping[str, Fraction]) -> dict[str, bool]:
+        if values["pooling"] > Fraction(6, 5):
+            raise SolverError("no equilibrium found in this subgame")
+        return _claims_at(values)
+
+    monkeypatch.setattr(proposition_robustness, "claims_at", failing)
+    target = tmp_path / "points.csv"
+    code, _, err = run("propositions", "--robustness", "16", "--seed", "1", "--format", "json",
+                       "--points", str(target))
+    assert code == 0 and f"wrote {target}" in err
+    names, design = sample_design(Flagship().model, 16, spread=0.25, seed=1)
+    with target.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 16
+    assert list(rows[0]) == ["point", *names, *IDS, "error"]
+    failed = 0
+    for i, (row, point) in enumerate(zip(rows, design, strict=True)):
+        values = dict(zip(names, point, strict=True))
+        assert int(row["point"]) == i
+        assert {n: Fraction(row[n]) for n in names} == values
+        if values["pooling"] > Fraction(6, 5):
+            failed += 1
+            assert all(row[p] == "" for p in IDS)
+            assert row["error"] == "no equilibrium found in this subgame"
+        else:
+            expected = _claims_at(values)
+            assert {p: row[p] == "1" for p in IDS} == expected and row["error"] == ""
+    assert failed
+
+
+def test_points_go_with_robustness_only(stub_checks: None, tmp_path: Path) -> None:
+    code, _, err = run("propositions", "--points", str(tmp_path / "p.csv"))
+    assert code == 2 and "--points" in err and "--robustness" in err
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_points_need_their_own_file(stub_checks: None, tmp_path: Path) -> None:
+    same = str(tmp_path / "rob.json")
+    code, _, err = run("propositions", "--robustness", "4", "--seed", "1", "-o", same,
+                       "--points", same)
+    assert code == 2 and "same file" in err
