@@ -160,7 +160,8 @@ class Flagship:
         self.verdict_only = verdict_only
         """``True``: a check may stop at the first condition that fails and skip the figures
         that do not decide its verdict (robustness runs read verdicts only); the verdict is the
-        same either way."""
+        same either way, except that a subgame the solvers refuse no longer costs a point its
+        verdicts when only a skipped computation would have met it."""
         self._cache: dict[tuple[tuple[str, str], ...], Reading] = {}
         self._policy: dict[tuple[str, tuple[tuple[str, str], ...]], Selected] = {}
 
