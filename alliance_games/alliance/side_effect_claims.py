@@ -84,11 +84,10 @@ def p7(flagship: Flagship) -> PropositionResult:
         "strategic pressure on the connected leader: its expected payoff there is lower than with "
         "the rivals kept apart (align_cost at the top of its range), and the pooling threshold s* "
         "is higher (read with cost sharing off, where pooling must carry connection).")
-    if flagship.verdict_only and not passed:  # s* and the whole policy only for the figures
-        return PropositionResult("P7", statement, False, {"pressure": pressure})
-    threshold = alignment_raises_threshold(flagship)
-    passed = passed and threshold["raised"]
-    if flagship.verdict_only:
+    if passed or not flagship.verdict_only:  # s* only where it can decide the verdict
+        threshold = alignment_raises_threshold(flagship)
+        passed = passed and threshold["raised"]
+    if flagship.verdict_only:  # the whole policy's figures decide nothing
         return PropositionResult("P7", statement, passed, {"pressure": pressure})
     connect, connect_apart = reading.policy("connect"), flagship.policy("connect", **apart)
     return PropositionResult(
