@@ -7,6 +7,7 @@ renderers only format them.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -22,6 +23,7 @@ from alliance_games.games.profiles import (
     tag_probabilities,
     terminal_probabilities,
 )
+from alliance_games.games.pure_behaviour import PureBehaviour
 from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
@@ -57,7 +59,9 @@ def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> Equilibriu
     if isinstance(game, GameTree):
         profile = _tree_profile(game, eq)
         tree = game if eq.exact else game.to_float()
-        reach = reach_probabilities(tree, edge_weights(tree, list(eq.strategies)))
+        behaviour = eq.strategies  # a flat pure profile is weighed at once
+        reach = reach_probabilities(tree, edge_weights(
+            tree, behaviour if isinstance(behaviour, PureBehaviour) else list(behaviour)))
         outcomes = _tree_distribution(tree, reach)
         on_path = path_profile(tree, profile, reach)
     else:
@@ -78,10 +82,33 @@ def _values(array: np.ndarray) -> list[Number]:
 
 
 def _tree_profile(tree: GameTree, eq: Equilibrium) -> dict[str, dict[str, Number]]:
+    if isinstance(eq.strategies, PureBehaviour):
+        return _pure_tree_profile(tree, eq.strategies)
     profile: dict[str, dict[str, Number]] = {p: {} for p in tree.players}
     for k, (infoset, labels) in enumerate(zip(tree.infosets, tree.action_labels, strict=True)):
         profile[tree.players[infoset.player]].update(
             zip(labels, _values(eq.strategies[k]), strict=True))
+    return profile
+
+
+def _pure_tree_profile(tree: GameTree, pure: PureBehaviour) -> dict[str, dict[str, Number]]:
+    """:func:`_tree_profile` of a pure profile, made from its chosen actions at once: every
+    player's labels in set order, 1 at the chosen action and 0 elsewhere (the profile's own
+    type: Fraction when exact, else float)."""
+    one, zero = (Fraction(1), Fraction(0)) if pure.exact else (1.0, 0.0)
+    offsets = np.zeros(len(pure) + 1, dtype=np.int64)
+    np.cumsum(pure.widths, out=offsets[1:])
+    chosen = np.zeros(int(offsets[-1]), dtype=bool)
+    chosen[offsets[:-1] + pure.actions] = True
+    flags = chosen.tolist()
+    owner = [s.player for s in tree.infosets]
+    profile: dict[str, dict[str, Number]] = {}
+    for index, player in enumerate(tree.players):
+        sets = [k for k, p in enumerate(owner) if p == index]
+        labels = itertools.chain.from_iterable(tree.action_labels[k] for k in sets)
+        marks = itertools.chain.from_iterable(flags[offsets[k]:offsets[k + 1]] for k in sets)
+        profile[player] = {label: one if mark else zero
+                           for label, mark in zip(labels, marks, strict=True)}
     return profile
 
 

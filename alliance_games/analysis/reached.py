@@ -44,6 +44,8 @@ class PathProfile:
     reached: int
     total: int
     condensed: bool
+    sets: tuple[int, ...] = ()
+    """The indices of the reached information sets, in the tree's order."""
 
     @property
     def off_path(self) -> int:
@@ -55,7 +57,8 @@ def reached_infosets(tree: GameTree, reach: np.ndarray) -> np.ndarray:
     """The indices (sorted) of the information sets with a node of positive ``reach``
     (per-node realization probabilities)."""
     ids = tree.node_infoset[nonzero(reach)]
-    return np.unique(ids[ids >= 0])
+    # np.unique would import numpy.ma on first use (milliseconds at every command's start)
+    return np.flatnonzero(np.bincount(ids[ids >= 0], minlength=len(tree.infosets)))
 
 
 def path_profile(tree: GameTree, profile: dict[str, dict[str, Number]], reach: np.ndarray
@@ -70,7 +73,8 @@ def path_profile(tree: GameTree, profile: dict[str, dict[str, Number]], reach: n
         for label in tree.action_labels[k]:
             player[label] = own[label]
     total = len(tree.infosets)
-    return PathProfile(shown, len(kept), total, total > ALL_SETS_UP_TO and len(kept) < total)
+    return PathProfile(shown, len(kept), total, total > ALL_SETS_UP_TO and len(kept) < total,
+                       tuple(sorted(kept)))
 
 
 def distinct_on_path(paths: Sequence[PathProfile]) -> int:

@@ -24,7 +24,7 @@ unaffected.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -67,18 +67,22 @@ class Labels:
 
 
 def strategy_labels(game: NormalFormGame | GameTree, *, abbreviate: bool = False,
-                    verbatim: bool = False) -> Labels:
+                    verbatim: bool = False, sets: Sequence[int] | None = None) -> Labels:
     """The labels of ``game``'s strategies as one table shows them (see the module docstring).
 
     ``verbatim``: every label as it is (``--wide``); ``abbreviate``: long information-set names
     become ``Ik`` with a legend. A normal form's strategy names are always shown as they are.
+    ``sets``: a tree's labels at these information sets only (those a table shows), named as
+    among all.
     """
     if isinstance(game, NormalFormGame) or verbatim:
-        return Labels({p: {s: s for s in _labels(game, i)} for i, p in enumerate(game.players)}, {})
+        return Labels({p: {s: s for s in _labels(game, i, sets)}
+                       for i, p in enumerate(game.players)}, {})
     names = _own_names(game)
     legend: dict[str, str] = {}
     shown: dict[str, dict[str, str]] = {p: {} for p in game.players}
-    for k, infoset in enumerate(game.infosets):
+    for k in range(len(game.infosets)) if sets is None else sets:
+        infoset = game.infosets[k]
         name = names[k]
         if abbreviate and (len(name) > KEEP or SHORT.fullmatch(name)):
             name = f"I{k + 1}"
@@ -89,15 +93,19 @@ def strategy_labels(game: NormalFormGame | GameTree, *, abbreviate: bool = False
     return Labels(shown, legend)
 
 
-def _labels(game: NormalFormGame | GameTree, player: int) -> list[str]:
+def _labels(game: NormalFormGame | GameTree, player: int,
+            sets: Sequence[int] | None = None) -> list[str]:
     if isinstance(game, NormalFormGame):
         return list(game.strategies[player])
-    return [f"{s.name}:{a}" for s in game.infosets if s.player == player for a in s.actions]
+    chosen = game.infosets if sets is None else [game.infosets[k] for k in sets]
+    return [f"{s.name}:{a}" for s in chosen if s.player == player for a in s.actions]
 
 
 def _own_names(game: GameTree) -> list[str]:
     """Each information set's name with its owner's ``P@`` dropped, unless that makes two of one
     player's information sets read alike (those keep their full names)."""
+    if not any("@" in infoset.name for infoset in game.infosets):
+        return [infoset.name for infoset in game.infosets]  # no owner's prefix to drop
     short = []
     for infoset in game.infosets:
         prefix = f"{game.players[infoset.player]}@"

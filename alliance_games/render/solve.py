@@ -71,10 +71,12 @@ def equilibria_table(result: SolverResult, records: list[EquilibriumRecord], *,
     game = result.game
 
     profiles = [_shown_profile(r, all_sets) for r in records]
+    sets = _shown_sets(records, all_sets)
 
     def layout(rows: bool, **how: bool) -> Callable[[], RenderableType]:
         build = _player_rows if rows else _player_columns
-        return lambda: build(title, result, records, profiles, strategy_labels(game, **how))
+        return lambda: build(title, result, records, profiles,
+                             strategy_labels(game, sets=sets, **how))
 
     layouts = [layout(False, verbatim=wide)]
     if not wide and isinstance(game, GameTree):
@@ -137,6 +139,15 @@ def _shown_profile(record: EquilibriumRecord, all_sets: bool) -> dict[str, dict[
     if on_path is None or not on_path.condensed or all_sets:
         return record.profile
     return on_path.profile
+
+
+def _shown_sets(records: list[EquilibriumRecord], all_sets: bool) -> list[int] | None:
+    """The information sets the tables show when every record shows only its path (their
+    union, in the tree's order); ``None``: every set."""
+    paths = [r.on_path for r in records]
+    if all_sets or not paths or any(p is None or not p.condensed for p in paths):
+        return None
+    return sorted(set().union(*(p.sets for p in paths if p is not None)))
 
 
 def _off_path_line(records: list[EquilibriumRecord], all_sets: bool) -> str:

@@ -207,19 +207,29 @@ def _short(value: Any) -> str:
 
 
 def _near_ties(tree: GameTree) -> int:
-    """Decision nodes whose two best children are within 1e-9 (range-relative), not equal."""
+    """Decision nodes whose two best children (for the mover) are within 1e-9 (range-relative)
+    but not equal: the best value is attained once and the next best is within the slack."""
     if not tree.is_perfect_information:
         return 0
     values = induct(tree).values
     movers = node_movers(tree)
     slack = DEFAULT_TOL * max(float(tree.payoff_range()), 1e-300)
-    count = 0
-    for node in np.flatnonzero(tree.kind == DECISION):
-        kids = tree.children(int(node))
-        scores = np.sort(values[kids, movers[node]].astype(float))[::-1]
-        if scores.size > 1 and scores[0] != scores[1] and scores[0] - scores[1] <= slack:
-            count += 1
-    return count
+    nodes = np.flatnonzero(tree.kind == DECISION)
+    starts, stops = tree.child_ptr[nodes], tree.child_ptr[nodes + 1]
+    nodes, starts, stops = nodes[stops - starts > 1], starts[stops - starts > 1], \
+        stops[stops - starts > 1]
+    if not nodes.size:
+        return 0
+    widths = stops - starts
+    offsets = np.zeros(nodes.size, dtype=np.int64)
+    np.cumsum(widths[:-1], out=offsets[1:])
+    edges = np.repeat(starts - offsets, widths) + np.arange(int(widths.sum()))
+    scores = values[tree.child_index[edges], np.repeat(movers[nodes], widths)].astype(float)
+    best = np.maximum.reduceat(scores, offsets)
+    top = scores == np.repeat(best, widths)
+    once = np.add.reduceat(top, offsets) == 1
+    second = np.maximum.reduceat(np.where(top, -np.inf, scores), offsets)
+    return int(np.count_nonzero(once & (best - second <= slack)))
 
 
 def _flat(eq: Equilibrium) -> np.ndarray:

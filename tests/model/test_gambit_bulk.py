@@ -127,6 +127,27 @@ def test_read_numbers_is_exact(tokens: list[str]) -> None:
     assert list(as_floats(read)) == [float(Fraction(t)) for t in tokens]
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_decimals_read_digit_by_digit_are_exact(seed: int) -> None:
+    """Random integers and decimals (signs, leading zeros, bare dots at either end, up to 15
+    places): read in bulk, they are the tokens' exact values, as text too."""
+    rng = random.Random(seed)
+
+    def token() -> str:
+        whole = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 6)))
+        part = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 8)))
+        text = rng.choice(["", "-", "+"]) + whole + rng.choice([f".{part}", ""])
+        return text if any(c.isdigit() for c in text) and text.count(".") <= 1 else "7"
+
+    tokens = [token() for _ in range(rng.randint(1, 40))] + ["0.5"]
+    read = read_numbers(tokens)
+    assert read is not None
+    numbers, den = read
+    assert [Fraction(int(v), den) for v in numbers] == [Fraction(t) for t in tokens]
+    text = read_number_text("  ".join(tokens), len(tokens))
+    assert text is not None and text[1] == den and np.array_equal(text[0], numbers)
+
+
 @pytest.mark.parametrize("tokens", [
     ["."], ["-"], ["1.2.3"], ["3-4"], ["--3"], ["+-3"], ["1_0"], ["inf"], ["\u0661"], ["-."],
     ["5", "-"], ["1/3/4"], ["1/+2"], ["1/0"], ["1e5"], ["0.0000000000000001"], ["1" * 19],
@@ -220,3 +241,49 @@ def test_a_gambit_file_with_set_is_refused_by_name(tmp_path: Path) -> None:
     code, _, err = run("solve", str(path), "--set", "p=1")
     assert code == 2
     assert "unknown parameter 'p' for model 'g' (valid parameters: none)" in err
+
+
+def _arities(rng: random.Random) -> list[int]:
+    """The numbers of children of a random tree's nodes, in pre-order."""
+    out: list[int] = []
+    open_slots = 1
+    while open_slots:
+        count = rng.choice([0, 0, 1, 2, 3]) if len(out) < 200 else 0
+        out.append(count)
+        open_slots += count - 1
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_parents_from_open_slots_are_the_stack_walks(seed: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parents found by numpy passes over the open-slot depths are those of the stack walk
+    used for deep trees, and each node's parent comes before it with a free child slot."""
+    from alliance_games.model import gambit_tree_bulk as bulk
+
+    arity = np.array(_arities(random.Random(seed)), dtype=np.int64)
+    fast = bulk._parents(arity)
+    monkeypatch.setattr(bulk, "PARENT_DEPTH", 0)
+    walked = bulk._parents(arity)
+    assert fast.tolist() == walked.tolist()
+    assert fast[0] == -1 and all(0 <= p < k for k, p in enumerate(fast.tolist()) if k)
+    assert np.bincount(fast[1:], minlength=arity.size).tolist() == arity.tolist()
+
+
+def test_a_deep_tree_is_read_as_the_general_reader_reads_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A comb 150 levels deep (more open slots than the numpy passes take) and a list of nodes
+    that is not one tree."""
+    from alliance_games.games.tree import TreeBuilder
+
+    builder = TreeBuilder(["A", "B"])
+    node = builder.add_decision(-1, None, player=0, infoset="r", actions=["on", "off"])
+    for depth in range(150):
+        builder.add_terminal(node, "off", payoffs=[depth, -depth])
+        node = builder.add_decision(node, "on", player=depth % 2, infoset=f"s{depth}",
+                                    actions=["on", "off"])
+    builder.add_terminal(node, "on", payoffs=[1, 1])
+    builder.add_terminal(node, "off", payoffs=[0, 2])
+    text = gf.write_efg(builder.build())
+    _agree(text, monkeypatch)
+    _agree(text + 't "" 0\n', monkeypatch)

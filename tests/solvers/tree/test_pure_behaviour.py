@@ -49,3 +49,26 @@ def test_the_flat_profile_reads_as_the_eager_one(seed: int) -> None:
 def test_a_flat_profile_needs_one_action_per_set() -> None:
     with pytest.raises(ValueError):
         PureBehaviour(np.array([2]), np.array([2]), exact=False)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_pure_profile_is_described_as_its_eager_arrays_are(seed: int) -> None:
+    """``describe`` labels a flat profile at once; the labels, their order, the values and
+    their number types are those of the same profile held as one array per set."""
+    from dataclasses import replace
+
+    from alliance_games.analysis.equilibrium import describe_one
+
+    for tree in trees(seed)[::2] + trees(seed)[4:]:
+        fast = untied_induction(tree)
+        if fast is None:
+            continue
+        eq = subgame_perfect(tree).equilibria[0]
+        assert isinstance(eq.strategies, PureBehaviour)
+        eager = replace(eq, strategies=tuple(pure_profile(tree, fast.choice)))
+        mine, theirs = describe_one(tree, eq).profile, describe_one(tree, eager).profile
+        assert list(mine) == list(theirs)
+        for player in theirs:
+            assert list(mine[player].items()) == list(theirs[player].items())
+            assert [type(v) for v in mine[player].values()] == \
+                [type(v) for v in theirs[player].values()]
