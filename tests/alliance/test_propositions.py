@@ -170,3 +170,7 @@ def test_a_verdict_only_p9_stops_at_the_first_preset_out_of_class(flagship: Flag
     fast = side.p9(flagship.at(moved, verdict_only=True))
     assert not full.passed and not fast.passed
     assert len(fast.figures) < len(full.figures)
+
+
+def test_the_verdict_only_order_of_p9_covers_every_preset_once() -> None:
+    assert sorted(side.VERDICT_ORDER) == sorted(side.ARTICLE_TYPOLOGY)
