@@ -101,10 +101,11 @@ def _pure_tree_profile(tree: GameTree, pure: PureBehaviour) -> dict[str, dict[st
     chosen = np.zeros(int(offsets[-1]), dtype=bool)
     chosen[offsets[:-1] + pure.actions] = True
     flags = chosen.tolist()
-    owner = [s.player for s in tree.infosets]
+    owned: list[list[int]] = [[] for _ in tree.players]
+    for k, infoset in enumerate(tree.infosets):
+        owned[infoset.player].append(k)
     profile: dict[str, dict[str, Number]] = {}
-    for index, player in enumerate(tree.players):
-        sets = [k for k, p in enumerate(owner) if p == index]
+    for player, sets in zip(tree.players, owned, strict=True):
         labels = itertools.chain.from_iterable(tree.action_labels[k] for k in sets)
         marks = itertools.chain.from_iterable(flags[offsets[k]:offsets[k + 1]] for k in sets)
         profile[player] = {label: one if mark else zero

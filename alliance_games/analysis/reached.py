@@ -65,16 +65,16 @@ def path_profile(tree: GameTree, profile: dict[str, dict[str, Number]], reach: n
                  ) -> PathProfile:
     """``profile`` (labelled as :func:`~alliance_games.analysis.equilibrium.describe` labels a
     tree's profile) restricted to the information sets ``reach`` reaches (module docstring)."""
-    kept = set(reached_infosets(tree, reach).tolist())
+    kept = reached_infosets(tree, reach).tolist()  # sorted, distinct
     shown: dict[str, dict[str, Number]] = {p: {} for p in tree.players}
-    for k in sorted(kept):
+    for k in kept:
         infoset = tree.infosets[k]
         own, player = profile[tree.players[infoset.player]], shown[tree.players[infoset.player]]
         for label in tree.action_labels[k]:
             player[label] = own[label]
     total = len(tree.infosets)
     return PathProfile(shown, len(kept), total, total > ALL_SETS_UP_TO and len(kept) < total,
-                       tuple(sorted(kept)))
+                       tuple(kept))
 
 
 def distinct_on_path(paths: Sequence[PathProfile]) -> int:

@@ -312,13 +312,10 @@ def _outcomes(cols: list[tuple[str, ...]]) -> tuple[np.ndarray, list[str], list[
     defined = np.flatnonzero(described)
     if (ids[defined] == 0).any():
         raise _Unsupported
-    seen: dict[int, int] = {}
-    index = np.array([seen.setdefault(i, len(seen)) for i in ids[defined].tolist()],
-                     dtype=np.int64)
-    first = _first_positions(index, len(seen))
-    if not _written_alike(np.ones(defined.size, dtype=bool), first, index, labels[defined],
-                          bodies[defined]):
-        raise _Unsupported
+    index, distinct, heads_labels, heads_bodies = _described(
+        ids[defined].tolist(), labels[defined].tolist(), bodies[defined].tolist())
+    first = _first_positions(index, len(distinct))
+    seen = {key: row for row, key in enumerate(distinct)}
     rows[defined] = index
     named = np.flatnonzero(~described & (ids != 0))
     if named.size:
@@ -327,8 +324,7 @@ def _outcomes(cols: list[tuple[str, ...]]) -> tuple[np.ndarray, list[str], list[
         if (row < 0).any() or (defined[first[row]] > named).any():
             raise _Unsupported
         rows[named] = row
-    heads = defined[first]
-    return (rows, [b[1:-1] for b in bodies[heads].tolist()], labels[heads].tolist())
+    return rows, [b[1:-1] for b in heads_bodies], heads_labels
 
 
 def _payoffs(bodies: list[str], rows: np.ndarray, count: int) -> Rationals:
@@ -389,9 +385,7 @@ def _payoff_tokens(bodies: list[str], count: int) -> Rationals:
     """The payoff bodies read token by token: tokens are put one space apart, so that a
     misplaced comma shows as a fixed substring and every body's end falls at a fixed
     position."""
-    joined = " ; ".join(bodies)
-    if joined.count(";") != len(bodies) - 1:
-        raise _Unsupported
+    joined = " ; ".join(bodies)  # the caller has checked that no body holds a ";"
     spaced = " ".join(joined.replace(",", " , ").split())
     if " , , " in spaced or " ; , " in spaced or " , ; " in spaced or \
             spaced.startswith(", ") or spaced.endswith(" ,") or spaced.startswith(";"):

@@ -50,7 +50,7 @@ from alliance_games.solvers.exact_certificate import (
 )
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
-from alliance_games.solvers.tree.backward_induction import induct, node_movers
+from alliance_games.solvers.tree.backward_induction import edge_segments, induct, node_movers
 
 RECHECK_PROFILES = 400
 RECHECK_NODES = 2_000
@@ -215,15 +215,11 @@ def _near_ties(tree: GameTree) -> int:
     movers = node_movers(tree)
     slack = DEFAULT_TOL * max(float(tree.payoff_range()), 1e-300)
     nodes = np.flatnonzero(tree.kind == DECISION)
-    starts, stops = tree.child_ptr[nodes], tree.child_ptr[nodes + 1]
-    nodes, starts, stops = nodes[stops - starts > 1], starts[stops - starts > 1], \
-        stops[stops - starts > 1]
+    widths = tree.child_ptr[nodes + 1] - tree.child_ptr[nodes]
+    nodes, widths = nodes[widths > 1], widths[widths > 1]
     if not nodes.size:
         return 0
-    widths = stops - starts
-    offsets = np.zeros(nodes.size, dtype=np.int64)
-    np.cumsum(widths[:-1], out=offsets[1:])
-    edges = np.repeat(starts - offsets, widths) + np.arange(int(widths.sum()))
+    edges, offsets = edge_segments(tree, nodes)
     scores = values[tree.child_index[edges], np.repeat(movers[nodes], widths)].astype(float)
     best = np.maximum.reduceat(scores, offsets)
     top = scores == np.repeat(best, widths)
