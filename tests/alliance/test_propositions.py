@@ -7,6 +7,7 @@ to where the article (or the model's mechanism) says the claim should break, and
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -56,6 +57,16 @@ def test_connection_is_not_free_for_the_allies(flagship: Flagship) -> None:
     assert any(connect.risks[a]["entrapment"] > status_quo.risks[a]["entrapment"] for a in ALLIES)
     profile = next(p for p in reading.comparison.policy("connect").profiles)
     assert profile.measures["leader_cost"] > 0
+
+
+def test_the_asian_ally_hedges_by_degrees(flagship: Flagship) -> None:
+    """At the status quo the Asian ally hedges in the warm draw only: its ties -0.77 + 0.2 = -0.57
+    beat the about -0.6 it expects from staying at the prior, -0.97 do not, so it hedges with
+    probability 1/2. Without the swing hedging is a pure choice (never, at the defaults); with
+    warmer ties (-0.3 +/- 0.2) it hedges in both draws."""
+    assert flagship.policy("status_quo").tags["hedge:ally_asia"] == Fraction(1, 2)
+    assert flagship.policy("status_quo", ties_swing=0).tags["hedge:ally_asia"] == 0
+    assert flagship.policy("status_quo", ties_asia="-0.3").tags["hedge:ally_asia"] == 1
 
 
 def test_capacity_goes_to_asia_first(flagship: Flagship) -> None:
@@ -142,12 +153,12 @@ def test_p7_reads_a_connection_in_place_not_the_allies_consent(flagship: Flagshi
 
 
 def test_p8_holds_where_the_bargaining_price_already_bites(flagship: Flagship) -> None:
-    """At a bargaining cost of 1.3 (past b* = 1.27) the leader keeps the status quo; without the
-    allies' bargaining gain it would connect, so b* lies below 1.3 and the claim holds."""
-    result = side.p8(flagship.at({"bargaining_cost": "1.3"}))
+    """At a bargaining cost of 1.4 (past b* = 1.38) the leader keeps the status quo; without the
+    allies' bargaining gain it would connect, so b* lies below 1.4 and the claim holds."""
+    result = side.p8(flagship.at({"bargaining_cost": "1.4"}))
     assert result.figures["chosen_at_default"] == ["status_quo"]
     low, high = result.figures["b_star_bracket"]
-    assert 1.2 < low < high <= 1.3
+    assert 1.3 < low < high <= 1.4
     assert result.passed
 
 
