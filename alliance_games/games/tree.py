@@ -33,9 +33,9 @@ from alliance_games.games.normal_form import as_exact_array, scaled_integers
 TERMINAL, DECISION, CHANCE = 0, 1, 2
 STRUCTURAL_FIELDS = {"kind", "parent", "child_ptr", "child_index", "node_infoset", "infosets",
                      "node_tags"}
-STRUCTURAL_CACHES = ("depth", "levels", "in_edge", "edge_parent", "edge_action_index",
-                     "subtree_end", "terminals", "subgame_roots", "tag_names", "path_tags",
-                     "first_tags", "frontiers", "infoset_player")
+STRUCTURAL_CACHES = ("depth", "levels", "inner_levels", "in_edge", "edge_parent",
+                     "edge_action_index", "subtree_end", "terminals", "subgame_roots", "tag_names",
+                     "path_tags", "first_tags", "frontiers", "infoset_player")
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,23 @@ class GameTree:
         return tuple(order[bounds[d] : bounds[d + 1]] for d in range(len(bounds) - 1))
 
     @cached_property
+    def inner_levels(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+        """Per level holding non-terminal nodes, deepest first: those nodes ``inner``, where
+        each one's edges start in ``edges`` (``starts``) and ``edges``, their outgoing edges in
+        order (for sums over children, level by level: ``np.add.reduceat(x[edges], starts)``)."""
+        ptr = self.child_ptr
+        out = []
+        for level in reversed(self.levels[:-1]):
+            inner = level[self.kind[level] != TERMINAL]
+            if not len(inner):
+                continue
+            counts = ptr[inner + 1] - ptr[inner]
+            starts = np.cumsum(counts) - counts
+            edges = np.repeat(ptr[inner] - starts, counts) + np.arange(int(counts.sum()))
+            out.append((inner, starts, edges))
+        return tuple(out)
+
+    @cached_property
     def in_edge(self) -> np.ndarray:
         """``in_edge[n]``: the edge leading into node ``n`` (-1 at the root)."""
         edge = np.full(self.num_nodes, -1, dtype=np.int64)
@@ -256,13 +273,19 @@ class GameTree:
         values = {f: getattr(self, f) for f in self.__dataclass_fields__}
         values.update(changes)
         copy = GameTree(**values)
-        if not set(changes) & STRUCTURAL_FIELDS:
+        structural = set(changes) & STRUCTURAL_FIELDS
+        if not structural:
             for name in STRUCTURAL_CACHES:
                 if name in self.__dict__:
                     copy.__dict__[name] = self.__dict__[name]
             key = self.__dict__.get("structure_key")
             if key is not None and "edge_label" not in changes:  # the players are its first entry
                 copy.__dict__["structure_key"] = (copy.players, *key[1:])
+        elif structural == {"infosets"} and _same_members(self.infosets, copy.infosets):
+            # only the sets' players or names changed: every cache but the players' carries over
+            for name in STRUCTURAL_CACHES:
+                if name in self.__dict__ and name != "infoset_player":
+                    copy.__dict__[name] = self.__dict__[name]
         return copy
 
     # ---- outcome tags -----------------------------------------------------------------------
@@ -478,6 +501,13 @@ _SUBTREE_LIMIT = 32
 _SUBTREES: OrderedDict[int, tuple[tuple[Any, ...], GameTree]] = OrderedDict()
 """Per root, the structural objects of the tree last cut there and the cut (see
 :meth:`GameTree.subtree`)."""
+
+
+def _same_members(old: Sequence[Infoset], new: Sequence[Infoset]) -> bool:
+    """Whether two lists of information sets hold the same nodes, set by set, with the same
+    actions (so the structural caches but the sets' players stay valid)."""
+    return len(old) == len(new) and all(
+        a.nodes == b.nodes and a.actions == b.actions for a, b in zip(old, new, strict=True))
 
 
 class _Same:

@@ -58,6 +58,7 @@ from alliance_games.games.rational import (
     combination,
     exact_type,
     exact_values,
+    fraction_array,
     fraction_tuple,
     to_fraction,
 )
@@ -181,6 +182,10 @@ class Continuation:
         nodes = np.arange(a, a + size)
         mover = np.array([s.player for s in tree.infosets] + [-1], dtype=np.int64)
         receiver = (tree.kind[nodes] == DECISION) & (mover[tree.node_infoset[nodes]] != sender)
+        self.kind: list[int] = tree.kind[nodes].tolist()
+        self.mover: list[int] = mover[tree.node_infoset[nodes]].tolist()  # -1: no decision
+        zero = exact_type()(0)
+        self.zero = tuple(zero for _ in range(tree.num_players))
         below = np.concatenate([[0], np.cumsum(receiver)])  # receivers before each offset
         ends = tree.subtree_end[nodes] - a
         self.fixed = (below[ends] == below[:size]).tolist()
@@ -222,14 +227,13 @@ class Continuation:
                 tuple(o + v for o, v in zip(own[1], v1, strict=True)))
 
     def _solve_node(self, k: int, p: Fraction, crossings: set[Fraction]) -> list[Alt]:
-        tree, (a, b) = self.tree, self.copy.start
+        a, b = self.copy.start
         x, y = a + k, b + k
-        players = range(tree.num_players)
-        if tree.kind[x] == TERMINAL:
-            zero = tuple(exact_type()(0) for _ in players)
-            return [Alt(self.own[k] or (zero, zero), ())]
+        kind = self.kind[k]
+        if kind == TERMINAL:
+            return [Alt(self.own[k] or (self.zero, self.zero), ())]
         options = [self._node(c, p, crossings) for c in self.kids[k]]
-        if tree.kind[x] == CHANCE:
+        if kind == CHANCE:
             probs = self.probs[k]
             out = []
             for combo in self._product(options):
@@ -238,7 +242,7 @@ class Continuation:
                 out.append(Alt(self._plus(k, v0, v1),
                                tuple(c for alt in combo for c in alt.choices)))
             return out
-        mover = tree.infosets[int(tree.node_infoset[x])].player
+        mover = self.mover[k]
         flat = [(i, alt) for i, opts in enumerate(options) for alt in opts]
         out = []
         if mover == self.sender:  # singletons: each type picks its best, independently
@@ -627,21 +631,21 @@ def _behaviour(tree: GameTree, structure: Structure,
 
 
 def _verified(tree: GameTree, structure: Structure, behaviour: list[np.ndarray],
-              beliefs: Sequence[Fraction]) -> bool:
+              beliefs: Sequence[Fraction]) -> np.ndarray | None:
     """Exact check: every type's signal mixture and every later sender choice is optimal, and
-    every receiver's is optimal at the common belief ``beliefs[s]`` after its signal."""
-    from alliance_games.games.profiles import edge_weights
+    every receiver's is optimal at the common belief ``beliefs[s]`` after its signal. ``None``
+    when the check fails, else the profile's expected payoffs (as Fractions)."""
+    from alliance_games.games.profiles import behaviour_payoffs, edge_weights
     from alliance_games.solvers.tree.subgame_perfect import (
         continuation_values,
-        exact_continuation_values,
+        exact_continuation_table,
     )
 
     weights = edge_weights(tree, behaviour)
-    movers = {s.player for s in tree.infosets}
-    values = {}
-    for j in movers:
-        fast = exact_continuation_values(tree, weights, j)
-        values[j] = continuation_values(tree, weights, j) if fast is None else fast
+    movers = sorted({s.player for s in tree.infosets})
+    table = exact_continuation_table(tree, weights, movers)
+    values = {j: continuation_values(tree, weights, j) if table is None else table[:, i]
+              for i, j in enumerate(movers)}
 
     def best(options: list[Fraction], dist: np.ndarray) -> bool:
         top = max(options)
@@ -651,7 +655,7 @@ def _verified(tree: GameTree, structure: Structure, behaviour: list[np.ndarray],
         kids = tree.children(node)
         if not best([values[structure.sender][int(c)] for c in kids],
                      behaviour[int(tree.node_infoset[node])]):
-            return False
+            return None
     for copy, p in zip(structure.copies, beliefs, strict=True):
         a, b = copy.start
         for k in range(copy.size):
@@ -665,13 +669,15 @@ def _verified(tree: GameTree, structure: Structure, behaviour: list[np.ndarray],
                     kids = tree.children(node)
                     if not best([values[mover][int(c)] for c in kids],
                                 behaviour[int(tree.node_infoset[node])]):
-                        return False
+                        return None
                 continue
             options = [p * values[mover][int(cx)] + (1 - p) * values[mover][int(cy)]
                        for cx, cy in zip(tree.children(x), tree.children(y), strict=True)]
             if not best(options, behaviour[i]):
-                return False
-    return True
+                return None
+    if table is not None and len(movers) == tree.num_players:  # the root's values
+        return fraction_array(table[0])
+    return behaviour_payoffs(tree, behaviour)
 
 
 def belief_threshold(tree: GameTree) -> SolverResult:
@@ -679,8 +685,6 @@ def belief_threshold(tree: GameTree) -> SolverResult:
 
     Raises ``ValueError`` when ``tree`` is not in the class (:func:`matches`).
     """
-    from alliance_games.games.profiles import behaviour_payoffs
-
     structure = matches(tree)
     if structure is None:
         raise ValueError("not a one-signal game with two types (see belief_threshold.matches)")
@@ -703,15 +707,15 @@ def belief_threshold(tree: GameTree) -> SolverResult:
             beliefs.append(to_fraction(pi0 * sigma[0][s] / sent if sent else play.p))
         if any(full[s].p != beliefs[s] for s in range(len(full))):
             continue
-        if not _verified(tree, structure, behaviour, beliefs):
+        payoffs = _verified(tree, structure, behaviour, beliefs)
+        if payoffs is None:
             continue
         key = tuple(tuple(d) for d in behaviour)
         if key in seen:
             continue
         seen.add(key)
         # verified sequentially rational at every set, so a Nash equilibrium: regret exactly 0
-        equilibria.append(Equilibrium(tuple(behaviour), behaviour_payoffs(tree, behaviour),
-                                      F0, True))
+        equilibria.append(Equilibrium(tuple(behaviour), payoffs, F0, True))
         actions = tree.actions(structure.types[0])
         details.append({"posteriors": {actions[s]: str(beliefs[s]) for s in range(len(full))},
                         "off_path": [actions[s] for s in range(len(full))

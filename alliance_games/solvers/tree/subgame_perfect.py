@@ -601,18 +601,22 @@ def exact_continuation_values(tree: GameTree, weights: np.ndarray, player: int
     """:func:`continuation_values` in the fast exact type of :mod:`alliance_games.games.rational`
     (level by level, every node of a level at once), or ``None`` when a weight or payoff is not
     rational."""
+    table = exact_continuation_table(tree, weights, [player])
+    return None if table is None else table[:, 0]
+
+
+def exact_continuation_table(tree: GameTree, weights: np.ndarray, players: Sequence[int]
+                             ) -> np.ndarray | None:
+    """:func:`continuation_values` of each of ``players`` at once, one column per player (in
+    the fast exact type; the weights converted once), or ``None`` when a weight or payoff is not
+    rational."""
     fast_weights = rational.fast_array(weights) if tree.exact else None
-    values = rational.fast_array(tree.node_payoffs[:, player]) if tree.exact else None
+    values = rational.fast_array(tree.node_payoffs[:, list(players)]) if tree.exact else None
     if fast_weights is None or values is None:
         return None
-    ptr, kids = tree.child_ptr, tree.child_index
-    for level in reversed(tree.levels[:-1]):
-        inner = level[tree.kind[level] != TERMINAL]
-        if not len(inner):
-            continue
-        counts = ptr[inner + 1] - ptr[inner]
-        starts = np.cumsum(counts) - counts  # where each node's edges start in ``edges``
-        edges = np.repeat(ptr[inner] - starts, counts) + np.arange(int(counts.sum()))
-        sums = np.add.reduceat(fast_weights[edges] * values[kids[edges]], starts)
+    kids = tree.child_index
+    for inner, starts, edges in tree.inner_levels:
+        sums = np.add.reduceat(fast_weights[edges][:, None] * values[kids[edges]], starts, axis=0)
         values[inner] = values[inner] + sums
     return values
+
