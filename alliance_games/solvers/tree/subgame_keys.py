@@ -88,21 +88,38 @@ class Structures:
     def __init__(self, size: int = 16) -> None:
         self.size = size
         self.known: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
+        # the held keys by identity: a key object met again is found without hashing it (a
+        # big tree's key holds tuples of thousands of entries, hashed anew at every lookup)
+        self.held: dict[int, tuple[tuple[Any, ...], dict[Any, Any]]] = {}
+        self.last: tuple[Any, ...] | None = None  # the most recently used key
 
     def of(self, tree: GameTree) -> dict[Any, Any]:
         """The facts found so far for ``tree``'s structure (a dict to read and fill)."""
         key = tree.structure_key
+        found = self.held.get(id(key))
+        if found is not None and found[0] is key:
+            if self.last is not key:
+                self.known.move_to_end(key)
+                self.last = key
+            return found[1]
         facts = self.known.get(key)
         if facts is None:
             facts = self.known[key] = {}
             if len(self.known) > self.size:
                 self.known.popitem(last=False)
+                self.held.clear()  # drop the evicted key's entry (the others come back)
         else:
             self.known.move_to_end(key)
+        if len(self.held) >= 4 * self.size:  # trees of one structure bring equal, new keys
+            self.held.clear()
+        self.held[id(key)] = (key, facts)
+        self.last = key
         return facts
 
     def clear(self) -> None:
         self.known.clear()
+        self.held.clear()
+        self.last = None
 
 
 STRUCTURES = Structures()
