@@ -48,6 +48,7 @@ all listed), or when ties produce more than ``MAX_ALTERNATIVES`` pure continuati
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -66,6 +67,7 @@ from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.solvers.result import Equilibrium, SolverResult
 
 MAX_ALTERNATIVES = 64
+PIECES_KEPT = 4096  # continuations whose pieces are remembered (:func:`pieces`)
 F0, F1 = Fraction(0), Fraction(1)
 Vec = tuple[Fraction, ...]
 
@@ -205,6 +207,14 @@ class Continuation:
                          (ptr[start:start + size + 1] - ptr[start]).tolist()) for start in (a, b)]
         self.probs: list[tuple[Vec, Vec]] = list(zip(*probs, strict=True))
 
+    def content(self) -> tuple[object, ...]:
+        """Everything the solutions depend on (the exact type, the sender, where the copies
+        start, and per offset the kind, mover, children, own payoffs and probabilities): equal
+        contents give equal :func:`pieces`."""
+        return (exact_type(), self.sender, self.copy.start, self.copy.size, len(self.zero),
+                tuple(self.kind), tuple(self.mover), tuple(map(tuple, self.kids)),
+                tuple(self.own), tuple(self.probs))
+
     def solve(self, p: Fraction) -> tuple[list[Alt], set[Fraction]]:
         """All pure solutions at ``p`` and the beliefs where some receiver's choice could change."""
         crossings: set[Fraction] = set()
@@ -310,8 +320,31 @@ class Piece:
         return self.lo if self.point else (self.lo + self.hi) / 2
 
 
+_PIECES: OrderedDict[tuple[object, ...], tuple[list[Piece], bool]] = OrderedDict()
+"""The pieces of the last :data:`PIECES_KEPT` continuations by content, and whether solving
+them overflowed: the subgames of one decomposition repeat continuations (the truncated games
+differ elsewhere). Pieces are read only."""
+
+
 def pieces(cont: Continuation) -> list[Piece]:
-    """The partition of ``[0, 1]`` into points and open intervals of constant pure solutions."""
+    """The partition of ``[0, 1]`` into points and open intervals of constant pure solutions
+    (found again, by content, when an equal continuation was solved before)."""
+    key = cont.content()
+    found = _PIECES.get(key)
+    if found is not None:
+        _PIECES.move_to_end(key)
+        cont.overflow = cont.overflow or found[1]
+        return list(found[0])
+    out = _pieces(cont)
+    _PIECES[key] = (list(out), cont.overflow)
+    if len(_PIECES) > PIECES_KEPT:
+        _PIECES.popitem(last=False)
+    return out
+
+
+def _pieces(cont: Continuation) -> list[Piece]:
+    """:func:`pieces` computed: solutions at the ends, then at interval midpoints and the
+    crossing points found there."""
     out: list[Piece] = []
 
     def point(p: Fraction) -> None:
