@@ -114,35 +114,41 @@ def matches(tree: GameTree) -> Structure | None:
 
 
 def _parallel(tree: GameTree, sender: int, a: int, b: int, size: int) -> bool:
-    """Whether the subtrees at ``a`` and ``b`` are two copies in the class's sense."""
-    informative = set()  # offsets of chance nodes whose probabilities differ between copies
+    """Whether the subtrees at ``a`` and ``b`` are two copies in the class's sense (offset by
+    offset in pre-order, so that every ancestor of an offset is seen before it)."""
+    ptr, kind = tree.child_ptr, tree.kind
+    if not (np.array_equal(kind[a:a + size], kind[b:b + size])
+            and np.array_equal(np.diff(ptr[a:a + size + 1]), np.diff(ptr[b:b + size + 1]))):
+        return False
+    ea, eb = int(ptr[a]), int(ptr[b])
+    width = int(ptr[a + size]) - ea  # the copies' edges: equal degrees, so equal ranges
+    if tree.edge_label[ea:ea + width] != tree.edge_label[eb:eb + width]:
+        return False
+    kinds = kind[a:a + size].tolist()
+    bounds = (ptr[a:a + size + 1] - ea).tolist()
+    probs = tree.edge_prob[ea:ea + width].tolist(), tree.edge_prob[eb:eb + width].tolist()
+    sets_a, sets_b = tree.node_infoset[a:a + size].tolist(), tree.node_infoset[b:b + size].tolist()
+    parents = (tree.parent[a:a + size] - a).tolist()
+    sets = tree.infosets
+    # marked: informative chance moves (probabilities differ between the copies) and sender
+    # moves; a receiver may have neither above it in its copy
+    marked, above = [False] * size, [False] * size
     for k in range(size):
-        x, y = a + k, b + k
-        if tree.kind[x] != tree.kind[y] or tree.actions(x) != tree.actions(y) or \
-                len(tree.children(x)) != len(tree.children(y)):
-            return False
-        if tree.kind[x] == CHANCE and any(
-                Fraction(p) != Fraction(q) for p, q in zip(tree.edge_prob[tree.edges(x)],
-                                                           tree.edge_prob[tree.edges(y)],
-                                                           strict=True)):
-            informative.add(k)
-        if tree.kind[x] != DECISION:
-            continue
-        ix, iy = int(tree.node_infoset[x]), int(tree.node_infoset[y])
-        mover = tree.infosets[ix].player
-        if mover == sender:
-            if not (tree.is_singleton(x) and tree.is_singleton(y)):
-                return False
-        elif ix != iy or set(tree.infosets[ix].nodes) != {x, y}:
-            return False
-        else:  # a receiver: no informative chance move and no sender move above it here
-            node = x
-            while node != a:
-                node = int(tree.parent[node])
-                if node - a in informative or (
-                        tree.kind[node] == DECISION
-                        and tree.infosets[int(tree.node_infoset[node])].player == sender):
+        if k:
+            up = parents[k]
+            above[k] = above[up] or marked[up]
+        if kinds[k] == CHANCE:
+            lo, hi = bounds[k], bounds[k + 1]
+            marked[k] = any(Fraction(p) != Fraction(q) for p, q in
+                            zip(probs[0][lo:hi], probs[1][lo:hi], strict=True))
+        elif kinds[k] == DECISION:
+            ix, iy = sets_a[k], sets_b[k]
+            if sets[ix].player == sender:
+                if len(sets[ix].nodes) != 1 or len(sets[iy].nodes) != 1:
                     return False
+                marked[k] = True
+            elif ix != iy or set(sets[ix].nodes) != {a + k, b + k} or above[k]:
+                return False
     return True
 
 
@@ -713,12 +719,13 @@ def _verified(tree: GameTree, structure: Structure, behaviour: list[np.ndarray],
     return behaviour_payoffs(tree, behaviour)
 
 
-def belief_threshold(tree: GameTree) -> SolverResult:
-    """Every perfect Bayesian equilibrium of a one-signal two-type tree (module docstring).
+def belief_threshold(tree: GameTree, structure: Structure | None = None) -> SolverResult:
+    """Every perfect Bayesian equilibrium of a one-signal two-type tree (module docstring);
+    ``structure``: :func:`matches` of ``tree`` when the caller has it.
 
     Raises ``ValueError`` when ``tree`` is not in the class (:func:`matches`).
     """
-    structure = matches(tree)
+    structure = matches(tree) if structure is None else structure
     if structure is None:
         raise ValueError("not a one-signal game with two types (see belief_threshold.matches)")
     conts = [Continuation(tree, structure.sender, copy) for copy in structure.copies]

@@ -49,8 +49,9 @@ def movers_only(tree: GameTree) -> GameTree | None:
 
 def _pbe(tree: GameTree) -> SolverResult:
     """By belief thresholds when ``tree`` is a one-signal two-type game, else every weak PBE."""
-    if matches(tree) is not None:
-        result = belief_threshold(tree)
+    structure = matches(tree)
+    if structure is not None:
+        result = belief_threshold(tree, structure)
         if result.equilibria:
             return result
         # none with at most one mixing receiver per signal: every weak PBE instead
