@@ -516,21 +516,30 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
     carry the outcome signature: the players' payoffs, each tag's probability and each measure's
     expectation."""
     tags = tree.tag_names
-    extra = np.full((tree.num_nodes, len(tags) + len(tree.measures)), _ZERO, dtype=object)
+    n, width = tree.num_players, len(tags) + len(tree.measures)
     facts = STRUCTURES.of(tree)
     if "tag columns" not in facts:
         block = _tag_columns(tree)
         facts["tag columns"] = block, np.array([bool(t) for t in tree.first_tags], dtype=bool)
     block, carries = facts["tag columns"]
-    extra[:, :len(tags)] = block
+    if tree.exact:  # the players' columns, then the tags' (kept per structure), then measures'
+        if ("outcome columns", n, width) not in facts:
+            full = np.full((tree.num_nodes, n + width), _ZERO, dtype=object)
+            full[:, n:n + len(tags)] = block
+            facts[("outcome columns", n, width)] = full
+        payoffs = facts[("outcome columns", n, width)].copy()
+        payoffs[:, :n] = tree.node_payoffs
+        extra = payoffs[:, n:]
+    else:
+        extra = np.full((tree.num_nodes, width), _ZERO, dtype=object)
+        extra[:, :len(tags)] = block
     for j, values in enumerate(tree.measures.values()):
         extra[:, len(tags) + j] = values
         # a node with only a tag or a measure now has a payoff too (truncation keeps only those)
         carries = carries | nonzero(np.asarray(values))
     if not tree.exact:
-        extra = extra.astype(float)
-    payoffs = np.concatenate([tree.node_payoffs, extra], axis=1)
-    names = tuple(f"#{k}" for k in range(extra.shape[1]))
+        payoffs = np.concatenate([tree.node_payoffs, extra.astype(float)], axis=1)
+    names = tuple(f"#{k}" for k in range(width))
     return tree._replace(players=tree.players + names, node_payoffs=payoffs,
                          has_payoff=tree.has_payoff | carries)
 
