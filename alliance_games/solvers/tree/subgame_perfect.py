@@ -22,7 +22,7 @@ information set inside it); the result is then marked incomplete.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -177,10 +177,12 @@ class _Decomposition:
             facts["subgames"] = (set(tree.subgame_roots), self._inner_map(tree))
         self.roots, self.inner = facts["subgames"]  # read only
         self.renamed = 0  # solver warnings that may name information sets, players or actions
-        self.first_node = [s.nodes[0] for s in tree.infosets]
-        self.node_infoset = tree.node_infoset.tolist()
+        if "lists" not in facts:
+            facts["lists"] = ([s.nodes[0] for s in tree.infosets], tree.node_infoset.tolist(),
+                              {s.name: k for k, s in enumerate(tree.infosets)})
+        self.first_node, self.node_infoset, self.names = facts["lists"]  # read only
+        self.plans: dict[int, _Plan | None] = facts.setdefault(("plans", tree.exact), {})
         self.rows = subtree_rows(tree) if rows is None else rows
-        self.names = {s.name: k for k, s in enumerate(tree.infosets)}
         self.context = context
 
     @property
@@ -233,10 +235,9 @@ class _Decomposition:
     def _solve_root(self, root: int, inner: list[int], solutions: dict[int, Sequence[_Solution]]
                     ) -> list[_Solution]:
         """The solutions at ``root`` from those of its inner subgames (then dropped)."""
-        tree = self.tree
-        if all(tree.kind[c] == TERMINAL or c in self.roots for c in tree.children(root)) and \
-                (tree.kind[root] == CHANCE or tree.is_singleton(root)):
-            found = self._combine(root, solutions)
+        plan = self.plans[root] if root in self.plans else self._plan(root)
+        if plan is not None:
+            found = self._combine(root, plan, solutions)
         else:
             found = self._normal_form(root, inner, solutions)
         for s in inner:
@@ -244,6 +245,26 @@ class _Decomposition:
         if self.distinct and len(found) > 1:
             found = list({sol.value: sol for sol in reversed(found)}.values())[::-1]
         return found
+
+    def _plan(self, root: int) -> _Plan | None:
+        """The :class:`_Plan` of ``root`` when its solutions combine directly (a chance or
+        singleton decision root whose children are terminal nodes or subgame roots), else
+        ``None`` (kept per structure)."""
+        tree = self.tree
+        kids = tuple(int(c) for c in tree.children(root))
+        plan = None
+        if all(tree.kind[c] == TERMINAL or c in self.roots for c in kids) and \
+                (tree.kind[root] == CHANCE or tree.is_singleton(root)):
+            infoset = int(tree.node_infoset[root])
+            one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
+            plan = _Plan(kids, tuple(bool(tree.kind[c] == TERMINAL) for c in kids),
+                         bool(tree.kind[root] == CHANCE), infoset,
+                         tree.infosets[infoset].player if infoset >= 0 else -1,
+                         int(tree.child_ptr[root]), int(tree.child_ptr[root + 1]),
+                         tuple(tuple(one if b == a else zero for b in range(len(kids)))
+                               for a in range(len(kids))))
+        self.plans[root] = plan
+        return plan
 
     def _relative(self, found: Sequence[_Solution], root: int) -> Relative:
         """Solutions at ``root`` with what places them elsewhere: the root and, per information
@@ -278,12 +299,6 @@ class _Decomposition:
             inner[root] = []
             enclosing.append((root, end[root]))
         return inner
-
-    def _leaf(self, node: int, solutions: dict[int, Sequence[_Solution]]
-              ) -> Sequence[_Solution]:
-        if self.tree.kind[node] == TERMINAL:
-            return [self._terminal(node)]
-        return solutions[node]
 
     def _terminal(self, node: int) -> _Solution:
         return _Solution(self._exact(self.tree.node_payoffs[node]), (), True)
@@ -336,23 +351,26 @@ class _Decomposition:
             self._truncated(cap)
         return capped_product(lists, cap)
 
-    def _combine(self, root: int, solutions: dict[int, Sequence[_Solution]]) -> list[_Solution]:
+    def _combine(self, root: int, plan: _Plan, solutions: dict[int, Sequence[_Solution]]
+                 ) -> list[_Solution]:
         """Values at a chance or singleton decision root whose children are terminal nodes or
-        subgame roots: ``u(root) + sum_c p_c v(c)`` at chance; at a decision, every child best
-        for the mover. Certified values of exact trees are summed in the fast exact type."""
+        subgame roots (its ``plan``): ``u(root) + sum_c p_c v(c)`` at chance; at a decision,
+        every child best for the mover. Certified values of exact trees are summed in the fast
+        exact type."""
         tree = self.tree
-        kids = [int(c) for c in tree.children(root)]
         own = tree.node_payoffs[root]
         players = range(tree.num_players)
         out: list[_Solution] = []
         cap = self._cap(root)
-        chance = tree.kind[root] == CHANCE
-        probs = tree.edge_prob[tree.child_ptr[root]: tree.child_ptr[root + 1]]
+        chance = plan.chance
+        probs = tree.edge_prob[plan.lo:plan.hi]
         fast_own, fast_probs = self._fast(own), self._fast(probs) if chance else ()
         exact = fast_own is not None and fast_probs is not None  # certified values are fast
         fast_own, fast_probs = fast_own or (), fast_probs or ()  # used only when exact
         own_zero = exact and not any(fast_own)
-        for combo in self._product([self._leaf(c, solutions) for c in kids], cap):
+        leaves = [[self._terminal(c)] if terminal else solutions[c]
+                  for c, terminal in zip(plan.kids, plan.terminal, strict=True)]
+        for combo in self._product(leaves, cap):
             assignment = tuple(pair for sol in combo for pair in sol.assignment)
             certified = all(sol.certified for sol in combo)
             if certified and exact:
@@ -370,13 +388,11 @@ class _Decomposition:
                                   for j in players)
                     out.append(_Solution(value, assignment, certified))
                     continue
-            infoset = int(tree.node_infoset[root])
-            mover = tree.infosets[infoset].player
+            infoset, mover = plan.infoset, plan.mover
             best = max(v[mover] for v in values)
-            one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
             for a, v in enumerate(values):
                 if v[mover] == best or (not tree.exact and v[mover] >= best - DEFAULT_TOL):
-                    dist = tuple(one if b == a else zero for b in range(len(kids)))
+                    dist = plan.pure[a]
                     if certified and exact:
                         value = v if own_zero else tuple(
                             o + x for o, x in zip(fast_own, v, strict=True))
@@ -477,6 +493,22 @@ class _Decomposition:
             out.append(_Solution(self._exact(eq.payoffs) if exact else tuple(eq.payoffs),
                                  assignment + inherited, exact))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What combining at a subgame root reads of the structure (:meth:`_Decomposition._plan`):
+    its children and which are terminal, whether it is a chance node, its information set and
+    mover (decision roots), its edges ``lo:hi``, and per action the pure distribution on it."""
+
+    kids: tuple[int, ...]
+    terminal: tuple[bool, ...]
+    chance: bool
+    infoset: int
+    mover: int
+    lo: int
+    hi: int
+    pure: tuple[tuple[Any, ...], ...]
 
 
 def _context(tree: GameTree, nf_solver: NormalFormSolver | None, tree_solver: TreeSolver | None,
