@@ -376,7 +376,7 @@ class GameTree:
         edges_lo, edges_hi = int(self.child_ptr[lo]), int(self.child_ptr[hi])
         ids = self.node_infoset[lo:hi]
         inside = ids >= 0
-        kept = np.unique(ids[inside])
+        kept = np.flatnonzero(np.bincount(ids[inside], minlength=len(self.infosets)))
         renumber = np.full(len(self.infosets), -1, dtype=np.int64)
         renumber[kept] = np.arange(len(kept), dtype=np.int64)
         node_infoset = np.full(hi - lo, -1, dtype=np.int64)
@@ -484,17 +484,19 @@ class GameTree:
         n = self.num_nodes
         first = np.full(n, n + 1, dtype=np.int64)
         last = np.full(n, -1, dtype=np.int64)
-        for infoset in self.infosets:
-            members = list(infoset.nodes)
-            first[members], last[members] = min(members), max(members)
+        sets = [s.nodes for s in self.infosets if s.nodes]
+        if sets:  # every set's nodes at once: their smallest and largest node, per set
+            members = np.fromiter(itertools.chain.from_iterable(sets), dtype=np.int64)
+            sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+            starts = np.cumsum(sizes) - sizes
+            first[members] = np.repeat(np.minimum.reduceat(members, starts), sizes)
+            last[members] = np.repeat(np.maximum.reduceat(members, starts), sizes)
         for level in reversed(self.levels[1:]):  # deepest first: children before parents
             np.minimum.at(first, self.parent[level], first[level])
             np.maximum.at(last, self.parent[level], last[level])
-        lowest, highest = first.tolist(), last.tolist()
-        end = self.subtree_end.tolist()
-        kind = self.kind.tolist()
-        return tuple(m for m in range(n)
-                     if kind[m] != TERMINAL and lowest[m] >= m and highest[m] < end[m])
+        nodes = np.arange(n)
+        roots = (self.kind != TERMINAL) & (first >= nodes) & (last < self.subtree_end)
+        return tuple(np.flatnonzero(roots).tolist())
 
 
 _SUBTREE_LIMIT = 32
