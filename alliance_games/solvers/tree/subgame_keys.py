@@ -40,7 +40,10 @@ def _value_ids(values: np.ndarray, table: dict[Any, int]) -> np.ndarray | None:
     if not flat.size:
         return np.zeros(values.shape, dtype=np.int64)
     idents = np.fromiter(map(id, flat), dtype=np.int64, count=flat.size)
-    objects = np.unique(idents)
+    objects = np.sort(idents)  # the distinct identities, sorted (np.unique would import numpy.ma)
+    first = np.ones(len(objects), dtype=bool)
+    np.not_equal(objects[1:], objects[:-1], out=first[1:])
+    objects = objects[first]
     where = np.searchsorted(objects, idents)
     one = np.empty(len(objects), dtype=np.int64)
     one[where] = np.arange(flat.size)  # an entry holding each distinct object (alive in values)
