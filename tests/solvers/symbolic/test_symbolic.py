@@ -23,6 +23,7 @@ from alliance_games.model.compile import compile_model
 from alliance_games.solvers import solve
 from alliance_games.solvers.symbolic.conditions import holds
 from alliance_games.solvers.symbolic.result import Region
+from tests.paths import DATA
 
 
 def _point(region: Region, run: SymbolicRun) -> dict[sympy.Symbol, sympy.Rational]:
@@ -227,7 +228,7 @@ def test_symbolic_backward_induction_prunes_and_refuses_large_trees() -> None:
     with pytest.raises(SolverError, match="at most"):
         solve_symbolic("alliance_system_reduced", free=["pooling", "binding"])
     with pytest.raises(SolverError, match="sender-receiver games only"):
-        solve_symbolic("tests/data/pbe/chain_store.yaml")
+        solve_symbolic(str(DATA / "pbe" / "chain_store.yaml"))
 
 
 # ---- the command line --------------------------------------------------------------------------
