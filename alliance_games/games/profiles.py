@@ -364,19 +364,13 @@ def _perfect_information_best_responses(tree: GameTree, weights: np.ndarray) -> 
         values, w = fast.copy(), fast_weights  # the tree's array stays as it is
     else:
         values, w = tree.node_payoffs.astype(float), weights.astype(float)
-    ptr, kids = tree.child_ptr, tree.child_index
+    kids = tree.child_index
     mover = np.full(tree.num_nodes, -1, dtype=np.int64)
     decision = np.flatnonzero(tree.kind == DECISION)
     owners = np.array([s.player for s in tree.infosets], dtype=np.int64)
     mover[decision] = owners[tree.node_infoset[decision]]
     players = np.arange(tree.num_players)
-    for level in reversed(tree.levels):
-        inner = np.sort(level[tree.kind[level] != TERMINAL])
-        if not len(inner):
-            continue
-        counts = ptr[inner + 1] - ptr[inner]
-        starts = np.cumsum(counts) - counts
-        edges = np.repeat(ptr[inner] - starts, counts) + np.arange(int(counts.sum()))
+    for inner, starts, edges in tree.inner_levels:  # deepest first, each node's edges grouped
         below = values[kids[edges]]  # edges x players
         mean = np.add.reduceat(w[edges][:, None] * below, starts, axis=0)
         own = mover[inner][:, None] == players[None, :]
