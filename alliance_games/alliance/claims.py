@@ -145,7 +145,10 @@ class Reading:
 
 class Flagship:
     """The flagship model compiled once, read under the selection at a base point (the defaults
-    unless ``base`` moves some parameters), with readings cached by parameter values."""
+    unless ``base`` moves some parameters), with readings cached by parameter values.
+
+    A check that moves a parameter itself (P10's ``rival_count``, a preset's values in P9)
+    overrides the base for that reading; every other reading is at the base."""
 
     def __init__(self, name: str = FLAGSHIP, base: dict[str, Any] | None = None, *,
                  shared: Flagship | None = None, precise: bool = True,
@@ -153,6 +156,9 @@ class Flagship:
         self.model: SymbolicModel = shared.model if shared is not None else load_model(name)
         self.compiled: CompiledModel = (shared.compiled if shared is not None
                                         else compile_model(self.model))
+        if shared is None and base:  # a user's point: names and values checked as --set is
+            resolved = self.compiled.resolve(base)
+            base = {name: resolved[name] for name in base}
         self.base = {k: Fraction(str(v)) for k, v in (base or {}).items()}
         self.precise = precise
         """``False``: thresholds are bracketed by their interval's ends only (where the claim

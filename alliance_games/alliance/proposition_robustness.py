@@ -4,7 +4,9 @@ parameter points.
 :func:`proposition_robustness` draws ``n`` points jointly over every continuous parameter of the
 flagship (:func:`~alliance_games.analysis.robustness.sample_design`: a scrambled Sobol design
 within ``spread`` of the defaults, or over the declared ranges; ``rival_count`` and ``domains``
-are discrete and stay at their defaults, the checks set them themselves), runs the full checks
+are discrete and stay at their defaults, the checks set them themselves; parameters in the
+flagship's ``base``, a user's ``--set``, are held at their values and not sampled, as
+``sweep --sample`` holds them), runs the full checks
 with the flagship's base point moved to each point (the same claim at the point: no separate
 "point form" to drift from the check; thresholds are only located on the side of the point's
 value that decides the claim, ``Flagship(precise=False)``, and a check stops at its first
@@ -26,6 +28,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -81,14 +84,18 @@ POINT_FORM = ("the full check with every sampled parameter at the point's value 
               "bracketed only as far as the verdict needs)")
 
 
-def claims_at(values: Mapping[str, Fraction]) -> dict[str, bool]:
-    """Every proposition's verdict with the flagship's base point at ``values`` (a top-level
-    function, so that a process pool can run it; the compiled flagship is kept per process)."""
+def claims_at(values: Mapping[str, Fraction],
+              held: tuple[tuple[str, Fraction], ...] = ()) -> dict[str, bool]:
+    """Every proposition's verdict with the flagship's base point at ``values``, the parameters
+    in ``held`` (a user's ``--set``, not sampled) at their values (a top-level function, so that
+    a process pool can run it, ``functools.partial`` over ``held``; the compiled flagship is
+    kept per process)."""
     from alliance_games.alliance.propositions import check_all
 
     if "flagship" not in _SHARED:
         _SHARED["flagship"] = Flagship()
-    flagship = _SHARED["flagship"].at(dict(values), precise=False, verdict_only=True)
+    flagship = _SHARED["flagship"].at({**dict(held), **values}, precise=False,
+                                      verdict_only=True)
     return {r.id: r.passed for r in check_all(flagship)}
 
 
@@ -126,10 +133,13 @@ def proposition_robustness(n: int, *, spread: float | None = 0.25, ranges: bool 
     ``resume`` continues an interrupted run from it (a journal of another design or model
     version is refused); the caller deletes the journal once the result is safely written."""
     flagship = flagship or Flagship()
-    evaluate = evaluate or claims_at
+    held = tuple(sorted(flagship.base.items()))
+    evaluate = evaluate or (partial(claims_at, held=held) if held else claims_at)
     model = flagship.model
-    names, points = sample_design(model, n, spread=spread, ranges=ranges, seed=seed)
+    names, points = sample_design(model, n, spread=spread, ranges=ranges, seed=seed,
+                                  fixed=flagship.base)
     defaults = {p.name: Fraction(int(p.default.p), int(p.default.q)) for p in model.parameters}
+    defaults.update(flagship.base)
     record = None
     if journal is not None:
         header = {"format": JOURNAL_FORMAT, "count": len(points),
@@ -145,10 +155,11 @@ def proposition_robustness(n: int, *, spread: float | None = 0.25, ranges: bool 
     summary = found.claims
     if intervals:
         around = design_intervals(model, evaluate, defaults, spread=spread, ranges=ranges,
-                                  steps=steps)
+                                  steps=steps, fixed=flagship.base)
         summary = {k: replace(c, intervals=around.get(k, {})) for k, c in summary.items()}
     design = {"n": n, "seed": seed, "spread": spread, "ranges": ranges,
               "parameters": list(names), "errors": len(found.errors),
+              **({"set": {k: str(v) for k, v in held}} if held else {}),
               "error_points": [{"index": i, "message": message,
                                 "values": {k: float(v) for k, v in zip(names, points[i],
                                                                        strict=True)}}

@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from alliance_games.cli.options import format_option
+from alliance_games.cli.options import format_option, parse_assignments, set_option
 from alliance_games.cli.output import output_option
 from alliance_games.render.dispatch import formats
 
 if TYPE_CHECKING:
-    from alliance_games.alliance.claims import PropositionResult
+    from alliance_games.alliance.claims import Flagship, PropositionResult
     from alliance_games.alliance.proposition_robustness import PropositionRobustness
 
 
 @click.command("propositions")
+@set_option
 @click.option("--standalone", is_flag=True, help="With --format latex: a compilable document.")
 @output_option
 @format_option(*formats("PropositionChecks"))
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
               help="With --robustness and -o FILE: continue an interrupted run from its journal "
                    "FILE.partial (every finished point is recorded there; it is deleted once "
                    "FILE is written).")
-def command(standalone: bool, output: str | None, fmt: str, robustness: int | None,
+def command(assignments: tuple[str, ...], standalone: bool, output: str | None, fmt: str,
+            robustness: int | None,
             spread: float | None, ranges: bool, seed: int | None, intervals: bool,
             workers: int | None, points: str | None, resume: bool, force: bool) -> None:
     """Check the article's propositions P1-P11 on the flagship alliance_system.
@@ -60,6 +62,11 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
     parameters most associated with its failures. Verdicts (PASS/FAIL, the exit code) stay those
     at the defaults.
 
+    With --set NAME=VALUE the checks run with the flagship's parameters moved there instead of
+    the defaults (a check that sets a parameter itself, such as P10's rival_count or a P9
+    preset's values, still does so), and a robustness design holds the set parameters at their
+    values rather than sampling them, as sweep --sample does.
+
     \b
     Examples:
       alliance-games propositions
@@ -69,6 +76,7 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
       alliance-games propositions --robustness 1000 --seed 1 --workers 2 \\
           --format json -o rob.json            # Ctrl-C, then the same with --resume
       alliance-games propositions --robustness 64 --seed 1 --points points.csv
+      alliance-games propositions --set ties_swing=0.4 --robustness 128 --seed 1 --workers 2
     """
     from alliance_games.alliance.propositions import check_all
     from alliance_games.cli.output import emit
@@ -83,6 +91,10 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
                                    "points their own file")
         check_target(points, force=force)
 
+    from alliance_games.alliance.claims import Flagship
+
+    moved = parse_assignments(assignments)
+    flagship = Flagship(base=moved) if moved else None  # checked here: a bad name exits 2 at once
     found: PropositionRobustness | None = None
     journal: str | None = None
     if robustness is None:
@@ -95,16 +107,16 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
         if given:
             raise click.UsageError(f"{', '.join(given)} only go with --robustness N (how many "
                                    "points to evaluate the propositions at)")
-        results = check_all()
+        results = check_all(flagship)
     else:
         if resume and output is None:
             raise click.UsageError("--resume continues the journal kept beside -o FILE: give the "
                                    "-o FILE of the interrupted run")
         journal = f"{output}.partial" if output is not None and replaces_file(output) else None
-        results, found = _with_robustness(robustness, spread, ranges, seed, intervals, workers,
-                                          journal, resume)
-    emit(render(PropositionChecks(tuple(results), found), fmt, standalone=standalone), output,
-         tee=True, force=force)
+        results, found = _with_robustness(flagship, robustness, spread, ranges, seed,
+                                          intervals, workers, journal, resume)
+    emit(render(PropositionChecks(tuple(results), found, moved), fmt, standalone=standalone),
+         output, tee=True, force=force)
     if found is not None and points is not None:
         from alliance_games.render.propositions import robustness_points_csv
 
@@ -115,10 +127,12 @@ def command(standalone: bool, output: str | None, fmt: str, robustness: int | No
         raise SystemExit(1)
 
 
-def _with_robustness(n: int, spread: float | None, ranges: bool, seed: int | None,
-                     intervals: bool, workers: int | None, journal: str | None, resume: bool
+def _with_robustness(flagship: Flagship | None, n: int, spread: float | None, ranges: bool,
+                     seed: int | None, intervals: bool, workers: int | None,
+                     journal: str | None, resume: bool
                      ) -> tuple[list[PropositionResult], PropositionRobustness]:
-    """The checks at the defaults and the propositions' robustness over ``n`` points."""
+    """The checks at the flagship's base point and the propositions' robustness over ``n``
+    points."""
     from alliance_games.alliance.claims import Flagship
     from alliance_games.alliance.proposition_robustness import (
         progress_steps,
@@ -130,7 +144,7 @@ def _with_robustness(n: int, spread: float | None, ranges: bool, seed: int | Non
     if spread is not None and ranges:
         raise click.UsageError("--spread samples around the defaults, --ranges over the declared "
                                "ranges: give one of them")
-    flagship = Flagship()
+    flagship = flagship or Flagship()
     with progress_bar(progress_steps(n), "propositions at points") as advance:
         found = proposition_robustness(n, spread=0.25 if spread is None else spread,
                                        ranges=ranges, seed=seed, workers=workers or 1,

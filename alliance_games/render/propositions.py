@@ -12,7 +12,7 @@ compilable document); the table needs ``booktabs`` and ``amssymb`` (for ``\\chec
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.table import Table
@@ -30,6 +30,13 @@ class PropositionChecks:
 
     results: tuple[PropositionResult, ...]
     robustness: PropositionRobustness | None = None
+    assignments: dict[str, str] = field(default_factory=dict)
+    """The parameters moved from the defaults (``--set``), as given; empty at the defaults."""
+
+    def where(self) -> str:
+        """`` at a=1, b=0.4`` when parameters were moved, else empty."""
+        return ("" if not self.assignments else
+                " at " + ", ".join(f"{k}={v}" for k, v in self.assignments.items()))
 
 
 def _share(share: float) -> str:
@@ -75,7 +82,8 @@ def propositions_table(checks: PropositionChecks) -> Table:
     results = checks.results
     passed = sum(r.passed for r in results)
     robustness = checks.robustness
-    table = Table(title=f"The article's propositions: {passed}/{len(results)} PASS",
+    table = Table(title=f"The article's propositions{checks.where()}: "
+                        f"{passed}/{len(results)} PASS",
                   title_justify="left", show_lines=True,
                   caption=None if robustness is None else
                   "robustness: " + _design_caption(robustness), caption_justify="left")
@@ -104,6 +112,8 @@ def propositions_json(checks: PropositionChecks) -> str:
             entry["robustness"] = robustness.entry(r.id)
         entries.append(entry)
     document: dict[str, Any] = {"propositions": entries}
+    if checks.assignments:
+        document["set"] = dict(checks.assignments)
     if robustness is not None:
         document["robustness_design"] = robustness.design
     return dumps(document)
@@ -143,8 +153,8 @@ def propositions_latex(checks: PropositionChecks, *, standalone: bool = False) -
     results = checks.results
     passed = sum(r.passed for r in results)
     robustness = checks.robustness
-    caption = (f"The article's propositions as checked by alliance-games: {passed} of "
-               f"{len(results)} pass")
+    caption = (f"The article's propositions as checked by alliance-games{checks.where()}: "
+               f"{passed} of {len(results)} pass")
     columns, header = r"llp{0.7\linewidth}", r"Id & Result & Statement \\"
     if robustness is not None:
         caption += f"; robustness: share of {_design_caption(robustness)} where each holds"

@@ -15,6 +15,7 @@ import pytest
 from alliance_games.alliance import propositions as props
 from alliance_games.alliance import side_effect_claims as side
 from alliance_games.alliance.claims import ALLIES, Flagship, PropositionResult
+from alliance_games.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,17 @@ def test_the_asian_ally_hedges_by_degrees(flagship: Flagship) -> None:
     assert flagship.policy("status_quo").tags["hedge:ally_asia"] == Fraction(1, 2)
     assert flagship.policy("status_quo", ties_swing=0).tags["hedge:ally_asia"] == 0
     assert flagship.policy("status_quo", ties_asia="-0.3").tags["hedge:ally_asia"] == 1
+
+
+def test_a_base_point_moves_every_reading_but_a_checks_own(flagship: Flagship) -> None:
+    """``Flagship(base=...)`` (``propositions --set``): readings are at the base unless a check
+    moves the parameter itself; the base's names and values are checked like ``--set``'s."""
+    moved = flagship.at({"ties_swing": "0"})
+    assert moved.policy("status_quo").tags["hedge:ally_asia"] == 0
+    assert moved.policy("status_quo", ties_swing="1/5").tags["hedge:ally_asia"] == Fraction(1, 2)
+    for bad in ({"ties_swng": 0}, {"ties_swing": "0.3"}, {"pooling": -1}):
+        with pytest.raises(ParameterError):
+            Flagship(base=bad, shared=None)
 
 
 def test_capacity_goes_to_asia_first(flagship: Flagship) -> None:

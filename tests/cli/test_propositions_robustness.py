@@ -213,3 +213,40 @@ def test_points_need_their_own_file(stub_checks: None, tmp_path: Path) -> None:
     code, _, err = run("propositions", "--robustness", "4", "--seed", "1", "-o", same,
                        "--points", same)
     assert code == 2 and "same file" in err
+
+
+def test_set_holds_a_parameter_out_of_the_design(stub_checks: None,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--set NAME=VALUE`` moves the checks' base point: the checks get it, a robustness design
+    holds the parameter at its value (not sampled, as ``sweep --sample`` holds it) and every
+    point is evaluated with it; the output names it. A bad name or value exits 2."""
+    seen: list[dict[str, Fraction]] = []
+
+    def at_point(values: Mapping[str, Fraction],
+                 held: tuple[tuple[str, Fraction], ...] = ()) -> dict[str, bool]:
+        seen.append({**dict(held), **values})
+        return _claims_at(seen[-1])
+
+    monkeypatch.setattr(proposition_robustness, "claims_at", at_point)
+    code, out, err = run("propositions", "--set", "pooling=0.5", "--robustness", "8",
+                         "--seed", "1", "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["set"] == {"pooling": "0.5"}
+    design = document["robustness_design"]
+    assert design["set"] == {"pooling": "1/2"} and "pooling" not in design["parameters"]
+    assert len(seen) == 8 and all(v["pooling"] == Fraction(1, 2) for v in seen)
+    # held at 0.5 < 0.9, the stand-in P5 fails everywhere; sampled, it held at some points
+    entries = {p["id"]: p["robustness"] for p in document["propositions"]}
+    assert entries["P5"]["share"] == 0
+    code, out, _ = run("propositions", "--set", "pooling=0.5")
+    assert code == 0 and "propositions at pooling=0.5" in out
+    for bad in ("poolng=1", "pooling=-1", "pooling", "rival_count=3"):
+        code, out, err = run("propositions", "--set", bad)
+        assert code == 2 and "Traceback" not in err and err.strip(), bad
+
+
+def test_without_set_the_json_has_no_set_key(stub_checks: None) -> None:
+    code, out, _ = run("propositions", "--robustness", "4", "--seed", "1", "--format", "json")
+    document = json.loads(out)
+    assert "set" not in document and "set" not in document["robustness_design"]
