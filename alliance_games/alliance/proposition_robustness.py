@@ -26,13 +26,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alliance_games.alliance.claims import Flagship
+from alliance_games.analysis.conditional_share import ConditionalShare, conditional_shares
 from alliance_games.analysis.journal import Journal, model_digest
 from alliance_games.analysis.robustness import (
     ClaimRobustness,
@@ -40,9 +41,11 @@ from alliance_games.analysis.robustness import (
     robustness,
     sample_design,
 )
+from alliance_games.errors import ParameterError
 from alliance_games.model.symbolic import SymbolicModel
 
 TOP_BREAKING = 3  # breaking parameters a table shows per proposition
+CLAIM_IDS = tuple(f"P{k}" for k in range(1, 12))
 _SHARED: dict[str, Flagship] = {}
 
 
@@ -64,6 +67,9 @@ class PropositionRobustness:
     outcomes: tuple[Mapping[str, bool] | None, ...] = ()
     """Per point, every proposition's verdict there (``None``: the point could not be solved;
     its message is in ``design["error_points"]``)."""
+    given: dict[str, ConditionalShare] = field(default_factory=dict)
+    """With a premise (``--given P2``): every other proposition's share over the points where
+    the premise holds (:mod:`~alliance_games.analysis.conditional_share`)."""
 
     def entry(self, claim_id: str) -> dict[str, Any] | None:
         """The ``robustness`` record of one proposition (``None``: not evaluated): ``n``,
@@ -77,6 +83,8 @@ class PropositionRobustness:
         if not record["intervals"]:
             del record["intervals"]
         record["point_form"] = self.forms[claim_id]
+        if claim_id in self.given:
+            record["given"] = self.given[claim_id].to_dict()
         return record
 
 
@@ -126,12 +134,17 @@ def proposition_robustness(n: int, *, spread: float | None = 0.25, ranges: bool 
                            evaluate: Callable[[Mapping[str, Fraction]], Mapping[str, bool]]
                            | None = None,
                            progress: Callable[[int], None] | None = None,
-                           journal: str | Path | None = None, resume: bool = False
-                           ) -> PropositionRobustness:
+                           journal: str | Path | None = None, resume: bool = False,
+                           given: str | None = None) -> PropositionRobustness:
     """Every proposition over ``n`` points (see the module docstring); ``progress(1)`` after
     each point. With ``journal`` (a path) every finished point is recorded there at once, and
     ``resume`` continues an interrupted run from it (a journal of another design or model
-    version is refused); the caller deletes the journal once the result is safely written."""
+    version is refused); the caller deletes the journal once the result is safely written.
+    ``given`` (a proposition id) adds every other proposition's share over the points where
+    that one holds."""
+    if given is not None and given not in CLAIM_IDS:
+        raise ParameterError(f"--given names a proposition to condition on, one of "
+                             f"{', '.join(CLAIM_IDS)}; got {given!r}")
     flagship = flagship or Flagship()
     held = tuple(sorted(flagship.base.items()))
     evaluate = evaluate or (partial(claims_at, held=held) if held else claims_at)
@@ -160,9 +173,12 @@ def proposition_robustness(n: int, *, spread: float | None = 0.25, ranges: bool 
     design = {"n": n, "seed": seed, "spread": spread, "ranges": ranges,
               "parameters": list(names), "errors": len(found.errors),
               **({"set": {k: str(v) for k, v in held}} if held else {}),
+              **({"given": given} if given is not None else {}),
               "error_points": [{"index": i, "message": message,
                                 "values": {k: float(v) for k, v in zip(names, points[i],
                                                                        strict=True)}}
                                for i, message in sorted(found.errors.items())]}
     return PropositionRobustness(design, dict(summary), dict.fromkeys(summary, POINT_FORM), {},
-                                 tuple(names), tuple(points), tuple(found.outcomes))
+                                 tuple(names), tuple(points), tuple(found.outcomes),
+                                 {} if given is None else
+                                 conditional_shares(found.outcomes, given))

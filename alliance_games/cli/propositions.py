@@ -36,6 +36,10 @@ if TYPE_CHECKING:
               help="With --robustness: also move one parameter at a time from its default over "
                    "the same interval and report where each proposition keeps holding (a full "
                    "run at up to 17 values per parameter: hours on the flagship).")
+@click.option("--given", "premise", default=None, metavar="PN",
+              help="With --robustness: also report every other proposition's share over the "
+                   "points where proposition PN holds (e.g. --given P2: where the dilemma "
+                   "exists), beside its share over all points.")
 @click.option("--workers", type=click.IntRange(1), default=None, metavar="W",
               help="With --robustness: evaluate the points in W processes.")
 @click.option("--points", "points", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -47,9 +51,9 @@ if TYPE_CHECKING:
                    "FILE.partial (every finished point is recorded there; it is deleted once "
                    "FILE is written).")
 def command(assignments: tuple[str, ...], standalone: bool, output: str | None, fmt: str,
-            robustness: int | None,
-            spread: float | None, ranges: bool, seed: int | None, intervals: bool,
-            workers: int | None, points: str | None, resume: bool, force: bool) -> None:
+            robustness: int | None, spread: float | None, ranges: bool, seed: int | None,
+            intervals: bool, premise: str | None, workers: int | None, points: str | None,
+            resume: bool, force: bool) -> None:
     """Check the article's propositions P1-P11 on the flagship alliance_system.
 
     Every check solves the flagship with the generic solver (spbe, the leader-preferred
@@ -76,6 +80,7 @@ def command(assignments: tuple[str, ...], standalone: bool, output: str | None, 
       alliance-games propositions --robustness 1000 --seed 1 --workers 2 \\
           --format json -o rob.json            # Ctrl-C, then the same with --resume
       alliance-games propositions --robustness 64 --seed 1 --points points.csv
+      alliance-games propositions --robustness 128 --seed 1 --given P2 --workers 2
       alliance-games propositions --set ties_swing=0.4 --robustness 128 --seed 1 --workers 2
     """
     from alliance_games.alliance.propositions import check_all
@@ -101,6 +106,7 @@ def command(assignments: tuple[str, ...], standalone: bool, output: str | None, 
         given = [name for name, value in (("--spread", spread is not None), ("--ranges", ranges),
                                           ("--seed", seed is not None),
                                           ("--intervals", intervals),
+                                          ("--given", premise is not None),
                                           ("--workers", workers is not None),
                                           ("--points", points is not None),
                                           ("--resume", resume)) if value]
@@ -114,7 +120,7 @@ def command(assignments: tuple[str, ...], standalone: bool, output: str | None, 
                                    "-o FILE of the interrupted run")
         journal = f"{output}.partial" if output is not None and replaces_file(output) else None
         results, found = _with_robustness(flagship, robustness, spread, ranges, seed,
-                                          intervals, workers, journal, resume)
+                                          intervals, premise, workers, journal, resume)
     emit(render(PropositionChecks(tuple(results), found, moved), fmt, standalone=standalone),
          output, tee=True, force=force)
     if found is not None and points is not None:
@@ -128,8 +134,8 @@ def command(assignments: tuple[str, ...], standalone: bool, output: str | None, 
 
 
 def _with_robustness(flagship: Flagship | None, n: int, spread: float | None, ranges: bool,
-                     seed: int | None, intervals: bool, workers: int | None,
-                     journal: str | None, resume: bool
+                     seed: int | None, intervals: bool, premise: str | None,
+                     workers: int | None, journal: str | None, resume: bool
                      ) -> tuple[list[PropositionResult], PropositionRobustness]:
     """The checks at the flagship's base point and the propositions' robustness over ``n``
     points."""
@@ -149,5 +155,5 @@ def _with_robustness(flagship: Flagship | None, n: int, spread: float | None, ra
         found = proposition_robustness(n, spread=0.25 if spread is None else spread,
                                        ranges=ranges, seed=seed, workers=workers or 1,
                                        intervals=intervals, flagship=flagship, progress=advance,
-                                       journal=journal, resume=resume)
+                                       journal=journal, resume=resume, given=premise)
     return check_all(flagship), found

@@ -55,6 +55,10 @@ def _robustness_text(robustness: PropositionRobustness, claim_id: str) -> str:
     if breaking:
         lines.append("fails when " + ", ".join(f"{b['parameter']} {b['direction']}"
                                                for b in breaking))
+    given = entry.get("given")
+    if given is not None:
+        where = "n/a" if given["share"] is None else _share(given["share"])
+        lines.append(f"{where} of the {given['n']:,} where {given['claim']} holds")
     for name, interval in entry.get("intervals", {}).items():
         below, above = interval["fails_below"], interval["fails_above"]
         if below is not None or above is not None:
@@ -156,9 +160,14 @@ def propositions_latex(checks: PropositionChecks, *, standalone: bool = False) -
     caption = (f"The article's propositions as checked by alliance-games{checks.where()}: "
                f"{passed} of {len(results)} pass")
     columns, header = r"llp{0.7\linewidth}", r"Id & Result & Statement \\"
+    premise = None if robustness is None else robustness.design.get("given")
     if robustness is not None:
         caption += f"; robustness: share of {_design_caption(robustness)} where each holds"
         columns, header = r"llp{0.6\linewidth}r", r"Id & Result & Statement & Holds \\"
+    if premise is not None:
+        caption += f" (and where {premise} holds)"
+        columns = r"llp{0.5\linewidth}rr"
+        header = rf"Id & Result & Statement & Holds & Given {premise} \\"
     lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{_tex(caption)}}}",
              r"\label{tab:propositions}", rf"\begin{{tabular}}{{{columns}}}", r"\toprule",
              header, r"\midrule"]
@@ -169,6 +178,10 @@ def propositions_latex(checks: PropositionChecks, *, standalone: bool = False) -
             entry = robustness.entry(r.id)
             cells.append("n/a" if entry is None or entry["share"] is None
                          else _tex(_share(entry["share"])))
+        if premise is not None:
+            given = None if entry is None else entry.get("given")
+            cells.append("--" if given is None or given["share"] is None
+                         else _tex(_share(given["share"])))
         lines.append(" & ".join(cells) + " \\\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     body = "\n".join(lines) + "\n"

@@ -250,3 +250,34 @@ def test_without_set_the_json_has_no_set_key(stub_checks: None) -> None:
     code, out, _ = run("propositions", "--robustness", "4", "--seed", "1", "--format", "json")
     document = json.loads(out)
     assert "set" not in document and "set" not in document["robustness_design"]
+
+
+def test_given_reports_shares_where_a_premise_holds(stub_checks: None,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--given P2``: every other proposition's share over the points where P2 holds. With a
+    stand-in where P2 holds above pooling 1 and P5 above 0.9, P5 holds at every point where P2
+    does (share 1 given P2) though not at every point; P2 gets no conditional record."""
+    def at_point(values: Mapping[str, Fraction]) -> dict[str, bool]:
+        found = _claims_at(values)
+        found["P2"] = values["pooling"] > 1
+        return found
+
+    monkeypatch.setattr(proposition_robustness, "claims_at", at_point)
+    code, out, err = run("propositions", "--robustness", "16", "--seed", "1", "--given", "P2",
+                         "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["robustness_design"]["given"] == "P2"
+    entries = {p["id"]: p["robustness"] for p in document["propositions"]}
+    where = entries["P2"]["share"] * 16
+    assert "given" not in entries["P2"]
+    assert entries["P5"]["share"] < 1
+    assert entries["P5"]["given"] == {"claim": "P2", "n": round(where), "share": 1.0}
+    code, out, _ = run("propositions", "--robustness", "16", "--seed", "1", "--given", "P2")
+    assert code == 0 and "where P2 holds" in " ".join(out.split())
+    code, out, _ = run("propositions", "--robustness", "16", "--seed", "1", "--given", "P2",
+                       "--format", "latex")
+    assert code == 0 and "Given P2" in out
+    for bad in (("--robustness", "4", "--given", "P12"), ("--given", "P2")):
+        code, _, err = run("propositions", *bad)
+        assert code == 2 and "--given" in err and "Traceback" not in err, bad
