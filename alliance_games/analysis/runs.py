@@ -210,7 +210,7 @@ def plan_sweep(source: str, params: tuple[str, ...], assignments: Mapping[str, A
                *, scenario: str | None = None, tolerances: Mapping[str, Any] | None = None,
                chunk: int | None = None, watch: tuple[str, ...] = (), method: str = "auto",
                sample: int | None = None, spread: float | None = 0.25, ranges: bool = False,
-               seed: int | None = None) -> Any:
+               seed: int | None = None, refine: tuple[str, ...] = ()) -> Any:
     """The plan of a sweep over ``params``: a policy sweep's
     :class:`~alliance_games.analysis.sweep.engine.SweepPlan`, or an equilibrium sweep's
     :class:`~alliance_games.analysis.sweep.equilibria.EquilibriumSweepPlan` (see
@@ -220,6 +220,10 @@ def plan_sweep(source: str, params: tuple[str, ...], assignments: Mapping[str, A
     over every continuous parameter not fixed by ``assignments`` or the scenario
     (:func:`~alliance_games.analysis.robustness.sample_design`, within ``spread`` of the
     defaults or over the declared ``ranges``, seeded with ``seed``).
+
+    ``refine``: an equilibrium sweep keeps, at every point, only the perfect Bayesian
+    equilibria that pass these refinements (:mod:`alliance_games.analysis.refined`; needs
+    ``method="pbe"``).
     """
     from alliance_games.analysis.sweep.engine import SweepPlan, parse_axis
     from alliance_games.analysis.sweep.equilibria import EquilibriumSweepPlan
@@ -233,7 +237,11 @@ def plan_sweep(source: str, params: tuple[str, ...], assignments: Mapping[str, A
     if reads_as_commitment(model) and not watch:
         model = commitment_model(model)
     if not sweeps_policies(model, watch):
-        return EquilibriumSweepPlan(model, axes, values, watch, method=method, sample=design)
+        return EquilibriumSweepPlan(model, axes, values, watch, method=method, sample=design,
+                                    refine=refine)
+    if refine:
+        raise ParameterError("--refine keeps the perfect Bayesian equilibria that pass a "
+                             "refinement: it goes with --watch and --method pbe")
     if method != "auto":
         raise ParameterError("--method chooses the solver of an equilibrium sweep; a policy sweep "
                              "solves every policy's subgame-perfect equilibria (add --watch to "

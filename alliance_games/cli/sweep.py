@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from alliance_games.analysis.refined import CRITERIA
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
 from alliance_games.cli.output import force_option, output_option
 from alliance_games.render.dispatch import formats
@@ -53,6 +54,11 @@ if TYPE_CHECKING:
 @click.option("--method", default="auto", show_default=True, type=click.Choice(METHODS),
               help="Equilibrium sweeps: the solution method at every point (e.g. pbe for "
                    "perfect Bayesian equilibria).")
+@click.option("--refine", "refine", multiple=True, type=click.Choice(CRITERIA),
+              help="Equilibrium sweeps with --method pbe: keep only the equilibria that pass "
+                   "this refinement (repeatable): sequential (some consistent beliefs support "
+                   "it), intuitive (Cho-Kreps) or d1 (Banks-Sobel); the count and the watched "
+                   "ranges are then over the survivors.")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Run chunks on a local dask cluster of N worker processes.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
@@ -69,7 +75,8 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
             fmt: str, standalone: bool, plot: str | None, workers: int | None,
             scheduler: str | None, chunk_size: int | None, max_work: int | None,
             resume: bool, watch: tuple[str, ...], method: str, sample: int | None,
-            spread: float | None, ranges: bool, seed: int | None, force: bool) -> None:
+            spread: float | None, ranges: bool, seed: int | None, refine: tuple[str, ...],
+            force: bool) -> None:
     """Sweep MODEL's parameters: every policy's risks, cost and verdict at every grid point.
 
     With --sample N the points are a random design instead of a grid: N points drawn jointly
@@ -100,6 +107,8 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
           --param restraint=0:1:1000 --format json -o big.json --workers 2   # interrupted? add --resume
       alliance-games sweep snyder_alliance_dilemma --param entrapment_cost=0.1:2:20 \\
           --watch action:ally:Firm --plot firm.png
+      alliance-games sweep beer_quiche --param p_strong=0.5:0.9:5 --method pbe \
+          --refine intuitive --watch action:weak_sender:quiche
       alliance-games sweep branch_commitment --sample 200 --seed 1 --format csv -o sample.csv
     """
     import sys
@@ -126,7 +135,8 @@ def command(model: str, params: tuple[str, ...], assignments: tuple[str, ...],
     plan = plan_sweep(model, params, parse_assignments(assignments), scenario=scenario,
                       tolerances=parse_assignments(tolerances, option="--tolerance"),
                       chunk=chunk_size, watch=watch, method=method, sample=sample,
-                      spread=0.25 if spread is None else spread, ranges=ranges, seed=seed)
+                      spread=0.25 if spread is None else spread, ranges=ranges, seed=seed,
+                      refine=refine)
     plan.check_work(max_work or MAX_WORK)
     check_target(output, force=force)
     if plot:

@@ -63,7 +63,8 @@ def _title(result: EquilibriumSweep) -> str:
     exact = "exact" if all(p.exact for p in result.points) else "floats where inexact"
     what = ("the watched quantities: one value, or min .. max over the equilibria"
             if result.watch else "every equilibrium")
-    return f"{result.model}: {what} ({', '.join(methods) or 'no points'}, {exact})"
+    kept = f"; only {' and '.join(result.refine)} ones" if result.refine else ""
+    return f"{result.model}: {what} ({', '.join(methods) or 'no points'}, {exact}{kept})"
 
 
 def _block(result: EquilibriumSweep, point: EquilibriumPoint) -> list[list[str]]:
@@ -158,6 +159,7 @@ def equilibrium_sweep_json(run: EquilibriumSweepRun) -> str:
         "axes": {name: [float(x) for x in axis] for name, axis in result.axes},
         "players": list(result.players), "tags": list(result.tags),
         "watch": [q.spec for q in result.watch],
+        **({"refine": list(result.refine)} if result.refine else {}),
         "points": points}
     if result.sample is not None:
         document["sample"] = result.sample
@@ -209,7 +211,9 @@ def equilibrium_sweep_latex(run: EquilibriumSweepRun, *, standalone: bool = Fals
     lines = [r"\begin{table}[htbp]", r"\centering",
              rf"\caption{{Equilibria of \texttt{{{escape(result.model)}}} over "
              + ", ".join(head(n) for n in result.axis_names)
-             + rf": their number and {what} (one value, or its range over the equilibria).}}",
+             + rf": their number and {what} (one value, or its range over the equilibria"
+             + (f"; only {' and '.join(result.refine)} equilibria" if result.refine else "")
+             + r").}",
              rf"\begin{{tabular}}{{{'r' * (len(result.axes) + 1 + len(shown))}}}", r"\toprule",
              " & ".join([*(head(n) for n in result.axis_names), "Eq.",
                          *(escape(q.spec) for q in shown)]) + r" \\", r"\midrule"]

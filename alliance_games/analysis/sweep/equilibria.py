@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.refined import check_criteria, refined
 from alliance_games.analysis.sweep.engine import MAX_WORK, check_axes, exact_value, grid_points
 from alliance_games.analysis.sweep.quantities import Number, Quantity, Summary, Vocabulary, summarise
 from alliance_games.errors import GameError, ParameterError
@@ -40,21 +41,30 @@ class Solved:
     game: NormalFormGame | GameTree
     result: SolverResult
     summaries: tuple[Summary, ...]
+    complete: bool
+    """The summaries are every equilibrium of the class solved for (after ``refine``: every
+    survivor, :mod:`alliance_games.analysis.refined`)."""
 
     @property
     def method(self) -> str:
         return str(self.result.options.get("auto", self.result.method))
 
 
-def solve_at(compiled: CompiledModel, values: Mapping[str, Any], method: str = "auto") -> Solved:
+def solve_at(compiled: CompiledModel, values: Mapping[str, Any], method: str = "auto",
+             refine: Sequence[str] = ()) -> Solved:
     """``compiled`` solved at ``values`` with ``method``: exactly, or in floats where a number of
-    the model is irrational at the point."""
+    the model is irrational at the point; with ``refine`` only the equilibria passing every
+    refinement are summarised (:mod:`alliance_games.analysis.refined`), and ``complete`` says
+    whether they are all of them."""
     try:
         game = compiled.at(values, exact=True)
     except GameError:
         game = compiled.at(values, exact=False)  # raises again if floats do not help either
     result = solve(game, method)
-    return Solved(game, result, tuple(summarise(game, eq) for eq in result.equilibria))
+    survivors = refined(result, refine)
+    summaries = tuple(summarise(game, eq) for eq, kept in
+                      zip(result.equilibria, survivors.keep, strict=True) if kept)
+    return Solved(game, result, summaries, survivors.complete)
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,8 @@ class EquilibriumSweep:
     points: tuple[EquilibriumPoint, ...]
     latex: dict[str, str] = field(default_factory=dict)
     sample: dict[str, Any] | None = None  # a sampled design (axes = its columns): how it was drawn
+    refine: tuple[str, ...] = ()
+    """The refinements every listed equilibrium passes (``sweep --refine``)."""
 
     @property
     def axis_names(self) -> tuple[str, ...]:
@@ -114,7 +126,8 @@ class EquilibriumSweepPlan:
     def __init__(self, model: SymbolicModel, axes: Sequence[tuple[str, np.ndarray]],
                  fixed: Mapping[str, Any] | None, watch: Sequence[str] = (),
                  method: str = "auto", compiled: CompiledModel | None = None,
-                 sample: Mapping[str, Any] | None = None) -> None:
+                 sample: Mapping[str, Any] | None = None, refine: Sequence[str] = ()) -> None:
+        self.refine = check_criteria(refine, method)
         self.model = model
         self.axes = tuple((name, np.asarray(values, dtype=float)) for name, values in axes)
         self.fixed = dict(fixed or {})
@@ -150,13 +163,13 @@ class EquilibriumSweepPlan:
         points = []
         for row in grid_points(self.axes, 0, self.count, listed=self.sample is not None):
             exact = {n: exact_value(float(v)) for n, v in zip(names, row, strict=True)}
-            solved = solve_at(self.compiled, {**self.base, **exact}, self.method)
+            solved = solve_at(self.compiled, {**self.base, **exact}, self.method, self.refine)
             points.append(EquilibriumPoint({n: float(v) for n, v in zip(names, row, strict=True)},
                                            solved.method, solved.result.exact,
-                                           solved.result.complete, solved.summaries))
+                                           solved.complete, solved.summaries))
             if progress is not None:
                 progress(1)
         latex = {p.name: p.latex for p in self.model.parameters if getattr(p, "latex", None)}
         return EquilibriumSweep(self.model.name, self.axes, dict(self.fixed), self.model.players,
                                 self.vocabulary.tags, self.watch, tuple(points), latex,
-                                self.sample)
+                                self.sample, self.refine)
