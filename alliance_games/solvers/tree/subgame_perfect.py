@@ -92,10 +92,9 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         if equilibria and expired():  # payoffs and regrets of the rest: past the time limit
             solver._stopped()
             break
-        behaviour: list[np.ndarray] = [np.empty(0)] * len(tree.infosets)
-        for k, dist in sol.assignment:
-            behaviour[k] = np.array(dist, dtype=object if sol.certified and tree.exact else float)
         exact = sol.certified and tree.exact
+        behaviour = _behaviour_arrays(sol.assignment, len(tree.infosets),
+                                      object if exact else float)
         game = tree if exact else tree.to_float()
         outcomes = None
         if distinct and exact:
@@ -118,6 +117,29 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         options={"max_equilibria": max_equilibria},
         warnings=tuple(dict.fromkeys(solver.notes)),
     )
+
+
+def _behaviour_arrays(assignment: Sequence[tuple[int, Sequence[Any]]], count: int,
+                      dtype: type) -> list[np.ndarray]:
+    """The behaviour profile of an assignment: per information set ``k`` the array of its pair
+    ``(k, dist)`` (a later pair for the same set wins), an empty array for sets without one.
+    The distributions of one width are converted in one array and each set gets its row (a
+    tree's thousands of sets make thousands of tiny conversions otherwise)."""
+    behaviour: list[np.ndarray] = [np.empty(0)] * count
+    groups: dict[int, tuple[list[int], list[Sequence[Any]]]] = {}
+    for k, dist in assignment:
+        group = groups.get(len(dist))
+        if group is None:
+            group = groups[len(dist)] = ([], [])
+        group[0].append(k)
+        group[1].append(dist)
+    for width, (sets, dists) in groups.items():
+        block: np.ndarray = np.empty((len(dists), width), dtype=dtype)
+        if width:
+            block[...] = dists
+        for k, row in zip(sets, block, strict=True):
+            behaviour[k] = row
+    return behaviour
 
 
 def unique_result(tree: GameTree, fast: Induction) -> SolverResult:
