@@ -205,6 +205,11 @@ class _Decomposition:
         self.first_node, self.node_infoset, self.names = facts["lists"]  # read only
         self.plans: dict[int, _Plan | None] = facts.setdefault(("plans", tree.exact), {})
         self.rows = subtree_rows(tree) if rows is None else rows
+        # per row id (equal ids: equal payoffs, outcome columns and edge probabilities), what
+        # the combining reads of a node in the fast exact type: a tree repeats a few hundred
+        # rows over tens of thousands of nodes
+        self._leaves: dict[int, _Solution] = {}
+        self._numbers: dict[int, tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]] = {}
         self.context = context
 
     @property
@@ -323,7 +328,26 @@ class _Decomposition:
         return inner
 
     def _terminal(self, node: int) -> _Solution:
-        return _Solution(self._exact(self.tree.node_payoffs[node]), (), True)
+        if self.rows is None:
+            return _Solution(self._exact(self.tree.node_payoffs[node]), (), True)
+        row = int(self.rows[node])
+        found = self._leaves.get(row)
+        if found is None:
+            found = self._leaves[row] = _Solution(self._exact(self.tree.node_payoffs[node]),
+                                                  (), True)
+        return found
+
+    def _own_numbers(self, root: int, chance: bool, own: np.ndarray, probs: np.ndarray
+                     ) -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]:
+        """:meth:`_fast` of a root's own payoffs and (chance roots) its edges' probabilities,
+        once per row id."""
+        if self.rows is None:
+            return self._fast(own), self._fast(probs) if chance else ()
+        row = int(self.rows[root])
+        found = self._numbers.get(row)
+        if found is None:
+            found = self._numbers[row] = (self._fast(own), self._fast(probs) if chance else ())
+        return found
 
     def _exact(self, values: Any) -> tuple[Any, ...]:
         """Certified values of an exact tree in the fast exact type (others unchanged)."""
@@ -386,7 +410,7 @@ class _Decomposition:
         cap = self._cap(root)
         chance = plan.chance
         probs = tree.edge_prob[plan.lo:plan.hi]
-        fast_own, fast_probs = self._fast(own), self._fast(probs) if chance else ()
+        fast_own, fast_probs = self._own_numbers(root, chance, own, probs)
         exact = fast_own is not None and fast_probs is not None  # certified values are fast
         fast_own, fast_probs = fast_own or (), fast_probs or ()  # used only when exact
         own_zero = exact and not any(fast_own)
