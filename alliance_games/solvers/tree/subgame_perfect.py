@@ -21,6 +21,7 @@ information set inside it); the result is then marked incomplete.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -417,7 +418,7 @@ class _Decomposition:
         leaves = [[self._terminal(c)] if terminal else solutions[c]
                   for c, terminal in zip(plan.kids, plan.terminal, strict=True)]
         for combo in self._product(leaves, cap):
-            assignment = tuple(pair for sol in combo for pair in sol.assignment)
+            assignment = _joined(combo)
             certified = all(sol.certified for sol in combo)
             if certified and exact:
                 values = [s.value for s in combo]
@@ -490,7 +491,7 @@ class _Decomposition:
             if not result.complete:
                 self.complete = False
             self._warn(result)
-            inherited = tuple(pair for sol in combo for pair in sol.assignment)
+            inherited = _joined(combo)
             for eq in result.equilibria:
                 if out and expired():
                     self._stopped()
@@ -529,7 +530,7 @@ class _Decomposition:
             if note not in self.notes:
                 self.notes.append(note)
         self._warn(result)
-        inherited = tuple(pair for sol in combo for pair in sol.assignment)
+        inherited = _joined(combo)
         certified = all(sol.certified for sol in combo)
         out = []
         for eq in result.equilibria:
@@ -567,6 +568,12 @@ def _context(tree: GameTree, nf_solver: NormalFormSolver | None, tree_solver: Tr
         return None
     return (*solvers, max_equilibria, distinct, tree.players, tree.tag_names,
             tuple(tree.measures))
+
+
+def _joined(combo: Sequence[_Solution]) -> tuple[tuple[int, tuple[Any, ...]], ...]:
+    """The assignments of ``combo`` one after the other (chained in C: a parent copies its
+    children's pairs at every level, thousands per solution near the root)."""
+    return tuple(itertools.chain.from_iterable(sol.assignment for sol in combo))
 
 
 def _chance_sum(own: tuple[Any, ...], probs: tuple[Any, ...], values: list[tuple[Any, ...]],
