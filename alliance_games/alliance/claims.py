@@ -170,6 +170,7 @@ class Flagship:
         verdicts when only a skipped computation would have met it."""
         self._cache: dict[tuple[tuple[str, str], ...], Reading] = {}
         self._policy: dict[tuple[str, tuple[tuple[str, str], ...]], Selected] = {}
+        self._last: tuple[tuple[tuple[str, str], ...], GameTree] | None = None
 
     def at(self, base: dict[str, Any], *, precise: bool | None = None,
            verdict_only: bool | None = None) -> Flagship:
@@ -183,8 +184,13 @@ class Flagship:
         return tuple(sorted((k, str(v)) for k, v in merged.items()))
 
     def _tree(self, key: tuple[tuple[str, str], ...]) -> GameTree:
+        """The flagship at the parameter values ``key`` (the last one kept: the checks read
+        several subgames of one point in a row, e.g. a preset's two policies)."""
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         tree = self.compiled.at({k: Fraction(v) for k, v in key})
         assert isinstance(tree, GameTree)
+        self._last = key, tree
         return tree
 
     def read(self, **values: Any) -> Reading:
@@ -209,6 +215,8 @@ class Flagship:
         rest perfect-information moves such as the allies' consent), under the selection,
         solving only that subgame (cached). Its values count only payoffs inside it."""
         key = self._key(values)
+        if len(path) == 1 and key in self._cache:  # the same solve as the reading's (read)
+            return self._cache[key].policies[path[0]]
         name = "/".join(path)
         if (name, key) not in self._policy:
             tree = self._tree(key)

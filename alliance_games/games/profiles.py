@@ -30,6 +30,7 @@ import numpy as np
 
 from alliance_games.games import rational
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.object_ids import object_ids
 from alliance_games.games.pure_behaviour import PureBehaviour
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 
@@ -213,7 +214,7 @@ def _objects(values: np.ndarray) -> tuple[np.ndarray, dict[int, Any]]:
     """The identity of every entry of an object array, and each distinct object by identity
     (the entries stay referenced by ``values``, so identities are not reused meanwhile)."""
     items = values.ravel().tolist()
-    ids = np.fromiter(map(id, items), dtype=np.uint64, count=len(items))
+    ids = object_ids(values)
     return ids, dict(zip(ids.tolist(), items, strict=True))
 
 

@@ -62,9 +62,12 @@ class Placed(Sequence[Solution]):
         done = self._done.get(index)
         if done is None:
             sol = self._found[index]  # IndexError past the end, as a list
-            done = self._done[index] = Solution(
-                sol.value, tuple((self._rename(k), dist) for k, dist in sol.assignment),
-                sol.certified)
+            renamed, rename = self._renamed.get, self._rename
+            pairs = []
+            for k, dist in sol.assignment:  # the method called only for sets met first here
+                found = renamed(k)
+                pairs.append((rename(k) if found is None else found, dist))
+            done = self._done[index] = Solution(sol.value, tuple(pairs), sol.certified)
         return done
 
     def __iter__(self) -> Iterator[Solution]:

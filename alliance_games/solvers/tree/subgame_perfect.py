@@ -21,6 +21,7 @@ information set inside it); the result is then marked incomplete.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -92,10 +93,9 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         if equilibria and expired():  # payoffs and regrets of the rest: past the time limit
             solver._stopped()
             break
-        behaviour: list[np.ndarray] = [np.empty(0)] * len(tree.infosets)
-        for k, dist in sol.assignment:
-            behaviour[k] = np.array(dist, dtype=object if sol.certified and tree.exact else float)
         exact = sol.certified and tree.exact
+        behaviour = _behaviour_arrays(sol.assignment, len(tree.infosets),
+                                      object if exact else float)
         game = tree if exact else tree.to_float()
         outcomes = None
         if distinct and exact:
@@ -118,6 +118,29 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         options={"max_equilibria": max_equilibria},
         warnings=tuple(dict.fromkeys(solver.notes)),
     )
+
+
+def _behaviour_arrays(assignment: Sequence[tuple[int, Sequence[Any]]], count: int,
+                      dtype: type) -> list[np.ndarray]:
+    """The behaviour profile of an assignment: per information set ``k`` the array of its pair
+    ``(k, dist)`` (a later pair for the same set wins), an empty array for sets without one.
+    The distributions of one width are converted in one array and each set gets its row (a
+    tree's thousands of sets make thousands of tiny conversions otherwise)."""
+    behaviour: list[np.ndarray] = [np.empty(0)] * count
+    groups: dict[int, tuple[list[int], list[Sequence[Any]]]] = {}
+    for k, dist in assignment:
+        group = groups.get(len(dist))
+        if group is None:
+            group = groups[len(dist)] = ([], [])
+        group[0].append(k)
+        group[1].append(dist)
+    for width, (sets, dists) in groups.items():
+        block: np.ndarray = np.empty((len(dists), width), dtype=dtype)
+        if width:
+            block[...] = dists
+        for k, row in zip(sets, block, strict=True):
+            behaviour[k] = row
+    return behaviour
 
 
 def unique_result(tree: GameTree, fast: Induction) -> SolverResult:
@@ -183,6 +206,11 @@ class _Decomposition:
         self.first_node, self.node_infoset, self.names = facts["lists"]  # read only
         self.plans: dict[int, _Plan | None] = facts.setdefault(("plans", tree.exact), {})
         self.rows = subtree_rows(tree) if rows is None else rows
+        # per row id (equal ids: equal payoffs, outcome columns and edge probabilities), what
+        # the combining reads of a node in the fast exact type: a tree repeats a few hundred
+        # rows over tens of thousands of nodes
+        self._leaves: dict[int, _Solution] = {}
+        self._numbers: dict[int, tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]] = {}
         self.context = context
 
     @property
@@ -301,7 +329,26 @@ class _Decomposition:
         return inner
 
     def _terminal(self, node: int) -> _Solution:
-        return _Solution(self._exact(self.tree.node_payoffs[node]), (), True)
+        if self.rows is None:
+            return _Solution(self._exact(self.tree.node_payoffs[node]), (), True)
+        row = int(self.rows[node])
+        found = self._leaves.get(row)
+        if found is None:
+            found = self._leaves[row] = _Solution(self._exact(self.tree.node_payoffs[node]),
+                                                  (), True)
+        return found
+
+    def _own_numbers(self, root: int, chance: bool, own: np.ndarray, probs: np.ndarray
+                     ) -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]:
+        """:meth:`_fast` of a root's own payoffs and (chance roots) its edges' probabilities,
+        once per row id."""
+        if self.rows is None:
+            return self._fast(own), self._fast(probs) if chance else ()
+        row = int(self.rows[root])
+        found = self._numbers.get(row)
+        if found is None:
+            found = self._numbers[row] = (self._fast(own), self._fast(probs) if chance else ())
+        return found
 
     def _exact(self, values: Any) -> tuple[Any, ...]:
         """Certified values of an exact tree in the fast exact type (others unchanged)."""
@@ -364,14 +411,14 @@ class _Decomposition:
         cap = self._cap(root)
         chance = plan.chance
         probs = tree.edge_prob[plan.lo:plan.hi]
-        fast_own, fast_probs = self._fast(own), self._fast(probs) if chance else ()
+        fast_own, fast_probs = self._own_numbers(root, chance, own, probs)
         exact = fast_own is not None and fast_probs is not None  # certified values are fast
         fast_own, fast_probs = fast_own or (), fast_probs or ()  # used only when exact
         own_zero = exact and not any(fast_own)
         leaves = [[self._terminal(c)] if terminal else solutions[c]
                   for c, terminal in zip(plan.kids, plan.terminal, strict=True)]
         for combo in self._product(leaves, cap):
-            assignment = tuple(pair for sol in combo for pair in sol.assignment)
+            assignment = _joined(combo)
             certified = all(sol.certified for sol in combo)
             if certified and exact:
                 values = [s.value for s in combo]
@@ -444,7 +491,7 @@ class _Decomposition:
             if not result.complete:
                 self.complete = False
             self._warn(result)
-            inherited = tuple(pair for sol in combo for pair in sol.assignment)
+            inherited = _joined(combo)
             for eq in result.equilibria:
                 if out and expired():
                     self._stopped()
@@ -483,7 +530,7 @@ class _Decomposition:
             if note not in self.notes:
                 self.notes.append(note)
         self._warn(result)
-        inherited = tuple(pair for sol in combo for pair in sol.assignment)
+        inherited = _joined(combo)
         certified = all(sol.certified for sol in combo)
         out = []
         for eq in result.equilibria:
@@ -521,6 +568,12 @@ def _context(tree: GameTree, nf_solver: NormalFormSolver | None, tree_solver: Tr
         return None
     return (*solvers, max_equilibria, distinct, tree.players, tree.tag_names,
             tuple(tree.measures))
+
+
+def _joined(combo: Sequence[_Solution]) -> tuple[tuple[int, tuple[Any, ...]], ...]:
+    """The assignments of ``combo`` one after the other (chained in C: a parent copies its
+    children's pairs at every level, thousands per solution near the root)."""
+    return tuple(itertools.chain.from_iterable(sol.assignment for sol in combo))
 
 
 def _chance_sum(own: tuple[Any, ...], probs: tuple[Any, ...], values: list[tuple[Any, ...]],
