@@ -14,6 +14,11 @@ the tokens denote, without a Python object per token.
 
 Any other token (an exponent, a longer number) or a common denominator or numerator beyond
 ``2**62`` gives ``None``: the caller then reads the tokens one by one as Fractions.
+
+:func:`read_number_spans` reads tokens given as byte ranges of a text (as
+:mod:`alliance_games.model.gambit_scan` finds them) digit by digit with numpy, integers,
+decimals and fractions alike, each token ``p/q`` brought exactly to the least common
+denominator; :func:`read_integer_spans` reads plain digits (ids, counts).
 """
 
 from __future__ import annotations
@@ -152,6 +157,105 @@ def _ratios(tokens: Sequence[str]) -> Rationals | None:
     if max(abs(v) for v in scaled.values()) >= LIMIT:
         return None
     return reduced(np.array([scaled[t] for t in tokens], dtype=np.int64), den)
+
+
+MAX_SPAN = 18
+"""Longest token read by :func:`read_number_spans` (its digits then fit ``int64``)."""
+_WEIGHTS = 10 ** np.arange(MAX_SPAN - 1, -1, -1, dtype=np.int64)
+_POW10 = _WEIGHTS[::-1].copy()
+
+
+def read_number_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                      ) -> Rationals | None:
+    """The exact values of the NUMBER tokens ``chars[starts[k]:ends[k]]`` (bytes), each
+    ``[+-]digits[.digits]``, ``[+-].digits`` or ``[+-]digits/digits`` of at most
+    :data:`MAX_SPAN` characters, as ``(numerators, denominator)``; ``None`` for any other token
+    (an exponent, a longer number, not a number), a zero denominator or a common denominator or
+    numerator beyond ``2**62``."""
+    found = _spans(chars, starts, ends)
+    if found is None:
+        return None
+    whole, after, mark, negative = found
+    dot, slash = mark == ord("."), mark == ord("/")
+    shift = _POW10[after]
+    right = whole % shift  # the digits after the mark (none: 0)
+    left = whole // (shift * 10)  # those before it
+    numerators = np.where(dot, whole - left * shift * 9, np.where(slash, left, whole))
+    dens = np.where(dot, shift, np.where(slash, right, 1))
+    if (dens == 0).any():
+        return None
+    shared = np.gcd(numerators, dens)  # each token in lowest terms, as Fraction has it
+    numerators, dens = numerators // shared, dens // shared
+    common = lcm(*np.unique(dens).tolist()) if dens.size else 1
+    if common >= LIMIT:
+        return None
+    factor = common // dens
+    if (numerators > (LIMIT - 1) // factor).any():
+        return None
+    numerators *= factor
+    numerators[negative] *= -1
+    return reduced(numerators, common)
+
+
+def read_integer_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                       ) -> np.ndarray | None:
+    """The non-negative integers written as 1 to :data:`MAX_SPAN` plain digits at
+    ``chars[starts[k]:ends[k]]`` (int64), or ``None`` when a token is anything else."""
+    found = _spans(chars, starts, ends)
+    if found is None:
+        return None
+    whole, _, mark, signed = found
+    if mark.any() or signed.any() or (chars[starts] == ord("+")).any():
+        return None
+    return whole
+
+
+def _spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per token: the value of all its digits read as one integer, the number of digits after
+    its mark, the mark (``.``, ``/`` or 0) and whether it is negative; ``None`` unless every
+    token is an optional sign, digits and at most one mark, with the digits a number needs.
+
+    The tokens are laid right-aligned in a ``(tokens, width)`` byte matrix; with the bytes
+    before a token, its sign and its mark counting as zero digits, its digits' value is one
+    integer product with the column weights (the mark's column is a zero digit, so the digits
+    before the mark come out multiplied by ten: the callers divide them back)."""
+    lengths = ends - starts
+    count = lengths.size
+    if not count:
+        zero = np.zeros(0, dtype=np.int64)
+        return zero, zero, zero.astype(np.uint8), zero.astype(bool)
+    width = int(lengths.max())
+    if int(lengths.min()) < 1 or width > MAX_SPAN:
+        return None
+    columns = np.arange(width)
+    first = width - lengths  # the column of each token's first character
+    grid = chars.take(ends[:, None] + (columns - width), mode="clip")
+    rows = np.arange(count)
+    lead = grid[rows, first]
+    negative = lead == ord("-")
+    signed = negative | (lead == ord("+"))
+    digits = grid - np.uint8(ord("0"))
+    inside = columns >= first[:, None]
+    digit = digits < 10
+    digit &= inside
+    digits *= digit  # the bytes before the token, its sign and its mark: zero digits
+    other = inside & ~digit  # a sign, a mark or any other character
+    other[rows[signed], first[signed]] = False
+    if int(other.sum(axis=1, dtype=np.uint8).max()) > 1:
+        return None  # another character, or two marks
+    at = np.argmax(other, axis=1)
+    has_mark = other[rows, at]
+    mark = np.where(has_mark, grid[rows, at], 0).astype(np.uint8)
+    if not ((mark == 0) | (mark == ord(".")) | (mark == ord("/"))).all():
+        return None
+    after = np.where(has_mark, width - 1 - at, 0)  # digits after the mark
+    before = np.where(has_mark, at, width) - first - signed  # digits (and no sign) before it
+    if ((before + after) < 1).any() or \
+            ((mark == ord("/")) & ((before < 1) | (after < 1))).any():
+        return None
+    whole = digits.astype(np.int64) @ _WEIGHTS[MAX_SPAN - width:]
+    return whole, after, mark, negative
 
 
 def reduced(numerators: np.ndarray, denominator: int) -> Rationals:
