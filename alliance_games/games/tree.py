@@ -241,7 +241,7 @@ class GameTree:
     def action_labels(self) -> tuple[tuple[str, ...], ...]:
         """Per information set, its actions labelled ``"set:action"`` (how behaviour profiles
         and strategies of trees are labelled), made once per tree."""
-        return tuple(tuple(f"{s.name}:{a}" for a in s.actions) for s in self.infosets)
+        return tuple(tuple(map(f"{s.name}:".__add__, s.actions)) for s in self.infosets)
 
     @cached_property
     def integer_payoffs(self) -> np.ndarray | None:
@@ -292,7 +292,7 @@ class GameTree:
     @cached_property
     def tag_names(self) -> tuple[str, ...]:
         """Every outcome tag used in the tree, sorted."""
-        return tuple(sorted({t for tags in self.node_tags for t in tags}))
+        return tuple(sorted(set().union(*self.node_tags)))
 
     @cached_property
     def path_tags(self) -> np.ndarray:
