@@ -100,16 +100,18 @@ def _pure_tree_profile(tree: GameTree, pure: PureBehaviour) -> dict[str, dict[st
     np.cumsum(pure.widths, out=offsets[1:])
     chosen = np.zeros(int(offsets[-1]), dtype=bool)
     chosen[offsets[:-1] + pure.actions] = True
-    flags = chosen.tolist()
+    values = list(map((zero, one).__getitem__, chosen.tolist()))  # shared 0 and 1 objects
+    bounds = offsets.tolist()
     owned: list[list[int]] = [[] for _ in tree.players]
     for k, infoset in enumerate(tree.infosets):
         owned[infoset.player].append(k)
+    labels = tree.action_labels
     profile: dict[str, dict[str, Number]] = {}
     for player, sets in zip(tree.players, owned, strict=True):
-        labels = itertools.chain.from_iterable(tree.action_labels[k] for k in sets)
-        marks = itertools.chain.from_iterable(flags[offsets[k]:offsets[k + 1]] for k in sets)
-        profile[player] = {label: one if mark else zero
-                           for label, mark in zip(labels, marks, strict=True)}
+        profile[player] = dict(zip(
+            itertools.chain.from_iterable(map(labels.__getitem__, sets)),
+            itertools.chain.from_iterable(values[bounds[k]:bounds[k + 1]] for k in sets),
+            strict=True))
     return profile
 
 
