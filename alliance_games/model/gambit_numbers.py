@@ -161,8 +161,7 @@ def _ratios(tokens: Sequence[str]) -> Rationals | None:
 
 MAX_SPAN = 18
 """Longest token read by :func:`read_number_spans` (its digits then fit ``int64``)."""
-_WEIGHTS = 10 ** np.arange(MAX_SPAN - 1, -1, -1, dtype=np.int64)
-_POW10 = _WEIGHTS[::-1].copy()
+_POW10 = 10 ** np.arange(MAX_SPAN + 1, dtype=np.int64)
 
 
 def read_number_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
@@ -186,7 +185,7 @@ def read_number_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
         return None
     shared = np.gcd(numerators, dens)  # each token in lowest terms, as Fraction has it
     numerators, dens = numerators // shared, dens // shared
-    common = lcm(*np.unique(dens).tolist()) if dens.size else 1
+    common = lcm(*_distinct_sorted(dens).tolist()) if dens.size else 1
     if common >= LIMIT:
         return None
     factor = common // dens
@@ -195,6 +194,14 @@ def read_number_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
     numerators *= factor
     numerators[negative] *= -1
     return reduced(numerators, common)
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (``np.unique`` imports ``numpy.ma``: start-up time)."""
+    ordered = np.sort(values)
+    keep = np.ones(ordered.size, dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def read_integer_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
@@ -216,46 +223,55 @@ def _spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
     its mark, the mark (``.``, ``/`` or 0) and whether it is negative; ``None`` unless every
     token is an optional sign, digits and at most one mark, with the digits a number needs.
 
-    The tokens are laid right-aligned in a ``(tokens, width)`` byte matrix; with the bytes
-    before a token, its sign and its mark counting as zero digits, its digits' value is one
-    integer product with the column weights (the mark's column is a zero digit, so the digits
-    before the mark come out multiplied by ten: the callers divide them back)."""
+    The tokens are laid right-aligned in a ``(tokens, width)`` byte matrix (rows of a sliding
+    window over the bytes); with the bytes before a token, its sign and its mark counting as
+    zero digits, its digits are read column by column (Horner's rule over the tokens at once;
+    the mark's column is a zero digit, so the digits before the mark come out multiplied by ten:
+    the callers divide them back)."""
     lengths = ends - starts
     count = lengths.size
     if not count:
         zero = np.zeros(0, dtype=np.int64)
         return zero, zero, zero.astype(np.uint8), zero.astype(bool)
     width = int(lengths.max())
-    if int(lengths.min()) < 1 or width > MAX_SPAN:
+    if int(lengths.min()) < 1 or width > MAX_SPAN or chars.size < width:
         return None
     columns = np.arange(width)
     first = width - lengths  # the column of each token's first character
-    grid = chars.take(ends[:, None] + (columns - width), mode="clip")
+    grid = np.lib.stride_tricks.sliding_window_view(chars, width)[np.maximum(ends - width, 0)]
+    early = np.flatnonzero(ends < width)  # too close to the start for a whole window
+    if early.size:
+        grid[early] = chars.take(ends[early, None] + (columns - width), mode="clip")
     rows = np.arange(count)
     lead = grid[rows, first]
     negative = lead == ord("-")
     signed = negative | (lead == ord("+"))
-    digits = grid - np.uint8(ord("0"))
+    digits = grid
+    digits -= np.uint8(ord("0"))  # digits are 0-9 now, any other byte 10 or more
     inside = columns >= first[:, None]
     digit = digits < 10
     digit &= inside
-    digits *= digit  # the bytes before the token, its sign and its mark: zero digits
-    other = inside & ~digit  # a sign, a mark or any other character
+    other = ~digit  # a sign, a mark or any other character of the token
+    other &= inside
     other[rows[signed], first[signed]] = False
-    if int(other.sum(axis=1, dtype=np.uint8).max()) > 1:
-        return None  # another character, or two marks
     at = np.argmax(other, axis=1)
     has_mark = other[rows, at]
-    mark = np.where(has_mark, grid[rows, at], 0).astype(np.uint8)
-    if not ((mark == 0) | (mark == ord(".")) | (mark == ord("/"))).all():
-        return None
+    mark = np.where(has_mark, digits[rows, at] + np.uint8(ord("0")), np.uint8(0))
+    other[rows[has_mark], at[has_mark]] = False
+    if other.any() or not ((mark == 0) | (mark == ord(".")) | (mark == ord("/"))).all():
+        return None  # another character, or two marks
     after = np.where(has_mark, width - 1 - at, 0)  # digits after the mark
     before = np.where(has_mark, at, width) - first - signed  # digits (and no sign) before it
     if ((before + after) < 1).any() or \
             ((mark == ord("/")) & ((before < 1) | (after < 1))).any():
         return None
-    whole = digits.astype(np.int64) @ _WEIGHTS[MAX_SPAN - width:]
+    digits *= digit
+    whole = digits[:, 0].astype(np.int64)
+    for column in range(1, width):
+        whole *= 10
+        whole += digits[:, column]
     return whole, after, mark, negative
+
 
 
 def reduced(numerators: np.ndarray, denominator: int) -> Rationals:
