@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     imported prints ``interrupted`` and exits with code 130, as it does later."""
     try:
         one_blas_thread()
+        fewer_collections()
         from alliance_games.cli.app import run
     except KeyboardInterrupt:
         interrupted()
@@ -44,6 +45,24 @@ def one_blas_thread() -> None:
         import os
 
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+COLLECT_AFTER = 100_000
+"""Allocations between two young-generation collections of a CLI run (Python's default: 700)."""
+
+
+def fewer_collections() -> None:
+    """Run the cyclic garbage collector's young generation every :data:`COLLECT_AFTER`
+    allocations instead of every 700 (the older generations keep their ratios).
+
+    A command is one short process that allocates mostly acyclic objects (modules, labels,
+    tuples of a game read from a file): at the default, the collector walks the young objects
+    hundreds of times per command for nothing (about 5 % of ``solve`` on a Gambit file).
+    Reference counting frees everything as before; cycles are still collected, later."""
+    import gc
+
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(max(young, COLLECT_AFTER), middle, old)
 
 
 def interrupted() -> NoReturn:
