@@ -175,8 +175,19 @@ def read_number_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
     if found is None:
         return None
     whole, after, mark, negative = found
+    if not mark.any():  # integers
+        whole[negative] *= -1
+        return whole, 1
     dot, slash = mark == ord("."), mark == ord("/")
     shift = _POW10[after]
+    if not slash.any():  # integers and decimals: over 10 ** (the most places), when it fits
+        places = int(after.max())
+        numerators = np.where(dot, whole - whole // (shift * 10) * shift * 9, whole)
+        scale = _POW10[places - after]
+        if not (numerators > (LIMIT - 1) // scale).any():
+            numerators *= scale
+            numerators[negative] *= -1
+            return reduced(numerators, int(_POW10[places]))
     right = whole % shift  # the digits after the mark (none: 0)
     left = whole // (shift * 10)  # those before it
     numerators = np.where(dot, whole - left * shift * 9, np.where(slash, left, whole))
@@ -223,55 +234,48 @@ def _spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
     its mark, the mark (``.``, ``/`` or 0) and whether it is negative; ``None`` unless every
     token is an optional sign, digits and at most one mark, with the digits a number needs.
 
-    The tokens are laid right-aligned in a ``(tokens, width)`` byte matrix (rows of a sliding
-    window over the bytes); with the bytes before a token, its sign and its mark counting as
-    zero digits, its digits are read column by column (Horner's rule over the tokens at once;
-    the mark's column is a zero digit, so the digits before the mark come out multiplied by ten:
-    the callers divide them back)."""
+    The tokens are read right-aligned, one column of bytes (a byte of every token) at a time:
+    Horner's rule over all tokens at once, with the bytes before a token, its sign and its mark
+    counting as zero digits (so the digits before the mark come out multiplied by ten: the
+    callers divide them back)."""
     lengths = ends - starts
     count = lengths.size
     if not count:
         zero = np.zeros(0, dtype=np.int64)
         return zero, zero, zero.astype(np.uint8), zero.astype(bool)
     width = int(lengths.max())
-    if int(lengths.min()) < 1 or width > MAX_SPAN or chars.size < width:
+    if int(lengths.min()) < 1 or width > MAX_SPAN:
         return None
-    columns = np.arange(width)
     first = width - lengths  # the column of each token's first character
-    grid = np.lib.stride_tricks.sliding_window_view(chars, width)[np.maximum(ends - width, 0)]
-    early = np.flatnonzero(ends < width)  # too close to the start for a whole window
-    if early.size:
-        grid[early] = chars.take(ends[early, None] + (columns - width), mode="clip")
-    rows = np.arange(count)
-    lead = grid[rows, first]
+    lead = chars[starts]
     negative = lead == ord("-")
     signed = negative | (lead == ord("+"))
-    digits = grid
-    digits -= np.uint8(ord("0"))  # digits are 0-9 now, any other byte 10 or more
-    inside = columns >= first[:, None]
-    digit = digits < 10
-    digit &= inside
-    other = ~digit  # a sign, a mark or any other character of the token
-    other &= inside
-    other[rows[signed], first[signed]] = False
-    at = np.argmax(other, axis=1)
-    has_mark = other[rows, at]
-    mark = np.where(has_mark, digits[rows, at] + np.uint8(ord("0")), np.uint8(0))
-    other[rows[has_mark], at[has_mark]] = False
-    if other.any() or not ((mark == 0) | (mark == ord(".")) | (mark == ord("/"))).all():
+    whole = np.zeros(count, dtype=np.int64)
+    mark = np.zeros(count, dtype=np.uint8)
+    at = np.zeros(count, dtype=np.int64)
+    twice = np.zeros(count, dtype=bool)
+    for column in range(width):
+        byte = chars.take(ends + (column - width), mode="clip")
+        digit = byte - np.uint8(ord("0"))
+        is_digit = digit < 10
+        inside = first <= column
+        is_digit &= inside
+        other = inside & ~is_digit
+        other &= ~(signed & (first == column))  # a mark, or a character of no number
+        twice |= other & (mark != 0)
+        np.copyto(mark, byte, where=other)
+        at[other] = column
+        whole *= 10
+        whole += digit * is_digit
+    if twice.any() or not ((mark == 0) | (mark == ord(".")) | (mark == ord("/"))).all():
         return None  # another character, or two marks
+    has_mark = mark != 0
     after = np.where(has_mark, width - 1 - at, 0)  # digits after the mark
     before = np.where(has_mark, at, width) - first - signed  # digits (and no sign) before it
     if ((before + after) < 1).any() or \
             ((mark == ord("/")) & ((before < 1) | (after < 1))).any():
         return None
-    digits *= digit
-    whole = digits[:, 0].astype(np.int64)
-    for column in range(1, width):
-        whole *= 10
-        whole += digits[:, column]
     return whole, after, mark, negative
-
 
 
 def reduced(numerators: np.ndarray, denominator: int) -> Rationals:
