@@ -27,11 +27,13 @@ _BRACES_COMMA_QUOTE = (ord("{"), ord("}"), ord(","), ord('"'))
 
 @dataclass(frozen=True, eq=False)
 class Scan:
-    """The tokens of one text: ``starts`` / ``ends`` (int64 byte offsets, a text token with its
-    quotes), ``kinds`` (one byte per token, see :data:`KINDS`), the bytes and the text."""
+    """The tokens of one text from offset ``base`` on: ``starts`` / ``ends`` (int64 offsets in
+    ``chars``, the UTF-8 bytes from ``base`` on; a text token with its quotes), ``kinds`` (one
+    byte per token, see :data:`KINDS`), and the text and its bytes."""
 
     text: str
     raw: bytes
+    base: int
     chars: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
@@ -39,8 +41,8 @@ class Scan:
 
     def texts(self, tokens: np.ndarray) -> list[str]:
         """The contents of the text tokens at positions ``tokens`` (without the quotes)."""
-        begin = (self.starts[tokens] + 1).tolist()
-        end = (self.ends[tokens] - 1).tolist()
+        begin = (self.starts[tokens] + (self.base + 1)).tolist()
+        end = (self.ends[tokens] + (self.base - 1)).tolist()
         if len(self.raw) == len(self.text):  # ASCII: the offsets are the text's
             text = self.text
             return [text[a:b] for a, b in zip(begin, end, strict=True)]
@@ -49,52 +51,76 @@ class Scan:
 
     def spans(self, first: np.ndarray, last: np.ndarray) -> list[bytes]:
         """The bytes from the start of token ``first[k]`` to the end of token ``last[k]``."""
-        raw = self.raw
-        return [raw[a:b] for a, b in zip(self.starts[first].tolist(), self.ends[last].tolist(),
-                                          strict=True)]
+        raw, base = self.raw, self.base
+        return [raw[a:b] for a, b in zip((self.starts[first] + base).tolist(),
+                                          (self.ends[last] + base).tolist(), strict=True)]
 
 
-def scan(text: str) -> Scan | None:
-    """The tokens of ``text``, or ``None`` when it is not of the plain shape (module docstring)."""
+def scan(text: str, start: int = 0) -> Scan | None:
+    """The tokens of ``text[start:]``, or ``None`` when it is not of the plain shape (module
+    docstring).
+
+    Every pass over the bytes writes into one of three flag buffers (fresh memory costs a
+    page fault per 4 kB, more than the pass itself on a text read once)."""
     if "\\" in text:
         return None
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
         return None
-    chars = np.frombuffer(raw, dtype=np.uint8)
-    quotes = np.flatnonzero(chars == ord('"'))
+    base = start if len(raw) == len(text) else len(text[:start].encode("utf-8"))
+    chars = np.frombuffer(raw, dtype=np.uint8)[base:]
+    size = chars.size
+    marks, word, scratch = (np.empty(size, dtype=bool) for _ in range(3))
+    quotes = np.flatnonzero(np.equal(chars, ord('"'), out=marks))
     if quotes.size % 2:
         return None
     opens, closes = quotes[0::2], quotes[1::2]
-    odd = (chars > 126) | ((chars < 32) & ((chars < 9) | (chars > 13)))
-    if odd.any():  # control characters and non-ASCII bytes: only inside quoted text
-        at = np.flatnonzero(odd)
-        if (np.searchsorted(quotes, at) % 2 == 0).any():
-            return None
+    if size:  # control characters but blanks, and non-ASCII bytes: only inside quoted text
+        np.less(chars, 32, out=marks)
+        marks &= np.greater(chars, 13, out=scratch)
+        marks |= np.less(chars, 9, out=scratch)
+        if int(chars.max()) > 126 or marks.any():
+            odd = np.flatnonzero(marks | (chars > 126))
+            if (np.searchsorted(quotes, odd) % 2 == 0).any():
+                return None
     plain = chars.copy()  # quoted text blanked out but for its opening quote
     plain[closes] = ord(" ")
     plain[_inner(opens, closes)] = ord(" ")
-    marks = plain == _BRACES_COMMA_QUOTE[0]
+    np.equal(plain, _BRACES_COMMA_QUOTE[0], out=marks)
     for mark in _BRACES_COMMA_QUOTE[1:]:
-        marks |= plain == mark
-    word = plain > 32
-    word &= ~marks
-    first = word.copy()
-    first[1:] &= ~word[:-1]
+        marks |= np.equal(plain, mark, out=scratch)
+    np.greater(plain, 32, out=word)
+    word &= np.logical_not(marks, out=scratch)
+    first = scratch  # the first byte of each token: a word's, a mark, an opening quote
+    if size:
+        first[0] = word[0]
+        np.logical_not(word[:-1], out=first[1:])
+        first[1:] &= word[1:]
     first |= marks
-    last = word.copy()  # the last byte of each token: a word's, a mark, a closing quote
-    last[:-1] &= ~word[1:]
+    starts = np.flatnonzero(first)
+    last = first  # the last byte of each token: a word's, a mark, a closing quote
+    if size:
+        last[-1] = word[-1]
+        np.logical_not(word[1:], out=last[:-1])
+        last[:-1] &= word[:-1]
     last |= marks
     last[opens] = False
     last[closes] = True
-    starts = np.flatnonzero(first)
-    ends = np.flatnonzero(last) + 1
+    ends = np.flatnonzero(last)
+    ends += 1
     codes = plain[starts]
-    letter = (codes >= ord("a")) & (codes <= ord("z")) & (ends - starts == 1)
-    keep = letter | (codes == ord("{")) | (codes == ord("}")) | (codes == ord(","))
-    codes = np.where(codes == ord('"'), np.uint8(TEXT), np.where(keep, codes, np.uint8(WORD)))
-    return Scan(text, raw, chars, starts, ends, codes.tobytes())
+    lower = np.flatnonzero((codes >= ord("a")) & (codes <= ord("z")))
+    letters = lower[ends[lower] - starts[lower] == 1]  # words of one lowercase letter
+    kept = codes[letters]
+    words = codes > 32
+    words &= codes != ord('"')
+    for mark in _BRACES_COMMA_QUOTE[:3]:
+        words &= codes != mark
+    codes[codes == ord('"')] = TEXT
+    codes[words] = WORD
+    codes[letters] = kept
+    return Scan(text, raw, base, chars, starts, ends, codes.tobytes())
 
 
 def _inner(opens: np.ndarray, closes: np.ndarray) -> np.ndarray:

@@ -62,7 +62,7 @@ def read_tree_bulk(text: str, start: int, players: tuple[str, ...], title: str, 
     collecting = gc.isenabled()
     gc.disable()  # a string per label and a tuple per set, none in a cycle: no cycles to find
     try:
-        tokens = scan(text[start:])
+        tokens = scan(text, start)
         if tokens is None:
             return None
         return _Reader(players, tokens).read(title, exact, max_nodes)
