@@ -445,9 +445,8 @@ class GameTree:
         information set that meets a path twice (absent-mindedness).
         """
         problems = []
-        sizes = np.fromiter(map(len, map(_NODES, self.infosets)), dtype=np.int64,
-                            count=len(self.infosets))
-        for k in np.flatnonzero(sizes > 1).tolist():  # one node: one history, its own
+        sizes = map(len, map(_NODES, self.infosets))
+        for k in [k for k, size in enumerate(sizes) if size > 1]:  # one node: one history
             infoset = self.infosets[k]
             histories = {self.own_history(n, infoset.player) for n in infoset.nodes}
             if len(histories) > 1:
