@@ -8,9 +8,10 @@ renderers only format them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,11 +31,51 @@ from alliance_games.solvers.result import Equilibrium, SolverResult
 Number = Fraction | float
 
 
+Profile = dict[str, dict[str, Number]]
+
+
+class _Pending:
+    """A value computed when first read (:class:`_ComputedOnUse`); pickled as that value."""
+
+    def __init__(self, compute: Callable[[], Profile]) -> None:
+        self.compute = compute
+
+    def __reduce__(self) -> tuple[Callable[[Profile], Profile], tuple[Profile]]:
+        return _same, (self.compute(),)
+
+
+def _same(value: Profile) -> Profile:
+    return value
+
+
+class _ComputedOnUse:
+    """A dataclass field given its value or a :class:`_Pending` one, computed (once) when the
+    field is first read: a large tree's labelled profile is built only if something shows it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, record: object, owner: type | None = None) -> Profile:
+        if record is None:
+            raise AttributeError(self.slot)  # the dataclass field has no default
+        value = record.__dict__[self.slot]
+        if isinstance(value, _Pending):
+            value = record.__dict__[self.slot] = value.compute()
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, record: object, value: Profile | _Pending) -> None:
+        record.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class EquilibriumRecord:
-    """One equilibrium, labelled."""
+    """One equilibrium, labelled. A tree's ``profile`` is labelled when first read (tables of
+    large trees show ``on_path`` only)."""
 
-    profile: dict[str, dict[str, Number]]
+    if TYPE_CHECKING:
+        profile: Profile
+    else:  # given a _Pending profile, describe_one's trees label it only when it is read
+        profile: _ComputedOnUse = _ComputedOnUse()
     payoffs: dict[str, Number]
     max_regret: Number
     exact: bool
@@ -56,14 +97,15 @@ def describe(result: SolverResult) -> list[EquilibriumRecord]:
 
 def describe_one(game: NormalFormGame | GameTree, eq: Equilibrium) -> EquilibriumRecord:
     on_path = None
+    profile: Any  # a Profile, or a _Pending one (EquilibriumRecord.profile)
     if isinstance(game, GameTree):
-        profile = _tree_profile(game, eq)
+        profile = _Pending(lambda: _tree_profile(game, eq))
         tree = game if eq.exact else game.to_float()
         behaviour = eq.strategies  # a flat pure profile is weighed at once
         reach = reach_probabilities(tree, edge_weights(
             tree, behaviour if isinstance(behaviour, PureBehaviour) else list(behaviour)))
         outcomes = _tree_distribution(tree, reach)
-        on_path = path_profile(tree, profile, reach)
+        on_path = path_profile(tree, _set_values(eq), reach)
     else:
         profile = {
             player: dict(zip(game.strategies[i], _values(eq.strategies[i]), strict=True))
@@ -79,6 +121,17 @@ def _values(array: np.ndarray) -> list[Number]:
     if set(map(type, items)) <= {Fraction}:
         return items
     return [v if isinstance(v, Fraction) else float(v) for v in items]
+
+
+def _set_values(eq: Equilibrium) -> Callable[[int], list[Number]]:
+    """The probabilities of information set ``k``'s actions, in order, as ``profile`` holds
+    them (:func:`_tree_profile`)."""
+    behaviour = eq.strategies
+    if isinstance(behaviour, PureBehaviour):
+        one, zero = (Fraction(1), Fraction(0)) if behaviour.exact else (1.0, 0.0)
+        actions, widths = behaviour.actions.tolist(), behaviour.widths.tolist()
+        return lambda k: [one if a == actions[k] else zero for a in range(widths[k])]
+    return lambda k: _values(behaviour[k])
 
 
 def _tree_profile(tree: GameTree, eq: Equilibrium) -> dict[str, dict[str, Number]]:
@@ -100,16 +153,18 @@ def _pure_tree_profile(tree: GameTree, pure: PureBehaviour) -> dict[str, dict[st
     np.cumsum(pure.widths, out=offsets[1:])
     chosen = np.zeros(int(offsets[-1]), dtype=bool)
     chosen[offsets[:-1] + pure.actions] = True
-    flags = chosen.tolist()
+    values = list(map((zero, one).__getitem__, chosen.tolist()))  # shared 0 and 1 objects
+    bounds = offsets.tolist()
     owned: list[list[int]] = [[] for _ in tree.players]
     for k, infoset in enumerate(tree.infosets):
         owned[infoset.player].append(k)
+    labels = tree.action_labels
     profile: dict[str, dict[str, Number]] = {}
     for player, sets in zip(tree.players, owned, strict=True):
-        labels = itertools.chain.from_iterable(tree.action_labels[k] for k in sets)
-        marks = itertools.chain.from_iterable(flags[offsets[k]:offsets[k + 1]] for k in sets)
-        profile[player] = {label: one if mark else zero
-                           for label, mark in zip(labels, marks, strict=True)}
+        profile[player] = dict(zip(
+            itertools.chain.from_iterable(map(labels.__getitem__, sets)),
+            itertools.chain.from_iterable(values[bounds[k]:bounds[k + 1]] for k in sets),
+            strict=True))
     return profile
 
 

@@ -15,7 +15,7 @@ reader looks at, and it fits). JSON and the other formats always list every set.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -61,17 +61,17 @@ def reached_infosets(tree: GameTree, reach: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.bincount(ids[ids >= 0], minlength=len(tree.infosets)))
 
 
-def path_profile(tree: GameTree, profile: dict[str, dict[str, Number]], reach: np.ndarray
+def path_profile(tree: GameTree, values: Callable[[int], Sequence[Number]], reach: np.ndarray
                  ) -> PathProfile:
-    """``profile`` (labelled as :func:`~alliance_games.analysis.equilibrium.describe` labels a
-    tree's profile) restricted to the information sets ``reach`` reaches (module docstring)."""
+    """The profile whose set ``k`` plays its actions with probabilities ``values(k)``, labelled
+    as :func:`~alliance_games.analysis.equilibrium.describe` labels a tree's profile, at the
+    information sets ``reach`` reaches only (module docstring)."""
     kept = reached_infosets(tree, reach).tolist()  # sorted, distinct
     shown: dict[str, dict[str, Number]] = {p: {} for p in tree.players}
     for k in kept:
         infoset = tree.infosets[k]
-        own, player = profile[tree.players[infoset.player]], shown[tree.players[infoset.player]]
-        for label in tree.action_labels[k]:
-            player[label] = own[label]
+        shown[tree.players[infoset.player]].update(zip(
+            map(f"{infoset.name}:".__add__, infoset.actions), values(k), strict=True))
     total = len(tree.infosets)
     return PathProfile(shown, len(kept), total, total > ALL_SETS_UP_TO and len(kept) < total,
                        tuple(kept))

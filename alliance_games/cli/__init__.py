@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     imported prints ``interrupted`` and exits with code 130, as it does later."""
     try:
         one_blas_thread()
+        fewer_collections()
         from alliance_games.cli.app import run
     except KeyboardInterrupt:
         interrupted()
@@ -44,6 +45,31 @@ def one_blas_thread() -> None:
         import os
 
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+COLLECT_AFTER = 100_000
+"""Allocations between two young-generation collections of a CLI run (Python's default: 700)."""
+
+
+def fewer_collections() -> None:
+    """Run the cyclic garbage collector's young generation every :data:`COLLECT_AFTER`
+    allocations instead of every 700 (the older generations keep their ratios), and spare the
+    objects alive at exit the collections of the interpreter's shutdown (:func:`gc.freeze`,
+    run by :mod:`atexit` after the other exit handlers).
+
+    A command is one short process that allocates mostly acyclic objects (modules, labels,
+    tuples of a game read from a file): at the default, the collector walks the young objects
+    hundreds of times per command for nothing (about 5 % of ``solve`` on a Gambit file), and
+    the shutdown's collections walk every object of numpy, click and rich once more (about
+    15 ms) just before the process ends. Reference counting frees everything as before, exit
+    handlers and finalizers run as before; cycles are still collected while the command runs."""
+    import atexit
+    import gc
+
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(max(young, COLLECT_AFTER), middle, old)
+    atexit.unregister(gc.freeze)  # once, however often main() runs in one process
+    atexit.register(gc.freeze)
 
 
 def interrupted() -> NoReturn:

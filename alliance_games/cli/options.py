@@ -53,3 +53,22 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+class LazyHelpOption(click.Option):
+    """An option whose help text ``make_help()`` is made when help is shown, not each time the
+    command is defined (``--method``'s help wraps a table of the methods: start-up time)."""
+
+    def __init__(self, *args: Any, make_help: Callable[[], str], **kwargs: Any) -> None:
+        self._make_help = make_help
+        super().__init__(*args, **kwargs)
+
+    @property
+    def help(self) -> str | None:
+        import inspect
+
+        return inspect.cleandoc(self._make_help())  # as click treats a help text it is given
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        """click stores the help it was given (none here): ``make_help`` makes it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from alliance_games.cli.options import (
+    LazyHelpOption,
     format_option,
     model_argument,
     parse_assignments,
@@ -20,7 +21,7 @@ from alliance_games.solvers.methods import METHODS, REFINEMENTS, methods_help
 @model_argument
 @set_option
 @click.option("--method", default="auto", show_default=True, type=click.Choice(METHODS),
-              help=methods_help())
+              cls=LazyHelpOption, make_help=methods_help)
 @click.option("--exact/--float", "exact", default=True, show_default=True,
               help="Exact rational arithmetic (default) or floating point.")
 @click.option("--max-equilibria", type=click.IntRange(1), default=None,

@@ -241,6 +241,8 @@ def tag_probabilities(tree: GameTree, reach: np.ndarray, start: int = 0,
     float and symbolic reach probabilities keep their number type. Exact reach probabilities are
     first summed per distinct path mask (one pass), then per tag over the masks carrying it.
     """
+    if not tree.tag_names:
+        return {}
     terminals = reached_terminals(tree, reach, start, stop)
     values, masks = reach[terminals], tree.path_tags[terminals]
     if _all_fractions(values):

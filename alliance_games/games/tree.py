@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,9 @@ STRUCTURAL_FIELDS = {"kind", "parent", "child_ptr", "child_index", "node_infoset
 STRUCTURAL_CACHES = ("depth", "levels", "inner_levels", "in_edge", "edge_parent",
                      "edge_action_index", "subtree_end", "terminals", "subgame_roots", "tag_names",
                      "path_tags", "first_tags", "frontiers", "infoset_player")
+
+
+_PLAYER, _NODES = attrgetter("player"), attrgetter("nodes")
 
 
 @dataclass(frozen=True)
@@ -221,8 +225,7 @@ class GameTree:
     @cached_property
     def infoset_player(self) -> np.ndarray:
         """The player owning each information set (int64), read once from ``infosets``."""
-        return np.fromiter((s.player for s in self.infosets), dtype=np.int64,
-                           count=len(self.infosets))
+        return np.fromiter(map(_PLAYER, self.infosets), dtype=np.int64, count=len(self.infosets))
 
     @cached_property
     def frontiers(self) -> tuple[Frontier, ...]:
@@ -241,7 +244,7 @@ class GameTree:
     def action_labels(self) -> tuple[tuple[str, ...], ...]:
         """Per information set, its actions labelled ``"set:action"`` (how behaviour profiles
         and strategies of trees are labelled), made once per tree."""
-        return tuple(tuple(f"{s.name}:{a}" for a in s.actions) for s in self.infosets)
+        return tuple(tuple(map(f"{s.name}:".__add__, s.actions)) for s in self.infosets)
 
     @cached_property
     def integer_payoffs(self) -> np.ndarray | None:
@@ -292,7 +295,7 @@ class GameTree:
     @cached_property
     def tag_names(self) -> tuple[str, ...]:
         """Every outcome tag used in the tree, sorted."""
-        return tuple(sorted({t for tags in self.node_tags for t in tags}))
+        return tuple(sorted(set().union(*self.node_tags)))
 
     @cached_property
     def path_tags(self) -> np.ndarray:
@@ -442,9 +445,9 @@ class GameTree:
         information set that meets a path twice (absent-mindedness).
         """
         problems = []
-        for k, infoset in enumerate(self.infosets):
-            if len(infoset.nodes) < 2:
-                continue
+        sizes = map(len, map(_NODES, self.infosets))
+        for k in [k for k, size in enumerate(sizes) if size > 1]:  # one node: one history
+            infoset = self.infosets[k]
             histories = {self.own_history(n, infoset.player) for n in infoset.nodes}
             if len(histories) > 1:
                 problems.append(

@@ -14,6 +14,11 @@ the tokens denote, without a Python object per token.
 
 Any other token (an exponent, a longer number) or a common denominator or numerator beyond
 ``2**62`` gives ``None``: the caller then reads the tokens one by one as Fractions.
+
+:func:`read_number_spans` reads tokens given as byte ranges of a text (as
+:mod:`alliance_games.model.gambit_scan` finds them) digit by digit with numpy, integers,
+decimals and fractions alike, each token ``p/q`` brought exactly to the least common
+denominator; :func:`read_integer_spans` reads plain digits (ids, counts).
 """
 
 from __future__ import annotations
@@ -152,6 +157,125 @@ def _ratios(tokens: Sequence[str]) -> Rationals | None:
     if max(abs(v) for v in scaled.values()) >= LIMIT:
         return None
     return reduced(np.array([scaled[t] for t in tokens], dtype=np.int64), den)
+
+
+MAX_SPAN = 18
+"""Longest token read by :func:`read_number_spans` (its digits then fit ``int64``)."""
+_POW10 = 10 ** np.arange(MAX_SPAN + 1, dtype=np.int64)
+
+
+def read_number_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                      ) -> Rationals | None:
+    """The exact values of the NUMBER tokens ``chars[starts[k]:ends[k]]`` (bytes), each
+    ``[+-]digits[.digits]``, ``[+-].digits`` or ``[+-]digits/digits`` of at most
+    :data:`MAX_SPAN` characters, as ``(numerators, denominator)``; ``None`` for any other token
+    (an exponent, a longer number, not a number), a zero denominator or a common denominator or
+    numerator beyond ``2**62``."""
+    found = _spans(chars, starts, ends)
+    if found is None:
+        return None
+    whole, after, mark, negative = found
+    if not mark.any():  # integers
+        whole[negative] *= -1
+        return whole, 1
+    dot, slash = mark == ord("."), mark == ord("/")
+    shift = _POW10[after]
+    if not slash.any():  # integers and decimals: over 10 ** (the most places), when it fits
+        places = int(after.max())
+        numerators = np.where(dot, whole - whole // (shift * 10) * shift * 9, whole)
+        scale = _POW10[places - after]
+        if not (numerators > (LIMIT - 1) // scale).any():
+            numerators *= scale
+            numerators[negative] *= -1
+            return reduced(numerators, int(_POW10[places]))
+    right = whole % shift  # the digits after the mark (none: 0)
+    left = whole // (shift * 10)  # those before it
+    numerators = np.where(dot, whole - left * shift * 9, np.where(slash, left, whole))
+    dens = np.where(dot, shift, np.where(slash, right, 1))
+    if (dens == 0).any():
+        return None
+    shared = np.gcd(numerators, dens)  # each token in lowest terms, as Fraction has it
+    numerators, dens = numerators // shared, dens // shared
+    common = lcm(*_distinct_sorted(dens).tolist()) if dens.size else 1
+    if common >= LIMIT:
+        return None
+    factor = common // dens
+    if (numerators > (LIMIT - 1) // factor).any():
+        return None
+    numerators *= factor
+    numerators[negative] *= -1
+    return reduced(numerators, common)
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (``np.unique`` imports ``numpy.ma``: start-up time)."""
+    ordered = np.sort(values)
+    keep = np.ones(ordered.size, dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def read_integer_spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                       ) -> np.ndarray | None:
+    """The non-negative integers written as 1 to :data:`MAX_SPAN` plain digits at
+    ``chars[starts[k]:ends[k]]`` (int64), or ``None`` when a token is anything else."""
+    found = _spans(chars, starts, ends)
+    if found is None:
+        return None
+    whole, _, mark, signed = found
+    if mark.any() or signed.any() or (chars[starts] == ord("+")).any():
+        return None
+    return whole
+
+
+def _spans(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per token: the value of all its digits read as one integer, the number of digits after
+    its mark, the mark (``.``, ``/`` or 0) and whether it is negative; ``None`` unless every
+    token is an optional sign, digits and at most one mark, with the digits a number needs.
+
+    The tokens are read right-aligned, one column of bytes (a byte of every token) at a time:
+    Horner's rule over all tokens at once, with the bytes before a token, its sign and its mark
+    counting as zero digits (so the digits before the mark come out multiplied by ten: the
+    callers divide them back)."""
+    lengths = ends - starts
+    count = lengths.size
+    if not count:
+        zero = np.zeros(0, dtype=np.int64)
+        return zero, zero, zero.astype(np.uint8), zero.astype(bool)
+    width = int(lengths.max())
+    if int(lengths.min()) < 1 or width > MAX_SPAN:
+        return None
+    first = width - lengths  # the column of each token's first character
+    lead = chars[starts]
+    negative = lead == ord("-")
+    signed = negative | (lead == ord("+"))
+    whole = np.zeros(count, dtype=np.int64)
+    mark = np.zeros(count, dtype=np.uint8)
+    at = np.zeros(count, dtype=np.int64)
+    twice = np.zeros(count, dtype=bool)
+    for column in range(width):
+        byte = chars.take(ends + (column - width), mode="clip")
+        digit = byte - np.uint8(ord("0"))
+        is_digit = digit < 10
+        inside = first <= column
+        is_digit &= inside
+        other = inside & ~is_digit
+        other &= ~(signed & (first == column))  # a mark, or a character of no number
+        twice |= other & (mark != 0)
+        np.copyto(mark, byte, where=other)
+        at[other] = column
+        whole *= 10
+        whole += digit * is_digit
+    if twice.any() or not ((mark == 0) | (mark == ord(".")) | (mark == ord("/"))).all():
+        return None  # another character, or two marks
+    has_mark = mark != 0
+    after = np.where(has_mark, width - 1 - at, 0)  # digits after the mark
+    before = np.where(has_mark, at, width) - first - signed  # digits (and no sign) before it
+    if ((before + after) < 1).any() or \
+            ((mark == ord("/")) & ((before < 1) | (after < 1))).any():
+        return None
+    return whole, after, mark, negative
 
 
 def reduced(numerators: np.ndarray, denominator: int) -> Rationals:

@@ -1,14 +1,17 @@
-"""A fast reader for the ``.efg`` files most tools write: whole nodes by one regular expression.
+"""A fast reader for the ``.efg`` files most tools write: the node list checked by one regular
+expression over its token kinds, then read column by column.
 
 :func:`read_tree_bulk` reads the node list of an ``.efg`` file (the text after the header and
-comment) when it has the plain shape that Gambit and
-:func:`~alliance_games.model.gambit_format.write_efg` write: tokens separated by whitespace, labels
-without backslashes, braces only around action lists and payoffs, and numbers that
-:func:`~alliance_games.model.gambit_numbers.read_numbers` reads in bulk. One ``findall`` over the
-text yields a tuple of fields per node (:data:`NODE_RE`); the fields are then read column by
-column with numpy: Python runs once per distinct information set, chance set and outcome, never
-once per node (the parents come from the open child slots of the pre-order, :func:`_parents`),
-and the numbers of all outcomes and all chance actions are converted in one bulk call each.
+comment) when its tokens can be split by numpy over the bytes
+(:func:`~alliance_games.model.gambit_scan.scan`: labels without backslashes, ASCII outside them)
+and its numbers are integers, decimals or fractions. The string of token kinds (one byte per
+token) is matched against the node grammar at once (:data:`NODES_RE`); since each kind of node has
+its fields at fixed places (an optional description or outcome is told by the token after it), the
+fields are then read column by column with numpy: Python runs once per distinct information set,
+chance set and outcome, never once per node (the parents come from the open child slots of the
+pre-order, :func:`_parents`), and the numbers of all outcomes and all chance sets are converted in
+one bulk call each, digit by digit and exactly
+(:func:`~alliance_games.model.gambit_numbers.read_number_spans`).
 
 The answer is the tree :func:`~alliance_games.model.gambit_format.read_efg` builds from the same
 text, or ``None``: for text of another shape, and for text the general reader would refuse or must
@@ -23,8 +26,6 @@ from __future__ import annotations
 import gc
 import itertools
 import re
-from collections.abc import Hashable, Sequence
-from typing import Any
 
 import numpy as np
 
@@ -33,28 +34,21 @@ from alliance_games.model.gambit_numbers import (
     Rationals,
     as_floats,
     as_fractions,
-    read_number_text,
+    read_integer_spans,
+    read_number_spans,
     read_numbers,
 )
+from alliance_games.model.gambit_scan import TEXT, Scan, scan
 from alliance_games.model.gambit_tokens import infoset_name, unique_labels
 
-_TEXT = r'"([^"\\]*)"'
-_INT = r"([0-9]{1,18})"
-_BODY = r"(\{[^{}]*\})"
-NODE_RE = re.compile(
-    rf"(?:(p)\s+{_TEXT}\s+{_INT}\s+{_INT}(?:\s+{_TEXT}\s*{_BODY})?"
-    rf"|(c)\s+{_TEXT}\s+{_INT}(?:\s+{_TEXT}\s*{_BODY})?"
-    rf"|(t)\s+{_TEXT})"
-    rf"\s+{_INT}(?:\s+{_TEXT}\s*{_BODY}|(?=\s|\Z))"
-    r"|(\S+)"  # anything else: not this reader's shape
-)
-"""Fields: 0-5 ``p``, label, player, infoset, infoset label, ``{actions}``; 6-10 ``c``, label,
-infoset, infoset label, ``{chance actions}``; 11-12 ``t``, label; 13-15 outcome, outcome label,
-``{payoffs}``; 16 anything else. A description is present when its braced body is not empty."""
-_ACTIONS_RE = re.compile(r'\{(?:\s*"[^"\\]*")+\s*\}')
-_ACTION_RE = re.compile(r'"([^"\\]*)"')
-_CHANCE_RE = re.compile(r'\{(?:\s*"[^"\\]*"\s*[^\s{},"]+)+\s*\}')
-_CHANCE_PAIR_RE = re.compile(r'"([^"\\]*)"\s*([^\s{},"]+)')
+NODES_RE = re.compile(
+    rb"(?:(?:pTWW(?:T\{T+\})?|cTW(?:T\{(?:TW)+\})?|tT)W(?:T\{W(?:,?W)*\})?)++")
+"""The node list over the token kinds (:data:`~alliance_games.model.gambit_scan.KINDS`): a node
+``p`` label player set [label ``{`` actions ``}``], ``c`` label set [label ``{`` (action
+probability)... ``}``] or ``t`` label, then its outcome id [label ``{`` payoffs ``}``]."""
+
+_KEY_BITS = 40
+"""Information-set ids below ``2**40`` are keyed with their player in one int64."""
 
 
 class _Unsupported(Exception):
@@ -66,9 +60,12 @@ def read_tree_bulk(text: str, start: int, players: tuple[str, ...], title: str, 
     """The tree of the node list ``text[start:]``, exact or in floats, or ``None`` (see the
     module docstring)."""
     collecting = gc.isenabled()
-    gc.disable()  # a tuple per node and a string per field, none in a cycle: no cycles to find
+    gc.disable()  # a string per label and a tuple per set, none in a cycle: no cycles to find
     try:
-        return _Reader(players).read(text, start, title, exact, max_nodes)
+        tokens = scan(text, start)
+        if tokens is None:
+            return None
+        return _Reader(players, tokens).read(title, exact, max_nodes)
     except _Unsupported:
         return None
     finally:
@@ -77,24 +74,29 @@ def read_tree_bulk(text: str, start: int, players: tuple[str, ...], title: str, 
 
 
 class _Reader:
-    """The node tuples read column by column: numpy over the nodes, Python only once per
-    distinct information set, chance set and outcome (and in the parent walk of deep trees)."""
+    """The node list of one scanned text, read field by field (see the module docstring)."""
 
-    def __init__(self, players: tuple[str, ...]) -> None:
+    def __init__(self, players: tuple[str, ...], tokens: Scan) -> None:
         self.players = players
-        self.actions_of: dict[str, tuple[str, ...]] = {}  # action body -> unique labels
+        self.tokens = tokens
+        self.kinds = np.frombuffer(tokens.kinds + b"  ", dtype=np.uint8)  # room to look ahead
+        self.closers = np.flatnonzero(self.kinds == ord("}"))
+        self.actions_of: dict[bytes, tuple[str, ...]] = {}  # action list as written -> labels
         self.labels_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # chance labels -> unique
 
-    def read(self, text: str, start: int, title: str, exact: bool, max_nodes: int) -> GameTree:
-        nodes = NODE_RE.findall(text, start)
-        n = len(nodes)
-        if not nodes or n > max_nodes:
+    def read(self, title: str, exact: bool, max_nodes: int) -> GameTree:
+        kinds = self.kinds
+        if not NODES_RE.fullmatch(self.tokens.kinds):
             raise _Unsupported
-        cols = list(zip(*nodes, strict=True))
-        if any(cols[16]):
+        at = np.flatnonzero((kinds == ord("p")) | (kinds == ord("c")) | (kinds == ord("t")))
+        n = at.size
+        if not n or n > max_nodes:
             raise _Unsupported
-        is_p = _flags(cols[0])
-        is_c = _flags(cols[6])
+        is_p, is_c = kinds[at] == ord("p"), kinds[at] == ord("c")
+        described = at + np.where(is_p, 4, 3)  # where a description's label would be
+        has_set = (is_p | is_c) & (kinds[described] == TEXT)
+        outcome = at + np.where(is_p, 4, np.where(is_c, 3, 2))
+        outcome[has_set] = self._close(described[has_set] + 1) + 1
         kind = np.full(n, TERMINAL, dtype=np.int8)
         kind[is_p] = DECISION
         kind[is_c] = CHANCE
@@ -102,22 +104,17 @@ class _Reader:
         acts = np.empty(n, dtype=object)  # the action labels below each node with children
         infoset_of = np.full(n, -1, dtype=np.int64)
         decision = np.flatnonzero(is_p)
-        infosets = self._infosets(cols, decision, arity, acts, infoset_of)
+        infosets = self._infosets(at, decision, described, has_set, arity, acts, infoset_of)
         chance = np.flatnonzero(is_c)
-        probs = self._chance(cols, chance, arity, acts)
+        probs = self._chance(at, chance, described, has_set, arity, acts)
         parent = _parents(arity)
         child_ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(arity, out=child_ptr[1:])
         edges = int(child_ptr[-1])
-        counts = arity[chance]
-        starts = np.zeros(counts.size, dtype=np.int64)
-        np.cumsum(counts[:-1], out=starts[1:])
-        slots = np.repeat(child_ptr[chance] - starts, counts) + np.arange(int(counts.sum()))
-        edge_probs = _chance_numbers(probs, starts.tolist(), edges, slots)
-        rows, payoff_bodies, outcome_labels = _outcomes(cols)
-        payoffs = _payoffs(payoff_bodies, rows, len(self.players))
+        edge_probs = _chance_edges(probs, child_ptr[chance], arity[chance], edges)
+        rows, payoffs, outcome_labels = self._outcomes(outcome)
         convert = as_fractions if exact else as_floats
-        labels = tuple(map("".join, zip(cols[1], cols[7], cols[12], strict=True)))
+        labels = self._texts(at + 1)
         named = np.array([*outcome_labels, ""], dtype=object)  # row -1: no outcome
         return GameTree(
             players=self.players, kind=kind, parent=parent, child_ptr=child_ptr,
@@ -129,28 +126,85 @@ class _Reader:
             outcome_label=tuple(named[rows].tolist()), title=title,
             has_payoff=(rows >= 0) | (kind == TERMINAL))
 
-    def _infosets(self, cols: list[tuple[str, ...]], nodes: np.ndarray, arity: np.ndarray,
-                  acts: np.ndarray, infoset_of: np.ndarray) -> tuple[Infoset, ...]:
+    # ---- fields ----------------------------------------------------------------------------
+    def _close(self, opens: np.ndarray) -> np.ndarray:
+        """The ``}`` closing each ``{`` at token positions ``opens`` (braces do not nest here)."""
+        return self.closers[np.searchsorted(self.closers, opens)]
+
+    def _integers(self, tokens: np.ndarray) -> np.ndarray:
+        """The plain integers at token positions ``tokens`` (ids, player numbers)."""
+        scanned = self.tokens
+        found = read_integer_spans(scanned.chars, scanned.starts[tokens], scanned.ends[tokens])
+        if found is None:
+            raise _Unsupported
+        return found
+
+    def _numbers(self, tokens: np.ndarray) -> Rationals:
+        """The exact numbers at token positions ``tokens``: digit by digit, else (an exponent, a
+        longer number) as :func:`~alliance_games.model.gambit_numbers.read_numbers` reads them."""
+        scanned = self.tokens
+        found = read_number_spans(scanned.chars, scanned.starts[tokens], scanned.ends[tokens])
+        if found is None:
+            found = read_numbers([b.decode("ascii") for b in scanned.spans(tokens, tokens)])
+        if found is None:
+            raise _Unsupported
+        return found
+
+    def _texts(self, tokens: np.ndarray) -> tuple[str, ...]:
+        """The contents of the text tokens at ``tokens`` (all empty: without slicing)."""
+        scanned = self.tokens
+        if bool((scanned.ends[tokens] - scanned.starts[tokens] == 2).all()):
+            return ("",) * tokens.size
+        return tuple(scanned.texts(tokens))
+
+    def _sets(self, keys: np.ndarray, described: np.ndarray, has_set: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Keys (one per node) numbered by first appearance, checked to be described at their
+        first node and written alike (label and body, byte for byte) wherever described again:
+        the number per node and the first node of each key."""
+        index, first = _numbered(keys)
+        if not has_set[first].all():
+            raise _Unsupported
+        again = has_set.copy()
+        again[first] = False
+        if again.any():
+            later = np.flatnonzero(again)
+            origin = first[index[later]]
+            heads = np.concatenate([described[later], described[origin]])
+            written = self.tokens.spans(heads, self._close(heads + 1))
+            if written[:later.size] != written[later.size:]:
+                raise _Unsupported
+        return index, first
+
+    def _infosets(self, at: np.ndarray, nodes: np.ndarray, described: np.ndarray,
+                  has_set: np.ndarray, arity: np.ndarray, acts: np.ndarray,
+                  infoset_of: np.ndarray) -> tuple[Infoset, ...]:
         """The information sets of the decision ``nodes``, in order of first appearance. A set
-        is keyed by its player and id as written (an id written two ways is for the general
-        reader); its first node must describe it (label and actions), and a later description
-        must be written as the first."""
+        is keyed by its player and id; its first node must describe it (label and actions), and
+        a later description must be written as the first."""
         if not nodes.size:
             return ()
-        keys = list(zip(_take(cols[2], nodes), _take(cols[3], nodes), strict=True))
-        index, distinct, set_labels, set_bodies = _described(keys, _take(cols[4], nodes),
-                                                             _take(cols[5], nodes))
-        players = [int(p) for p, _ in distinct]
-        ids = [int(i) for _, i in distinct]
-        if min(players) < 1 or max(players) > len(self.players) or min(ids) < 1:
+        player = self._integers(at[nodes] + 2)
+        ids = self._integers(at[nodes] + 3)
+        if int(player.min()) < 1 or int(player.max()) > len(self.players) or \
+                int(ids.min()) < 1 or int(ids.max()) >= 1 << _KEY_BITS:
             raise _Unsupported
-        actions = [self._actions(b) for b in set_bodies]
+        heads = described[nodes]
+        index, first = self._sets((player << _KEY_BITS) | ids, heads, has_set[nodes])
+        heads = heads[first]
+        closes = self._close(heads + 1)
+        set_labels = list(self._texts(heads))
+        actions = [self._actions(body, head)
+                   for body, head in zip(self.tokens.spans(heads + 1, closes), heads.tolist(),
+                                         strict=True)]
+        players = player[first].tolist()
         if "" not in set_labels and len(set(set_labels)) == len(set_labels):
             names = set_labels  # what infoset_name gives distinct, non-empty labels
         else:
             taken: set[str] = set()
             names = [infoset_name(label, self.players[p - 1], i, taken)
-                     for label, p, i in zip(set_labels, players, ids, strict=True)]
+                     for label, p, i in zip(set_labels, players, ids[first].tolist(),
+                                            strict=True)]
         _place(nodes, index, actions, arity, acts)
         infoset_of[nodes] = index
         order = np.argsort(index, kind="stable")
@@ -161,56 +215,109 @@ class _Reader:
                      for name, p, a, b, e in zip(names, players, actions, begin, ends,
                                                  strict=True))
 
-    def _actions(self, body: str) -> tuple[str, ...]:
+    def _actions(self, body: bytes, head: int) -> tuple[str, ...]:
+        """The unique action labels of the list ``body`` (as written) after token ``head``."""
         found = self.actions_of.get(body)
         if found is None:
-            if not _ACTIONS_RE.fullmatch(body):
-                raise _Unsupported
-            found = self.actions_of[body] = unique_labels(_ACTION_RE.findall(body), str)
+            count = body.count(b'"') // 2
+            labels = self.tokens.texts(np.arange(head + 2, head + 2 + count))
+            found = self.actions_of[body] = unique_labels(labels, str)
         return found
 
-    def _chance(self, cols: list[tuple[str, ...]], nodes: np.ndarray, arity: np.ndarray,
-                acts: np.ndarray) -> list[str]:
-        """The chance ``nodes``' actions and their probability tokens, node by node. A chance
-        set is keyed by its id's value; its first node describes it, a later description is
-        written as the first."""
+    def _chance(self, at: np.ndarray, nodes: np.ndarray, described: np.ndarray,
+                has_set: np.ndarray, arity: np.ndarray, acts: np.ndarray) -> Rationals:
+        """The chance ``nodes``' actions (placed) and the probabilities of each one's set, set by
+        set in the order of the nodes. A chance set is keyed by its id's value; its first node
+        describes it, a later description is written as the first. Probabilities are checked
+        to be non-negative and to sum to 1 exactly in each set."""
         if not nodes.size:
-            return []
-        ids = [int(i) for i in _take(cols[8], nodes)]
-        if min(ids) < 1:
+            return np.zeros(0, dtype=np.int64), 1
+        ids = self._integers(at[nodes] + 2)
+        if int(ids.min()) < 1:
             raise _Unsupported
-        index, _, _, bodies = _described(ids, _take(cols[9], nodes), _take(cols[10], nodes))
+        heads = described[nodes]
+        index, first = self._sets(ids, heads, has_set[nodes])
+        opens = heads[first] + 1
+        counts = (self._close(opens) - opens - 1) // 2
+        before = np.cumsum(counts) - counts
+        pairs = np.repeat(opens + 1 - 2 * before, counts) + 2 * np.arange(int(counts.sum()))
+        written = self.tokens.texts(pairs)
         actions: list[tuple[str, ...]] = []
-        tokens: list[tuple[str, ...]] = []
-        for body in bodies:
-            if not _CHANCE_RE.fullmatch(body):
-                raise _Unsupported
-            pairs = _CHANCE_PAIR_RE.findall(body)
-            written = tuple(a for a, _ in pairs)
-            found = self.labels_of.get(written)
+        for b, e in zip(before.tolist(), (before + counts).tolist(), strict=True):
+            labels = tuple(written[b:e])
+            found = self.labels_of.get(labels)
             if found is None:
-                found = self.labels_of[written] = unique_labels(written, str)
+                found = self.labels_of[labels] = unique_labels(labels, str)
             actions.append(found)
-            tokens.append(tuple(p for _, p in pairs))
         _place(nodes, index, actions, arity, acts)
-        return list(itertools.chain.from_iterable(tokens[k] for k in index.tolist()))
+        numbers, den = self._numbers(pairs + 1)
+        if int(numbers.min()) < 0 or int(numbers.max()) > den or \
+                den * int(counts.sum()) >= 2**62 or \
+                np.any(np.add.reduceat(numbers, before) != den):
+            raise _Unsupported
+        sets = np.repeat(before[index], counts[index])
+        within = np.arange(sets.size) - np.repeat(np.cumsum(counts[index]) - counts[index],
+                                                  counts[index])
+        return numbers[sets + within], den
+
+    def _outcomes(self, outcome: np.ndarray) -> tuple[np.ndarray, Rationals, list[str]]:
+        """Every node's outcome row (-1: none), every node's payoffs (zero without an outcome)
+        and each row's label. An outcome is defined where first written with payoffs (never
+        outcome 0); a node naming it without payoffs must come later, and a later definition
+        must be written alike. Each definition holds one number per player."""
+        kinds = self.kinds
+        ids = self._integers(outcome)
+        described = kinds[outcome + 1] == TEXT
+        rows = np.full(ids.size, -1, dtype=np.int64)
+        defined = np.flatnonzero(described)
+        count = len(self.players)
+        if not defined.size:
+            return rows, (np.zeros((ids.size, count), dtype=np.int64), 1), []
+        if (ids[defined] == 0).any():
+            raise _Unsupported
+        index, first = self._sets(ids[defined], outcome[defined] + 1,
+                                  np.ones(defined.size, dtype=bool))
+        rows[defined] = index
+        named = np.flatnonzero(~described & (ids != 0))
+        if named.size:
+            known = ids[defined[first]]
+            order = np.argsort(known)
+            place = np.minimum(np.searchsorted(known[order], ids[named]), known.size - 1)
+            row = order[place]
+            if (known[row] != ids[named]).any() or (defined[first[row]] > named).any():
+                raise _Unsupported
+            rows[named] = row
+        heads = outcome[defined[first]]
+        opens = heads + 2
+        inner = self._close(opens) - opens - 1
+        before = np.cumsum(inner) - inner
+        tokens = np.repeat(opens + 1 - before, inner) + np.arange(int(inner.sum()))
+        tokens = tokens[kinds[tokens] != ord(",")]
+        if tokens.size != count * heads.size or \
+                (np.bincount(np.searchsorted(opens, tokens) - 1, minlength=heads.size)
+                 != count).any():
+            raise _Unsupported
+        numbers, den = self._numbers(tokens)
+        table = np.vstack([numbers.reshape(-1, count), np.zeros((1, count), dtype=np.int64)])
+        return rows, (table[rows], den), list(self._texts(heads + 1))
 
 
-def _described(keys: Sequence[Hashable], labels: list[str], bodies: list[str]
-               ) -> tuple[np.ndarray, list[Any], list[str], list[str]]:
-    """Keys (one per node) numbered by first appearance, checked to be described (label and
-    body) at their first node and written alike wherever described again: the number per node,
-    the distinct keys, and per key its label and body."""
-    seen: dict[Hashable, int] = {}
-    index = np.array([seen.setdefault(k, len(seen)) for k in keys], dtype=np.int64)
-    first = _first_positions(index, len(seen))
-    named = np.array(labels, dtype=object)
-    written = np.array(bodies, dtype=object)
-    described = written != ""
-    if not described[first].all() or not _written_alike(described, first, index, named,
-                                                            written):
-        raise _Unsupported
-    return index, list(seen), named[first].tolist(), written[first].tolist()
+def _numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keys (int64, one per node) numbered by first appearance: the number of each, and the
+    position where each number first appears (by a stable sort: ``np.unique`` would import
+    ``numpy.ma``, milliseconds at start-up)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.ones(keys.size, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    first = order[new]  # each key's first position, keys in sorted order
+    group = np.cumsum(new) - 1  # the sorted rank of each sorted position's key
+    rank = np.empty(first.size, dtype=np.int64)
+    by_position = np.argsort(first, kind="stable")
+    rank[by_position] = np.arange(first.size)
+    index = np.empty(keys.size, dtype=np.int64)
+    index[order] = rank[group]
+    return index, first[by_position]
 
 
 def _place(nodes: np.ndarray, index: np.ndarray, actions: list[tuple[str, ...]],
@@ -220,40 +327,12 @@ def _place(nodes: np.ndarray, index: np.ndarray, actions: list[tuple[str, ...]],
     acts[nodes] = _objects(actions)[index]
 
 
-def _flags(column: tuple[str, ...]) -> np.ndarray:
-    """Which entries of a column are not empty."""
-    return np.fromiter(map(bool, column), dtype=bool, count=len(column))
-
-
 def _objects(items: list[tuple[str, ...]]) -> np.ndarray:
     """A one-dimensional object array holding ``items`` (tuples kept whole)."""
     table = np.empty(len(items), dtype=object)
     for k, item in enumerate(items):
         table[k] = item
     return table
-
-
-def _take(column: tuple[str, ...], nodes: np.ndarray) -> list[str]:
-    return [column[k] for k in nodes.tolist()]
-
-
-def _first_positions(index: np.ndarray, count: int) -> np.ndarray:
-    """Where each of ``count`` keys first appears in ``index`` (keys numbered by first
-    appearance)."""
-    first = np.empty(count, dtype=np.int64)
-    first[index[::-1]] = np.arange(index.size - 1, -1, -1)
-    return first
-
-
-def _written_alike(described: np.ndarray, first: np.ndarray, index: np.ndarray,
-                   labels: np.ndarray, bodies: np.ndarray) -> bool:
-    """Whether every later description of a key is written as its first."""
-    again = described.copy()
-    again[first] = False
-    if not again.any():
-        return True
-    origin = first[index[again]]
-    return bool((labels[again] == labels[origin]).all() and (bodies[again] == bodies[origin]).all())
 
 
 PARENT_DEPTH = 64
@@ -300,120 +379,15 @@ def _parents(arity: np.ndarray) -> np.ndarray:
     return parent
 
 
-def _outcomes(cols: list[tuple[str, ...]]) -> tuple[np.ndarray, list[str], list[str]]:
-    """Every node's outcome row (-1: none), and per row its payoff body (inside the braces) and
-    label. An outcome is defined where first written with payoffs (never outcome 0); a node
-    naming it without payoffs must come later, and a later definition must be written alike."""
-    ids = np.array([int(i) for i in cols[13]], dtype=np.int64)
-    bodies = np.array(cols[15], dtype=object)
-    labels = np.array(cols[14], dtype=object)
-    described = bodies != ""
-    rows = np.full(ids.size, -1, dtype=np.int64)
-    defined = np.flatnonzero(described)
-    if (ids[defined] == 0).any():
-        raise _Unsupported
-    index, distinct, heads_labels, heads_bodies = _described(
-        ids[defined].tolist(), labels[defined].tolist(), bodies[defined].tolist())
-    first = _first_positions(index, len(distinct))
-    seen = {key: row for row, key in enumerate(distinct)}
-    rows[defined] = index
-    named = np.flatnonzero(~described & (ids != 0))
-    if named.size:
-        found = [seen.get(i, -1) for i in ids[named].tolist()]
-        row = np.array(found, dtype=np.int64)
-        if (row < 0).any() or (defined[first[row]] > named).any():
-            raise _Unsupported
-        rows[named] = row
-    return rows, [b[1:-1] for b in heads_bodies], heads_labels
 
 
-def _payoffs(bodies: list[str], rows: np.ndarray, count: int) -> Rationals:
-    """Every node's payoffs: its outcome's, zero without one (one bulk read of all outcomes,
-    each checked to hold one number per player)."""
-    numbers, den = _payoff_table(bodies, count)
-    table = np.vstack([numbers.reshape(-1, count), np.zeros((1, count), dtype=np.int64)])
-    return table[rows], den  # row -1: the zero row
-
-
-_SEPARATORS = bytes.maketrans(b",;\t\n\r\x0b\x0c", b"       ")
-_USUAL = bytes(range(32, 127)) + b"\t\n\r\x0b\x0c"
-
-
-def _payoff_table(bodies: list[str], count: int) -> Rationals:
-    """The numbers of the payoff bodies (the text inside the braces), each checked to be
-    ``NUMBER {[","] NUMBER}`` with ``count`` numbers: on the bytes at once when they are
-    printable ASCII (:func:`_payoff_bytes`), else token by token (:func:`_payoff_tokens`)."""
-    if not bodies:
-        return np.zeros(0, dtype=np.int64), 1
-    joined = ";".join(bodies)
-    if joined.count(";") != len(bodies) - 1:
-        raise _Unsupported
-    if joined.isascii():
-        raw = joined.encode("ascii")
-        if not raw.translate(None, _USUAL):
-            found = _payoff_bytes(raw, len(bodies), count)
-            if found is not None:
-                return found
-    return _payoff_tokens(bodies, count)
-
-
-def _payoff_bytes(raw: bytes, bodies: int, count: int) -> Rationals | None:
-    """:func:`_payoff_tokens` on the bodies joined by ``;`` (printable ASCII and whitespace),
-    checked with numpy: a token is a run of characters other than whitespace, ``,`` and ``;``;
-    every body holds ``count`` tokens, and each comma has a token as its nearest non-space
-    neighbour on both sides. The numbers are then parsed at once
-    (:func:`~alliance_games.model.gambit_numbers.read_number_text`); ``None`` when they are not
-    all integers and decimals (the caller reads the tokens)."""
-    chars = np.frombuffer(raw, dtype=np.uint8)
-    space = np.isin(chars, np.frombuffer(b" \t\n\r\x0b\x0c", dtype=np.uint8))
-    comma, semi = chars == ord(","), chars == ord(";")
-    word = ~(space | comma | semi)
-    starts = np.flatnonzero(word & ~np.concatenate([[False], word[:-1]]))
-    edges = np.concatenate([[0], np.flatnonzero(semi), [chars.size]])
-    if (np.diff(np.searchsorted(starts, edges)) != count).any() or starts.size != bodies * count:
-        raise _Unsupported
-    if comma.any():
-        solid = np.flatnonzero(~space)
-        at = np.searchsorted(solid, np.flatnonzero(comma))
-        if at.min() == 0 or at.max() == solid.size - 1 or \
-                not (word[solid[at - 1]].all() and word[solid[at + 1]].all()):
-            raise _Unsupported
-    return read_number_text(raw.translate(_SEPARATORS).decode("ascii"), bodies * count)
-
-
-def _payoff_tokens(bodies: list[str], count: int) -> Rationals:
-    """The payoff bodies read token by token: tokens are put one space apart, so that a
-    misplaced comma shows as a fixed substring and every body's end falls at a fixed
-    position."""
-    joined = " ; ".join(bodies)  # the caller has checked that no body holds a ";"
-    spaced = " ".join(joined.replace(",", " , ").split())
-    if " , , " in spaced or " ; , " in spaced or " , ; " in spaced or \
-            spaced.startswith(", ") or spaced.endswith(" ,") or spaced.startswith(";"):
-        raise _Unsupported
-    tokens = spaced.replace(" ,", "").split(" ")
-    ends = tokens[count::count + 1]
-    if len(tokens) != len(bodies) * (count + 1) - 1 or ends.count(";") != len(ends):
-        raise _Unsupported
-    del tokens[count::count + 1]
-    values = read_numbers(tokens)
-    if values is None:
-        raise _Unsupported
-    return values
-
-
-def _chance_numbers(tokens: list[str], starts: list[int], edges: int,
-                    slots: np.ndarray) -> Rationals:
-    """Every edge's probability (zero below decision nodes), each chance node's checked to be
-    non-negative and to sum to 1 exactly."""
-    values = read_numbers(tokens)
-    if values is None:
-        raise _Unsupported
-    numbers, den = values
-    if numbers.size:
-        if int(numbers.min()) < 0 or int(numbers.max()) > den or den * edges >= 2**62:
-            raise _Unsupported
-        if np.any(np.add.reduceat(numbers, starts) != den):
-            raise _Unsupported
+def _chance_edges(probs: Rationals, ptr: np.ndarray, counts: np.ndarray, edges: int
+                  ) -> Rationals:
+    """Every edge's probability: the chance nodes' (starting at edges ``ptr``, ``counts``
+    each, in order) from ``probs``, zero below decision nodes."""
+    numbers, den = probs
     full = np.zeros(edges, dtype=np.int64)
-    full[slots] = numbers
+    if counts.size:
+        before = np.cumsum(counts) - counts
+        full[np.repeat(ptr - before, counts) + np.arange(int(counts.sum()))] = numbers
     return full, den

@@ -5,14 +5,13 @@
 * LaTeX: :func:`escape` (text mode) and :func:`wrap_document` (a minimal compilable document);
 * terminal: :func:`run_header` (a run's title line and parameter values).
 
-Numbers are written by :mod:`alliance_games.render.numbers`.
+Numbers are written by :mod:`alliance_games.render.numbers`. ``json`` and ``csv`` are imported
+by the functions that write them: a terminal table needs neither (start-up time).
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -37,6 +36,8 @@ def dumps(document: Any) -> str:
 
 def _write(value: Any, level: int, out: list[str]) -> None:
     """Append ``value`` as JSON at indentation ``level`` (see :func:`dumps`)."""
+    import json
+
     if isinstance(value, dict) and 0 < len(value) <= WIDE and all(isinstance(k, str)
                                                                  for k in value):
         members: list[tuple[str | None, Any]] = list(value.items())
@@ -70,12 +71,15 @@ def _text_map(value: dict[Any, Any]) -> str | None:
     third of its time; ``None`` for any other object."""
     if not (set(map(type, value)) <= {str} and set(map(type, value.values())) <= {str}):
         return None
+    import json
     quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
     return "{" + ",".join(map("{}:{}".format, map(quote, value), map(quote, value.values()))) + "}"
 
 
 def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
     """A tidy CSV table: the header line, then one line per row."""
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

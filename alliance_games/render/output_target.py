@@ -26,7 +26,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 
@@ -183,6 +182,8 @@ def _replace(target: str, data: Iterable[bytes], *, mode: int, owner: tuple[int,
     if anonymous is not None:
         fd, tmp = anonymous, None
     else:
+        import tempfile  # only when a file is written (start-up time)
+
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb", closefd=False) as handle:
@@ -248,6 +249,8 @@ def _name_anonymous(fd: int, folder: str, prefix: str, mode: int,
         return candidate  # a failed link created nothing to remove
     except OSError:
         pass
+    import tempfile  # only when a file is written (start-up time)
+
     out, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     try:
         size, offset = os.fstat(fd).st_size, 0

@@ -1,0 +1,133 @@
+"""The tokens of a Gambit file's text found by numpy over its bytes, not one regex match each.
+
+:func:`scan` splits text as :func:`alliance_games.model.gambit_tokens.tokenize` does (quoted
+text, ``{``, ``}``, ``,`` and runs of any other non-blank characters) when the text has the plain
+shape tools write: no backslash, every quote closed, and outside quoted text only printable ASCII
+and ASCII blanks. Those are the cases where a byte-wise split is the tokenizer's split; for any
+other text it answers ``None`` and the caller reads the text with the general tokenizer.
+
+The answer (:class:`Scan`) holds per token its start and end offset in the text's UTF-8 bytes
+and a one-byte kind, so that a grammar can be checked by one regular expression over the kinds
+(:data:`KINDS`) and fields read column by column, without a Python object per token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TEXT, WORD = ord("T"), ord("W")
+KINDS = ("T: quoted text; '{', '}', ',': themselves; a lowercase letter: a word of that one "
+         "letter; W: any other word")
+"""What the kind bytes of a :class:`Scan` mean."""
+
+_BRACES_COMMA_QUOTE = (ord("{"), ord("}"), ord(","), ord('"'))
+
+
+@dataclass(frozen=True, eq=False)
+class Scan:
+    """The tokens of one text from offset ``base`` on: ``starts`` / ``ends`` (int64 offsets in
+    ``chars``, the UTF-8 bytes from ``base`` on; a text token with its quotes), ``kinds`` (one
+    byte per token, see :data:`KINDS`), and the text and its bytes."""
+
+    text: str
+    raw: bytes
+    base: int
+    chars: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    kinds: bytes
+
+    def texts(self, tokens: np.ndarray) -> list[str]:
+        """The contents of the text tokens at positions ``tokens`` (without the quotes)."""
+        begin = (self.starts[tokens] + (self.base + 1)).tolist()
+        end = (self.ends[tokens] + (self.base - 1)).tolist()
+        if len(self.raw) == len(self.text):  # ASCII: the offsets are the text's
+            text = self.text
+            return [text[a:b] for a, b in zip(begin, end, strict=True)]
+        raw = self.raw
+        return [raw[a:b].decode("utf-8") for a, b in zip(begin, end, strict=True)]
+
+    def spans(self, first: np.ndarray, last: np.ndarray) -> list[bytes]:
+        """The bytes from the start of token ``first[k]`` to the end of token ``last[k]``."""
+        raw, base = self.raw, self.base
+        return [raw[a:b] for a, b in zip((self.starts[first] + base).tolist(),
+                                          (self.ends[last] + base).tolist(), strict=True)]
+
+
+def scan(text: str, start: int = 0) -> Scan | None:
+    """The tokens of ``text[start:]``, or ``None`` when it is not of the plain shape (module
+    docstring).
+
+    Every pass over the bytes writes into one of three flag buffers (fresh memory costs a
+    page fault per 4 kB, more than the pass itself on a text read once)."""
+    if "\\" in text:
+        return None
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    base = start if len(raw) == len(text) else len(text[:start].encode("utf-8"))
+    chars = np.frombuffer(raw, dtype=np.uint8)[base:]
+    size = chars.size
+    marks, word, scratch = (np.empty(size, dtype=bool) for _ in range(3))
+    quotes = np.flatnonzero(np.equal(chars, ord('"'), out=marks))
+    if quotes.size % 2:
+        return None
+    opens, closes = quotes[0::2], quotes[1::2]
+    if size:  # control characters but blanks, and non-ASCII bytes: only inside quoted text
+        np.less(chars, 32, out=marks)
+        marks &= np.greater(chars, 13, out=scratch)
+        marks |= np.less(chars, 9, out=scratch)
+        if int(chars.max()) > 126 or marks.any():
+            odd = np.flatnonzero(marks | (chars > 126))
+            if (np.searchsorted(quotes, odd) % 2 == 0).any():
+                return None
+    plain = chars.copy()  # quoted text blanked out but for its opening quote
+    plain[closes] = ord(" ")
+    plain[_inner(opens, closes)] = ord(" ")
+    np.equal(plain, _BRACES_COMMA_QUOTE[0], out=marks)
+    for mark in _BRACES_COMMA_QUOTE[1:]:
+        marks |= np.equal(plain, mark, out=scratch)
+    np.greater(plain, 32, out=word)
+    word &= np.logical_not(marks, out=scratch)
+    first = scratch  # the first byte of each token: a word's, a mark, an opening quote
+    if size:
+        first[0] = word[0]
+        np.logical_not(word[:-1], out=first[1:])
+        first[1:] &= word[1:]
+    first |= marks
+    starts = np.flatnonzero(first)
+    last = first  # the last byte of each token: a word's, a mark, a closing quote
+    if size:
+        last[-1] = word[-1]
+        np.logical_not(word[1:], out=last[:-1])
+        last[:-1] &= word[:-1]
+    last |= marks
+    last[opens] = False
+    last[closes] = True
+    ends = np.flatnonzero(last)
+    ends += 1
+    codes = plain[starts]
+    lower = np.flatnonzero((codes >= ord("a")) & (codes <= ord("z")))
+    letters = lower[ends[lower] - starts[lower] == 1]  # words of one lowercase letter
+    kept = codes[letters]
+    words = codes > 32
+    words &= codes != ord('"')
+    for mark in _BRACES_COMMA_QUOTE[:3]:
+        words &= codes != mark
+    codes[codes == ord('"')] = TEXT
+    codes[words] = WORD
+    codes[letters] = kept
+    return Scan(text, raw, base, chars, starts, ends, codes.tobytes())
+
+
+def _inner(opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
+    """The offsets strictly between each opening quote and its closing quote."""
+    lengths = closes - opens - 1
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(opens + 1 - before, lengths) + np.arange(total)
