@@ -26,11 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from alliance_games.errors import ParameterError
-from alliance_games.solvers.methods import REFINEMENTS
+from alliance_games.solvers.methods import SWEEP_REFINEMENTS as CRITERIA
 from alliance_games.solvers.result import SolverResult
-
-CRITERIA: tuple[str, ...] = ("sequential", *REFINEMENTS)
-"""What ``sweep --refine`` accepts."""
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,15 @@ _FROM_APP = ("cli", "COMMANDS", "LazyGroup")
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI (:func:`alliance_games.cli.app.run`); Ctrl-C while it is being
-    imported prints ``interrupted`` and exits with code 130, as it does later."""
+    imported prints ``interrupted`` and exits with code 130, as it does later.
+
+    Run as the process's own command (``argv`` None: the ``alliance-games`` script, ``python -m
+    alliance_games``) it relaxes the garbage collector (:func:`fewer_collections`); called with
+    ``argv`` from a program (tests, a notebook) it leaves the caller's collector alone."""
     try:
         one_blas_thread()
-        fewer_collections()
+        if argv is None:
+            fewer_collections()
         from alliance_games.cli.app import run
     except KeyboardInterrupt:
         interrupted()

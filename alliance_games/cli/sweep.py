@@ -6,11 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from alliance_games.analysis.refined import CRITERIA
 from alliance_games.cli.options import format_option, model_argument, parse_assignments, set_option
 from alliance_games.cli.output import force_option, output_option
 from alliance_games.render.dispatch import formats
-from alliance_games.solvers.methods import METHODS
+from alliance_games.solvers.methods import METHODS, SWEEP_REFINEMENTS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -54,7 +53,7 @@ if TYPE_CHECKING:
 @click.option("--method", default="auto", show_default=True, type=click.Choice(METHODS),
               help="Equilibrium sweeps: the solution method at every point (e.g. pbe for "
                    "perfect Bayesian equilibria).")
-@click.option("--refine", "refine", multiple=True, type=click.Choice(CRITERIA),
+@click.option("--refine", "refine", multiple=True, type=click.Choice(SWEEP_REFINEMENTS),
               help="Equilibrium sweeps with --method pbe: keep only the equilibria that pass "
                    "this refinement (repeatable): sequential (some consistent beliefs support "
                    "it), intuitive (Cho-Kreps) or d1 (Banks-Sobel); the count and the watched "

@@ -131,6 +131,10 @@ REFINEMENTS: tuple[str, ...] = ("intuitive", "d1")
 """Signalling refinements ``solve --refine`` applies to ``pbe`` equilibria (Cho & Kreps 1987's
 intuitive criterion; D1, Banks & Sobel 1987): :mod:`alliance_games.solvers.tree.refinements`."""
 
+SWEEP_REFINEMENTS: tuple[str, ...] = ("sequential", *REFINEMENTS)
+"""What ``sweep --refine`` keeps equilibria by: sequentiality, decided by the ``pbe`` solver for
+every equilibrium it lists, and the signalling refinements."""
+
 METHODS: tuple[str, ...] = tuple(m.name for m in TABLE)
 """The method names, in the table's order (``auto`` first)."""
 

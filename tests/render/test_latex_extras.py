@@ -131,7 +131,7 @@ def test_propositions_latex_golden_andcompile_latex(tmp_path: Path) -> None:
 def test_propositions_cli_latex(monkeypatch: pytest.MonkeyPatch) -> None:
     import alliance_games.alliance.propositions as module
 
-    monkeypatch.setattr(module, "check_all", lambda: RESULTS[:1])
+    monkeypatch.setattr(module, "check_all", lambda flagship=None: RESULTS[:1])
     result = CliRunner().invoke(propositions_command, ["--format", "latex", "--standalone"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(r"\documentclass") and "PASS" in result.output
