@@ -28,12 +28,15 @@ def main(argv: list[str] | None = None) -> None:
     imported prints ``interrupted`` and exits with code 130, as it does later.
 
     Run as the process's own command (``argv`` None: the ``alliance-games`` script, ``python -m
-    alliance_games``) it relaxes the garbage collector (:func:`fewer_collections`); called with
+    alliance_games``) it relaxes the garbage collector
+    (:func:`~alliance_games.analysis.collection.relax_for_process`); called with
     ``argv`` from a program (tests, a notebook) it leaves the caller's collector alone."""
     try:
         one_blas_thread()
         if argv is None:
-            fewer_collections()
+            from alliance_games.analysis.collection import relax_for_process
+
+            relax_for_process()
         from alliance_games.cli.app import run
     except KeyboardInterrupt:
         interrupted()
@@ -50,31 +53,6 @@ def one_blas_thread() -> None:
         import os
 
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-
-COLLECT_AFTER = 100_000
-"""Allocations between two young-generation collections of a CLI run (Python's default: 700)."""
-
-
-def fewer_collections() -> None:
-    """Run the cyclic garbage collector's young generation every :data:`COLLECT_AFTER`
-    allocations instead of every 700 (the older generations keep their ratios), and spare the
-    objects alive at exit the collections of the interpreter's shutdown (:func:`gc.freeze`,
-    run by :mod:`atexit` after the other exit handlers).
-
-    A command is one short process that allocates mostly acyclic objects (modules, labels,
-    tuples of a game read from a file): at the default, the collector walks the young objects
-    hundreds of times per command for nothing (about 5 % of ``solve`` on a Gambit file), and
-    the shutdown's collections walk every object of numpy, click and rich once more (about
-    15 ms) just before the process ends. Reference counting frees everything as before, exit
-    handlers and finalizers run as before; cycles are still collected while the command runs."""
-    import atexit
-    import gc
-
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(max(young, COLLECT_AFTER), middle, old)
-    atexit.unregister(gc.freeze)  # once, however often main() runs in one process
-    atexit.register(gc.freeze)
 
 
 def interrupted() -> NoReturn:

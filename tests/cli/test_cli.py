@@ -240,3 +240,16 @@ def test_export_writes_to_standard_output_without_o() -> None:
 
     code, out, _ = run("export", "prisoners_dilemma", "--to", "latex-table")
     assert code == 0 and "\\begin{" in out
+
+
+def test_main_called_by_a_program_leaves_the_collector_alone() -> None:
+    """``main(argv)`` from a program (tests, a notebook) keeps the caller's garbage-collector
+    thresholds; only the process's own command (``argv`` None) relaxes them
+    (:func:`alliance_games.analysis.collection.relax_for_process`)."""
+    import gc
+
+    from tests.cli.entry import run as invoke
+
+    before = gc.get_threshold()
+    assert invoke("--help")[0] == 0
+    assert gc.get_threshold() == before
