@@ -117,7 +117,11 @@ class _Reader:
         rows, payoffs, outcome_labels = self._outcomes(outcome)
         convert = as_fractions if exact else as_floats
         labels = self._texts(at + 1)
-        named = np.array([*outcome_labels, ""], dtype=object)  # row -1: no outcome
+        if any(outcome_labels):
+            named = np.array([*outcome_labels, ""], dtype=object)  # row -1: no outcome
+            outcome_label = tuple(named[rows].tolist())
+        else:  # no outcome is labelled (as writers often leave them)
+            outcome_label = ("",) * n
         return GameTree(
             players=self.players, kind=kind, parent=parent, child_ptr=child_ptr,
             # pre-order: a node's children are the later nodes naming it, in action order
@@ -125,7 +129,7 @@ class _Reader:
             edge_label=tuple(itertools.chain.from_iterable(acts[arity > 0].tolist())),
             edge_prob=convert(edge_probs), node_infoset=infoset_of, infosets=infosets,
             node_payoffs=convert(payoffs), node_label=labels, node_tags=((),) * n,
-            outcome_label=tuple(named[rows].tolist()), title=title,
+            outcome_label=outcome_label, title=title,
             has_payoff=(rows >= 0) | (kind == TERMINAL))
 
     # ---- fields ----------------------------------------------------------------------------
