@@ -27,9 +27,9 @@ _BRACES_COMMA_QUOTE = (ord("{"), ord("}"), ord(","), ord('"'))
 
 @dataclass(frozen=True, eq=False)
 class Scan:
-    """The tokens of one text from offset ``base`` on: ``starts`` / ``ends`` (int64 offsets in
-    ``chars``, the UTF-8 bytes from ``base`` on; a text token with its quotes), ``kinds`` (one
-    byte per token, see :data:`KINDS`), and the text and its bytes."""
+    """The tokens of one text from offset ``base`` on: ``starts`` / ``ends`` (offsets in
+    ``chars``, the UTF-8 bytes from ``base`` on, int32 below 2 GB; a text token with its
+    quotes), ``kinds`` (one byte per token, see :data:`KINDS`), and the text and its bytes."""
 
     text: str
     raw: bytes
@@ -77,18 +77,12 @@ def scan(text: str, start: int = 0) -> Scan | None:
         return None
     base = start if len(raw) == len(text) else len(text[:start].encode("utf-8"))
     chars = np.frombuffer(raw, dtype=np.uint8)[base:]
-    pieces = _pieces(chars)
-    if len(pieces) == 1:
-        found = _tokens(chars)
-        if found is None:
-            return None
-        starts, ends, codes = found
-        return Scan(text, raw, base, chars, starts, ends, codes.tobytes())
-    starts = np.empty(chars.size, dtype=np.int64)  # at most a token per byte; pages only
-    ends = np.empty(chars.size, dtype=np.int64)  # touched where written
+    offset = np.int32 if chars.size < 2**31 else np.int64  # half the memory of int64
+    starts = np.empty(chars.size, dtype=offset)  # at most a token per byte: pages are only
+    ends = np.empty(chars.size, dtype=offset)  # touched where written
     codes = np.empty(chars.size, dtype=np.uint8)
     count = 0
-    for lo, hi in pieces:
+    for lo, hi in _pieces(chars):
         found = _tokens(chars[lo:hi])
         if found is None:
             return None
