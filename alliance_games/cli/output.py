@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,12 +53,10 @@ def emit(rendered: str | RenderableType, path: str | None = None, *, width: int 
     else:
         import io
 
-        from rich.console import Console
-
         if to_stdout:
-            Console(width=width).print(rendered)
+            _console(width=width).print(rendered)
             return
-        console = Console(record=True, width=width, file=None if tee else io.StringIO())
+        console = _console(record=True, width=width, file=None if tee else io.StringIO())
         console.print(rendered)
         text = console.export_text()
     if to_stdout:
@@ -69,3 +67,14 @@ def emit(rendered: str | RenderableType, path: str | None = None, *, width: int 
     write_output(path, text, force=force)
     click.echo(f"wrote {shown_path(path)}", err=True)
 
+
+def _console(**options: Any) -> Console:
+    """A rich console made with ``options``; when it shows no colours (not a terminal), without
+    highlighting as well: highlighting only adds styles, which such a console drops, and its
+    patterns take milliseconds to compile on first use."""
+    from rich.console import Console
+
+    console = Console(**options)
+    if console.color_system is None:
+        console = Console(highlight=False, **options)
+    return console

@@ -27,9 +27,9 @@ _BRACES_COMMA_QUOTE = (ord("{"), ord("}"), ord(","), ord('"'))
 
 @dataclass(frozen=True, eq=False)
 class Scan:
-    """The tokens of one text from offset ``base`` on: ``starts`` / ``ends`` (int64 offsets in
-    ``chars``, the UTF-8 bytes from ``base`` on; a text token with its quotes), ``kinds`` (one
-    byte per token, see :data:`KINDS`), and the text and its bytes."""
+    """The tokens of one text from offset ``base`` on: ``starts`` / ``ends`` (offsets in
+    ``chars``, the UTF-8 bytes from ``base`` on, int32 below 2 GB; a text token with its
+    quotes), ``kinds`` (one byte per token, see :data:`KINDS`), and the text and its bytes."""
 
     text: str
     raw: bytes
@@ -56,12 +56,19 @@ class Scan:
                                           (self.ends[last] + base).tolist(), strict=True)]
 
 
+CHUNK = 1 << 18
+"""Bytes scanned at a time (ending at the next blank outside quoted text): the passes' working
+arrays are this small and their memory is used again for every piece, where arrays the size of
+a large text would each cost fresh pages (a page fault per 4 kB, more than the passes)."""
+
+
 def scan(text: str, start: int = 0) -> Scan | None:
     """The tokens of ``text[start:]``, or ``None`` when it is not of the plain shape (module
     docstring).
 
-    Every pass over the bytes writes into one of three flag buffers (fresh memory costs a
-    page fault per 4 kB, more than the pass itself on a text read once)."""
+    The bytes are split into pieces of about :data:`CHUNK` bytes at blanks outside quoted text
+    (no token spans two pieces, and each piece begins outside quoted text), and each piece is
+    split by :func:`_tokens`."""
     if "\\" in text:
         return None
     try:
@@ -70,6 +77,57 @@ def scan(text: str, start: int = 0) -> Scan | None:
         return None
     base = start if len(raw) == len(text) else len(text[:start].encode("utf-8"))
     chars = np.frombuffer(raw, dtype=np.uint8)[base:]
+    offset = np.int32 if chars.size < 2**31 else np.int64  # half the memory of int64
+    starts = np.empty(chars.size, dtype=offset)  # at most a token per byte: pages are only
+    ends = np.empty(chars.size, dtype=offset)  # touched where written
+    codes = np.empty(chars.size, dtype=np.uint8)
+    count = 0
+    for lo, hi in _pieces(chars):
+        found = _tokens(chars[lo:hi])
+        if found is None:
+            return None
+        begin, end, kind = found
+        stop = count + kind.size
+        np.add(begin, lo, out=starts[count:stop])
+        np.add(end, lo, out=ends[count:stop])
+        codes[count:stop] = kind
+        count = stop
+    return Scan(text, raw, base, chars, starts[:count], ends[:count], codes[:count].tobytes())
+
+
+def _pieces(chars: np.ndarray) -> list[tuple[int, int]]:
+    """Byte ranges of about :data:`CHUNK` bytes covering ``chars``, each after the first
+    beginning at a blank (a byte up to 32) outside quoted text: the quotes before it are even in
+    number. A quoted text left open runs to the end (the last piece then has odd quotes)."""
+    size = chars.size
+    out = []
+    lo = 0
+    while size - lo > CHUNK:
+        hi = lo + CHUNK
+        odd = int(np.count_nonzero(chars[lo:hi] == ord('"'))) % 2
+        while hi < size:  # the first blank from hi on with even quotes before it
+            window = chars[hi:hi + 4096]
+            quotes = window == ord('"')
+            before = (np.cumsum(quotes, dtype=np.int64) - quotes + odd) % 2
+            found = np.flatnonzero((window <= 32) & (before == 0))
+            if found.size:
+                hi += int(found[0])
+                break
+            odd = (odd + int(np.count_nonzero(quotes))) % 2
+            hi += window.size
+        out.append((lo, hi))
+        lo = hi
+    if lo < size or not out:
+        out.append((lo, size))
+    return out
+
+
+def _tokens(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The tokens of ``chars`` (bytes beginning outside quoted text): their start and end
+    offsets and kinds (:data:`KINDS`), or ``None`` when they are not of the plain shape.
+
+    Every pass over the bytes writes into one of three flag buffers (fresh memory costs a
+    page fault per 4 kB, more than the pass itself on a text read once)."""
     size = chars.size
     marks, word, scratch = (np.empty(size, dtype=bool) for _ in range(3))
     quotes = np.flatnonzero(np.equal(chars, ord('"'), out=marks))
@@ -120,7 +178,7 @@ def scan(text: str, start: int = 0) -> Scan | None:
     codes[codes == ord('"')] = TEXT
     codes[words] = WORD
     codes[letters] = kept
-    return Scan(text, raw, base, chars, starts, ends, codes.tobytes())
+    return starts, ends, codes
 
 
 def _inner(opens: np.ndarray, closes: np.ndarray) -> np.ndarray:

@@ -42,10 +42,14 @@ from alliance_games.model.gambit_scan import TEXT, Scan, scan
 from alliance_games.model.gambit_tokens import infoset_name, unique_labels
 
 NODES_RE = re.compile(
-    rb"(?:(?:pTWW(?:T\{T+\})?|cTW(?:T\{(?:TW)+\})?|tT)W(?:T\{W(?:,?W)*\})?)++")
+    rb"(?:(?:tT|pTWW(?:T\{T++\})?+|cTW(?:T\{(?:TW)++\})?+)W(?:T\{W(?:,?+W)*+\})?+)++")
 """The node list over the token kinds (:data:`~alliance_games.model.gambit_scan.KINDS`): a node
-``p`` label player set [label ``{`` actions ``}``], ``c`` label set [label ``{`` (action
-probability)... ``}``] or ``t`` label, then its outcome id [label ``{`` payoffs ``}``]."""
+``t`` label, ``p`` label player set [label ``{`` actions ``}``] or ``c`` label set [label ``{``
+(action probability)... ``}``], then its outcome id [label ``{`` payoffs ``}``]. Every
+quantifier is possessive: what may follow a part never begins like it (a ``}`` after labels or
+numbers, a ``W`` after an optional part that begins with ``T``, a node's letter after its
+payoffs), so giving a part back could not help a match, and the matcher keeps no points to
+return to (a third of its time on a large tree)."""
 
 _KEY_BITS = 40
 """Information-set ids below ``2**40`` are keyed with their player in one int64."""
@@ -81,8 +85,6 @@ class _Reader:
         self.tokens = tokens
         self.kinds = np.frombuffer(tokens.kinds + b"  ", dtype=np.uint8)  # room to look ahead
         self.closers = np.flatnonzero(self.kinds == ord("}"))
-        self.actions_of: dict[bytes, tuple[str, ...]] = {}  # action list as written -> labels
-        self.labels_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # chance labels -> unique
 
     def read(self, title: str, exact: bool, max_nodes: int) -> GameTree:
         kinds = self.kinds
@@ -115,7 +117,11 @@ class _Reader:
         rows, payoffs, outcome_labels = self._outcomes(outcome)
         convert = as_fractions if exact else as_floats
         labels = self._texts(at + 1)
-        named = np.array([*outcome_labels, ""], dtype=object)  # row -1: no outcome
+        if any(outcome_labels):
+            named = np.array([*outcome_labels, ""], dtype=object)  # row -1: no outcome
+            outcome_label = tuple(named[rows].tolist())
+        else:  # no outcome is labelled (as writers often leave them)
+            outcome_label = ("",) * n
         return GameTree(
             players=self.players, kind=kind, parent=parent, child_ptr=child_ptr,
             # pre-order: a node's children are the later nodes naming it, in action order
@@ -123,7 +129,7 @@ class _Reader:
             edge_label=tuple(itertools.chain.from_iterable(acts[arity > 0].tolist())),
             edge_prob=convert(edge_probs), node_infoset=infoset_of, infosets=infosets,
             node_payoffs=convert(payoffs), node_label=labels, node_tags=((),) * n,
-            outcome_label=tuple(named[rows].tolist()), title=title,
+            outcome_label=outcome_label, title=title,
             has_payoff=(rows >= 0) | (kind == TERMINAL))
 
     # ---- fields ----------------------------------------------------------------------------
@@ -194,35 +200,32 @@ class _Reader:
         heads = heads[first]
         closes = self._close(heads + 1)
         set_labels = list(self._texts(heads))
-        actions = [self._actions(body, head)
-                   for body, head in zip(self.tokens.spans(heads + 1, closes), heads.tolist(),
-                                         strict=True)]
-        players = player[first].tolist()
+        bodies = self.tokens.spans(heads + 1, closes)  # each set's action list as written
+        labelled = {body: self._actions(body, head)  # once per distinct list
+                    for body, head in dict(zip(bodies, heads.tolist(), strict=True)).items()}
+        actions = list(map(labelled.__getitem__, bodies))
+        owners = (player[first] - 1).tolist()
         if "" not in set_labels and len(set(set_labels)) == len(set_labels):
             names = set_labels  # what infoset_name gives distinct, non-empty labels
         else:
             taken: set[str] = set()
-            names = [infoset_name(label, self.players[p - 1], i, taken)
-                     for label, p, i in zip(set_labels, players, ids[first].tolist(),
+            names = [infoset_name(label, self.players[p], i, taken)
+                     for label, p, i in zip(set_labels, owners, ids[first].tolist(),
                                             strict=True)]
         _place(nodes, index, actions, arity, acts)
         infoset_of[nodes] = index
+        if nodes.size == len(actions):  # one node per set (perfect information): in order
+            return tuple(map(Infoset, names, owners, actions, zip(nodes.tolist())))
         order = np.argsort(index, kind="stable")
         members = nodes[order].tolist()
         ends = np.cumsum(np.bincount(index, minlength=len(actions))).tolist()
-        begin = [0, *ends[:-1]]
-        return tuple(Infoset(name, p - 1, a, tuple(members[b:e]))
-                     for name, p, a, b, e in zip(names, players, actions, begin, ends,
-                                                 strict=True))
+        return tuple(map(Infoset, names, owners, actions,
+                         map(tuple, map(members.__getitem__, map(slice, [0, *ends[:-1]], ends)))))
 
     def _actions(self, body: bytes, head: int) -> tuple[str, ...]:
         """The unique action labels of the list ``body`` (as written) after token ``head``."""
-        found = self.actions_of.get(body)
-        if found is None:
-            count = body.count(b'"') // 2
-            labels = self.tokens.texts(np.arange(head + 2, head + 2 + count))
-            found = self.actions_of[body] = unique_labels(labels, str)
-        return found
+        count = body.count(b'"') // 2
+        return unique_labels(self.tokens.texts(np.arange(head + 2, head + 2 + count)), str)
 
     def _chance(self, at: np.ndarray, nodes: np.ndarray, described: np.ndarray,
                 has_set: np.ndarray, arity: np.ndarray, acts: np.ndarray) -> Rationals:
@@ -242,13 +245,10 @@ class _Reader:
         before = np.cumsum(counts) - counts
         pairs = np.repeat(opens + 1 - 2 * before, counts) + 2 * np.arange(int(counts.sum()))
         written = self.tokens.texts(pairs)
-        actions: list[tuple[str, ...]] = []
-        for b, e in zip(before.tolist(), (before + counts).tolist(), strict=True):
-            labels = tuple(written[b:e])
-            found = self.labels_of.get(labels)
-            if found is None:
-                found = self.labels_of[labels] = unique_labels(labels, str)
-            actions.append(found)
+        lists = list(map(tuple, map(written.__getitem__,
+                                    map(slice, before.tolist(), (before + counts).tolist()))))
+        labelled = {labels: unique_labels(labels, str) for labels in dict.fromkeys(lists)}
+        actions = list(map(labelled.__getitem__, lists))
         _place(nodes, index, actions, arity, acts)
         numbers, den = self._numbers(pairs + 1)
         if int(numbers.min()) < 0 or int(numbers.max()) > den or \
@@ -356,13 +356,12 @@ def _parents(arity: np.ndarray) -> np.ndarray:
     parent = np.full(n, -1, dtype=np.int64)
     deepest = int(open_.max())
     if deepest <= PARENT_DEPTH:
-        positions = np.arange(n, dtype=np.int64)
         for depth in range(1, deepest + 1):
             here = np.flatnonzero(open_ == depth)
             here = here[here > 0]
-            if here.size:
-                last = np.maximum.accumulate(np.where(open_ <= depth, positions, -1))
-                parent[here] = last[here - 1]
+            if here.size:  # the last earlier node with at most ``depth`` open slots
+                at_most = np.flatnonzero(open_ <= depth)
+                parent[here] = at_most[np.searchsorted(at_most, here) - 1]
         return parent
     stack: list[int] = []
     left: list[int] = []

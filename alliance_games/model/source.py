@@ -49,7 +49,7 @@ def read_source(source: str | Path) -> tuple[str, str]:
         raise ModelError(
             f"not UTF-8 text (invalid byte at offset {exc.start})", path=display
         ) from None
-    if not text.strip():
+    if not text or text.isspace():  # what ``not text.strip()`` says, without copying the text
         raise ModelError("file is empty; expected a model", path=display)
     return text, display
 

@@ -51,6 +51,7 @@ from alliance_games.solvers.exact_certificate import (
 from alliance_games.solvers.result import Equilibrium, SolverResult
 from alliance_games.solvers.tolerance import DEFAULT_TOL
 from alliance_games.solvers.tree.backward_induction import edge_segments, induct, node_movers
+from alliance_games.solvers.tree.frontier_induction import frontier_payoffs, induct_frontiers
 
 RECHECK_PROFILES = 400
 RECHECK_NODES = 2_000
@@ -211,9 +212,13 @@ def _near_ties(tree: GameTree) -> int:
     but not equal: the best value is attained once and the next best is within the slack."""
     if not tree.is_perfect_information:
         return 0
-    values = induct(tree).values
+    if tree.exact:
+        values, spread = induct(tree).values, float(tree.payoff_range())
+    else:  # induct(tree)'s pass, keeping its payoff range (tree.payoff_range(), found without
+        payoffs, spread = frontier_payoffs(tree)  # the level-by-level path sums it takes)
+        values = induct_frontiers(tree, margin=DEFAULT_TOL * spread, payoffs=payoffs).all_values()
     movers = node_movers(tree)
-    slack = DEFAULT_TOL * max(float(tree.payoff_range()), 1e-300)
+    slack = DEFAULT_TOL * max(spread, 1e-300)
     nodes = np.flatnonzero(tree.kind == DECISION)
     widths = tree.child_ptr[nodes + 1] - tree.child_ptr[nodes]
     nodes, widths = nodes[widths > 1], widths[widths > 1]

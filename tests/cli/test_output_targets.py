@@ -425,3 +425,26 @@ def test_no_named_file_exists_while_an_output_is_being_written(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
     if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
         assert all(names == ["out.csv"] for names in seen), seen
+
+
+def test_a_table_printed_without_colours_is_the_text_a_highlighting_console_prints(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standard output that is no terminal gets no highlighting (it could only add styles, which
+    such a console drops): the text is the same; with colours forced, numbers are highlighted."""
+    import io
+
+    from rich.console import Console, Group
+    from rich.table import Table
+
+    table = Table("set", "value")
+    table.add_row("I0:a0", "1.5, -2 (3, 4) 'q' True None")
+    shown = Group("2 equilibria (method spe, 1.5, True, None, 'x', [0, 1])", table)
+    expected = io.StringIO()
+    Console(file=expected, width=60).print(shown)  # highlighting on, no colours
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    emit(shown, width=60)
+    assert capsys.readouterr().out == expected.getvalue()
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    emit(shown, width=60)
+    assert "\x1b[1;36m2\x1b[0m equilibria" in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -287,3 +288,37 @@ def test_a_deep_tree_is_read_as_the_general_reader_reads_it(
     text = gf.write_efg(builder.build())
     _agree(text, monkeypatch)
     _agree(text + 't "" 0\n', monkeypatch)
+
+
+PLAIN_NODES = re.compile(
+    rb"(?:(?:pTWW(?:T\{T+\})?|cTW(?:T\{(?:TW)+\})?|tT)W(?:T\{W(?:,?W)*\})?)+")
+"""The node grammar with every quantifier greedy (free to give back): the language
+:data:`~alliance_games.model.gambit_tree_bulk.NODES_RE` matches with possessive ones."""
+NODE_HEADS = (b"pTWW", b"pTWWT{TT}", b"pTWWT{T}", b"cTW", b"cTWT{TWTW}", b"tT")
+NODE_TAILS = (b"W", b"WT{W,W}", b"WT{WW}", b"WT{W}", b"WT{W,W,W}")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_possessive_node_grammar_matches_what_the_plain_one_matches(seed: int) -> None:
+    """Token kinds of node lists, valid and mutated (a token dropped, doubled or replaced), are
+    matched alike by the possessive grammar and the plain one."""
+    from alliance_games.model.gambit_tree_bulk import NODES_RE
+
+    rng = random.Random(seed)
+    for _ in range(200):
+        kinds = bytearray(b"".join(rng.choice(NODE_HEADS) + rng.choice(NODE_TAILS)
+                                   for _ in range(rng.randint(0, 8))))
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            at = rng.randrange(len(kinds) + 1)
+            edit = rng.choice(["drop", "double", "replace", "insert"])
+            token = rng.choice(b"ptcTW{},").to_bytes(1, "big")
+            if edit == "drop":
+                del kinds[at:at + 1]
+            elif edit == "double":
+                kinds[at:at] = kinds[at:at + 1]
+            elif edit == "replace":
+                kinds[at:at + 1] = token
+            else:
+                kinds[at:at] = token
+        text = bytes(kinds)
+        assert bool(NODES_RE.fullmatch(text)) == bool(PLAIN_NODES.fullmatch(text)), text

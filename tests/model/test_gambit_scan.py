@@ -173,6 +173,32 @@ def test_random_texts_are_split_as_the_tokenizer_splits_them(seed: int) -> None:
         assert all(k in (NUMBER, SYMBOL, "text", "{", "}", ",") for k in general)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_texts_scanned_piece_by_piece_are_scanned_as_a_whole(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of a few bytes (cut at blanks outside quoted text) give the tokens of the whole
+    text, or step aside alike (an open quote, a character of no plain text outside quotes)."""
+    from alliance_games.model import gambit_scan
+
+    rng = random.Random(seed)
+    pieces = ['"lab el"', '""', '"é{,}"', '"a\nb c"', "{", "}", ",", "p", "t", "12", "-0.5",
+              "1/3", "x7", '"a"', "a", "é", "\x01", '"', "\x0b"]
+    for _ in range(30):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n", "\t", "  ", " \r\n"])
+                       for _ in range(rng.randint(0, 40)))
+        start = rng.randint(0, len(text))
+        whole = scan(text, start)
+        for size in (1, 2, 3, 5, 16):
+            monkeypatch.setattr(gambit_scan, "CHUNK", size)
+            pieced = scan(text, start)
+            assert (whole is None) == (pieced is None), (text, size)
+            if whole is not None and pieced is not None:
+                assert pieced.kinds == whole.kinds and pieced.base == whole.base
+                assert pieced.starts.tolist() == whole.starts.tolist()
+                assert pieced.ends.tolist() == whole.ends.tolist()
+            monkeypatch.undo()
+
+
 # ---- the bulk tree reader ------------------------------------------------------------------------
 def _bulk(text: str) -> object:
     stream = TokenStream(text, "t")
