@@ -206,6 +206,34 @@ def _structure_columns(tree: GameTree, tables: KeyTables) -> tuple[np.ndarray, .
     return degree, labels, mover, first, tags
 
 
+def game_key(tree: GameTree, tables: KeyTables | None = None) -> bytes | None:
+    """A key of the whole game ``tree`` for a solver that reads only its structure (kinds,
+    edges, the partition into information sets and their movers), its action labels, its
+    chance probabilities and its payoffs: equal keys (from one generation of ``tables``,
+    default :data:`TABLES`) mean those are equal, numbers compared by value. Outcome tags,
+    measures, node labels and the names of players and information sets are left out.
+    ``None`` for trees whose numbers are not all rational.
+
+    The key is the bytes of ``(n, N, E, I)`` (nodes, players, edges, information sets), then
+    per node its kind, first edge, information set and payoff flag, per edge its child, label
+    id and probability id, per information set its mover, and the payoff ids, row by row."""
+    if not tree.exact:
+        return None
+    tables = TABLES if tables is None else tables
+    pay = _value_ids(np.asarray(tree.node_payoffs, dtype=object), tables.numbers)
+    prob = _value_ids(np.asarray(tree.edge_prob, dtype=object), tables.numbers)
+    if pay is None or prob is None:
+        return None
+    labels = _intern(list(tree.edge_label), tables.labels)
+    movers = np.fromiter((s.player for s in tree.infosets), dtype=np.int64,
+                         count=len(tree.infosets))
+    sizes = np.array([tree.num_nodes, tree.num_players, len(tree.edge_label),
+                      len(tree.infosets)], dtype=np.int64)
+    parts = (sizes, tree.kind, tree.child_ptr, tree.node_infoset, tree.has_payoff,
+             tree.child_index, labels, prob, movers, pay)
+    return b"".join(np.ascontiguousarray(part, dtype=np.int64).tobytes() for part in parts)
+
+
 def subtree_key(tree: GameTree, rows: np.ndarray, root: int) -> bytes:
     """The key of the subtree at ``root`` (``rows`` from :func:`subtree_rows` of ``tree``)."""
     return rows[root:int(tree.subtree_end[root])].tobytes()
