@@ -25,6 +25,7 @@ import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from alliance_games.games.profiles import (
     nonzero,
     realization,
 )
-from alliance_games.games.pure_behaviour import PureBehaviour
+from alliance_games.games.pure_behaviour import DeferredBehaviour, PureBehaviour
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.solvers.deadline import DeadlineReached, expired, interruptible, stopped_note
@@ -89,26 +90,32 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
                                              distinct))
     solutions = solver.solve()
     equilibria: list[Equilibrium] = []
-    for sol in solutions:
+    count = len(tree.infosets)
+    for index in range(len(solutions)):
         if equilibria and expired():  # payoffs and regrets of the rest: past the time limit
             solver._stopped()
             break
+        # a copy's value and certificate are its source's: read without renaming its sets
+        sol = solutions.source(index) if isinstance(solutions, Placed) else solutions[index]
         exact = sol.certified and tree.exact
-        behaviour = _behaviour_arrays(sol.assignment, len(tree.infosets),
-                                      object if exact else float)
-        game = tree if exact else tree.to_float()
-        outcomes = None
         if distinct and exact:
             # the root's certified value is the profile's expected payoffs and (the outcome
-            # columns) its tags' probabilities and measures: no pass over the tree to redo them
+            # columns) its tags' probabilities and measures: no pass over the tree to redo them,
+            # and the behaviour arrays are made only if someone reads them
             payoffs, outcomes = _split_value(tree, sol.value)
-        else:
-            payoffs = behaviour_payoffs(game, behaviour)
-        # distinct (policy analysis): the construction's regret, 0, is not recomputed (a pass
-        # over the whole tree per player); the registry's guard recomputes it for solve()
-        regret = Fraction(0) if distinct and exact else max(behaviour_regrets(game, behaviour))
+            strategies: Sequence[np.ndarray] = DeferredBehaviour(
+                partial(_solution_behaviour, solutions, index, count, object), count)
+            # distinct (policy analysis): the construction's regret, 0, is not recomputed (a
+            # pass over the whole tree per player); the registry's guard recomputes it for solve()
+            equilibria.append(Equilibrium(strategies, payoffs, Fraction(0), exact, outcomes))
+            continue
+        behaviour = _behaviour_arrays(solutions[index].assignment, count,
+                                      object if exact else float)
+        game = tree if exact else tree.to_float()
+        payoffs = behaviour_payoffs(game, behaviour)
+        regret = max(behaviour_regrets(game, behaviour))
         equilibria.append(Equilibrium(tuple(behaviour), payoffs,
-                                      regret if exact else float(regret), exact, outcomes))
+                                      regret if exact else float(regret), exact, None))
     return SolverResult(
         method=method,
         game=tree,
@@ -118,6 +125,13 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         options={"max_equilibria": max_equilibria},
         warnings=tuple(dict.fromkeys(solver.notes)),
     )
+
+
+def _solution_behaviour(solutions: Sequence[_Solution], index: int, count: int, dtype: type
+                        ) -> list[np.ndarray]:
+    """The behaviour profile of solution ``index`` of ``solutions`` (:func:`_behaviour_arrays`
+    of its assignment; a copy's sets renamed now)."""
+    return _behaviour_arrays(solutions[index].assignment, count, dtype)
 
 
 def _behaviour_arrays(assignment: Sequence[tuple[int, Sequence[Any]]], count: int,
