@@ -89,6 +89,7 @@ class CompiledModel:
         self._exact_fn = None
         self._float_fn = None
         self._chance_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._last_tree: GameTree | None = None  # the template of the next tree (its structure)
         if variable:
             # namespaces given as modules (not by name): lambdify then copies their dictionaries
             # instead of star-importing them, which would load numpy's lazy submodules
@@ -337,8 +338,13 @@ class CompiledModel:
                 self.model.title,
             )
         assert isinstance(game, SymbolicTree)
-        tree = fill_tree(game.skeleton, game.payoff_exprs.shape, game.prob_exprs.size,
+        # every tree of the model has the skeleton's structure (the same objects): filled into
+        # the last tree instead, a new tree inherits the structural facts (depths, levels,
+        # subtree ends, ...) computed on that one, not recomputed at every parameter point
+        template = self._last_tree if self._last_tree is not None else game.skeleton
+        tree = fill_tree(template, game.payoff_exprs.shape, game.prob_exprs.size,
                          sorted(game.measure_exprs), numbers)
+        self._last_tree = tree
         if not checked:
             _check_chance(tree)
         return tree
