@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -136,54 +137,149 @@ STRUCTURES = Structures()
 TABLES = KeyTables()
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The rows of one tree and what they were computed from, kept per structure so that the
+    next tree of the structure recomputes only the rows whose numbers changed: the generation
+    and measure names, the number columns (held: their objects stay alive, so their identities
+    are not reused), each column's entry identities and value ids, the payoff flags, the edge
+    block ids and the row ids."""
+
+    generation: int
+    names: tuple[str, ...]
+    columns: tuple[np.ndarray, ...]
+    idents: tuple[np.ndarray, ...]
+    ids: tuple[np.ndarray, ...]
+    has_payoff: np.ndarray
+    edges: np.ndarray
+    rows: np.ndarray
+
+
+_MOVED = 4  # above one changed number entry in this many, the rows are recomputed in full
+
+
 def subtree_rows(tree: GameTree, tables: KeyTables | None = None) -> np.ndarray | None:
     """One id per node: equal ids mean equal rows (module docstring; a row also holds the node's
     outcome tags and measures); ``None`` for trees whose numbers are not all rational. Ids from
-    ``tables`` (default: the process's :data:`TABLES`); call ``make_room`` before, not after."""
+    ``tables`` (default: the process's :data:`TABLES`); call ``make_room`` before, not after.
+
+    The last tree of each structure is remembered (:class:`_Rows`): a tree of the same
+    structure whose number columns hold mostly the same objects (a model evaluated at a nearby
+    parameter point, its unchanged numbers carried over) computes value ids for the changed
+    entries only, and rows for the nodes they touch only (a node's row id is a function of its
+    row, and the tables give equal rows one id whatever the order they are met in)."""
     if not tree.exact:
         return None
     tables = TABLES if tables is None else tables
-    numbers = tables.numbers
-    columns = [tree.node_payoffs, tree.edge_prob, *tree.measures.values()]
-    ids = []
-    for column in columns:
-        found = _value_ids(np.asarray(column, dtype=object), numbers)
-        if found is None:
-            return None
-        ids.append(found)
-    pay, prob, *measures = ids
     facts, fact = STRUCTURES.of(tree), ("key columns", tables, tables.generation)
     if fact not in facts:
         facts[fact] = _structure_columns(tree, tables)
-    degree, labels, mover, first, tags = facts[fact]
-    edges = _edge_block_ids(tree.child_ptr, degree, np.column_stack([prob, labels]), tables.edges)
-    rows = np.column_stack([tree.kind.astype(np.int64), degree, mover, first,
-                            tree.has_payoff.astype(np.int64), tags, pay, *measures, edges])
+    # copies: they hold the objects whose identities are compared next time, whatever happens
+    # to the tree's own arrays
+    columns = tuple(np.array(c, dtype=object) for c in (tree.node_payoffs, tree.edge_prob,
+                                                         *tree.measures.values()))
+    idents = tuple(object_ids(c) for c in columns)
+    last = facts.get(("last rows", tables))
+    found: _Rows | None = None
+    if last is not None and last.generation == tables.generation and \
+            last.names == tuple(tree.measures):
+        found = _changed_rows(tree, tables, facts[fact], columns, idents, last)
+    if found is None:
+        found = _all_rows(tree, tables, facts[fact], columns, idents)
+    if found is None:
+        return None
+    facts[("last rows", tables)] = found
+    return found.rows
+
+
+def _all_rows(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ...],
+              columns: tuple[np.ndarray, ...], idents: tuple[np.ndarray, ...]) -> _Rows | None:
+    """The rows of every node (``None`` when a number is not rational)."""
+    ids = []
+    for column in columns:
+        found = _value_ids(column, tables.numbers)
+        if found is None:
+            return None
+        ids.append(found)
+    nodes = np.arange(tree.num_nodes, dtype=np.int64)
+    edges = _edge_block_ids(tree.child_ptr, structure[0], np.column_stack([ids[1], structure[1]]),
+                            tables.edges, nodes)
+    rows = _row_ids(tree, tables, structure, ids, edges, nodes)
+    return _Rows(tables.generation, tuple(tree.measures), columns, idents, tuple(ids),
+                 tree.has_payoff.copy(), edges, rows)
+
+
+def _changed_rows(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ...],
+                  columns: tuple[np.ndarray, ...], idents: tuple[np.ndarray, ...], last: _Rows
+                  ) -> _Rows | None:
+    """The rows from ``last``'s, recomputed where an entry is another object than there (an
+    equal object is the same number); ``None`` when too many changed (or a changed number is
+    not rational: the full pass then says so)."""
+    changed = [now != before for now, before in zip(idents, last.idents, strict=True)]
+    moved = sum(int(np.count_nonzero(c)) for c in changed)
+    if moved * _MOVED > sum(len(c) for c in changed):
+        return None
+    ids = []
+    for column, change, before in zip(columns, changed, last.ids, strict=True):
+        now = before.copy()
+        if change.any():
+            found = _value_ids(column.ravel()[change], tables.numbers)
+            if found is None:
+                return None
+            now.reshape(-1)[change] = found
+        ids.append(now)
+    touched = changed[0].reshape(tree.node_payoffs.shape).any(axis=1)
+    touched |= tree.has_payoff != last.has_payoff
+    for change in changed[2:]:
+        touched |= change
+    touched[tree.edge_parent[changed[1]]] = True
+    nodes = np.flatnonzero(touched)
+    edges, rows = last.edges, last.rows
+    if len(nodes):
+        edges, rows = edges.copy(), rows.copy()
+        edges[nodes] = _edge_block_ids(tree.child_ptr, structure[0],
+                                       np.column_stack([ids[1], structure[1]]), tables.edges,
+                                       nodes)
+        rows[nodes] = _row_ids(tree, tables, structure, ids, edges, nodes)
+    return _Rows(tables.generation, last.names, columns, idents, tuple(ids),
+                 tree.has_payoff.copy(), edges, rows)
+
+
+def _row_ids(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ...],
+             ids: list[np.ndarray], edges: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """The row ids of ``nodes`` (value ``ids`` of the number columns, edge block ``edges`` of
+    every node)."""
+    degree, _, mover, first, tags = structure
+    pay, _, *measures = ids
+    rows = np.column_stack([tree.kind[nodes].astype(np.int64), degree[nodes], mover[nodes],
+                            first[nodes], tree.has_payoff[nodes].astype(np.int64), tags[nodes],
+                            pay[nodes], *(m[nodes] for m in measures), edges[nodes]])
     rows = np.ascontiguousarray(rows)
     flat = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
     return _intern(flat, tables.rows)
 
 
 def _edge_block_ids(child_ptr: np.ndarray, degree: np.ndarray, pairs: np.ndarray,
-                    table: dict[bytes, int]) -> np.ndarray:
-    """One id per node for the sequence of its outgoing edges' (probability id, label id)
-    ``pairs`` in action order: equal ids mean equal sequences (of equal length). Nodes are
-    grouped by degree, so the work and memory are two numbers per edge, never nodes x the
+                    table: dict[bytes, int], nodes: np.ndarray) -> np.ndarray:
+    """One id per node of ``nodes`` for the sequence of its outgoing edges' (probability id,
+    label id) ``pairs`` in action order: equal ids mean equal sequences (of equal length). Nodes
+    are grouped by degree, so the work and memory are two numbers per edge, never nodes x the
     widest degree (a root of 999 actions over a million leaves)."""
-    ids = np.empty(len(degree), dtype=np.int64)
-    order = np.argsort(degree, kind="stable")
-    bounds = np.flatnonzero(np.diff(degree[order])) + 1
-    for nodes in np.split(order, bounds):
-        if not len(nodes):
+    ids = np.empty(len(nodes), dtype=np.int64)
+    degrees = degree[nodes]
+    order = np.argsort(degrees, kind="stable")
+    bounds = np.flatnonzero(np.diff(degrees[order])) + 1
+    for group in np.split(order, bounds):
+        if not len(group):
             continue
-        d = int(degree[nodes[0]])
+        d = int(degrees[group[0]])
         if d == 0:
-            ids[nodes] = table.setdefault(b"", len(table))
+            ids[group] = table.setdefault(b"", len(table))
             continue
-        edges = child_ptr[nodes][:, None] + np.arange(d)
-        block = np.ascontiguousarray(pairs[edges].reshape(len(nodes), 2 * d))
+        edges = child_ptr[nodes[group]][:, None] + np.arange(d)
+        block = np.ascontiguousarray(pairs[edges].reshape(len(group), 2 * d))
         keys = block.view(np.dtype((np.void, block.shape[1] * block.itemsize))).ravel().tolist()
-        ids[nodes] = _intern(keys, table)
+        ids[group] = _intern(keys, table)
     return ids
 
 
