@@ -90,41 +90,68 @@ class KeyTables:
             STRUCTURES.clear()
 
 
+class _Hashed:
+    """A structure key with its hash computed once (a big tree's key holds tuples of thousands
+    of entries, which Python hashes anew at every lookup); equal when the keys are equal (the
+    same objects compare at once)."""
+
+    __slots__ = ("key", "hash")
+
+    def __init__(self, key: tuple[Any, ...]) -> None:
+        self.key = key
+        self.hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Hashed) and self.hash == other.hash and \
+            (self.key is other.key or self.key == other.key)
+
+
 class Structures:
     """Facts that depend only on a tree's structure (players, shape, information sets, action
     labels, outcome tags), kept for the last ``size`` structures met: a tree evaluated at
     another parameter point, or a subtree cut again, finds them instead of recomputing them.
-    The key is the structure itself (exact: compared field by field on every hit)."""
+    The key is the structure itself (exact: compared field by field when first met)."""
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
-        self.known: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
-        # the held keys by identity: a key object met again is found without hashing it (a
-        # big tree's key holds tuples of thousands of entries, hashed anew at every lookup)
-        self.held: dict[int, tuple[tuple[Any, ...], dict[Any, Any]]] = {}
-        self.last: tuple[Any, ...] | None = None  # the most recently used key
+        self.known: OrderedDict[_Hashed, dict[Any, Any]] = OrderedDict()
+        # the held keys by their parts: the players (a short tuple, by value) and every other
+        # part by identity. Trees of one structure share those parts (a copy with new players,
+        # e.g. outcome columns added, builds a new key tuple of the same parts), so such a key is
+        # found without hashing the whole structure; a held key keeps its parts alive, so an
+        # identity matched against it is that object
+        self.held: dict[tuple[Any, ...], tuple[_Hashed, dict[Any, Any]]] = {}
+        self.last: _Hashed | None = None  # the most recently used key
 
     def of(self, tree: GameTree) -> dict[Any, Any]:
         """The facts found so far for ``tree``'s structure (a dict to read and fill)."""
         key = tree.structure_key
-        found = self.held.get(id(key))
-        if found is not None and found[0] is key:
-            if self.last is not key:
-                self.known.move_to_end(key)
-                self.last = key
-            return found[1]
-        facts = self.known.get(key)
-        if facts is None:
-            facts = self.known[key] = {}
+        parts = (key[0], *map(id, key[1:]))
+        found = self.held.get(parts)
+        if found is not None and all(a is b for a, b in zip(found[0].key[1:], key[1:],
+                                                             strict=True)):
+            held, facts = found
+            if self.last is not held:
+                self.known.move_to_end(held)
+                self.last = held
+            return facts
+        held = _Hashed(key)
+        known = self.known.get(held)
+        if known is None:
+            facts = self.known[held] = {}
             if len(self.known) > self.size:
                 self.known.popitem(last=False)
                 self.held.clear()  # drop the evicted key's entry (the others come back)
         else:
-            self.known.move_to_end(key)
+            facts = known
+            self.known.move_to_end(held)
         if len(self.held) >= 4 * self.size:  # trees of one structure bring equal, new keys
             self.held.clear()
-        self.held[id(key)] = (key, facts)
-        self.last = key
+        self.held[parts] = (held, facts)
+        self.last = held
         return facts
 
     def clear(self) -> None:

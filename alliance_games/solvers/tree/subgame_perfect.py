@@ -225,6 +225,8 @@ class _Decomposition:
         # rows over tens of thousands of nodes
         self._leaves: dict[int, _Solution] = {}
         self._numbers: dict[int, tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]] = {}
+        # solution values as Fractions, by the value's identity (the value held with them)
+        self._converted: dict[int, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
         self.context = context
 
     @property
@@ -364,6 +366,15 @@ class _Decomposition:
             found = self._numbers[row] = (self._fast(own), self._fast(probs) if chance else ())
         return found
 
+    def _fractions(self, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        """:func:`~alliance_games.games.rational.fraction_tuple` of a solution's value, once
+        per value object in a solve (the copies of a subgame share their solutions' values, and
+        a signalling root reads every inner value at each combination)."""
+        found = self._converted.get(id(value))
+        if found is None or found[0] is not value:
+            found = self._converted[id(value)] = (value, rational.fraction_tuple(value))
+        return found[1]
+
     def _exact(self, values: Any) -> tuple[Any, ...]:
         """Certified values of an exact tree in the fast exact type (others unchanged)."""
         fast = self._fast(values)
@@ -478,11 +489,14 @@ class _Decomposition:
         names = self.names
         out: list[_Solution] = []
         cap = self._cap(root)
+        leaves = [leaf_of[s] for s in inner]
         for combo in self._product([solutions[s] for s in inner], cap):
             payoffs = truncated.node_payoffs.copy()
             certified = all(sol.certified for sol in combo)
-            for s, sol in zip(inner, combo, strict=True):
-                payoffs[leaf_of[s]] = rational.fraction_tuple(sol.value)
+            if leaves:  # each inner root's leaf gets its solution's value (as Fractions)
+                block = np.empty((len(leaves), payoffs.shape[1]), dtype=object)
+                block[...] = [self._fractions(sol.value) for sol in combo]
+                payoffs[leaves] = block
             game = truncated._replace(node_payoffs=payoffs)
             if self.tree_solver is not None:
                 out.extend(self._by_tree_solver(game, names, combo, root))

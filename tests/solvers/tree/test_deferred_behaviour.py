@@ -1,4 +1,5 @@
-"""Behaviour profiles made when first read (:class:`DeferredBehaviour`).
+"""Behaviour profiles made when first read (:class:`DeferredBehaviour`), and solution values
+converted once per solve.
 
 A distinct exact solve hands out its equilibria with deferred profiles: read, each is the profile
 the solve would have built at once (every set's distribution, the same arrays on every read),
@@ -11,10 +12,12 @@ from __future__ import annotations
 import pickle
 import random
 from collections.abc import Iterator
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
+from alliance_games.games import rational
 from alliance_games.games.profiles import behaviour_payoffs
 from alliance_games.games.pure_behaviour import DeferredBehaviour
 from alliance_games.solvers.tree import subgame_perfect as decomposition
@@ -81,3 +84,13 @@ def test_a_cached_root_is_renamed_when_read() -> None:
     assert [[tuple(d) for d in eq.strategies] for eq in warm.equilibria] == \
         [[tuple(d) for d in eq.strategies] for eq in cold.equilibria]
     assert all(isinstance(eq.strategies, DeferredBehaviour) for eq in warm.equilibria)
+
+
+def test_solution_values_are_converted_once_per_value_object() -> None:
+    tree = copies(2)
+    solver = decomposition._Decomposition(tree, None, 10)
+    value = (rational.exact_type()(1, 3), 2, Fraction(3, 4))
+    first = solver._fractions(value)
+    assert first == (Fraction(1, 3), 2, Fraction(3, 4)) and type(first[0]) is Fraction
+    assert solver._fractions(value) is first
+    assert solver._fractions(tuple(list(value))) == first  # another object: converted afresh

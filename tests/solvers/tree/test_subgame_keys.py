@@ -20,7 +20,12 @@ from alliance_games.model.compile import compile_model
 from alliance_games.solvers.tree import subgame_perfect as decomposition
 from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
 from alliance_games.solvers.tree.subgame_cache import CACHE
-from alliance_games.solvers.tree.subgame_keys import KeyTables, subtree_key, subtree_rows
+from alliance_games.solvers.tree.subgame_keys import (
+    KeyTables,
+    Structures,
+    subtree_key,
+    subtree_rows,
+)
 
 F = Fraction
 
@@ -179,3 +184,23 @@ def test_a_compiled_model_carries_its_unchanged_numbers_over() -> None:
     assert all(x == y for x, y, kept in zip(first, second, same, strict=True) if kept)
     assert any(same) and not all(same)
     assert all(x is not y for x, y in zip(first, second, strict=True) if x != y)
+
+
+def test_structure_facts_are_found_by_parts_and_by_value() -> None:
+    structures = Structures()
+    tree, _ = three_copies()
+    facts = structures.of(tree)
+    facts["mark"] = 1
+    # new numbers, the same structure objects: the same facts
+    assert structures.of(_with_payoffs(tree, {(3, 2): F(5)})) is facts
+    renamed = tree._replace(players=("x", "y", "z"))
+    other = structures.of(renamed)
+    assert other is not facts and "mark" not in other
+    other["mark"] = 2
+    # equal players in a new tuple (a key built anew from the same parts): found by its parts
+    assert structures.of(renamed._replace(players=tuple(list(renamed.players)))) is other
+    # an equal structure of other objects: found by value
+    again, _ = three_copies()
+    assert again.structure_key is not tree.structure_key
+    assert structures.of(again) is facts
+    assert structures.of(renamed) is other
