@@ -34,10 +34,16 @@ from alliance_games.games import rational
 from alliance_games.games.object_ids import object_ids
 from alliance_games.games.tree import GameTree
 
+_HELD_OBJECTS = 100_000  # number objects whose ids are kept by identity (then forgotten)
 
-def _value_ids(values: np.ndarray, table: dict[Any, int]) -> np.ndarray | None:
+
+def _value_ids(values: np.ndarray, table: dict[Any, int],
+               held: dict[int, tuple[Any, int]] | None = None) -> np.ndarray | None:
     """Ids of the entries of an object array, equal for equal values (``table`` maps values to
-    ids), or ``None`` when an entry is not rational."""
+    ids), or ``None`` when an entry is not rational. ``held``: the ids of number objects met
+    before, by identity (each entry holds its object, so an identity is that object's while
+    the entry lives): a Fraction met again is not hashed again (its hash is computed in
+    Python, a modular inverse each time)."""
     flat = values.ravel()
     if not flat.size:
         return np.zeros(values.shape, dtype=np.int64)
@@ -52,8 +58,19 @@ def _value_ids(values: np.ndarray, table: dict[Any, int]) -> np.ndarray | None:
     distinct = flat[one].tolist()
     if not rational.all_rational(distinct):
         return None
-    ids = np.fromiter((table.setdefault(v, len(table)) for v in distinct), dtype=np.int64,
-                      count=len(distinct))
+    if held is None:
+        ids = np.fromiter((table.setdefault(v, len(table)) for v in distinct), dtype=np.int64,
+                          count=len(distinct))
+        return ids[where].reshape(values.shape)
+    if len(held) + len(distinct) > _HELD_OBJECTS:
+        held.clear()
+    found = []
+    for v in distinct:
+        known = held.get(id(v))
+        if known is None or known[0] is not v:
+            known = held[id(v)] = (v, table.setdefault(v, len(table)))
+        found.append(known[1])
+    ids = np.array(found, dtype=np.int64)
     return ids[where].reshape(values.shape)
 
 
@@ -80,12 +97,14 @@ class KeyTables:
         self.tags: dict[Any, int] = {}
         self.rows: dict[Any, int] = {}
         self.edges: dict[bytes, int] = {}
+        self.objects: dict[int, tuple[Any, int]] = {}  # number ids by object identity
 
     def make_room(self) -> None:
         """Empty the tables when they hold more than ``limit`` rows (between trees only: the keys
         of one tree must come from one generation)."""
         if len(self.rows) + len(self.numbers) + len(self.edges) > self.limit:
             self.numbers, self.labels, self.tags, self.rows, self.edges = {}, {}, {}, {}, {}
+            self.objects = {}
             self.generation += 1
             STRUCTURES.clear()
 
@@ -224,7 +243,7 @@ def _all_rows(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ..
     """The rows of every node (``None`` when a number is not rational)."""
     ids = []
     for column in columns:
-        found = _value_ids(column, tables.numbers)
+        found = _value_ids(column, tables.numbers, tables.objects)
         if found is None:
             return None
         ids.append(found)
@@ -250,7 +269,7 @@ def _changed_rows(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray
     for column, change, before in zip(columns, changed, last.ids, strict=True):
         now = before.copy()
         if change.any():
-            found = _value_ids(column.ravel()[change], tables.numbers)
+            found = _value_ids(column.ravel()[change], tables.numbers, tables.objects)
             if found is None:
                 return None
             now.reshape(-1)[change] = found
@@ -343,8 +362,8 @@ def game_key(tree: GameTree, tables: KeyTables | None = None) -> bytes | None:
     if not tree.exact:
         return None
     tables = TABLES if tables is None else tables
-    pay = _value_ids(np.asarray(tree.node_payoffs, dtype=object), tables.numbers)
-    prob = _value_ids(np.asarray(tree.edge_prob, dtype=object), tables.numbers)
+    pay = _value_ids(np.asarray(tree.node_payoffs, dtype=object), tables.numbers, tables.objects)
+    prob = _value_ids(np.asarray(tree.edge_prob, dtype=object), tables.numbers, tables.objects)
     if pay is None or prob is None:
         return None
     labels = _intern(list(tree.edge_label), tables.labels)

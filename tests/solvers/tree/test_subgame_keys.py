@@ -23,6 +23,7 @@ from alliance_games.solvers.tree.subgame_cache import CACHE
 from alliance_games.solvers.tree.subgame_keys import (
     KeyTables,
     Structures,
+    _value_ids,
     subtree_key,
     subtree_rows,
 )
@@ -204,3 +205,23 @@ def test_structure_facts_are_found_by_parts_and_by_value() -> None:
     assert again.structure_key is not tree.structure_key
     assert structures.of(again) is facts
     assert structures.of(renamed) is other
+
+
+def test_value_ids_by_identity_equal_value_ids_by_value() -> None:
+    numbers = [F(1, 3), F(2, 3), F(1, 3), 1, F(1), F(-7, 2)]
+    values = np.empty(len(numbers), dtype=object)
+    values[:] = numbers
+    by_value: dict[object, int] = {}
+    plain = _value_ids(values, by_value)
+    table: dict[object, int] = {}
+    held: dict[int, tuple[object, int]] = {}
+    first = _value_ids(values, table, held)
+    again = _value_ids(values.copy(), table, held)  # the same objects: found by identity
+    assert plain is not None and first is not None and again is not None
+    assert _pattern(plain) == _pattern(first) == _pattern(numbers)
+    assert again.tolist() == first.tolist()
+    fresh = np.empty(2, dtype=object)
+    fresh[:] = [F(2, 3), F(5)]  # another object of a known value, and a new value
+    found = _value_ids(fresh, table, held)
+    assert found is not None
+    assert found[0] == first[1] and found[1] not in first.tolist()
