@@ -203,11 +203,20 @@ def nonzero(values: np.ndarray) -> np.ndarray:
     once (a realization vector of a pure profile holds a million entries and two objects)."""
     if values.dtype != object:
         return np.asarray(values != 0, dtype=bool)
-    ids, distinct = _objects(values)
+    ids = object_ids(values)
+    # the distinct identities, sorted (np.unique would import numpy.ma), and where each entry's is
+    order = np.sort(ids)
+    first = np.ones(len(order), dtype=bool)
+    np.not_equal(order[1:], order[:-1], out=first[1:])
+    distinct = order[first]
     if len(distinct) * 2 > len(ids):  # mostly distinct: compare them all
         return np.asarray(values != 0, dtype=bool)
-    zeros = np.array([key for key, v in distinct.items() if v == 0], dtype=np.uint64)
-    return ~np.isin(ids, zeros).reshape(values.shape)
+    where = np.searchsorted(distinct, ids)
+    one = np.empty(len(distinct), dtype=np.int64)
+    one[where] = np.arange(len(ids))  # an entry holding each distinct object
+    flat = values.reshape(-1)
+    kept = np.fromiter((flat[i] != 0 for i in one.tolist()), dtype=bool, count=len(one))
+    return kept[where].reshape(values.shape)
 
 
 def _objects(values: np.ndarray) -> tuple[np.ndarray, dict[int, Any]]:

@@ -8,11 +8,14 @@ distributions: item ``k`` is the array with 1 at ``a_k`` and 0 elsewhere (``Frac
 ``object`` array when exact, else ``float``), made when first asked for and then kept, so the
 same array comes back each time (as from a tuple). A tree with hundreds of thousands of sets
 then costs two arrays instead of one Python object per set.
+
+:class:`DeferredBehaviour` is any behaviour profile made only when first read (a solver hands
+out equilibria whose distributions its caller may never look at).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import overload
 
@@ -66,3 +69,51 @@ class PureBehaviour(Sequence[np.ndarray]):
 
     def __reduce__(self) -> tuple[type, tuple[np.ndarray, np.ndarray, bool]]:
         return PureBehaviour, (self.actions, self.widths, self.exact)
+
+
+class DeferredBehaviour(Sequence[np.ndarray]):
+    """A behaviour profile of ``count`` information sets made when first read: ``make()``
+    returns its distributions (one per set, in order), called once, on the first access other
+    than ``len``; the profile is then kept, so the same arrays come back each time (as from a
+    tuple). A solver whose callers often read only an equilibrium's payoffs and outcomes (a
+    policy comparison over a tree of thousands of sets) then builds no per-set arrays for them.
+    It prints and pickles as the tuple of its distributions."""
+
+    __slots__ = ("_make", "_count", "_made")
+
+    def __init__(self, make: Callable[[], Sequence[np.ndarray]], count: int) -> None:
+        self._make: Callable[[], Sequence[np.ndarray]] | None = make
+        self._count = count
+        self._made: tuple[np.ndarray, ...] | None = None
+
+    def profile(self) -> tuple[np.ndarray, ...]:
+        """The distributions, made now if they were not yet."""
+        if self._made is None:
+            assert self._make is not None
+            made = tuple(self._make())
+            if len(made) != self._count:
+                raise ValueError(f"a behaviour profile of {self._count} information sets got "
+                                 f"{len(made)} distributions")
+            self._made, self._make = made, None
+        return self._made
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, k: int) -> np.ndarray: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> tuple[np.ndarray, ...]: ...
+
+    def __getitem__(self, k: int | slice) -> np.ndarray | tuple[np.ndarray, ...]:
+        return self.profile()[k]
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(self.profile())
+
+    def __repr__(self) -> str:
+        return repr(self.profile())
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[np.ndarray, ...]]]:
+        return tuple, (self.profile(),)

@@ -357,14 +357,15 @@ class GameTree:
         The structure of the cut is kept per ``root`` for the last few trees cut (with its
         structural caches): a tree of the same structure (the same structural objects, as the
         trees a compiled model evaluates at several points share) copies only its numbers in."""
-        lo, hi = root, int(self.subtree_end[root])
         found = _SUBTREES.get(root)
         if found is not None and found[0] == _structure_objects(self):
+            lo, hi = root, root + found[1].num_nodes  # the cut's size: no subtree ends needed
             return found[1]._replace(
                 node_payoffs=self.node_payoffs[lo:hi].copy(),
                 edge_prob=self.edge_prob[int(self.child_ptr[lo]):int(self.child_ptr[hi])].copy(),
                 has_payoff=self.has_payoff[lo:hi].copy(),
                 measures={k: v[lo:hi].copy() for k, v in self.measures.items()})
+        lo, hi = root, int(self.subtree_end[root])
         cut = self._cut(lo, hi)
         for name in (*STRUCTURAL_CACHES, "structure_key"):  # computed once, inherited by copies
             getattr(cut, name)

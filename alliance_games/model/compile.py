@@ -89,6 +89,8 @@ class CompiledModel:
         self._exact_fn = None
         self._float_fn = None
         self._chance_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._last_tree: GameTree | None = None  # the template of the next tree (its structure)
+        self._last_exact: list[Fraction] | None = None  # the last exact variable values
         if variable:
             # namespaces given as modules (not by name): lambdify then copies their dictionaries
             # instead of star-importing them, which would load numpy's lazy submodules
@@ -162,10 +164,10 @@ class CompiledModel:
                     results = self._exact_fn(*args)
                 except ParameterError as error:  # a bound on exponents or exp, from parameters
                     raise ParameterError(f"{self._culprit(args)}{error}") from None
-                out[self._variable_idx] = [
+                out[self._variable_idx] = self._carried([
                     _exact(r, resolved, expr, self.model)
                     for r, expr in zip(results, self._variable, strict=True)
-                ]
+                ])
             return out
         out_f = np.empty(self._distinct_count, dtype=float)
         out_f[self._constant_idx] = self._constant_float
@@ -180,6 +182,19 @@ class CompiledModel:
             if not np.all(np.isfinite(out_f)):
                 raise self._not_finite(resolved, out_f)
         return out_f
+
+    def _carried(self, fresh: list[Fraction]) -> list[Fraction]:
+        """The variable expressions' exact values ``fresh``, each equal to its value at the last
+        exact evaluation (same type, same number) replaced by that object: trees of nearby
+        points then share the objects of their unchanged numbers, which is how the solvers'
+        content keys recognise unchanged entries without comparing them
+        (:func:`~alliance_games.solvers.tree.subgame_keys.subtree_rows`)."""
+        last = self._last_exact
+        if last is not None:
+            fresh = [old if type(old) is type(new) and old == new else new
+                     for old, new in zip(last, fresh, strict=True)]
+        self._last_exact = fresh
+        return fresh
 
     def _not_finite(self, resolved: Mapping[str, sympy.Rational],
                     values: np.ndarray | None = None) -> GameError:
@@ -337,8 +352,13 @@ class CompiledModel:
                 self.model.title,
             )
         assert isinstance(game, SymbolicTree)
-        tree = fill_tree(game.skeleton, game.payoff_exprs.shape, game.prob_exprs.size,
+        # every tree of the model has the skeleton's structure (the same objects): filled into
+        # the last tree instead, a new tree inherits the structural facts (depths, levels,
+        # subtree ends, ...) computed on that one, not recomputed at every parameter point
+        template = self._last_tree if self._last_tree is not None else game.skeleton
+        tree = fill_tree(template, game.payoff_exprs.shape, game.prob_exprs.size,
                          sorted(game.measure_exprs), numbers)
+        self._last_tree = tree
         if not checked:
             _check_chance(tree)
         return tree

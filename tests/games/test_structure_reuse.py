@@ -87,3 +87,26 @@ def test_memoised_conversions_equal_fresh_ones() -> None:
     assert rational.fast_values([*values, 0.5]) is None  # a float is refused after memo hits
     back = rational.fraction_tuple(again)
     assert back == tuple(values) and all(type(v) in (Fraction, int) for v in back)
+
+
+def test_trees_of_a_compiled_model_inherit_structural_facts_and_equal_fresh_ones() -> None:
+    """A compiled model fills each new tree into the last one it built: the new tree inherits
+    the structural facts computed on that one, and equals the tree a fresh compilation builds
+    at the same point."""
+    from alliance_games.model.catalog import load_model
+    from alliance_games.model.compile import compile_model
+
+    model = load_model("branch_commitment")
+    compiled = compile_model(model)
+    first = compiled.at({"commit_loose": Fraction(3, 10)})
+    assert isinstance(first, GameTree)
+    ends = first.subtree_end
+    second = compiled.at({"commit_loose": Fraction(2, 5)})
+    assert isinstance(second, GameTree)
+    assert second.__dict__.get("subtree_end") is ends
+    fresh = compile_model(model).at({"commit_loose": Fraction(2, 5)})
+    assert isinstance(fresh, GameTree)
+    _same(second, fresh)
+    for name, values in fresh.measures.items():
+        assert second.measures[name].tolist() == values.tolist()
+    assert "subtree_end" not in fresh.__dict__ or fresh.__dict__["subtree_end"] is not ends

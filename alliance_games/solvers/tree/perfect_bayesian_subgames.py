@@ -29,6 +29,8 @@ from alliance_games.games.tree import GameTree
 from alliance_games.solvers.result import SolverResult
 from alliance_games.solvers.tree.belief_threshold import belief_threshold, matches
 from alliance_games.solvers.tree.perfect_bayesian_floats import as_float_result
+from alliance_games.solvers.tree.subgame_cache import ResultCache
+from alliance_games.solvers.tree.subgame_keys import game_key
 from alliance_games.solvers.tree.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
 
 
@@ -47,12 +49,32 @@ def movers_only(tree: GameTree) -> GameTree | None:
                          node_payoffs=tree.node_payoffs[:, movers], infosets=infosets)
 
 
+SIGNALLING = ResultCache()
+"""Belief-threshold results by :func:`~alliance_games.solvers.tree.subgame_keys.game_key` of
+the game solved: the decomposition of one tree, and the solves of one model at nearby parameter
+points, meet the same signalling game many times (the same payoffs of the players who move,
+under other outcome tags and other information-set names)."""
+
+
 def _pbe(tree: GameTree) -> SolverResult:
-    """By belief thresholds when ``tree`` is a one-signal two-type game, else every weak PBE."""
+    """By belief thresholds when ``tree`` is a one-signal two-type game, else every weak PBE.
+
+    A belief-threshold result is a function of what :func:`game_key` holds (structure, action
+    labels, chance probabilities, payoffs; its warnings are fixed texts), so it is kept by that
+    key (:data:`SIGNALLING`) and a game with an equal key takes it, with ``game`` set to
+    ``tree``; the equilibria are shared, not copied (read them, do not write to them). Every
+    weak PBE (the fallback) may name information sets in its notes and is not kept."""
+    key = game_key(tree)
+    if key is not None:
+        found = SIGNALLING.get(key)
+        if found is not None:
+            return replace(found, game=tree)
     structure = matches(tree)
     if structure is not None:
         result = belief_threshold(tree, structure)
         if result.equilibria:
+            if key is not None:
+                SIGNALLING.put(key, result)
             return result
         # none with at most one mixing receiver per signal: every weak PBE instead
     from alliance_games.solvers.tree.perfect_bayesian import perfect_bayesian  # brings sympy

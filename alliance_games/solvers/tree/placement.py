@@ -73,6 +73,11 @@ class Placed(Sequence[Solution]):
     def __iter__(self) -> Iterator[Solution]:
         return (self[i] for i in range(len(self._found)))
 
+    def source(self, index: int) -> Solution:
+        """Solution ``index`` as found at the source, its information sets not renamed: its
+        ``value`` and ``certified`` are the copy's (only the assignment differs)."""
+        return self._found[index]
+
     def _rename(self, k: int) -> int:
         renamed = self._renamed.get(k)
         if renamed is None:

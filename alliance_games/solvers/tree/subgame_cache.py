@@ -93,3 +93,41 @@ class SubgameCache:
 
 
 CACHE = SubgameCache()
+
+
+class ResultCache:
+    """Least-recently-used solver results by (generation, key): at most ``size`` entries, all
+    dropped when the key tables are emptied (keys of two generations must not be compared).
+    What a key stands for (which solver, which content of the game) is the caller's."""
+
+    def __init__(self, size: int = 4_096) -> None:
+        self.size = size
+        self.generation = TABLES.generation
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.hits = 0
+
+    def _check_generation(self) -> None:
+        if self.generation != TABLES.generation:
+            self.entries.clear()
+            self.generation = TABLES.generation
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+    def get(self, key: Hashable) -> Any:
+        """The result kept under ``key``, or ``None``."""
+        self._check_generation()
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+            self.hits += 1
+        return found
+
+    def put(self, key: Hashable, result: Any) -> None:
+        self._check_generation()
+        if self.size <= 0:
+            return
+        self.entries[key] = result
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,10 +34,16 @@ from alliance_games.games import rational
 from alliance_games.games.object_ids import object_ids
 from alliance_games.games.tree import GameTree
 
+_HELD_OBJECTS = 100_000  # number objects whose ids are kept by identity (then forgotten)
 
-def _value_ids(values: np.ndarray, table: dict[Any, int]) -> np.ndarray | None:
+
+def _value_ids(values: np.ndarray, table: dict[Any, int],
+               held: dict[int, tuple[Any, int]] | None = None) -> np.ndarray | None:
     """Ids of the entries of an object array, equal for equal values (``table`` maps values to
-    ids), or ``None`` when an entry is not rational."""
+    ids), or ``None`` when an entry is not rational. ``held``: the ids of number objects met
+    before, by identity (each entry holds its object, so an identity is that object's while
+    the entry lives): a Fraction met again is not hashed again (its hash is computed in
+    Python, a modular inverse each time)."""
     flat = values.ravel()
     if not flat.size:
         return np.zeros(values.shape, dtype=np.int64)
@@ -51,8 +58,19 @@ def _value_ids(values: np.ndarray, table: dict[Any, int]) -> np.ndarray | None:
     distinct = flat[one].tolist()
     if not rational.all_rational(distinct):
         return None
-    ids = np.fromiter((table.setdefault(v, len(table)) for v in distinct), dtype=np.int64,
-                      count=len(distinct))
+    if held is None:
+        ids = np.fromiter((table.setdefault(v, len(table)) for v in distinct), dtype=np.int64,
+                          count=len(distinct))
+        return ids[where].reshape(values.shape)
+    if len(held) + len(distinct) > _HELD_OBJECTS:
+        held.clear()
+    found = []
+    for v in distinct:
+        known = held.get(id(v))
+        if known is None or known[0] is not v:
+            known = held[id(v)] = (v, table.setdefault(v, len(table)))
+        found.append(known[1])
+    ids = np.array(found, dtype=np.int64)
     return ids[where].reshape(values.shape)
 
 
@@ -79,51 +97,80 @@ class KeyTables:
         self.tags: dict[Any, int] = {}
         self.rows: dict[Any, int] = {}
         self.edges: dict[bytes, int] = {}
+        self.objects: dict[int, tuple[Any, int]] = {}  # number ids by object identity
 
     def make_room(self) -> None:
         """Empty the tables when they hold more than ``limit`` rows (between trees only: the keys
         of one tree must come from one generation)."""
         if len(self.rows) + len(self.numbers) + len(self.edges) > self.limit:
             self.numbers, self.labels, self.tags, self.rows, self.edges = {}, {}, {}, {}, {}
+            self.objects = {}
             self.generation += 1
             STRUCTURES.clear()
+
+
+class _Hashed:
+    """A structure key with its hash computed once (a big tree's key holds tuples of thousands
+    of entries, which Python hashes anew at every lookup); equal when the keys are equal (the
+    same objects compare at once)."""
+
+    __slots__ = ("key", "hash")
+
+    def __init__(self, key: tuple[Any, ...]) -> None:
+        self.key = key
+        self.hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Hashed) and self.hash == other.hash and \
+            (self.key is other.key or self.key == other.key)
 
 
 class Structures:
     """Facts that depend only on a tree's structure (players, shape, information sets, action
     labels, outcome tags), kept for the last ``size`` structures met: a tree evaluated at
     another parameter point, or a subtree cut again, finds them instead of recomputing them.
-    The key is the structure itself (exact: compared field by field on every hit)."""
+    The key is the structure itself (exact: compared field by field when first met)."""
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
-        self.known: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
-        # the held keys by identity: a key object met again is found without hashing it (a
-        # big tree's key holds tuples of thousands of entries, hashed anew at every lookup)
-        self.held: dict[int, tuple[tuple[Any, ...], dict[Any, Any]]] = {}
-        self.last: tuple[Any, ...] | None = None  # the most recently used key
+        self.known: OrderedDict[_Hashed, dict[Any, Any]] = OrderedDict()
+        # the held keys by their parts: the players (a short tuple, by value) and every other
+        # part by identity. Trees of one structure share those parts (a copy with new players,
+        # e.g. outcome columns added, builds a new key tuple of the same parts), so such a key is
+        # found without hashing the whole structure; a held key keeps its parts alive, so an
+        # identity matched against it is that object
+        self.held: dict[tuple[Any, ...], tuple[_Hashed, dict[Any, Any]]] = {}
+        self.last: _Hashed | None = None  # the most recently used key
 
     def of(self, tree: GameTree) -> dict[Any, Any]:
         """The facts found so far for ``tree``'s structure (a dict to read and fill)."""
         key = tree.structure_key
-        found = self.held.get(id(key))
-        if found is not None and found[0] is key:
-            if self.last is not key:
-                self.known.move_to_end(key)
-                self.last = key
-            return found[1]
-        facts = self.known.get(key)
-        if facts is None:
-            facts = self.known[key] = {}
+        parts = (key[0], *map(id, key[1:]))
+        found = self.held.get(parts)
+        if found is not None and all(a is b for a, b in zip(found[0].key[1:], key[1:],
+                                                             strict=True)):
+            held, facts = found
+            if self.last is not held:
+                self.known.move_to_end(held)
+                self.last = held
+            return facts
+        held = _Hashed(key)
+        known = self.known.get(held)
+        if known is None:
+            facts = self.known[held] = {}
             if len(self.known) > self.size:
                 self.known.popitem(last=False)
                 self.held.clear()  # drop the evicted key's entry (the others come back)
         else:
-            self.known.move_to_end(key)
+            facts = known
+            self.known.move_to_end(held)
         if len(self.held) >= 4 * self.size:  # trees of one structure bring equal, new keys
             self.held.clear()
-        self.held[id(key)] = (key, facts)
-        self.last = key
+        self.held[parts] = (held, facts)
+        self.last = held
         return facts
 
     def clear(self) -> None:
@@ -136,54 +183,149 @@ STRUCTURES = Structures()
 TABLES = KeyTables()
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The rows of one tree and what they were computed from, kept per structure so that the
+    next tree of the structure recomputes only the rows whose numbers changed: the generation
+    and measure names, the number columns (held: their objects stay alive, so their identities
+    are not reused), each column's entry identities and value ids, the payoff flags, the edge
+    block ids and the row ids."""
+
+    generation: int
+    names: tuple[str, ...]
+    columns: tuple[np.ndarray, ...]
+    idents: tuple[np.ndarray, ...]
+    ids: tuple[np.ndarray, ...]
+    has_payoff: np.ndarray
+    edges: np.ndarray
+    rows: np.ndarray
+
+
+_MOVED = 4  # above one changed number entry in this many, the rows are recomputed in full
+
+
 def subtree_rows(tree: GameTree, tables: KeyTables | None = None) -> np.ndarray | None:
     """One id per node: equal ids mean equal rows (module docstring; a row also holds the node's
     outcome tags and measures); ``None`` for trees whose numbers are not all rational. Ids from
-    ``tables`` (default: the process's :data:`TABLES`); call ``make_room`` before, not after."""
+    ``tables`` (default: the process's :data:`TABLES`); call ``make_room`` before, not after.
+
+    The last tree of each structure is remembered (:class:`_Rows`): a tree of the same
+    structure whose number columns hold mostly the same objects (a model evaluated at a nearby
+    parameter point, its unchanged numbers carried over) computes value ids for the changed
+    entries only, and rows for the nodes they touch only (a node's row id is a function of its
+    row, and the tables give equal rows one id whatever the order they are met in)."""
     if not tree.exact:
         return None
     tables = TABLES if tables is None else tables
-    numbers = tables.numbers
-    columns = [tree.node_payoffs, tree.edge_prob, *tree.measures.values()]
-    ids = []
-    for column in columns:
-        found = _value_ids(np.asarray(column, dtype=object), numbers)
-        if found is None:
-            return None
-        ids.append(found)
-    pay, prob, *measures = ids
     facts, fact = STRUCTURES.of(tree), ("key columns", tables, tables.generation)
     if fact not in facts:
         facts[fact] = _structure_columns(tree, tables)
-    degree, labels, mover, first, tags = facts[fact]
-    edges = _edge_block_ids(tree.child_ptr, degree, np.column_stack([prob, labels]), tables.edges)
-    rows = np.column_stack([tree.kind.astype(np.int64), degree, mover, first,
-                            tree.has_payoff.astype(np.int64), tags, pay, *measures, edges])
+    # copies: they hold the objects whose identities are compared next time, whatever happens
+    # to the tree's own arrays
+    columns = tuple(np.array(c, dtype=object) for c in (tree.node_payoffs, tree.edge_prob,
+                                                         *tree.measures.values()))
+    idents = tuple(object_ids(c) for c in columns)
+    last = facts.get(("last rows", tables))
+    found: _Rows | None = None
+    if last is not None and last.generation == tables.generation and \
+            last.names == tuple(tree.measures):
+        found = _changed_rows(tree, tables, facts[fact], columns, idents, last)
+    if found is None:
+        found = _all_rows(tree, tables, facts[fact], columns, idents)
+    if found is None:
+        return None
+    facts[("last rows", tables)] = found
+    return found.rows
+
+
+def _all_rows(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ...],
+              columns: tuple[np.ndarray, ...], idents: tuple[np.ndarray, ...]) -> _Rows | None:
+    """The rows of every node (``None`` when a number is not rational)."""
+    ids = []
+    for column in columns:
+        found = _value_ids(column, tables.numbers, tables.objects)
+        if found is None:
+            return None
+        ids.append(found)
+    nodes = np.arange(tree.num_nodes, dtype=np.int64)
+    edges = _edge_block_ids(tree.child_ptr, structure[0], np.column_stack([ids[1], structure[1]]),
+                            tables.edges, nodes)
+    rows = _row_ids(tree, tables, structure, ids, edges, nodes)
+    return _Rows(tables.generation, tuple(tree.measures), columns, idents, tuple(ids),
+                 tree.has_payoff.copy(), edges, rows)
+
+
+def _changed_rows(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ...],
+                  columns: tuple[np.ndarray, ...], idents: tuple[np.ndarray, ...], last: _Rows
+                  ) -> _Rows | None:
+    """The rows from ``last``'s, recomputed where an entry is another object than there (an
+    equal object is the same number); ``None`` when too many changed (or a changed number is
+    not rational: the full pass then says so)."""
+    changed = [now != before for now, before in zip(idents, last.idents, strict=True)]
+    moved = sum(int(np.count_nonzero(c)) for c in changed)
+    if moved * _MOVED > sum(len(c) for c in changed):
+        return None
+    ids = []
+    for column, change, before in zip(columns, changed, last.ids, strict=True):
+        now = before.copy()
+        if change.any():
+            found = _value_ids(column.ravel()[change], tables.numbers, tables.objects)
+            if found is None:
+                return None
+            now.reshape(-1)[change] = found
+        ids.append(now)
+    touched = changed[0].reshape(tree.node_payoffs.shape).any(axis=1)
+    touched |= tree.has_payoff != last.has_payoff
+    for change in changed[2:]:
+        touched |= change
+    touched[tree.edge_parent[changed[1]]] = True
+    nodes = np.flatnonzero(touched)
+    edges, rows = last.edges, last.rows
+    if len(nodes):
+        edges, rows = edges.copy(), rows.copy()
+        edges[nodes] = _edge_block_ids(tree.child_ptr, structure[0],
+                                       np.column_stack([ids[1], structure[1]]), tables.edges,
+                                       nodes)
+        rows[nodes] = _row_ids(tree, tables, structure, ids, edges, nodes)
+    return _Rows(tables.generation, last.names, columns, idents, tuple(ids),
+                 tree.has_payoff.copy(), edges, rows)
+
+
+def _row_ids(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ...],
+             ids: list[np.ndarray], edges: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """The row ids of ``nodes`` (value ``ids`` of the number columns, edge block ``edges`` of
+    every node)."""
+    degree, _, mover, first, tags = structure
+    pay, _, *measures = ids
+    rows = np.column_stack([tree.kind[nodes].astype(np.int64), degree[nodes], mover[nodes],
+                            first[nodes], tree.has_payoff[nodes].astype(np.int64), tags[nodes],
+                            pay[nodes], *(m[nodes] for m in measures), edges[nodes]])
     rows = np.ascontiguousarray(rows)
     flat = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
     return _intern(flat, tables.rows)
 
 
 def _edge_block_ids(child_ptr: np.ndarray, degree: np.ndarray, pairs: np.ndarray,
-                    table: dict[bytes, int]) -> np.ndarray:
-    """One id per node for the sequence of its outgoing edges' (probability id, label id)
-    ``pairs`` in action order: equal ids mean equal sequences (of equal length). Nodes are
-    grouped by degree, so the work and memory are two numbers per edge, never nodes x the
+                    table: dict[bytes, int], nodes: np.ndarray) -> np.ndarray:
+    """One id per node of ``nodes`` for the sequence of its outgoing edges' (probability id,
+    label id) ``pairs`` in action order: equal ids mean equal sequences (of equal length). Nodes
+    are grouped by degree, so the work and memory are two numbers per edge, never nodes x the
     widest degree (a root of 999 actions over a million leaves)."""
-    ids = np.empty(len(degree), dtype=np.int64)
-    order = np.argsort(degree, kind="stable")
-    bounds = np.flatnonzero(np.diff(degree[order])) + 1
-    for nodes in np.split(order, bounds):
-        if not len(nodes):
+    ids = np.empty(len(nodes), dtype=np.int64)
+    degrees = degree[nodes]
+    order = np.argsort(degrees, kind="stable")
+    bounds = np.flatnonzero(np.diff(degrees[order])) + 1
+    for group in np.split(order, bounds):
+        if not len(group):
             continue
-        d = int(degree[nodes[0]])
+        d = int(degrees[group[0]])
         if d == 0:
-            ids[nodes] = table.setdefault(b"", len(table))
+            ids[group] = table.setdefault(b"", len(table))
             continue
-        edges = child_ptr[nodes][:, None] + np.arange(d)
-        block = np.ascontiguousarray(pairs[edges].reshape(len(nodes), 2 * d))
+        edges = child_ptr[nodes[group]][:, None] + np.arange(d)
+        block = np.ascontiguousarray(pairs[edges].reshape(len(group), 2 * d))
         keys = block.view(np.dtype((np.void, block.shape[1] * block.itemsize))).ravel().tolist()
-        ids[nodes] = _intern(keys, table)
+        ids[group] = _intern(keys, table)
     return ids
 
 
@@ -204,6 +346,34 @@ def _structure_columns(tree: GameTree, tables: KeyTables) -> tuple[np.ndarray, .
     # count (subgame_perfect's ``distinct``), so equal rows still mean equal values
     tags = _intern(list(tree.first_tags), tables.tags)
     return degree, labels, mover, first, tags
+
+
+def game_key(tree: GameTree, tables: KeyTables | None = None) -> bytes | None:
+    """A key of the whole game ``tree`` for a solver that reads only its structure (kinds,
+    edges, the partition into information sets and their movers), its action labels, its
+    chance probabilities and its payoffs: equal keys (from one generation of ``tables``,
+    default :data:`TABLES`) mean those are equal, numbers compared by value. Outcome tags,
+    measures, node labels and the names of players and information sets are left out.
+    ``None`` for trees whose numbers are not all rational.
+
+    The key is the bytes of ``(n, N, E, I)`` (nodes, players, edges, information sets), then
+    per node its kind, first edge, information set and payoff flag, per edge its child, label
+    id and probability id, per information set its mover, and the payoff ids, row by row."""
+    if not tree.exact:
+        return None
+    tables = TABLES if tables is None else tables
+    pay = _value_ids(np.asarray(tree.node_payoffs, dtype=object), tables.numbers, tables.objects)
+    prob = _value_ids(np.asarray(tree.edge_prob, dtype=object), tables.numbers, tables.objects)
+    if pay is None or prob is None:
+        return None
+    labels = _intern(list(tree.edge_label), tables.labels)
+    movers = np.fromiter((s.player for s in tree.infosets), dtype=np.int64,
+                         count=len(tree.infosets))
+    sizes = np.array([tree.num_nodes, tree.num_players, len(tree.edge_label),
+                      len(tree.infosets)], dtype=np.int64)
+    parts = (sizes, tree.kind, tree.child_ptr, tree.node_infoset, tree.has_payoff,
+             tree.child_index, labels, prob, movers, pay)
+    return b"".join(np.ascontiguousarray(part, dtype=np.int64).tobytes() for part in parts)
 
 
 def subtree_key(tree: GameTree, rows: np.ndarray, root: int) -> bytes:

@@ -25,6 +25,7 @@ import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from alliance_games.games.profiles import (
     nonzero,
     realization,
 )
-from alliance_games.games.pure_behaviour import PureBehaviour
+from alliance_games.games.pure_behaviour import DeferredBehaviour, PureBehaviour
 from alliance_games.games.reduce import reduced_normal_form
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 from alliance_games.solvers.deadline import DeadlineReached, expired, interruptible, stopped_note
@@ -89,26 +90,32 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
                                              distinct))
     solutions = solver.solve()
     equilibria: list[Equilibrium] = []
-    for sol in solutions:
+    count = len(tree.infosets)
+    for index in range(len(solutions)):
         if equilibria and expired():  # payoffs and regrets of the rest: past the time limit
             solver._stopped()
             break
+        # a copy's value and certificate are its source's: read without renaming its sets
+        sol = solutions.source(index) if isinstance(solutions, Placed) else solutions[index]
         exact = sol.certified and tree.exact
-        behaviour = _behaviour_arrays(sol.assignment, len(tree.infosets),
-                                      object if exact else float)
-        game = tree if exact else tree.to_float()
-        outcomes = None
         if distinct and exact:
             # the root's certified value is the profile's expected payoffs and (the outcome
-            # columns) its tags' probabilities and measures: no pass over the tree to redo them
+            # columns) its tags' probabilities and measures: no pass over the tree to redo them,
+            # and the behaviour arrays are made only if someone reads them
             payoffs, outcomes = _split_value(tree, sol.value)
-        else:
-            payoffs = behaviour_payoffs(game, behaviour)
-        # distinct (policy analysis): the construction's regret, 0, is not recomputed (a pass
-        # over the whole tree per player); the registry's guard recomputes it for solve()
-        regret = Fraction(0) if distinct and exact else max(behaviour_regrets(game, behaviour))
+            strategies: Sequence[np.ndarray] = DeferredBehaviour(
+                partial(_solution_behaviour, solutions, index, count, object), count)
+            # distinct (policy analysis): the construction's regret, 0, is not recomputed (a
+            # pass over the whole tree per player); the registry's guard recomputes it for solve()
+            equilibria.append(Equilibrium(strategies, payoffs, Fraction(0), exact, outcomes))
+            continue
+        behaviour = _behaviour_arrays(solutions[index].assignment, count,
+                                      object if exact else float)
+        game = tree if exact else tree.to_float()
+        payoffs = behaviour_payoffs(game, behaviour)
+        regret = max(behaviour_regrets(game, behaviour))
         equilibria.append(Equilibrium(tuple(behaviour), payoffs,
-                                      regret if exact else float(regret), exact, outcomes))
+                                      regret if exact else float(regret), exact, None))
     return SolverResult(
         method=method,
         game=tree,
@@ -118,6 +125,13 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         options={"max_equilibria": max_equilibria},
         warnings=tuple(dict.fromkeys(solver.notes)),
     )
+
+
+def _solution_behaviour(solutions: Sequence[_Solution], index: int, count: int, dtype: type
+                        ) -> list[np.ndarray]:
+    """The behaviour profile of solution ``index`` of ``solutions`` (:func:`_behaviour_arrays`
+    of its assignment; a copy's sets renamed now)."""
+    return _behaviour_arrays(solutions[index].assignment, count, dtype)
 
 
 def _behaviour_arrays(assignment: Sequence[tuple[int, Sequence[Any]]], count: int,
@@ -211,6 +225,8 @@ class _Decomposition:
         # rows over tens of thousands of nodes
         self._leaves: dict[int, _Solution] = {}
         self._numbers: dict[int, tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]] = {}
+        # solution values as Fractions, by the value's identity (the value held with them)
+        self._converted: dict[int, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
         self.context = context
 
     @property
@@ -350,6 +366,15 @@ class _Decomposition:
             found = self._numbers[row] = (self._fast(own), self._fast(probs) if chance else ())
         return found
 
+    def _fractions(self, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        """:func:`~alliance_games.games.rational.fraction_tuple` of a solution's value, once
+        per value object in a solve (the copies of a subgame share their solutions' values, and
+        a signalling root reads every inner value at each combination)."""
+        found = self._converted.get(id(value))
+        if found is None or found[0] is not value:
+            found = self._converted[id(value)] = (value, rational.fraction_tuple(value))
+        return found[1]
+
     def _exact(self, values: Any) -> tuple[Any, ...]:
         """Certified values of an exact tree in the fast exact type (others unchanged)."""
         fast = self._fast(values)
@@ -464,11 +489,14 @@ class _Decomposition:
         names = self.names
         out: list[_Solution] = []
         cap = self._cap(root)
+        leaves = [leaf_of[s] for s in inner]
         for combo in self._product([solutions[s] for s in inner], cap):
             payoffs = truncated.node_payoffs.copy()
             certified = all(sol.certified for sol in combo)
-            for s, sol in zip(inner, combo, strict=True):
-                payoffs[leaf_of[s]] = rational.fraction_tuple(sol.value)
+            if leaves:  # each inner root's leaf gets its solution's value (as Fractions)
+                block = np.empty((len(leaves), payoffs.shape[1]), dtype=object)
+                block[...] = [self._fractions(sol.value) for sol in combo]
+                payoffs[leaves] = block
             game = truncated._replace(node_payoffs=payoffs)
             if self.tree_solver is not None:
                 out.extend(self._by_tree_solver(game, names, combo, root))

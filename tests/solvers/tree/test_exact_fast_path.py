@@ -11,6 +11,7 @@ measure, and on random one-signal games.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -72,10 +73,11 @@ def crisis_game(seed: int) -> GameTree:
 
 
 def signature(value: Any) -> Any:
-    """Every number with its type, recursively (so ``1`` and ``Fraction(1)`` differ)."""
+    """Every number with its type, recursively (so ``1`` and ``Fraction(1)`` differ); a
+    behaviour profile (a tuple, or a sequence read on demand) as the list of its arrays."""
     if isinstance(value, dict):
         return {k: signature(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
+    if isinstance(value, list | tuple | np.ndarray | Sequence) and not isinstance(value, str):
         return [signature(v) for v in value]
     return type(value).__name__, value
 
