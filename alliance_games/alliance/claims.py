@@ -42,9 +42,10 @@ LEADER = "leader"
 ALLIES = ("ally_asia", "ally_europe")
 TRADITIONAL = ("status_quo", "strengthen_all", "strengthen_asia", "strengthen_europe")
 HEDGE_TAGS = tuple(f"hedge:{a}" for a in ALLIES)
-CONNECTED = ("connect", "accept", "accept")
+CONNECTED = ("connect", "standard", "accept", "accept")
 """The connected continuation: the leader connects and both allies accept (the connection in
-place, whatever made the allies consent)."""
+place, whatever made the allies consent; the subgame after consent is the same on either terms,
+only the transfer paid on the way in differs, so the standard one is read)."""
 LINKS_OFF = {"capacity_link": 0, "reputation_link": 0}
 """Both links between the branches switched off (P11, and the classic trade-off of P3)."""
 

@@ -14,7 +14,7 @@ import pytest
 
 from alliance_games.alliance import propositions as props
 from alliance_games.alliance import side_effect_claims as side
-from alliance_games.alliance.claims import ALLIES, Flagship, PropositionResult
+from alliance_games.alliance.claims import ALLIES, CONNECTED, LEADER, Flagship, PropositionResult
 from alliance_games.errors import ParameterError
 
 
@@ -58,6 +58,33 @@ def test_connection_is_not_free_for_the_allies(flagship: Flagship) -> None:
     assert any(connect.risks[a]["entrapment"] > status_quo.risks[a]["entrapment"] for a in ALLIES)
     profile = next(p for p in reading.comparison.policy("connect").profiles)
     assert profile.measures["leader_cost"] > 0
+
+
+def test_generous_terms_buy_the_consent_of_secure_allies(flagship: Flagship) -> None:
+    """Allies that are secure without connection (a small loss when left alone, a leader that
+    fights even when irresolute) decline it on standard terms; the leader, who needs it, concedes
+    the allies' bargaining gain again (generous terms) and the connection takes and keeps
+    reliability. Without anything to concede (``concession`` 0) the allies decline and connect
+    fails."""
+    secure = {"ally_loss_alone": "0.7", "war_cost_irresolute": "1.8"}
+    bought = flagship.policy("connect", **secure)
+    assert bought.tags.get("connected") == 1 and bought.tags.get("conceded") == 1
+    assert bought.reliable
+    refused = flagship.policy("connect", concession=0, **secure)
+    assert refused.tags.get("connected", 0) == 0 and not refused.reliable
+    assert flagship.policy("connect").tags.get("conceded", 0) == 0  # standard terms suffice
+
+
+def test_a_partner_without_a_rival_of_its_own_stays_out(flagship: Flagship) -> None:
+    """Failing the network costs a connected ally the partners' support against its own rival.
+    With one rival the European ally has none, so it abstains from Asia's crises at no cost: the
+    leader is left without its partner there (its abandonment under connection is positive),
+    while with two rivals both partners join and the leader is never abandoned."""
+    assert flagship.continuation(CONNECTED).risks[LEADER]["abandonment"] == 0
+    alone = flagship.continuation(CONNECTED, rival_count=1)
+    assert alone.risks[LEADER]["abandonment"] > 0
+    assert alone.tags.get("entrapment:ally_europe", 0) < flagship.continuation(
+        CONNECTED).tags.get("entrapment:ally_europe", 0)
 
 
 def test_the_asian_ally_hedges_by_degrees(flagship: Flagship) -> None:
@@ -113,7 +140,9 @@ BREAKS: dict[str, tuple[Callable[[Flagship], PropositionResult], dict[str, Any],
     "P6": (props.p6, {"gain_asia": 0, "gain_europe": 0},
            "allies with no aims of their own do not provoke: restraint has nothing to restrain"),
     "P7": (side.p7, {"align_cost": 2}, "rivals for whom aligning never pays stay apart"),
-    "P8": (side.p8, {"rival_count": 1}, "with one rival the leader does not connect at all"),
+    "P8": (side.p8, {"pooling": 0, "cost_sharing": 0},
+           "a connection that pools no strength and shares no cost is not chosen even free of "
+           "the bargaining price"),
     "P10": (props.p10, {"capacity_link": 0, "reputation_link": 0},
             "two rivals without interdependence leave strengthening enough"),
     "P11": (props.p11, {"provocation_crisis_prob": 0.3},
@@ -151,13 +180,13 @@ def test_p7_alignment_raises_the_pooling_threshold_only_when_aligned_rivals_pool
 
 
 def test_p7_reads_a_connection_in_place_not_the_allies_consent(flagship: Flagship) -> None:
-    """With a likelier resolute leader (prior 0.5) the allies accept connection only when the
-    rivals align: kept apart, they decline it. P7 measures what alignment does to a connection
-    in place (both allies accepted), where the aligned rivals' pressure shows; the consent effect
-    is reported beside it."""
+    """P7 measures what alignment does to a connection in place (both allies accepted), where
+    the aligned rivals' pressure shows; the allies' consent, which alignment can also move, is
+    reported beside it. At prior 0.5 the allies accept whether the rivals align or not (on
+    standard terms: their share of the bargaining gain outweighs what connection costs them)."""
     result = side.p7(flagship.at({"prior_resolve": "0.5"}))
     figures = result.figures
-    assert figures["connection_accepted"] == {"rivals_aligned": 1.0, "rivals_apart": 0.0}
+    assert figures["connection_accepted"] == {"rivals_aligned": 1.0, "rivals_apart": 1.0}
     assert figures["alignment_once_connected"] == 1.0
     values = figures["connected_leader_value"]
     assert values["rivals_apart"] > values["rivals_aligned"]
