@@ -25,6 +25,7 @@ from sympy.printing.pycode import SymPyPrinter
 
 from alliance_games.errors import GameError, ParameterError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.paused_collection import paused_collection
 from alliance_games.games.tree import CHANCE, GameTree
 from alliance_games.model.exact_origin import remember_origin
 from alliance_games.model.numeric_model import NumericModel, NumericParameter, fill_tree
@@ -35,8 +36,10 @@ ParameterValues = Mapping[str, Any]
 
 
 def compile_model(model: SymbolicModel) -> CompiledModel:
-    """Compile ``model`` for repeated evaluation."""
-    return CompiledModel(model)
+    """Compile ``model`` for repeated evaluation (the collector paused: compiling allocates many
+    objects and keeps none in cycles it needs collected)."""
+    with paused_collection():
+        return CompiledModel(model)
 
 
 def parse_value(text: Any) -> sympy.Rational:

@@ -23,7 +23,6 @@ finds first.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ import sympy
 
 from alliance_games.errors import ExpressionError, GameError, ModelError, shown
 from alliance_games.games.limits import DEFAULTS, how_to_raise, limit
+from alliance_games.games.paused_collection import paused_collection
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL
 from alliance_games.model.chance_checks import check_probabilities
 from alliance_games.model.expressions import parse_expression
@@ -120,18 +120,15 @@ def read_tree(ctx: Context, raw: LineDict, players: tuple[str, ...],
     """
     reader = _TreeReader(ctx, raw, players, names, title, reuse)
     reader.parameters = {p.symbol: p for p in parameters}
-    collecting = gc.isenabled()
-    gc.disable()  # the expansion allocates many objects and no reference cycles
-    try:
-        reader.expand()
-    except ModelError:
-        if not reuse:
-            raise
-        return read_tree(ctx, raw, players, names, title, parameters, reuse=False)
-    finally:
-        if collecting:
-            gc.enable()
-    return reader.read()
+    with paused_collection():  # the expansion and the node table make no reference cycles
+        try:
+            reader.expand()
+        except ModelError:
+            if not reuse:
+                raise
+        else:
+            return reader.read()
+    return read_tree(ctx, raw, players, names, title, parameters, reuse=False)
 
 
 class _TreeReader:
