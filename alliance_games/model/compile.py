@@ -15,7 +15,7 @@ once), in two flavours, so one parameter point costs one call and one gather by 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -25,6 +25,7 @@ from sympy.printing.pycode import SymPyPrinter
 
 from alliance_games.errors import GameError, ParameterError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
+from alliance_games.games.object_ids import object_ids
 from alliance_games.games.paused_collection import paused_collection
 from alliance_games.games.tree import CHANCE, GameTree
 from alliance_games.model.exact_origin import remember_origin
@@ -89,19 +90,32 @@ class CompiledModel:
         self._constant_float_cache: np.ndarray | None = None  # computed on first float use
         variable = [exprs[i] for i in self._variable_idx]
         self._variable = variable
-        self._exact_fn = None
-        self._float_fn = None
+        self._exact_program: Callable[..., Any] | None = None  # compiled on first exact use
+        self._float_program: Callable[..., Any] | None = None  # compiled on first float use
         self._chance_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._last_tree: GameTree | None = None  # the template of the next tree (its structure)
         self._last_exact: list[Fraction] | None = None  # the last exact variable values
-        if variable:
+
+    @property
+    def _exact_fn(self) -> Callable[..., Any] | None:
+        """The variable expressions as one program on exact numbers (common subexpressions
+        shared), compiled on first use: a run that only evaluates floats never compiles it, nor
+        an exact run the float one. ``None`` when every expression is constant."""
+        if self._exact_program is None and self._variable:
             # namespaces given as modules (not by name): lambdify then copies their dictionaries
             # instead of star-importing them, which would load numpy's lazy submodules
-            self._exact_fn = sympy.lambdify(self.symbols, variable, cse=True,
-                                            modules=_exact_modules(),
-                                            printer=_ExactPrinter, docstring_limit=0)
-            self._float_fn = sympy.lambdify(self.symbols, variable, modules=[np], cse=True,
-                                            docstring_limit=0)
+            self._exact_program = sympy.lambdify(self.symbols, self._variable, cse=True,
+                                                 modules=_exact_modules(),
+                                                 printer=_ExactPrinter, docstring_limit=0)
+        return self._exact_program
+
+    @property
+    def _float_fn(self) -> Callable[..., Any] | None:
+        """The same program on numpy floats (scalars or arrays of points), compiled on first use."""
+        if self._float_program is None and self._variable:
+            self._float_program = sympy.lambdify(self.symbols, self._variable, modules=[np],
+                                                 cse=True, docstring_limit=0)
+        return self._float_program
 
     @property
     def _constant_exact(self) -> list[Fraction]:
@@ -120,12 +134,15 @@ class CompiledModel:
                 [_float(e, self.model) for e in self._constant_exprs], dtype=float)
         return self._constant_float_cache
 
-    def _expressions(self) -> list[sympy.Expr]:
+    def _expressions(self) -> np.ndarray:
+        """Every entry's expression, flat: payoffs, then probabilities, then measures by name."""
         game = self.model.game
         if isinstance(game, SymbolicNormalForm):
-            return list(game.payoffs.ravel())
-        measures = [e for name in sorted(game.measure_exprs) for e in game.measure_exprs[name]]
-        return list(game.payoff_exprs.ravel()) + list(game.prob_exprs.ravel()) + measures
+            return np.asarray(game.payoffs, dtype=object).reshape(-1)
+        parts = [game.payoff_exprs.reshape(-1), game.prob_exprs.reshape(-1),
+                 *(np.asarray(game.measure_exprs[name], dtype=object).reshape(-1)
+                   for name in sorted(game.measure_exprs))]
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     # ---- parameter handling ----------------------------------------------------------------
     def resolve(self, values: ParameterValues | None = None) -> dict[str, sympy.Rational]:
@@ -436,10 +453,10 @@ def bounded_pow(base: Any, exponent: Any) -> Any:
     return base**exponent
 
 
-def _distinct(exprs: list[sympy.Expr]) -> tuple[list[sympy.Expr], np.ndarray]:
+def _distinct(exprs: np.ndarray) -> tuple[list[sympy.Expr], np.ndarray]:
     """The distinct expressions (in order of first appearance) and, for every entry, the index of
-    its distinct expression."""
-    ids = np.fromiter(map(id, exprs), dtype=np.uint64, count=len(exprs))
+    its distinct expression (a flat object array)."""
+    ids = object_ids(exprs)
     _, first, by_object = np.unique(ids, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # objects in order of first appearance
     index: dict[sympy.Expr, int] = {}

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -234,7 +236,7 @@ class NodeTable:
             parent=parent,
             child_ptr=ptr,
             child_index=order.astype(np.int64),
-            edge_label=tuple(self.action[i] for i in order.tolist()),
+            edge_label=_pick(self.action, order),
             edge_prob=np.zeros(n - 1, dtype=float),
             node_infoset=np.array(self._node_infoset, dtype=np.int64),
             infosets=infosets,
@@ -245,15 +247,23 @@ class NodeTable:
             title=title,
             has_payoff=np.array(self.marked, dtype=bool) | (kind == TERMINAL),
         )
-        payoffs = np.empty(n * width, dtype=object)
-        payoffs[:] = [v for row in self.payoffs for v in row]
-        prob = np.empty(n, dtype=object)
-        prob[:] = self.prob
+        # object fromiter: a tenth of the time of assigning a list to an object array
+        payoffs = np.fromiter(chain.from_iterable(self.payoffs), dtype=object, count=n * width)
+        prob = np.fromiter(self.prob, dtype=object, count=n)
         measures: dict[str, np.ndarray] = {}
-        for node, entries in enumerate(self.measures):
-            if entries:
-                for name, value in entries.items():
-                    if name not in measures:
-                        measures[name] = np.full(n, sympy.Integer(0), dtype=object)
-                    measures[name][node] = value
+        with_measures = np.flatnonzero(np.fromiter(map(bool, self.measures), dtype=bool, count=n))
+        for node in with_measures.tolist():
+            for name, value in self.measures[node].items():  # type: ignore[union-attr]
+                if name not in measures:
+                    measures[name] = np.full(n, sympy.Integer(0), dtype=object)
+                measures[name][node] = value
         return skeleton, payoffs.reshape(n, width), prob[order], measures
+
+
+def _pick(items: list[str], order: np.ndarray) -> tuple[str, ...]:
+    """``tuple(items[i] for i in order)`` in one C-level call."""
+    if len(order) == 0:
+        return ()
+    if len(order) == 1:
+        return (items[int(order[0])],)
+    return itemgetter(*order.tolist())(items)  # type: ignore[no-any-return]
