@@ -74,6 +74,9 @@ class Selected:
     leader_value: Any  # the leader's expected payoff in the policy's subgame (its costs included)
     cost: Number | None
     tolerances: dict[str, Any]
+    measures: dict[str, Number] = field(default_factory=dict)
+    """Every measure of the policy (``leader_cost``, ``bargaining``, ...): the largest expected
+    value over the selected profiles."""
 
     @property
     def hedging(self) -> list[str]:
@@ -104,6 +107,10 @@ class Selected:
     def tag(self, name: str) -> float:
         return _r(self.tags.get(name, 0))
 
+    def measure(self, name: str) -> Number:
+        """A measure's expected value (0 where the policy never collects it)."""
+        return self.measures.get(name, 0)
+
     def summary(self) -> dict[str, Any]:
         return {"reliable": self.reliable, "hedging": self.hedging,
                 "frontier": {k: _r(v) for k, v in self.frontier.items()},
@@ -123,9 +130,12 @@ def selected(assessment: PolicyAssessment) -> Selected:
     for p in chosen:
         for t, v in p.tag_probabilities.items():
             tags[t] = max(tags.get(t, 0), v)
-    costs = [p.measures["leader_cost"] for p in chosen if "leader_cost" in p.measures]
-    return Selected(assessment.policy, risks, tags, best, max(costs) if costs else None,
-                    dict(chosen[0].tolerances))
+    measures: dict[str, Number] = {}
+    for p in chosen:
+        for m, v in p.measures.items():
+            measures[m] = max(measures[m], v) if m in measures else v
+    return Selected(assessment.policy, risks, tags, best, measures.get("leader_cost"),
+                    dict(chosen[0].tolerances), measures)
 
 
 @dataclass(frozen=True)

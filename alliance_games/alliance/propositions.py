@@ -114,10 +114,9 @@ def p5(flagship: Flagship) -> PropositionResult:
         "connect": connect.summary(), "strengthen_all_cost": float(strong.cost or 0),
         "pooling_threshold_bracket": None, "pooling_default": default,
     }
-    # the article's "low cost" is the security cost; the allies' long-run bargaining gain is
-    # connection's separate, later price (P8)
-    security = float(connect.cost or 0) - float(flagship.default("bargaining_cost")) * (
-        connect.tag("connected") + float(flagship.default("concession")) * connect.tag("conceded"))
+    # the article's "low cost" is the security cost; the allies' long-run bargaining gain (the
+    # model's `bargaining` measure, paid on accepting) is connection's separate, later price (P8)
+    security = float(connect.cost or 0) - float(connect.measure("bargaining"))
     figures["connect_security_cost"] = round(security, 4)
     passed = connect.reliable and security < float(strong.cost or 0)
     if passed or not flagship.verdict_only:  # s* only where it can decide the verdict

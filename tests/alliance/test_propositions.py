@@ -75,6 +75,23 @@ def test_generous_terms_buy_the_consent_of_secure_allies(flagship: Flagship) -> 
     assert flagship.policy("connect").tags.get("conceded", 0) == 0  # standard terms suffice
 
 
+def test_the_bargaining_measure_is_the_transfer_paid_on_acceptance(flagship: Flagship) -> None:
+    """The model's ``bargaining`` measure is what the leader pays the allies once they accept:
+    b on standard terms, b(1 + concession) on generous ones, times the probability of each; it
+    is part of ``leader_cost``, and P5's security cost is ``leader_cost`` without it."""
+    b, g = flagship.default("bargaining_cost"), flagship.default("concession")
+    for secure in ({}, {"ally_loss_alone": "0.7", "war_cost_irresolute": "1.8"}):
+        connect = flagship.policy("connect", **secure)
+        paid = b * (connect.tags.get("connected", 0) + g * connect.tags.get("conceded", 0))
+        assert paid > 0 and connect.measure("bargaining") == paid
+    assert flagship.policy("connect", bargaining_cost=0).measure("bargaining") == 0
+    assert flagship.policy("status_quo").measure("bargaining") == 0
+    p5 = props.p5(flagship)
+    connect = flagship.policy("connect")
+    assert p5.figures["connect_security_cost"] == round(
+        float(connect.cost) - float(connect.measure("bargaining")), 4)
+
+
 def test_a_partner_without_a_rival_of_its_own_stays_out(flagship: Flagship) -> None:
     """Failing the network costs a connected ally the partners' support against its own rival.
     With one rival the European ally has none, so it abstains from Asia's crises at no cost: the
