@@ -178,7 +178,11 @@ def parse_expression(
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"not a valid expression: {shown(stripped)} ({exc.msg})") from None
+        hint = ("; inside a subtree an expression names an argument directly (c, not ${c}): "
+                "${...} fills only text fields such as infoset, tags, label and use"
+                if "${" in stripped else "")
+        raise ExpressionError(f"not a valid expression: {shown(stripped)} ({exc.msg}){hint}"
+                              ) from None
     except UnicodeError:
         raise ExpressionError(f"expression {shown(stripped)} is not valid Unicode") from None
     except (RecursionError, MemoryError, ValueError):

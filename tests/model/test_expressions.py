@@ -150,6 +150,7 @@ REFUSED: list[tuple[str | object, str]] = [
     ("import os", "not a valid expression"),
     ("a = 1", "not a valid expression"),
     ("a; b", "not a valid expression"),
+    ("-a - ${c}", "names an argument directly (c, not ${c})"),
     (True, "expected a number or an expression"),
     (None, "expected a number or an expression, got NoneType"),
     ([1], "expected a number or an expression"),
