@@ -127,12 +127,11 @@ def selected(assessment: PolicyAssessment) -> Selected:
     risks = {pl: {k: max(p.risks[pl][k] for p in chosen) for k in RISK_KINDS}
              for pl in chosen[0].risks}
     tags: dict[str, Any] = {}
+    measures: dict[str, Number] = {}
     for p in chosen:
         for t, v in p.tag_probabilities.items():
             tags[t] = max(tags.get(t, 0), v)
-    measures: dict[str, Number] = {}
-    for p in chosen:
-        for m, v in p.measures.items():
+        for m, v in p.measures.items():  # measures may be negative: no 0 to start from
             measures[m] = max(measures[m], v) if m in measures else v
     return Selected(assessment.policy, risks, tags, best, measures.get("leader_cost"),
                     dict(chosen[0].tolerances), measures)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from alliance_games.errors import GameError
+from alliance_games.games.object_ids import distinct_objects
 
 Number = Fraction | float
 
@@ -230,8 +231,7 @@ def scaled_integers(payoffs: np.ndarray, *, scale: bool = True, bound: int = 2**
     values = payoffs.ravel().tolist()
     if not all(issubclass(kind, Fraction | int) for kind in set(map(type, values))):
         return None
-    ids = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
-    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    first, inverse = distinct_objects(values)
     distinct = [values[k] for k in first.tolist()]
     d = lcm(*(Fraction(v).denominator for v in distinct)) if distinct else 1
     if d != 1 and not scale:

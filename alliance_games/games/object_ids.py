@@ -36,3 +36,18 @@ def object_ids(values: np.ndarray | list[object]) -> np.ndarray:
     if int(ids[0]) != id(flat[0]) or int(ids[-1]) != id(flat[-1]):  # not CPython's layout
         return np.fromiter(map(id, flat.tolist()), dtype=np.uint64, count=flat.size)
     return ids
+
+
+def distinct_objects(values: np.ndarray | list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct objects of ``values`` (read as :func:`object_ids` reads them): ``first``, the
+    index of each one's first entry (distinct objects ordered by identity), and ``inverse``, for
+    every entry the position of its object in ``first``. By sorting, not ``np.unique`` (which
+    would import ``numpy.ma`` into a short command)."""
+    ids = object_ids(values)
+    order = np.argsort(ids, kind="stable")  # equal identities keep their entries' order
+    ordered = ids[order]
+    new = np.ones(len(ids), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(len(ids), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse

@@ -30,7 +30,7 @@ import numpy as np
 
 from alliance_games.games import rational
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.object_ids import object_ids
+from alliance_games.games.object_ids import distinct_objects, object_ids
 from alliance_games.games.pure_behaviour import PureBehaviour
 from alliance_games.games.tree import CHANCE, DECISION, TERMINAL, GameTree
 
@@ -203,19 +203,11 @@ def nonzero(values: np.ndarray) -> np.ndarray:
     once (a realization vector of a pure profile holds a million entries and two objects)."""
     if values.dtype != object:
         return np.asarray(values != 0, dtype=bool)
-    ids = object_ids(values)
-    # the distinct identities, sorted (np.unique would import numpy.ma), and where each entry's is
-    order = np.sort(ids)
-    first = np.ones(len(order), dtype=bool)
-    np.not_equal(order[1:], order[:-1], out=first[1:])
-    distinct = order[first]
-    if len(distinct) * 2 > len(ids):  # mostly distinct: compare them all
+    first, where = distinct_objects(values)
+    if len(first) * 2 > values.size:  # mostly distinct: compare them all
         return np.asarray(values != 0, dtype=bool)
-    where = np.searchsorted(distinct, ids)
-    one = np.empty(len(distinct), dtype=np.int64)
-    one[where] = np.arange(len(ids))  # an entry holding each distinct object
     flat = values.reshape(-1)
-    kept = np.fromiter((flat[i] != 0 for i in one.tolist()), dtype=bool, count=len(one))
+    kept = np.fromiter((flat[i] != 0 for i in first.tolist()), dtype=bool, count=len(first))
     return kept[where].reshape(values.shape)
 
 

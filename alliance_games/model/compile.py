@@ -25,7 +25,7 @@ from sympy.printing.pycode import SymPyPrinter
 
 from alliance_games.errors import GameError, ParameterError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
-from alliance_games.games.object_ids import object_ids
+from alliance_games.games.object_ids import distinct_objects
 from alliance_games.games.paused_collection import paused_collection
 from alliance_games.games.tree import CHANCE, GameTree
 from alliance_games.model.exact_origin import remember_origin
@@ -142,7 +142,7 @@ class CompiledModel:
         parts = [game.payoff_exprs.reshape(-1), game.prob_exprs.reshape(-1),
                  *(np.asarray(game.measure_exprs[name], dtype=object).reshape(-1)
                    for name in sorted(game.measure_exprs))]
-        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return np.concatenate(parts)
 
     # ---- parameter handling ----------------------------------------------------------------
     def resolve(self, values: ParameterValues | None = None) -> dict[str, sympy.Rational]:
@@ -456,8 +456,7 @@ def bounded_pow(base: Any, exponent: Any) -> Any:
 def _distinct(exprs: np.ndarray) -> tuple[list[sympy.Expr], np.ndarray]:
     """The distinct expressions (in order of first appearance) and, for every entry, the index of
     its distinct expression (a flat object array)."""
-    ids = object_ids(exprs)
-    _, first, by_object = np.unique(ids, return_index=True, return_inverse=True)
+    first, by_object = distinct_objects(exprs)
     order = np.argsort(first, kind="stable")  # objects in order of first appearance
     index: dict[sympy.Expr, int] = {}
     of_object = np.empty(len(first), dtype=np.int64)
