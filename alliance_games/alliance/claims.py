@@ -34,7 +34,7 @@ from alliance_games.analysis.reliability import (
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import CompiledModel, compile_model
-from alliance_games.model.symbolic import SymbolicModel
+from alliance_games.model.symbolic import SymbolicModel, SymbolicTree
 from alliance_games.solvers.tree.perfect_bayesian_subgames import subgame_perfect_bayesian
 
 FLAGSHIP = "alliance_system"
@@ -180,7 +180,6 @@ class Flagship:
         verdicts when only a skipped computation would have met it."""
         self._cache: dict[tuple[tuple[str, str], ...], Reading] = {}
         self._policy: dict[tuple[str, tuple[tuple[str, str], ...]], Selected] = {}
-        self._last: tuple[tuple[tuple[str, str], ...], GameTree] | None = None
 
     def at(self, base: dict[str, Any], *, precise: bool | None = None,
            verdict_only: bool | None = None) -> Flagship:
@@ -193,22 +192,13 @@ class Flagship:
         merged = {**self.base, **{k: Fraction(str(v)) for k, v in values.items()}}
         return tuple(sorted((k, str(v)) for k, v in merged.items()))
 
-    def _tree(self, key: tuple[tuple[str, str], ...]) -> GameTree:
-        """The flagship at the parameter values ``key`` (the last one kept: the checks read
-        several subgames of one point in a row, e.g. a preset's two policies)."""
-        if self._last is not None and self._last[0] == key:
-            return self._last[1]
-        tree = self.compiled.at({k: Fraction(v) for k, v in key})
-        assert isinstance(tree, GameTree)
-        self._last = key, tree
-        return tree
-
     def read(self, **values: Any) -> Reading:
         """Every policy under the selection (``compare_policies(select=True)``)."""
         key = self._key(values)
         if key not in self._cache:
-            comparison = compare_policies(self.model, self._tree(key), DEFAULT_TOLERANCES,
-                                          select=True)
+            tree = self.compiled.at({k: Fraction(v) for k, v in key})
+            assert isinstance(tree, GameTree)
+            comparison = compare_policies(self.model, tree, DEFAULT_TOLERANCES, select=True)
             policies = {p.policy: selected(p) for p in comparison.policies}
             self._cache[key] = Reading(policies, comparison.chosen, comparison)
         return self._cache[key]
@@ -229,12 +219,14 @@ class Flagship:
             return self._cache[key].policies[path[0]]
         name = "/".join(path)
         if (name, key) not in self._policy:
-            tree = self._tree(key)
+            assert isinstance(self.model.game, SymbolicTree)
+            structure = self.model.game.skeleton
             node = 0
             for action in path:
-                node = int(tree.children(node)[tree.actions(node).index(action)])
-            subgame = tree.subtree(node)
-            leader = tree.players.index(LEADER)
+                node = int(structure.children(node)[structure.actions(node).index(action)])
+            # only the continuation's numbers are filled in (not the whole tree's)
+            subgame = self.compiled.subgame_at({k: Fraction(v) for k, v in key}, node)
+            leader = subgame.players.index(LEADER)
             result = subgame_perfect_bayesian(subgame, distinct=True, prefer=leader)
             profiles = tuple(risk_profile(subgame, eq, DEFAULT_TOLERANCES)
                              for eq in result.equilibria)

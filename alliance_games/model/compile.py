@@ -94,6 +94,7 @@ class CompiledModel:
         self._float_program: Callable[..., Any] | None = None  # compiled on first float use
         self._chance_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._last_tree: GameTree | None = None  # the template of the next tree (its structure)
+        self._cuts: dict[int, GameTree] = {}  # subgame structures by root (subgame_at)
         self._last_exact: list[Fraction] | None = None  # the last exact variable values
 
     @property
@@ -302,6 +303,38 @@ class CompiledModel:
             point = dict(values or {})
             remember_origin(game, lambda: self.at(point, exact=True))
         return game
+
+    def subgame_at(self, values: ParameterValues | None, root: int) -> GameTree:
+        """``at(values).subtree(root)``, exactly, filling in only the subgame's own numbers.
+
+        In pre-order the subgame of ``root`` is a contiguous node range, so its payoff rows, its
+        nodes' outgoing edges and its measures are contiguous slices of the model's number
+        vector: one gather of those slices from the distinct values, instead of the whole tree's
+        numbers then a cut (a continuation of a few thousand nodes in a tree of a hundred
+        thousand costs a fraction of the tree). Every chance probability is still checked."""
+        game = self.model.game
+        if not isinstance(game, SymbolicTree):
+            raise GameError("a subgame needs an extensive-form model")
+        distinct = self.distinct_values(values, exact=True)
+        self._check_chance_distinct(distinct)
+        cut = self._cuts.get(root)
+        if cut is None:  # the structure of the cut, kept (its structural caches with it)
+            template = self._last_tree if self._last_tree is not None else game.skeleton
+            cut = self._cuts[root] = template.subtree(root)
+        lo, hi = root, root + cut.num_nodes
+        players = game.payoff_exprs.shape[1]
+        ptr = game.skeleton.child_ptr
+        n_pay, n_nodes = game.payoff_exprs.size, game.skeleton.num_nodes
+        start = n_pay + game.prob_exprs.size
+        measures = {}
+        for k, name in enumerate(sorted(game.measure_exprs)):
+            offset = start + k * n_nodes
+            measures[name] = distinct[self._inverse[offset + lo:offset + hi]]
+        edges = self._inverse[n_pay + int(ptr[lo]):n_pay + int(ptr[hi])]
+        return cut._replace(
+            node_payoffs=distinct[self._inverse[lo * players:hi * players]].reshape(hi - lo,
+                                                                                      players),
+            edge_prob=distinct[edges], measures=measures)
 
     def numeric(self) -> NumericModel | None:
         """This model as a :class:`~alliance_games.model.numeric_model.NumericModel` (exact
