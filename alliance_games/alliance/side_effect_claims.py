@@ -13,7 +13,11 @@ All three are read from the flagship's own equilibria (the selection of :mod:`.c
   (cost sharing alone makes connection reliable), so s* is read where pooling must carry
   connection, with cost sharing off: the threshold with the rivals apart is bracketed, ``[a, b]``,
   and alignment raises s* when the connection with the rivals aligned is still unreliable at
-  ``b`` (then ``s*_aligned > b >= s*_apart``, reliability being monotone in pooling).
+  ``b`` (then ``s*_aligned > b >= s*_apart`` where reliability is monotone in pooling; it is
+  not everywhere: where another equilibrium is selected at some pooling levels the aligned
+  connection can be reliable at ``b``, unreliable above it and reliable again further up, and the
+  check then reads the first switch only; docs/explanation/the-model.md, "P7 and the pooling
+  threshold").
 * P8: the allies' long-run bargaining gain enters the leader's payoff (``bargaining_cost``);
   past a threshold b* within its range the leader no longer chooses connect. b* is bisected on
   the connect subgame alone: the other policies' values do not depend on it.
