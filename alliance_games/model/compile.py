@@ -27,13 +27,14 @@ from alliance_games.errors import GameError, ParameterError, shown, shown_number
 from alliance_games.games.normal_form import NormalFormGame
 from alliance_games.games.object_ids import distinct_objects
 from alliance_games.games.paused_collection import paused_collection
-from alliance_games.games.tree import CHANCE, GameTree
+from alliance_games.games.tree import CHANCE, TERMINAL, GameTree
 from alliance_games.model.exact_origin import remember_origin
 from alliance_games.model.numeric_model import NumericModel, NumericParameter, fill_tree
 from alliance_games.model.programs import Unsupported, to_programs
 from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, SymbolicTree
 
 ParameterValues = Mapping[str, Any]
+_CUTS_KEPT = 64  # subgame structures kept by subgame_at (the oldest go first)
 
 
 def compile_model(model: SymbolicModel) -> CompiledModel:
@@ -319,8 +320,15 @@ class CompiledModel:
         self._check_chance_distinct(distinct)
         cut = self._cuts.get(root)
         if cut is None:  # the structure of the cut, kept (its structural caches with it)
-            template = self._last_tree if self._last_tree is not None else game.skeleton
+            skeleton = game.skeleton
+            if not 0 <= root < skeleton.num_nodes or (
+                    skeleton.kind[root] != TERMINAL and root not in set(skeleton.subgame_roots)):
+                raise GameError(f"node {root} does not root a proper subgame (an information "
+                                "set crosses its boundary); choose a node of subgame_roots")
+            template = self._last_tree if self._last_tree is not None else skeleton
             cut = self._cuts[root] = template.subtree(root)
+            if len(self._cuts) > _CUTS_KEPT:
+                del self._cuts[next(iter(self._cuts))]
         lo, hi = root, root + cut.num_nodes
         players = game.payoff_exprs.shape[1]
         ptr = game.skeleton.child_ptr

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from alliance_games.errors import GameError
-from alliance_games.games.tree import GameTree
+from alliance_games.games.tree import TERMINAL, GameTree
 from alliance_games.model.catalog import load_model
 from alliance_games.model.compile import compile_model
 
@@ -60,3 +60,13 @@ def test_the_flagship_continuation_matches_and_moves_with_the_parameters() -> No
 def test_a_normal_form_has_no_subgames() -> None:
     with pytest.raises(GameError, match="extensive-form"):
         compile_model(load_model("prisoners_dilemma")).subgame_at({}, 0)
+
+
+def test_a_node_inside_an_information_set_is_refused() -> None:
+    compiled = compile_model(load_model("beer_quiche"))
+    whole = compiled.at()
+    assert isinstance(whole, GameTree)
+    crossing = next(n for n in range(whole.num_nodes)
+                    if whole.kind[n] != TERMINAL and n not in set(whole.subgame_roots))
+    with pytest.raises(GameError, match="does not root a proper subgame"):
+        compiled.subgame_at({}, crossing)
