@@ -102,7 +102,8 @@ def test_the_flagships_policies_read_the_same_either_way(policy: str) -> None:
     from alliance_games.alliance.claims import Flagship
 
     flagship = Flagship()
-    tree = flagship._tree(flagship._key({}))
+    tree = flagship.compiled.at()
+    assert isinstance(tree, GameTree)
     subgame = tree.subtree(int(tree.children(0)[tree.actions(0).index(policy)]))
     assert any(set(subgame.node_tags[n]) - set(subgame.first_tags[n])
                for n in range(subgame.num_nodes))
