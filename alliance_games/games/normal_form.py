@@ -46,11 +46,10 @@ def as_exact_array(values: Any) -> np.ndarray:
             else:
                 append(_to_fraction(value))
         flat = converted
-    out = np.empty(array.shape, dtype=object)
-    out.ravel()[:] = flat if flat else []
     if array.ndim == 0:
-        out = np.array(flat[0], dtype=object)
-    return out
+        return np.array(flat[0], dtype=object)
+    # fromiter stores the objects as they are, in C (a slice assignment inspects each entry)
+    return np.fromiter(flat, dtype=object, count=len(flat)).reshape(array.shape)
 
 
 def _to_fraction(value: Any) -> Fraction:

@@ -182,6 +182,11 @@ def expectation(reach: np.ndarray, values: np.ndarray) -> Any:
         return reach @ values
     reached = np.flatnonzero(np.asarray(reach != 0, dtype=bool))
     # only the reached rows enter the sum, so only they need to be rational
+    if values.dtype == object and len(reached) and values.ndim in (1, 2) and \
+            _all_fractions(reach):
+        total = _sparse_expectation(reach[reached], values[reached])
+        if total is not None:
+            return total
     if values.dtype == object and len(reached) and _all_fractions(reach) and \
             rational.all_rational(values[reached].ravel().tolist()):
         weights = rational.fast_array(reach[reached])
@@ -191,6 +196,30 @@ def expectation(reach: np.ndarray, values: np.ndarray) -> Any:
             return rational.to_fraction(total) if np.ndim(total) == 0 else \
                 rational.fraction_array(total)
     return rational.fraction_array(reach) @ values
+
+
+def _sparse_expectation(weights: np.ndarray, rows: np.ndarray) -> Any:
+    """``weights @ rows`` (one weight per row; ``rows`` a vector or a matrix) summed in the fast
+    exact type over the non-zero entries only, as Fractions (a scalar for a vector, an array
+    per column for a matrix); ``None`` when an entry is not rational. Each distinct number
+    object is converted and compared with 0 once (rows repeat a few objects, mostly zeros)."""
+    items = rows.ravel().tolist()
+    first, where = distinct_objects(rows)
+    distinct = [items[i] for i in first.tolist()]
+    numbers = rational.fast_values(distinct) if rational.all_rational(distinct) else None
+    scale = rational.fast_values(weights.tolist())
+    if numbers is None or scale is None:
+        return None
+    width = 1 if rows.ndim == 1 else rows.shape[1]
+    live = np.fromiter((v != 0 for v in numbers), dtype=bool, count=len(numbers))
+    entries = np.flatnonzero(live[where])
+    acc = [rational.exact_type()(0)] * width
+    for row, column, k in zip((entries // width).tolist(), (entries % width).tolist(),
+                              where[entries].tolist(), strict=True):
+        acc[column] = acc[column] + scale[row] * numbers[k]
+    if rows.ndim == 1:
+        return rational.to_fraction(acc[0])
+    return np.fromiter(rational.fraction_tuple(acc), dtype=object, count=width)
 
 
 def _all_fractions(values: np.ndarray) -> bool:

@@ -168,9 +168,8 @@ def fast_array(values: np.ndarray) -> np.ndarray | None:
     converted = fast_values(values.ravel().tolist())
     if converted is None:
         return None
-    out = np.empty(len(converted), dtype=object)
-    out[:] = converted
-    return out.reshape(values.shape)
+    # fromiter stores the objects as they are, in C (a slice assignment inspects each entry)
+    return np.fromiter(converted, dtype=object, count=len(converted)).reshape(values.shape)
 
 
 def combination(weights: Sequence[Any], vectors: Sequence[Sequence[Any]]) -> list[Any]:
@@ -193,6 +192,4 @@ def fraction_array(values: np.ndarray) -> np.ndarray:
                 converted = memo[value] = Fraction(int(value.numerator), int(value.denominator))
             value = converted
         out.append(value)
-    result = np.empty(len(out), dtype=object)
-    result[:] = out
-    return result.reshape(values.shape)
+    return np.fromiter(out, dtype=object, count=len(out)).reshape(values.shape)
