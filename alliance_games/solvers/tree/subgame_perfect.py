@@ -22,6 +22,7 @@ information set inside it); the result is then marked incomplete.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -635,12 +636,18 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
         block = _tag_columns(tree)
         facts["tag columns"] = block, np.array([bool(t) for t in tree.first_tags], dtype=bool)
     block, carries = facts["tag columns"]
+    held: list[Any] | None = None  # exact trees: [the array, the last tree made from it]
     if tree.exact:  # the players' columns, then the tags' (kept per structure), then measures'
+        # one array per structure, refilled in place (the players' and measures' columns; the
+        # tags' never change) once the tree made from it last is gone: a copy of tens of
+        # thousands of rows otherwise; while that tree lives, a fresh copy
         if ("outcome columns", n, width) not in facts:
             full = np.full((tree.num_nodes, n + width), _ZERO, dtype=object)
             full[:, n:n + len(tags)] = block
-            facts[("outcome columns", n, width)] = full
-        payoffs = facts[("outcome columns", n, width)].copy()
+            facts[("outcome columns", n, width)] = [full, None]
+        held = facts[("outcome columns", n, width)]
+        last: Callable[[], GameTree | None] | None = held[1]
+        payoffs = held[0] if last is None or last() is None else held[0].copy()
         payoffs[:, :n] = tree.node_payoffs
         extra = payoffs[:, n:]
     else:
@@ -653,8 +660,11 @@ def _with_outcome_columns(tree: GameTree) -> GameTree:
     if not tree.exact:
         payoffs = np.concatenate([tree.node_payoffs, extra.astype(float)], axis=1)
     names = tuple(f"#{k}" for k in range(width))
-    return tree._replace(players=tree.players + names, node_payoffs=payoffs,
-                         has_payoff=tree.has_payoff | carries)
+    out = tree._replace(players=tree.players + names, node_payoffs=payoffs,
+                        has_payoff=tree.has_payoff | carries)
+    if held is not None and payoffs is held[0]:
+        held[1] = weakref.ref(out)
+    return out
 
 
 def _tag_columns(tree: GameTree) -> np.ndarray:
