@@ -96,6 +96,30 @@ def test_a_repeated_tag_counts_once() -> None:
     assert risk_profile(tree, eq, DEFAULT_TOLERANCES).tag_probabilities == {"crisis": 1}
 
 
+def test_outcome_columns_of_a_living_tree_are_never_refilled() -> None:
+    """The outcome-column array of a structure is refilled in place only once the tree made
+    from it last is gone: trees that live side by side keep their own numbers."""
+    from alliance_games.solvers.tree.subgame_perfect import _with_outcome_columns
+
+    rng = random.Random(7)
+    tree = _tagged(random_tree(rng, players=2, max_depth=4, max_decisions=8), rng)
+    other = tree._replace(node_payoffs=tree.node_payoffs + Fraction(1, 3))
+
+    def expected(source: GameTree) -> list[list[Fraction]]:
+        return [list(row) for row in _with_outcome_columns(source).node_payoffs]
+
+    first_rows, other_rows = expected(tree), expected(other)
+    assert first_rows != other_rows
+    first = _with_outcome_columns(tree)
+    second = _with_outcome_columns(other)  # while ``first`` lives
+    assert first.node_payoffs is not second.node_payoffs
+    assert [list(row) for row in first.node_payoffs] == first_rows
+    assert [list(row) for row in second.node_payoffs] == other_rows
+    del first, second
+    again = _with_outcome_columns(tree)  # the array refilled: the same numbers as a fresh one
+    assert [list(row) for row in again.node_payoffs] == first_rows
+
+
 @pytest.mark.parametrize("policy", ["status_quo", "strengthen_asia", "connect"])
 def test_the_flagships_policies_read_the_same_either_way(policy: str) -> None:
     """The flagship's risk tags repeat along plays (the leader entrapped in both regions)."""
