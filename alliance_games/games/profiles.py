@@ -187,14 +187,6 @@ def expectation(reach: np.ndarray, values: np.ndarray) -> Any:
         total = _sparse_expectation(reach[reached], values[reached])
         if total is not None:
             return total
-    if values.dtype == object and len(reached) and _all_fractions(reach) and \
-            rational.all_rational(values[reached].ravel().tolist()):
-        weights = rational.fast_array(reach[reached])
-        rows = rational.fast_array(values[reached])
-        if weights is not None and rows is not None:
-            total = weights @ rows
-            return rational.to_fraction(total) if np.ndim(total) == 0 else \
-                rational.fraction_array(total)
     return rational.fraction_array(reach) @ values
 
 
