@@ -146,8 +146,9 @@ def preset_class(flagship: Flagship, name: str, **moved: Any) -> dict[str, Any]:
     values = {k: Fraction(str(v)) for k, v in {**preset.parameters, **moved}.items()}
     sq = flagship.policy("status_quo", **values)
     strong = flagship.policy(BRANCH_POLICY[preset.region], **values)
-    loss = values.get("ally_loss_alone", flagship.default("ally_loss_alone"))
-    drawn = values.get("entanglement_cost", flagship.default("entanglement_cost"))
+    loss_name, drawn_name = f"ally_loss_alone_{preset.region}", f"entanglement_cost_{preset.region}"
+    loss = values.get(loss_name, flagship.default(loss_name))
+    drawn = values.get(drawn_name, flagship.default(drawn_name))
     fear_ab = float(loss) * sq.risk(ally, "abandonment")
     fear_en = float(drawn) * strong.risk(ally, "entrapment")
     balance = fear_ab / (fear_ab + fear_en) if fear_ab + fear_en > 0 else 0.5

@@ -66,7 +66,8 @@ def test_generous_terms_buy_the_consent_of_secure_allies(flagship: Flagship) -> 
     the allies' bargaining gain again (generous terms) and the connection takes and keeps
     reliability. Without anything to concede (``concession`` 0) the allies decline and connect
     fails."""
-    secure = {"ally_loss_alone": "0.7", "war_cost_irresolute": "1.8"}
+    secure = {"ally_loss_alone_asia": "0.7", "ally_loss_alone_europe": "0.7",
+              "war_cost_irresolute": "1.8"}
     bought = flagship.policy("connect", **secure)
     assert bought.tags.get("connected") == 1 and bought.tags.get("conceded") == 1
     assert bought.reliable
@@ -80,7 +81,8 @@ def test_the_bargaining_measure_is_the_transfer_paid_on_acceptance(flagship: Fla
     b on standard terms, b(1 + concession) on generous ones, times the probability of each; it
     is part of ``leader_cost``, and P5's security cost is ``leader_cost`` without it."""
     b, g = flagship.default("bargaining_cost"), flagship.default("concession")
-    for secure in ({}, {"ally_loss_alone": "0.7", "war_cost_irresolute": "1.8"}):
+    for secure in ({}, {"ally_loss_alone_asia": "0.7", "ally_loss_alone_europe": "0.7",
+                        "war_cost_irresolute": "1.8"}):
         connect = flagship.policy("connect", **secure)
         paid = b * (connect.tags.get("connected", 0) + g * connect.tags.get("conceded", 0))
         assert paid > 0 and connect.measure("bargaining") == paid
@@ -160,6 +162,9 @@ BREAKS: dict[str, tuple[Callable[[Flagship], PropositionResult], dict[str, Any],
     "P8": (side.p8, {"pooling": 0, "cost_sharing": 0},
            "a connection that pools no strength and shares no cost is not chosen even free of "
            "the bargaining price"),
+    "P9": (side.p9, {"prior_resolve": 0.25},
+           "a leader that allies and rivals think likely irresolute leaves the dual allies "
+           "fearing abandonment above all"),
     "P10": (props.p10, {"capacity_link": 0, "reputation_link": 0},
             "two rivals without interdependence leave strengthening enough"),
     "P11": (props.p11, {"provocation_crisis_prob": 0.3},
@@ -181,6 +186,18 @@ def test_p9_class_moves_with_the_presets_economic_ties(flagship: Flagship) -> No
     moved = side.preset_class(flagship, "south_korea", ties_asia="0.5")
     assert moved["hedges_at_status_quo"]
     assert moved["class"] == "entrapment"
+
+
+def test_p9_class_moves_with_the_presets_exposure(flagship: Flagship) -> None:
+    """South Korea's entrapment when strengthened is the spill-over of wars it does not join and
+    its own region's incidents; not exposed to the other branch's wars (``exposure_asia`` 0) it
+    fears abandonment only. Japan, exposed and drawn in at a high cost, turns dual. Each preset
+    moves its own ally only: the European ally's exposure is not South Korea's."""
+    exposed = side.preset_class(flagship, "south_korea", exposure_asia="0")
+    assert exposed["entrapment_strengthened"] == 0 and exposed["class"] == "abandonment"
+    japan = side.preset_class(flagship, "japan", exposure_asia="1", entanglement_cost_asia="2")
+    assert japan["class"] == "dual"
+    assert side.preset_class(flagship, "south_korea", exposure_europe="0")["class"] == "dual"
 
 
 def test_p7_alignment_raises_the_pooling_threshold_only_when_aligned_rivals_pool(
@@ -232,9 +249,9 @@ def test_a_verdict_only_reading_gives_the_same_verdicts(flagship: Flagship, pid:
 
 
 def test_a_verdict_only_p9_stops_at_the_first_preset_out_of_class(flagship: Flagship) -> None:
-    """A less resolute leader (prior 0.3) pushes a dual preset into fearing abandonment; the
+    """A less resolute leader (prior 0.25) pushes the dual presets into fearing abandonment; the
     verdict-only reading fails with the full one, after fewer presets."""
-    moved = {"prior_resolve": "0.3"}
+    moved = {"prior_resolve": "0.25"}
     full = side.p9(flagship.at(moved))
     fast = side.p9(flagship.at(moved, verdict_only=True))
     assert not full.passed and not fast.passed
