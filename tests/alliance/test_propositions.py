@@ -189,9 +189,9 @@ def test_p9_class_moves_with_the_presets_economic_ties(flagship: Flagship) -> No
 
 
 def test_p9_class_moves_with_the_presets_exposure(flagship: Flagship) -> None:
-    """South Korea's entrapment when strengthened is the spill-over of wars it does not join and
-    its own region's incidents; not exposed to the other branch's wars (``exposure_asia`` 0) it
-    fears abandonment only. Japan, exposed and drawn in at a high cost, turns dual. Each preset
+    """At the defaults South Korea's entrapment when its branch is strengthened is all spill-over
+    of the European wars it does not join; not exposed to them (``exposure_asia`` 0) it fears
+    abandonment only. Japan, exposed and drawn in at a high cost, turns dual. Each preset
     moves its own ally only: the European ally's exposure is not South Korea's."""
     exposed = side.preset_class(flagship, "south_korea", exposure_asia="0")
     assert exposed["entrapment_strengthened"] == 0 and exposed["class"] == "abandonment"
