@@ -19,6 +19,7 @@ import numpy as np
 
 from alliance_games.errors import GameError
 from alliance_games.games.object_ids import distinct_objects
+from alliance_games.games.rational import object_array
 
 Number = Fraction | float
 
@@ -48,8 +49,7 @@ def as_exact_array(values: Any) -> np.ndarray:
         flat = converted
     if array.ndim == 0:
         return np.array(flat[0], dtype=object)
-    # fromiter stores the objects as they are, in C (a slice assignment inspects each entry)
-    return np.fromiter(flat, dtype=object, count=len(flat)).reshape(array.shape)
+    return object_array(flat, array.shape)
 
 
 def _to_fraction(value: Any) -> Fraction:

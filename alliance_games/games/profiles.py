@@ -195,9 +195,8 @@ def _sparse_expectation(weights: np.ndarray, rows: np.ndarray) -> Any:
     exact type over the non-zero entries only, as Fractions (a scalar for a vector, an array
     per column for a matrix); ``None`` when an entry is not rational. Each distinct number
     object is converted and compared with 0 once (rows repeat a few objects, mostly zeros)."""
-    items = rows.ravel().tolist()
     first, where = distinct_objects(rows)
-    distinct = [items[i] for i in first.tolist()]
+    distinct = rows.ravel()[first].tolist()  # the few distinct objects, not every entry
     numbers = rational.fast_values(distinct) if rational.all_rational(distinct) else None
     scale = rational.fast_values(weights.tolist())
     if numbers is None or scale is None:
@@ -211,7 +210,7 @@ def _sparse_expectation(weights: np.ndarray, rows: np.ndarray) -> Any:
         acc[column] = acc[column] + scale[row] * numbers[k]
     if rows.ndim == 1:
         return rational.to_fraction(acc[0])
-    return np.fromiter(rational.fraction_tuple(acc), dtype=object, count=width)
+    return rational.object_array(rational.fraction_tuple(acc))
 
 
 def _all_fractions(values: np.ndarray) -> bool:

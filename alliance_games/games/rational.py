@@ -168,8 +168,14 @@ def fast_array(values: np.ndarray) -> np.ndarray | None:
     converted = fast_values(values.ravel().tolist())
     if converted is None:
         return None
-    # fromiter stores the objects as they are, in C (a slice assignment inspects each entry)
-    return np.fromiter(converted, dtype=object, count=len(converted)).reshape(values.shape)
+    return object_array(converted, values.shape)
+
+
+def object_array(items: Sequence[Any], shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """``items`` as an object array (of ``shape``; flat by default), each object stored as it
+    is: ``np.fromiter`` does it in C, where a slice assignment inspects every entry."""
+    out = np.fromiter(items, dtype=object, count=len(items))
+    return out if shape is None else out.reshape(shape)
 
 
 def combination(weights: Sequence[Any], vectors: Sequence[Sequence[Any]]) -> list[Any]:
@@ -192,4 +198,4 @@ def fraction_array(values: np.ndarray) -> np.ndarray:
                 converted = memo[value] = Fraction(int(value.numerator), int(value.denominator))
             value = converted
         out.append(value)
-    return np.fromiter(out, dtype=object, count=len(out)).reshape(values.shape)
+    return object_array(out, values.shape)
