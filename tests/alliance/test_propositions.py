@@ -116,6 +116,35 @@ def test_the_asian_ally_hedges_by_degrees(flagship: Flagship) -> None:
     assert flagship.policy("status_quo", ties_asia="-0.3").tags["hedge:ally_asia"] == 1
 
 
+def test_an_unconnected_asian_ally_backs_the_leaders_war_in_europe_when_exposed(
+        flagship: Flagship) -> None:
+    """Without connection, once the leader fights in Europe the Asian ally backs it or stands
+    aside. Barely committed (the status quo: being drawn in costs it 0.4 * 0.25 * 0.4 = 0.04 in
+    expectation, backing 0.1) it stands aside, which is the leader's abandonment on top of the
+    allies' hedging (0.5 + 0.275); strengthened (0.16) it backs, which is its entrapment. Backing
+    that costs more than the exposure (``join_cost`` 0.2) is not given, and free backing is."""
+    sq, strong = flagship.policy("status_quo"), flagship.policy("strengthen_asia")
+    assert sq.tag("war:europe") > 0 and sq.tag("support:ally_asia") == 0
+    hedging = sq.tags["hedge:ally_asia"] + sq.tags["hedge:ally_europe"]
+    assert sq.risks[LEADER]["abandonment"] > hedging
+    free = flagship.policy("status_quo", join_cost=0)
+    assert free.tag("support:ally_asia") > 0 and free.risks[LEADER]["abandonment"] == hedging
+    assert strong.tag("support:ally_asia") > 0
+    assert strong.risk("ally_asia", "entrapment") >= strong.tag("support:ally_asia")
+    assert flagship.policy("strengthen_asia", join_cost="0.2").tag("support:ally_asia") == 0
+
+
+def test_the_networks_binding_needs_partners_with_a_rival(flagship: Flagship) -> None:
+    """The leader's network audience cost (``binding``) weighs only where the partners face a
+    rival of their own: with two rivals it moves the value of connecting, with one rival it does
+    not, and the one-rival leader does not connect even free of the bargaining price."""
+    two = {flagship.policy("connect", binding=b).leader_value for b in (0, 2)}
+    assert len(two) == 2
+    one = {flagship.policy("connect", rival_count=1, binding=b).leader_value for b in (0, 2)}
+    assert len(one) == 1
+    assert "connect" not in flagship.read(rival_count=1, bargaining_cost=0).chosen
+
+
 def test_a_base_point_moves_every_reading_but_a_checks_own(flagship: Flagship) -> None:
     """``Flagship(base=...)`` (``propositions --set``): readings are at the base unless a check
     moves the parameter itself; the base's names and values are checked like ``--set``'s."""
@@ -189,10 +218,11 @@ def test_p9_class_moves_with_the_presets_economic_ties(flagship: Flagship) -> No
 
 
 def test_p9_class_moves_with_the_presets_exposure(flagship: Flagship) -> None:
-    """At the defaults South Korea's entrapment when its branch is strengthened is all spill-over
-    of the European wars it does not join; not exposed to them (``exposure_asia`` 0) it fears
-    abandonment only. Japan, exposed and drawn in at a high cost, turns dual. Each preset
-    moves its own ally only: the European ally's exposure is not South Korea's."""
+    """At the defaults South Korea's entrapment when its branch is strengthened is its backing of
+    the leader's European wars, which it gives because standing aside would leave it exposed to
+    them; not exposed (``exposure_asia`` 0) it stands aside and fears abandonment only. Japan,
+    exposed and drawn in at a high cost, backs them and turns dual. Each preset moves its own
+    ally only: the European ally's exposure is not South Korea's."""
     exposed = side.preset_class(flagship, "south_korea", exposure_asia="0")
     assert exposed["entrapment_strengthened"] == 0 and exposed["class"] == "abandonment"
     japan = side.preset_class(flagship, "japan", exposure_asia="1", entanglement_cost_asia="2")
