@@ -1,22 +1,66 @@
-"""Solutions of a subgame and their copies: the record the subgame-perfect decomposition keeps per
-subgame, carried on demand to the copies of a subgame solved once, and the capped product that
-combines the solutions of sibling subgames.
+"""Solutions of a subgame as the decomposition keeps them, and the capped product that combines
+the solutions of sibling subgames.
 
-A tree built from one subtree used many times (a model's ``subtrees``, or any repeated structure)
-has many subgames that are the same game. The decomposition solves one and gives its solutions to
-the others with each information set renamed to the copy's (the set of the node as far from the
-copy's root as the set's first node was from the source's root). :class:`Placed` does that
-renaming only for the solutions the parent actually combines: with a cap of ``m`` combinations,
-a parent of ``c`` tied children, each with ``s`` solutions, reads about ``m + c`` of the ``c s``
-placed solutions (:func:`capped_product` indexes them in the order of ``itertools.product``
-instead of materialising every list).
+A solution records its choice at every information set of its subgame *relative to the
+subgame's root*: each information set is named by the offset of its first node from the root
+(:class:`Assignment`), and the choices of an inner subgame are held by reference, with the offset
+of that subgame's root. So one solution stands unchanged for every copy of its subgame (a
+subgame that is the same game as one solved before, in this tree or in another tree of the
+process, has the same shape and the same partition into information sets relative to its root:
+:mod:`~alliance_games.solvers.tree.subgame_keys`), a parent combines its children's solutions
+in time proportional to the number of children (not to the number of information sets below
+them), and the pairs ``(information set, behaviour)`` are spelt out only when a behaviour
+profile is read (:meth:`Assignment.pairs`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
+
+Pair = tuple[int, tuple[Any, ...]]
+
+
+class Assignment:
+    """Choices at the information sets of a subgame, relative to its root: ``own`` pairs
+    (offset of the set's first node from the root, behaviour), then the choices of the inner
+    subgames, ``parts`` (offset of the inner root from this root, its assignment). ``size`` is the
+    number of pairs spelt out."""
+
+    __slots__ = ("own", "parts", "size")
+
+    def __init__(self, own: tuple[Pair, ...] = (),
+                 parts: tuple[tuple[int, Assignment], ...] = ()) -> None:
+        self.own = own
+        self.parts = parts
+        self.size: int = len(own) + sum(part.size for _, part in parts)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def pairs(self, root: int = 0) -> list[Pair]:
+        """Every ``(first node, behaviour)`` pair with the subgame's root at node ``root``: own
+        pairs first, then each part's, in order (depth first, no recursion)."""
+        out: list[Pair] = []
+        stack: list[tuple[Assignment, int]] = [(self, root)]
+        while stack:
+            found, base = stack.pop()
+            out.extend((base + offset, dist) for offset, dist in found.own)
+            stack.extend((part, base + shift) for shift, part in reversed(found.parts))
+        return out
+
+
+EMPTY = Assignment()
+"""The assignment of a subgame with no information set (a terminal node)."""
+
+
+def parts_of(shifts: Sequence[int], combo: Sequence[Solution]
+             ) -> tuple[tuple[int, Assignment], ...]:
+    """The assignments of the solutions ``combo`` of inner subgames whose roots lie ``shifts``
+    nodes below a root, as that root's ``parts`` (empty ones left out)."""
+    return tuple((shift, sol.assignment) for shift, sol in zip(shifts, combo, strict=True)
+                 if sol.assignment.size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,62 +71,10 @@ class Solution:
     """Expected payoffs of the subgame (node payoffs inside it included); in the fast exact
     type (:mod:`alliance_games.games.rational`) when the tree is exact and the solution
     certified."""
-    assignment: tuple[tuple[int, tuple[Any, ...]], ...]
-    """(information set, behaviour) pairs."""
+    assignment: Assignment
+    """Its choices, relative to the subgame's root (:class:`Assignment`)."""
     certified: bool
     """Every number exact and certified."""
-
-
-class Placed(Sequence[Solution]):
-    """``found`` (solutions of a subgame) at a copy of it: solution ``i`` with every information
-    set ``k`` renamed to ``infoset[first[k] + delta]``, computed when first read and kept."""
-
-    __slots__ = ("_found", "_infoset", "_first", "_delta", "_renamed", "_done")
-
-    def __init__(self, found: Sequence[Solution], infoset: Sequence[int], first: Sequence[int],
-                 delta: int) -> None:
-        self._found, self._infoset, self._first, self._delta = found, infoset, first, delta
-        self._renamed: dict[int, int] = {}
-        self._done: dict[int, Solution] = {}
-
-    def __len__(self) -> int:
-        return len(self._found)
-
-    @overload
-    def __getitem__(self, index: int) -> Solution: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Solution]: ...
-
-    def __getitem__(self, index: int | slice) -> Solution | list[Solution]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self._found)
-        done = self._done.get(index)
-        if done is None:
-            sol = self._found[index]  # IndexError past the end, as a list
-            renamed, rename = self._renamed.get, self._rename
-            pairs = []
-            for k, dist in sol.assignment:  # the method called only for sets met first here
-                found = renamed(k)
-                pairs.append((rename(k) if found is None else found, dist))
-            done = self._done[index] = Solution(sol.value, tuple(pairs), sol.certified)
-        return done
-
-    def __iter__(self) -> Iterator[Solution]:
-        return (self[i] for i in range(len(self._found)))
-
-    def source(self, index: int) -> Solution:
-        """Solution ``index`` as found at the source, its information sets not renamed: its
-        ``value`` and ``certified`` are the copy's (only the assignment differs)."""
-        return self._found[index]
-
-    def _rename(self, k: int) -> int:
-        renamed = self._renamed.get(k)
-        if renamed is None:
-            renamed = self._renamed[k] = self._infoset[self._first[k] + self._delta]
-        return renamed
 
 
 def capped_product(lists: Sequence[Sequence[Solution]], cap: int

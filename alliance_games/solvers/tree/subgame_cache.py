@@ -7,12 +7,13 @@ arguments), ``max_equilibria``, ``distinct``, the players, the outcome tag names
 names. Two solves that meet the same key in the same context would compute the same list of
 solutions, so the second takes the first's. Only *clean* solutions are kept: none of the solver
 notes or losses of completeness arose while solving the subgame (its inner subgames included),
-so that taking them changes neither the notes nor the completeness of the result. The
-information sets of a kept solution are placed by the offset of their first node from the
-subgame's root, mapped onto the nodes of the tree that takes them.
+so that taking them changes neither the notes nor the completeness of the result. A kept
+solution names its information sets relative to the subgame's root
+(:mod:`~alliance_games.solvers.tree.placement`), so the tree that takes it uses it as it is.
 
-Memory is bounded: at most ``max_weight`` information-set choices are held over all entries
-(the least recently used go first), and everything is dropped when the key tables are emptied.
+Memory is bounded: at most ``max_weight`` information-set choices, counted as if spelt out
+(solutions share their inner subgames' choices, so fewer are held), over all entries (the least
+recently used go first), and everything is dropped when the key tables are emptied.
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ from typing import Any
 
 from alliance_games.solvers.tree.subgame_keys import TABLES
 
-# solutions (objects with an ``assignment`` of (information set, behaviour) pairs), the root they
-# were found at, and the first node of every information set of their tree
-Relative = tuple[Sequence[Any], int, list[int]]
+# solutions: objects with an ``assignment`` whose ``size`` counts its information-set choices
+Kept = Sequence[Any]
 
 
 def solver_identity(solver: Callable[..., Any] | None) -> Hashable | None:
@@ -59,7 +59,7 @@ class SubgameCache:
         self.max_weight = max_weight
         self.weight = 0
         self.generation = TABLES.generation
-        self.entries: OrderedDict[tuple[Hashable, bytes], tuple[Relative, int]] = OrderedDict()
+        self.entries: OrderedDict[tuple[Hashable, bytes], tuple[Kept, int]] = OrderedDict()
         self.hits = 0
 
     def _check_generation(self) -> None:
@@ -71,7 +71,7 @@ class SubgameCache:
         self.entries.clear()
         self.weight = 0
 
-    def get(self, context: Hashable, key: bytes) -> Relative | None:
+    def get(self, context: Hashable, key: bytes) -> Kept | None:
         self._check_generation()
         found = self.entries.get((context, key))
         if found is None:
@@ -80,9 +80,9 @@ class SubgameCache:
         self.hits += 1
         return found[0]
 
-    def put(self, context: Hashable, key: bytes, solutions: Relative) -> None:
+    def put(self, context: Hashable, key: bytes, solutions: Kept) -> None:
         self._check_generation()
-        weight = 1 + sum(len(sol.assignment) for sol in solutions[0])
+        weight = 1 + sum(sol.assignment.size for sol in solutions)
         if weight > self.max_weight or (context, key) in self.entries:
             return
         self.entries[(context, key)] = (solutions, weight)

@@ -21,7 +21,6 @@ information set inside it); the result is then marked incomplete.
 
 from __future__ import annotations
 
-import itertools
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
@@ -53,9 +52,9 @@ from alliance_games.solvers.tree.backward_induction import (
     perfect_information_regret,
     untied_induction,
 )
-from alliance_games.solvers.tree.placement import Placed, capped_product
+from alliance_games.solvers.tree.placement import EMPTY, Assignment, capped_product, parts_of
 from alliance_games.solvers.tree.placement import Solution as _Solution
-from alliance_games.solvers.tree.subgame_cache import CACHE, Relative, solver_identity
+from alliance_games.solvers.tree.subgame_cache import CACHE, solver_identity
 from alliance_games.solvers.tree.subgame_keys import STRUCTURES, TABLES, subtree_key, subtree_rows
 from alliance_games.solvers.tree.truncation import template, truncate
 
@@ -96,8 +95,7 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
         if equilibria and expired():  # payoffs and regrets of the rest: past the time limit
             solver._stopped()
             break
-        # a copy's value and certificate are its source's: read without renaming its sets
-        sol = solutions.source(index) if isinstance(solutions, Placed) else solutions[index]
+        sol = solutions[index]
         exact = sol.certified and tree.exact
         if distinct and exact:
             # the root's certified value is the profile's expected payoffs and (the outcome
@@ -105,12 +103,13 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
             # and the behaviour arrays are made only if someone reads them
             payoffs, outcomes = _split_value(tree, sol.value)
             strategies: Sequence[np.ndarray] = DeferredBehaviour(
-                partial(_solution_behaviour, solutions, index, count, object), count)
+                partial(_behaviour_arrays, sol.assignment, solver.node_infoset, count, object),
+                count)
             # distinct (policy analysis): the construction's regret, 0, is not recomputed (a
             # pass over the whole tree per player); the registry's guard recomputes it for solve()
             equilibria.append(Equilibrium(strategies, payoffs, Fraction(0), exact, outcomes))
             continue
-        behaviour = _behaviour_arrays(solutions[index].assignment, count,
+        behaviour = _behaviour_arrays(sol.assignment, solver.node_infoset, count,
                                       object if exact else float)
         game = tree if exact else tree.to_float()
         payoffs = behaviour_payoffs(game, behaviour)
@@ -128,26 +127,21 @@ def subgame_perfect(tree: GameTree, *, nf_solver: NormalFormSolver | None = None
     )
 
 
-def _solution_behaviour(solutions: Sequence[_Solution], index: int, count: int, dtype: type
-                        ) -> list[np.ndarray]:
-    """The behaviour profile of solution ``index`` of ``solutions`` (:func:`_behaviour_arrays`
-    of its assignment; a copy's sets renamed now)."""
-    return _behaviour_arrays(solutions[index].assignment, count, dtype)
-
-
-def _behaviour_arrays(assignment: Sequence[tuple[int, Sequence[Any]]], count: int,
+def _behaviour_arrays(assignment: Assignment, node_infoset: Sequence[int], count: int,
                       dtype: type) -> list[np.ndarray]:
-    """The behaviour profile of an assignment: per information set ``k`` the array of its pair
-    ``(k, dist)`` (a later pair for the same set wins), an empty array for sets without one.
+    """The behaviour profile of a root solution's assignment: per information set ``k`` (the
+    set of the node its pair names, :meth:`~alliance_games.solvers.tree.placement.Assignment.
+    pairs`) the array of its pair's distribution (a later pair for the same set wins), an empty
+    array for sets without one.
     The distributions of one width are converted in one array and each set gets its row (a
     tree's thousands of sets make thousands of tiny conversions otherwise)."""
     behaviour: list[np.ndarray] = [np.empty(0)] * count
     groups: dict[int, tuple[list[int], list[Sequence[Any]]]] = {}
-    for k, dist in assignment:
+    for node, dist in assignment.pairs():
         group = groups.get(len(dist))
         if group is None:
             group = groups[len(dist)] = ([], [])
-        group[0].append(k)
+        group[0].append(node_infoset[node])
         group[1].append(dist)
     for width, (sets, dists) in groups.items():
         block: np.ndarray = np.empty((len(dists), width), dtype=dtype)
@@ -242,9 +236,11 @@ class _Decomposition:
     def solve(self) -> Sequence[_Solution]:
         """Every root's solutions, descendants before ancestors (the order of decreasing node
         index). A subgame that is the same game as one solved before (equal content keys,
-        :mod:`~alliance_games.solvers.tree.subgame_keys`) takes that one's solutions with the
-        information sets renamed, without solving its inner subgames again: solving it would give
-        the same list, because every step depends only on the subgame's content."""
+        :mod:`~alliance_games.solvers.tree.subgame_keys`) takes that one's solutions as they are
+        (they name information sets relative to the subgame's root,
+        :mod:`~alliance_games.solvers.tree.placement`), without solving its inner subgames
+        again: solving it would give the same list, because every step depends only on the
+        subgame's content."""
         tree = self.tree
         if tree.kind[0] == TERMINAL:
             return [self._terminal(0)]
@@ -258,13 +254,13 @@ class _Decomposition:
                 key = subtree_key(tree, rows, root) if rows is not None else None
                 if key is not None and key in memo:
                     source, found, clean = memo[key]
-                    solutions[root] = self._moved(found, root - source)
+                    solutions[root] = self._copied(found, root - source)
                     self.events += not clean  # its notes are in already; not clean around it
                     continue
-                relative = CACHE.get(kept, key) if key is not None and kept is not None else None
-                if relative is not None:
-                    solutions[root] = self._placed(relative, root)
-                    memo[key] = (root, solutions[root], True)  # type: ignore[index]
+                cached = CACHE.get(kept, key) if key is not None and kept is not None else None
+                if cached is not None:
+                    solutions[root] = cached
+                    memo[key] = (root, cached, True)  # type: ignore[index]
                     continue
                 stack.append((root, self.renamed, key, self.events))
                 stack.extend((s, -1, None, 0) for s in inner[root])
@@ -274,7 +270,7 @@ class _Decomposition:
                 clean = self.events == events
                 memo[key] = (root, solutions[root], clean)
                 if clean and kept is not None:
-                    CACHE.put(kept, key, self._relative(solutions[root], root))
+                    CACHE.put(kept, key, solutions[root])
         return solutions[0]
 
     def _solve_root(self, root: int, inner: list[int], solutions: dict[int, Sequence[_Solution]]
@@ -307,26 +303,16 @@ class _Decomposition:
                          tree.infosets[infoset].player if infoset >= 0 else -1,
                          int(tree.child_ptr[root]), int(tree.child_ptr[root + 1]),
                          tuple(tuple(one if b == a else zero for b in range(len(kids)))
-                               for a in range(len(kids))))
+                               for a in range(len(kids))),
+                         tuple(c - root for c in kids))
         self.plans[root] = plan
         return plan
 
-    def _relative(self, found: Sequence[_Solution], root: int) -> Relative:
-        """Solutions at ``root`` with what places them elsewhere: the root and, per information
-        set, its first node (for :data:`CACHE`)."""
-        return found, root, self.first_node
-
-    def _placed(self, relative: Relative, root: int) -> Placed:
-        """Solutions kept by :data:`CACHE` placed at the subgame rooted at ``root``: each
-        information set is the one of the node as far from ``root`` as its first node was from
-        the source's root (renamed when read: :class:`~alliance_games.solvers.tree.placement.
-        Placed`)."""
-        found, source, first = relative
-        return Placed(found, self.node_infoset, first, root - source)
-
-    def _moved(self, found: Sequence[_Solution], delta: int) -> Placed:
-        """Solutions of a subgame carried to its copy ``delta`` nodes further on."""
-        return Placed(found, self.node_infoset, self.first_node, delta)
+    @staticmethod
+    def _copied(found: Sequence[_Solution], delta: int) -> Sequence[_Solution]:
+        """The solutions of a subgame for its copy ``delta`` nodes further on: the same list
+        (solutions name information sets relative to their root)."""
+        return found
 
     # ---- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -347,12 +333,12 @@ class _Decomposition:
 
     def _terminal(self, node: int) -> _Solution:
         if self.rows is None:
-            return _Solution(self._exact(self.tree.node_payoffs[node]), (), True)
+            return _Solution(self._exact(self.tree.node_payoffs[node]), EMPTY, True)
         row = int(self.rows[node])
         found = self._leaves.get(row)
         if found is None:
             found = self._leaves[row] = _Solution(self._exact(self.tree.node_payoffs[node]),
-                                                  (), True)
+                                                  EMPTY, True)
         return found
 
     def _own_numbers(self, root: int, chance: bool, own: np.ndarray, probs: np.ndarray
@@ -444,13 +430,13 @@ class _Decomposition:
         leaves = [[self._terminal(c)] if terminal else solutions[c]
                   for c, terminal in zip(plan.kids, plan.terminal, strict=True)]
         for combo in self._product(leaves, cap):
-            assignment = _joined(combo)
+            parts = parts_of(plan.shifts, combo)
             certified = all(sol.certified for sol in combo)
             if certified and exact:
                 values = [s.value for s in combo]
                 if chance:
                     value = _chance_sum(fast_own, fast_probs, values, own_zero)
-                    out.append(_Solution(value, assignment, certified))
+                    out.append(_Solution(value, Assignment((), parts), certified))
                     continue
             else:
                 values = [rational.fraction_tuple(s.value) if tree.exact else s.value
@@ -459,9 +445,9 @@ class _Decomposition:
                     value = tuple(own[j] + sum(p * v[j] for p, v in zip(probs, values,
                                                                         strict=True))
                                   for j in players)
-                    out.append(_Solution(value, assignment, certified))
+                    out.append(_Solution(value, Assignment((), parts), certified))
                     continue
-            infoset, mover = plan.infoset, plan.mover
+            mover = plan.mover
             best = max(v[mover] for v in values)
             for a, v in enumerate(values):
                 if v[mover] == best or (not tree.exact and v[mover] >= best - DEFAULT_TOL):
@@ -471,7 +457,8 @@ class _Decomposition:
                             o + x for o, x in zip(fast_own, v, strict=True))
                     else:
                         value = tuple(own[j] + v[j] for j in players)
-                    out.append(_Solution(value, ((infoset, dist), *assignment), certified))
+                    # the root is its singleton set's first node: offset 0
+                    out.append(_Solution(value, Assignment(((0, dist),), parts), certified))
             if len(out) > cap:  # one past the cap proves the list is cut (== cap proves nothing)
                 self._truncated(cap)
                 break
@@ -491,6 +478,7 @@ class _Decomposition:
         out: list[_Solution] = []
         cap = self._cap(root)
         leaves = [leaf_of[s] for s in inner]
+        shifts = [s - root for s in inner]
         for combo in self._product([solutions[s] for s in inner], cap):
             payoffs = truncated.node_payoffs.copy()
             certified = all(sol.certified for sol in combo)
@@ -500,7 +488,7 @@ class _Decomposition:
                 payoffs[leaves] = block
             game = truncated._replace(node_payoffs=payoffs)
             if self.tree_solver is not None:
-                out.extend(self._by_tree_solver(game, names, combo, root))
+                out.extend(self._by_tree_solver(game, names, combo, root, shifts))
                 if len(out) > cap:
                     self._truncated(cap)
                     return out[:cap]
@@ -520,17 +508,16 @@ class _Decomposition:
             if not result.complete:
                 self.complete = False
             self._warn(result)
-            inherited = _joined(combo)
+            inherited = parts_of(shifts, combo)
             for eq in result.equilibria:
                 if out and expired():
                     self._stopped()
                     return out
                 behaviour = complete_behaviour(game, reduced.behaviour(eq.strategies))
-                assignment = tuple((names[game.infosets[k].name], tuple(dist))
-                                   for k, dist in enumerate(behaviour))
+                own = self._own_pairs(game, names, behaviour, root)
                 exact = certified and eq.exact
                 value = self._exact(eq.payoffs) if exact else tuple(eq.payoffs)
-                out.append(_Solution(value, assignment + inherited, exact))
+                out.append(_Solution(value, Assignment(own, inherited), exact))
                 if len(out) > cap:  # one past the cap proves the list is cut
                     self._truncated(cap)
                     return out[:cap]
@@ -540,8 +527,8 @@ class _Decomposition:
         return out
 
 
-    def _by_tree_solver(self, game: GameTree, names: dict[str, int], combo: Any, root: int
-                        ) -> list[_Solution]:
+    def _by_tree_solver(self, game: GameTree, names: dict[str, int], combo: Any, root: int,
+                        shifts: Sequence[int]) -> list[_Solution]:
         """The truncated subgame ``game`` (at ``root``) solved by the tree solver; its equilibria
         as solutions. A refusal names the subgame (its action path from the tree's root)."""
         assert self.tree_solver is not None
@@ -559,16 +546,23 @@ class _Decomposition:
             if note not in self.notes:
                 self.notes.append(note)
         self._warn(result)
-        inherited = _joined(combo)
+        inherited = parts_of(shifts, combo)
         certified = all(sol.certified for sol in combo)
         out = []
         for eq in result.equilibria:
-            assignment = tuple((names[game.infosets[k].name], tuple(dist))
-                               for k, dist in enumerate(eq.strategies))
+            own = self._own_pairs(game, names, eq.strategies, root)
             exact = certified and eq.exact
             out.append(_Solution(self._exact(eq.payoffs) if exact else tuple(eq.payoffs),
-                                 assignment + inherited, exact))
+                                 Assignment(own, inherited), exact))
         return out
+
+    def _own_pairs(self, game: GameTree, names: dict[str, int], behaviour: Sequence[Any],
+                   root: int) -> tuple[tuple[int, tuple[Any, ...]], ...]:
+        """The choices of a truncated subgame's equilibrium at its own information sets, each
+        named by the offset of its first node (in the decomposed tree) from ``root``."""
+        first = self.first_node
+        return tuple((first[names[game.infosets[k].name]] - root, tuple(dist))
+                     for k, dist in enumerate(behaviour))
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,6 +579,8 @@ class _Plan:
     lo: int
     hi: int
     pure: tuple[tuple[Any, ...], ...]
+    shifts: tuple[int, ...]
+    """Per child, its offset from the root (where its solutions' choices are placed)."""
 
 
 def _context(tree: GameTree, nf_solver: NormalFormSolver | None, tree_solver: TreeSolver | None,
@@ -597,12 +593,6 @@ def _context(tree: GameTree, nf_solver: NormalFormSolver | None, tree_solver: Tr
         return None
     return (*solvers, max_equilibria, distinct, tree.players, tree.tag_names,
             tuple(tree.measures))
-
-
-def _joined(combo: Sequence[_Solution]) -> tuple[tuple[int, tuple[Any, ...]], ...]:
-    """The assignments of ``combo`` one after the other (chained in C: a parent copies its
-    children's pairs at every level, thousands per solution near the root)."""
-    return tuple(itertools.chain.from_iterable(sol.assignment for sol in combo))
 
 
 def _chance_sum(own: tuple[Any, ...], probs: tuple[Any, ...], values: list[tuple[Any, ...]],

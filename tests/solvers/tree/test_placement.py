@@ -1,4 +1,5 @@
-"""Solutions carried to copies of a subgame on demand, and the capped product over them."""
+"""Solutions that name information sets relative to their subgame's root, and the capped product
+over them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_games.solvers.tree.placement import Placed, Solution, capped_product
+from alliance_games.solvers.tree.placement import (
+    EMPTY,
+    Assignment,
+    Solution,
+    capped_product,
+    parts_of,
+)
 
 
 class Counting(list[Solution]):
@@ -21,7 +28,8 @@ class Counting(list[Solution]):
 
 
 def _solutions(n: int, infosets: tuple[int, ...] = (0, 1)) -> list[Solution]:
-    return [Solution((i,), tuple((k, (i, k)) for k in infosets), True) for i in range(n)]
+    return [Solution((i,), Assignment(tuple((k, (i, k)) for k in infosets)), True)
+            for i in range(n)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -40,22 +48,30 @@ def test_capped_product_reads_only_what_the_cap_needs() -> None:
     assert Counting.reads < 3_100  # the first of each list, then the last list and one more
 
 
-def test_placed_renames_each_information_set_as_the_copy_numbers_it() -> None:
-    # source: information sets 0 and 1 have first nodes 3 and 5; the copy lies 10 nodes further
-    first = [3, 5]
-    infoset = [-1] * 20
-    infoset[13], infoset[15] = 7, 8
-    placed = Placed(_solutions(3), infoset, first, 10)
-    assert len(placed) == 3
-    assert placed[1] == Solution((1,), ((7, (1, 0)), (8, (1, 1))), True)
-    assert placed[-1].assignment == ((7, (2, 0)), (8, (2, 1)))
-    assert [s.value for s in placed] == [(0,), (1,), (2,)]
-    assert placed[0:2] == [placed[0], placed[1]]
-    assert placed[1] is placed[1]  # placed once
+def test_an_assignment_spells_out_its_pairs_from_where_its_root_lies() -> None:
+    # a root with its own set (offset 0) over two inner subgames 2 and 7 nodes below it, the
+    # second with an inner subgame of its own 3 nodes further
+    deep = Assignment(((0, ("d",)),))
+    left = Assignment(((1, ("l",)),))
+    right = Assignment(((0, ("r",)),), ((3, deep),))
+    root = Assignment(((0, ("a",)),), ((2, left), (7, right)))
+    assert root.size == len(root) == 4
+    assert root.pairs() == [(0, ("a",)), (3, ("l",)), (7, ("r",)), (10, ("d",))]
+    # the same solution at a copy of the subgame 100 nodes further: every node moves with it
+    assert root.pairs(100) == [(100, ("a",)), (103, ("l",)), (107, ("r",)), (110, ("d",))]
 
 
-def test_placed_over_placed_composes_the_renaming() -> None:
-    first = [0]
-    inner = Placed(_solutions(2, (0,)), [4, 9, 9], first, 0)  # set 0 -> 4
-    outer = Placed(inner, [0, 0, 0, 0, 0, 6], [1, 1, 1, 1, 2], 3)  # set 4 -> node 2 + 3 -> 6
-    assert outer[1].assignment == ((6, (1, 0)),)
+def test_parts_leave_out_subgames_without_choices() -> None:
+    combo = [Solution((0,), EMPTY, True), Solution((1,), Assignment(((0, (1,)),)), True)]
+    parts = parts_of([1, 4], combo)
+    assert parts == ((4, combo[1].assignment),)
+    assert Assignment((), parts).pairs(10) == [(14, (1,))]
+
+
+def test_a_deep_assignment_spells_out_without_recursion() -> None:
+    chain = EMPTY
+    for _ in range(50_000):  # far past the interpreter's recursion limit
+        chain = Assignment(((0, ()),), ((1, chain),))
+    pairs = chain.pairs()
+    assert len(pairs) == chain.size == 50_000
+    assert pairs[-1][0] == 49_999

@@ -16,6 +16,7 @@ from alliance_games.solvers.tree.perfect_bayesian_subgames import (
     subgame_pbe,
     subgame_perfect_bayesian,
 )
+from alliance_games.solvers.tree.placement import Assignment
 from alliance_games.solvers.tree.subgame_cache import CACHE, SubgameCache, solver_identity
 from tests.solvers.tree.test_subgame_keys import _listing, three_copies
 
@@ -112,12 +113,12 @@ def test_the_cache_stays_within_its_weight() -> None:
 
     class _Sol:
         def __init__(self, size: int) -> None:
-            self.assignment = tuple((k, (1,)) for k in range(size))
+            self.assignment = Assignment(tuple((k, (1,)) for k in range(size)))
 
     for k in range(20):
-        cache.put("context", bytes([k]), ([_Sol(3)], 0, []))
+        cache.put("context", bytes([k]), [_Sol(3)])
         assert cache.weight <= 10
     assert cache.get("context", bytes([19])) is not None
     assert cache.get("context", bytes([0])) is None  # the oldest went first
-    cache.put("context", b"big", ([_Sol(50)], 0, []))
+    cache.put("context", b"big", [_Sol(50)])
     assert cache.get("context", b"big") is None  # heavier than the whole cache: not kept

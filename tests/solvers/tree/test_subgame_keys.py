@@ -92,14 +92,14 @@ def test_reused_subgames_give_the_equilibria_of_solving_each_afresh(
         monkeypatch: pytest.MonkeyPatch, fight_c: int, distinct: bool) -> None:
     tree, _ = three_copies(fight_c)
     CACHE.clear()  # solves of other tests must not stand for this one's subgames
-    moved = decomposition._Decomposition._moved
+    copied = decomposition._Decomposition._copied
     reused: list[int] = []
 
-    def spy(self: decomposition._Decomposition, found: list, delta: int) -> list:  # type: ignore[type-arg]
+    def spy(found: list, delta: int) -> list:  # type: ignore[type-arg]
         reused.append(delta)
-        return moved(self, found, delta)
+        return copied(found, delta)
 
-    monkeypatch.setattr(decomposition._Decomposition, "_moved", spy)
+    monkeypatch.setattr(decomposition._Decomposition, "_copied", staticmethod(spy))
     spe = decomposition.subgame_perfect(tree, distinct=distinct)
     # the normal-form solver's warnings name supports: no copy stands for another
     assert not reused
