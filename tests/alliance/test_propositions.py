@@ -175,6 +175,33 @@ def test_links_off_restore_a_traditional_policy(flagship: Flagship) -> None:
     assert reading.reliable()
 
 
+@pytest.mark.parametrize("war_cost,pressing,deterred", [("0.75", "0.57", "0.58"),
+                                                        ("1", "0.49", "0.51")])
+def test_a_lone_rival_challenges_an_uncommitted_ally_below_its_resolve_threshold(
+        flagship: Flagship, war_cost: str, pressing: str, deterred: str) -> None:
+    """Hand-derived: a rival kept apart (``align_cost`` at its top) facing a token commitment
+    gains ``g_R`` if the leader (irresolute, probability 1 - pi) abandons and loses ``c_R`` if it
+    (resolute) defends, so it challenges iff pi < g_R / (g_R + c_R): 4/7 at the default war cost
+    0.75 (past the design's largest prior, 0.5625, why the default is 0.75), one half at 1."""
+    apart = {"align_cost": flagship.upper("align_cost"), "rival_war_cost": war_cost}
+    below = flagship.policy("status_quo", prior_resolve=pressing, **apart)
+    assert below.tags["challenge:asia"] == Fraction(pressing)  # the resolute leader's wars
+    above = flagship.policy("status_quo", prior_resolve=deterred, **apart)
+    assert above.tags.get("challenge:asia", 0) == 0
+
+
+def test_restraint_holds_a_connection_where_the_branches_compete_for_capacity(
+        flagship: Flagship) -> None:
+    """Without restraint the European partner provokes and stays out of Asia's crises, which take
+    the leader's capacity first, and the irresolute leader leaves the Asian ally: the connection
+    in place fails. Without the capacity link the same connection holds."""
+    off = flagship.continuation(CONNECTED, restraint=0)
+    assert not off.reliable
+    assert off.tag("provocation:europe") == 1 and off.risk(LEADER, "abandonment") == 1
+    assert off.risk("ally_asia", "abandonment") > off.tolerances["abandonment"]
+    assert flagship.continuation(CONNECTED, restraint=0, capacity_link=0).reliable
+
+
 # ---- every check can fail -------------------------------------------------------------------
 # (check, parameters moved, why the article expects the claim to break there)
 BREAKS: dict[str, tuple[Callable[[Flagship], PropositionResult], dict[str, Any], str]] = {
