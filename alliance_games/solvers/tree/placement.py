@@ -36,9 +36,6 @@ class Assignment:
         self.parts = parts
         self.size: int = len(own) + sum(part.size for _, part in parts)
 
-    def __len__(self) -> int:
-        return self.size
-
     def pairs(self, root: int = 0) -> list[Pair]:
         """Every ``(first node, behaviour)`` pair with the subgame's root at node ``root``: own
         pairs first, then each part's, in order (depth first, no recursion)."""

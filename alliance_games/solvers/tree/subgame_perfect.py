@@ -245,7 +245,7 @@ class _Decomposition:
         if tree.kind[0] == TERMINAL:
             return [self._terminal(0)]
         inner, rows, kept = self.inner, self.rows, self.context
-        memo: dict[bytes, tuple[int, Sequence[_Solution], bool]] = {}
+        memo: dict[bytes, tuple[Sequence[_Solution], bool]] = {}
         solutions: dict[int, Sequence[_Solution]] = {}
         stack: list[tuple[int, int, bytes | None, int]] = [(0, -1, None, 0)]
         while stack:
@@ -253,14 +253,14 @@ class _Decomposition:
             if breaks < 0:  # first visit: a known game, or its inner subgames first
                 key = subtree_key(tree, rows, root) if rows is not None else None
                 if key is not None and key in memo:
-                    source, found, clean = memo[key]
-                    solutions[root] = self._copied(found, root - source)
+                    found, clean = memo[key]
+                    solutions[root] = self._copied(found)
                     self.events += not clean  # its notes are in already; not clean around it
                     continue
                 cached = CACHE.get(kept, key) if key is not None and kept is not None else None
                 if cached is not None:
                     solutions[root] = cached
-                    memo[key] = (root, cached, True)  # type: ignore[index]
+                    memo[key] = (cached, True)  # type: ignore[index]
                     continue
                 stack.append((root, self.renamed, key, self.events))
                 stack.extend((s, -1, None, 0) for s in inner[root])
@@ -268,7 +268,7 @@ class _Decomposition:
             solutions[root] = self._solve_root(root, inner[root], solutions)
             if key is not None and self.renamed == breaks and stopped_note() not in self.notes:
                 clean = self.events == events
-                memo[key] = (root, solutions[root], clean)
+                memo[key] = (solutions[root], clean)
                 if clean and kept is not None:
                     CACHE.put(kept, key, solutions[root])
         return solutions[0]
@@ -299,7 +299,7 @@ class _Decomposition:
             infoset = int(tree.node_infoset[root])
             one, zero = (Fraction(1), Fraction(0)) if tree.exact else (1.0, 0.0)
             plan = _Plan(kids, tuple(bool(tree.kind[c] == TERMINAL) for c in kids),
-                         bool(tree.kind[root] == CHANCE), infoset,
+                         bool(tree.kind[root] == CHANCE),
                          tree.infosets[infoset].player if infoset >= 0 else -1,
                          int(tree.child_ptr[root]), int(tree.child_ptr[root + 1]),
                          tuple(tuple(one if b == a else zero for b in range(len(kids)))
@@ -309,8 +309,8 @@ class _Decomposition:
         return plan
 
     @staticmethod
-    def _copied(found: Sequence[_Solution], delta: int) -> Sequence[_Solution]:
-        """The solutions of a subgame for its copy ``delta`` nodes further on: the same list
+    def _copied(found: Sequence[_Solution]) -> Sequence[_Solution]:
+        """The solutions of a subgame for a copy of it met later in the solve: the same list
         (solutions name information sets relative to their root)."""
         return found
 
@@ -568,13 +568,13 @@ class _Decomposition:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """What combining at a subgame root reads of the structure (:meth:`_Decomposition._plan`):
-    its children and which are terminal, whether it is a chance node, its information set and
-    mover (decision roots), its edges ``lo:hi``, and per action the pure distribution on it."""
+    its children and which are terminal, whether it is a chance node, its mover (decision roots;
+    the root is its singleton set's first node), its edges ``lo:hi``, per action the pure
+    distribution on it, and its children's offsets from it."""
 
     kids: tuple[int, ...]
     terminal: tuple[bool, ...]
     chance: bool
-    infoset: int
     mover: int
     lo: int
     hi: int

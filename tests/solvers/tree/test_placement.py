@@ -55,7 +55,7 @@ def test_an_assignment_spells_out_its_pairs_from_where_its_root_lies() -> None:
     left = Assignment(((1, ("l",)),))
     right = Assignment(((0, ("r",)),), ((3, deep),))
     root = Assignment(((0, ("a",)),), ((2, left), (7, right)))
-    assert root.size == len(root) == 4
+    assert root.size == 4
     assert root.pairs() == [(0, ("a",)), (3, ("l",)), (7, ("r",)), (10, ("d",))]
     # the same solution at a copy of the subgame 100 nodes further: every node moves with it
     assert root.pairs(100) == [(100, ("a",)), (103, ("l",)), (107, ("r",)), (110, ("d",))]

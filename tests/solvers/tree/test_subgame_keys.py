@@ -95,9 +95,9 @@ def test_reused_subgames_give_the_equilibria_of_solving_each_afresh(
     copied = decomposition._Decomposition._copied
     reused: list[int] = []
 
-    def spy(found: list, delta: int) -> list:  # type: ignore[type-arg]
-        reused.append(delta)
-        return copied(found, delta)
+    def spy(found: list) -> list:  # type: ignore[type-arg]
+        reused.append(len(found))
+        return copied(found)
 
     monkeypatch.setattr(decomposition._Decomposition, "_copied", staticmethod(spy))
     spe = decomposition.subgame_perfect(tree, distinct=distinct)
