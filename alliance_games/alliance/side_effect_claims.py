@@ -11,13 +11,13 @@ All three are read from the flagship's own equilibria (the selection of :mod:`.c
   than with the rivals kept apart (``align_cost`` at the top of its range, so that aligning
   never pays); and alignment raises the pooling threshold s*. At the defaults s* is 0 either way
   (cost sharing alone makes connection reliable), so s* is read where pooling must carry
-  connection, with cost sharing off: the threshold with the rivals apart is bracketed, ``[a, b]``,
-  and alignment raises s* when the connection with the rivals aligned is still unreliable at
-  ``b`` (then ``s*_aligned > b >= s*_apart`` where reliability is monotone in pooling; it is
-  not everywhere: where another equilibrium is selected at some pooling levels the aligned
-  connection can be reliable at ``b``, unreliable above it and reliable again further up, and the
-  check then reads the first switch only; docs/explanation/the-model.md, "P7 and the pooling
-  threshold").
+  connection, with cost sharing off: alignment raises s* when, at some level of the bisection
+  of the apart threshold where the connection holds with the rivals apart, it fails with them
+  aligned (then the level from which the aligned connection stays reliable is above the apart
+  threshold; :func:`alignment_raises_threshold`). Where reliability is monotone in pooling this
+  is "unreliable aligned at the apart bracket's upper end ``b``"; it is not everywhere (another
+  equilibrium can be selected at some pooling levels: docs/explanation/the-model.md, "P7 and the
+  pooling threshold").
 * P8: the allies' long-run bargaining gain enters the leader's payoff (``bargaining_cost``);
   past a threshold b* within its range the leader no longer chooses connect. b* is bisected on
   the connect subgame alone: the other policies' values do not depend on it.
@@ -32,6 +32,7 @@ All three are read from the flagship's own equilibria (the selection of :mod:`.c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -60,19 +61,56 @@ THRESHOLD_TOL = Fraction(1, 32)
 
 
 def alignment_raises_threshold(flagship: Flagship) -> dict[str, Any]:
-    """s* with the rivals apart and aligned, pooling carrying connection (module docstring):
-    ``raised`` and the brackets (the aligned one only when thresholds are located precisely)."""
-    apart = {"align_cost": flagship.upper("align_cost"), **POOLING_ALONE}
-    bracket_apart = pooling_threshold(flagship, precise=True, tol=THRESHOLD_TOL, path=CONNECTED,
-                                      **apart)
-    raised = (bracket_apart is not None
-              and not flagship.continuation(CONNECTED, pooling=Fraction(bracket_apart[1]),
-                                            **POOLING_ALONE).reliable)
-    figures: dict[str, Any] = {"rivals_apart": bracket_apart, "raised": raised}
+    """Whether the rivals' alignment raises s*, pooling carrying connection (module docstring).
+
+    ``A(s)``: the connection in place is reliable at pooling ``s`` with the rivals apart;
+    ``L(s)``: with them aligned. The switch of ``A`` is bisected (to ``THRESHOLD_TOL``) and
+    ``L`` is read at every level of that bisection where ``A`` holds (each is a candidate upper
+    end ``b`` of the apart bracket, the last one is ``b``): alignment raises s* when ``L`` fails
+    at one of them, a level from which the connection is reliable with the rivals apart but not
+    with them aligned (then ``s*_aligned > b >= s*_apart``, s* read as the level from which the
+    connection stays reliable). Where ``L`` is monotone in pooling this is ``not L(b)``.
+
+    Returns ``raised`` and ``rivals_apart`` (the bracket of ``A``'s switch; ``(0, 0)``: reliable
+    without pooling; ``None``: not reliable even at the top of pooling's range). Robustness runs
+    (``precise=False``) stop at the first separating level, with a coarser bracket; otherwise the
+    bisection runs to the end and ``rivals_aligned`` brackets ``L``'s first switch too."""
+    def holds(s: Fraction, **values: Any) -> bool:
+        return flagship.continuation(CONNECTED, pooling=s, **POOLING_ALONE, **values).reliable
+
+    apart = {"align_cost": flagship.upper("align_cost")}
+    found = _joint_bisection(holds, apart, flagship.upper("pooling"), stop=not flagship.precise)
     if flagship.precise:
-        figures["rivals_aligned"] = pooling_threshold(flagship, precise=True, tol=THRESHOLD_TOL,
-                                                      path=CONNECTED, **POOLING_ALONE)
-    return figures
+        found["rivals_aligned"] = pooling_threshold(flagship, precise=True, tol=THRESHOLD_TOL,
+                                                    path=CONNECTED, **POOLING_ALONE)
+    return found
+
+
+def _joint_bisection(holds: Callable[..., bool], apart: dict[str, Any], top: Fraction, *,
+                     stop: bool) -> dict[str, Any]:
+    """:func:`alignment_raises_threshold`'s walk over ``[0, top]``; ``stop``: return at the first
+    level where ``A`` holds and ``L`` fails."""
+    lo, hi = Fraction(0), top
+    if holds(lo, **apart):
+        return {"rivals_apart": (0.0, 0.0), "raised": not holds(lo)}
+    if not holds(hi, **apart):
+        return {"rivals_apart": None, "raised": False}
+    raised = False
+    aligned_at_hi: bool | None = None  # L at the current upper end, once read
+    while hi - lo > THRESHOLD_TOL:
+        mid = (lo + hi) / 2
+        if not holds(mid, **apart):
+            lo = mid
+            continue
+        hi = mid
+        if not raised:
+            aligned_at_hi = holds(mid)
+            raised = not aligned_at_hi
+            if raised and stop:
+                break
+    if not raised and aligned_at_hi is None:  # the upper end never moved: L at the top
+        raised = not holds(hi)
+    return {"rivals_apart": (float(lo), float(hi)), "raised": raised}
 
 
 def p7(flagship: Flagship) -> PropositionResult:

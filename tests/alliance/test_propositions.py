@@ -272,6 +272,35 @@ def test_p7_alignment_raises_the_pooling_threshold_only_when_aligned_rivals_pool
     assert not side.p7(flagship.at({"rival_pooling": 0})).passed
 
 
+@pytest.mark.parametrize("moved", [{}, {"rival_pooling": 0}, {"rival_pooling": "0.5"},
+                                   {"pooling": "0.2", "cost_sharing": "0.9"}])
+def test_p7_robustness_reading_of_the_threshold_gives_the_precise_verdict(
+        flagship: Flagship, moved: dict[str, Any]) -> None:
+    """Robustness runs (``precise=False``) stop the bisection of "alignment raises s*" at the
+    first pooling level where the connection holds with the rivals apart and fails with them
+    aligned; the precise reading bisects the apart threshold to the end. Same rule, same verdict;
+    the early stop saves solves where the two thresholds are far apart."""
+    precise = side.alignment_raises_threshold(flagship.at(moved))
+    coarse_flagship = flagship.at(moved, precise=False)
+    solved: list[tuple[str, ...]] = []
+    original = coarse_flagship.continuation
+
+    def spy(path: tuple[str, ...], **values: Any) -> Any:
+        solved.append(tuple(sorted(values)))
+        return original(path, **values)
+
+    coarse_flagship.continuation = spy  # type: ignore[method-assign]
+    coarse = side.alignment_raises_threshold(coarse_flagship)
+    assert coarse["raised"] == precise["raised"]
+    if precise["rivals_apart"] is not None and coarse["rivals_apart"] is not None:
+        low, high = coarse["rivals_apart"]  # a bracket of the same switch, maybe coarser
+        assert low <= precise["rivals_apart"][0] and precise["rivals_apart"][1] <= high
+    if not moved:  # at the defaults s*_apart ~ 0.17, s*_aligned ~ 0.64: stops at s = 0.5
+        # apart at 0 and 2, then at 1 and 0.5 both ways: 6 solves where the precise reading
+        # takes 9 (apart at 0, 2 and six bisection steps, aligned at the end)
+        assert coarse["rivals_apart"] == (0.0, 0.5) and len(solved) == 6
+
+
 def test_p7_reads_a_connection_in_place_not_the_allies_consent(flagship: Flagship) -> None:
     """P7 measures what alignment does to a connection in place (both allies accepted), where
     the aligned rivals' pressure shows; the allies' consent, which alignment can also move, is
