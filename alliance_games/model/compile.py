@@ -35,6 +35,7 @@ from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, Sym
 
 ParameterValues = Mapping[str, Any]
 _CUTS_KEPT = 64  # subgame structures kept by subgame_at (the oldest go first)
+_ADMITTED_KEPT = 4096  # parameter values read and checked by resolve, kept for the next call
 
 
 def compile_model(model: SymbolicModel) -> CompiledModel:
@@ -93,7 +94,8 @@ class CompiledModel:
         self._variable = variable
         self._exact_program: Callable[..., Any] | None = None  # compiled on first exact use
         self._float_program: Callable[..., Any] | None = None  # compiled on first float use
-        self._chance_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._chance_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._admitted: dict[tuple[str, type, Any], sympy.Rational] = {}  # resolve's checks
         self._last_tree: GameTree | None = None  # the template of the next tree (its structure)
         self._cuts: dict[int, GameTree] = {}  # subgame structures by root (subgame_at)
         self._last_exact: list[Fraction] | None = None  # the last exact variable values
@@ -150,7 +152,12 @@ class CompiledModel:
     def resolve(self, values: ParameterValues | None = None) -> dict[str, sympy.Rational]:
         """Defaults overridden by ``values``; unknown names and inadmissible values refused."""
         resolved = self.model.defaults()
+        admitted = self._admitted
         for name, raw in (values or {}).items():
+            key = (name, type(raw), raw) if isinstance(raw, Fraction | int | str) else None
+            if key is not None and key in admitted:  # read and checked before (same text/value)
+                resolved[name] = admitted[key]
+                continue
             parameter = self.model.parameter(name)
             if parameter is None:
                 valid = ", ".join(p.name for p in self.model.parameters) or "none"
@@ -166,6 +173,10 @@ class CompiledModel:
             if problem:
                 raise ParameterError(problem)
             resolved[name] = value
+            if key is not None:
+                if len(admitted) >= _ADMITTED_KEPT:
+                    admitted.clear()
+                admitted[key] = value
         return resolved
 
     # ---- evaluation --------------------------------------------------------------------------
@@ -380,15 +391,16 @@ class CompiledModel:
                 entries = self._inverse[game.payoff_exprs.size + edges]
             else:
                 edges = entries = np.empty(0, dtype=np.int64)
-            self._chance_cache = (edges, entries)
-        return self._chance_cache
+            self._chance_cache = (edges, entries, np.unique(entries))
+        return self._chance_cache[0], self._chance_cache[1]
 
     def _check_chance_distinct(self, distinct: np.ndarray) -> None:
         """:func:`_check_chance` on the distinct values: every chance probability in [0, 1]."""
         edges, entries = self._chance_entries()
         if not len(edges):
             return
-        used = np.unique(entries)
+        assert self._chance_cache is not None
+        used = self._chance_cache[2]  # the distinct expressions of chance edges
         values = distinct[used]
         outside = np.asarray([(v < 0) or (v > 1) for v in values], dtype=bool)
         if outside.any():
