@@ -30,6 +30,7 @@ from alliance_games.analysis.reliability import (
     RISK_KINDS,
     Number,
     risk_profile,
+    risk_tags,
 )
 from alliance_games.games.tree import GameTree
 from alliance_games.model.catalog import load_model
@@ -46,6 +47,12 @@ CONNECTED = ("connect", "standard", "accept", "accept")
 """The connected continuation: the leader connects and both allies accept (the connection in
 place, whatever made the allies consent; the subgame after consent is the same on either terms,
 only the transfer paid on the way in differs, so the standard one is read)."""
+VERDICT_TAGS = (*risk_tags((LEADER, *ALLIES)), *HEDGE_TAGS, "provocation:asia",
+                "provocation:europe", "alignment")
+"""Every outcome tag a check's verdict reads (the risks, hedging, provocation, the rivals'
+alignment): a verdict-only flagship solves the model with these only
+(:meth:`~alliance_games.model.compile.CompiledModel.with_tags`); the war, crisis, incident,
+challenge, concession, support and connection tags are read by the figures alone."""
 LINKS_OFF = {"capacity_link": 0, "reputation_link": 0}
 """Both links between the branches switched off (P11, and the classic trade-off of P3)."""
 
@@ -177,7 +184,9 @@ class Flagship:
         """``True``: a check may stop at the first condition that fails and skip the figures
         that do not decide its verdict (robustness runs read verdicts only); the verdict is the
         same either way, except that a subgame the solvers refuse no longer costs a point its
-        verdicts when only a skipped computation would have met it."""
+        verdicts when only a skipped computation would have met it. The solves then carry the
+        outcome tags of :data:`VERDICT_TAGS` only (:meth:`_solving`)."""
+        self._lean: list[CompiledModel | None] = shared._lean if shared is not None else [None]
         self._cache: dict[tuple[tuple[str, str], ...], Reading] = {}
         self._policy: dict[tuple[str, tuple[tuple[str, str], ...]], Selected] = {}
 
@@ -188,6 +197,16 @@ class Flagship:
                         precise=self.precise if precise is None else precise,
                         verdict_only=self.verdict_only if verdict_only is None else verdict_only)
 
+    def _solving(self) -> CompiledModel:
+        """The compiled model the solves use: with :data:`VERDICT_TAGS` only when
+        ``verdict_only`` (made once, shared by every flagship read from the same one)."""
+        if not self.verdict_only:
+            return self.compiled
+        lean = self._lean[0]
+        if lean is None:
+            lean = self._lean[0] = self.compiled.with_tags(VERDICT_TAGS)
+        return lean
+
     def _key(self, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         merged = {**self.base, **{k: Fraction(str(v)) for k, v in values.items()}}
         return tuple(sorted((k, str(v)) for k, v in merged.items()))
@@ -196,7 +215,7 @@ class Flagship:
         """Every policy under the selection (``compare_policies(select=True)``)."""
         key = self._key(values)
         if key not in self._cache:
-            tree = self.compiled.at({k: Fraction(v) for k, v in key})
+            tree = self._solving().at({k: Fraction(v) for k, v in key})
             assert isinstance(tree, GameTree)
             comparison = compare_policies(self.model, tree, DEFAULT_TOLERANCES, select=True)
             policies = {p.policy: selected(p) for p in comparison.policies}
@@ -225,7 +244,7 @@ class Flagship:
             for action in path:
                 node = int(structure.children(node)[structure.actions(node).index(action)])
             # only the continuation's numbers are filled in (not the whole tree's)
-            subgame = self.compiled.subgame_at({k: Fraction(v) for k, v in key}, node)
+            subgame = self._solving().subgame_at({k: Fraction(v) for k, v in key}, node)
             leader = subgame.players.index(LEADER)
             result = subgame_perfect_bayesian(subgame, distinct=True, prefer=leader)
             profiles = tuple(risk_profile(subgame, eq, DEFAULT_TOLERANCES)

@@ -10,7 +10,8 @@ flagship's ``base``, a user's ``--set``, are held at their values and not sample
 with the flagship's base point moved to each point (the same claim at the point: no separate
 "point form" to drift from the check; thresholds are only located on the side of the point's
 value that decides the claim, ``Flagship(precise=False)``, and a check stops at its first
-failing condition, ``verdict_only=True``: the same verdicts, about a tenth less work), and
+failing condition and the solves carry only the outcome tags the verdicts read,
+``verdict_only=True``: the same verdicts, with less work), and
 summarises each proposition:
 the share of points where it holds and the parameters most associated with its failures
 (:func:`~alliance_games.analysis.robustness.robustness`). Points run in a pool of ``workers``

@@ -14,8 +14,10 @@ once), in two flavours, so one parameter point costs one call and one gather by 
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -354,6 +356,29 @@ class CompiledModel:
             node_payoffs=distinct[self._inverse[lo * players:hi * players]].reshape(hi - lo,
                                                                                       players),
             edge_prob=distinct[edges], measures=measures)
+
+    def with_tags(self, keep: Collection[str]) -> CompiledModel:
+        """The same model with only the outcome tags in ``keep``, sharing this one's compiled
+        programs and numbers (trees at the same point hold the same number objects).
+
+        The subgame solvers carry one outcome column per tag
+        (:func:`~alliance_games.solvers.tree.subgame_perfect.subgame_perfect`, ``distinct``), so
+        a caller that reads a few tags solves with fewer columns. Every equilibrium's payoffs,
+        measures and kept tags' probabilities are as in the whole model: no solver step reads
+        an outcome column except to tell outcomes apart, and outcomes that differ only in
+        dropped tags are then counted once."""
+        game = self.model.game
+        if not isinstance(game, SymbolicTree):
+            raise GameError("outcome tags belong to extensive-form models")
+        kept: dict[tuple[str, ...], tuple[str, ...]] = {}  # nodes share few distinct tuples
+        tags = tuple(kept[t] if t in kept else kept.setdefault(t, tuple(x for x in t if x in keep))
+                     for t in game.skeleton.node_tags)
+        skeleton = game.skeleton._replace(node_tags=tags)
+        lean = copy.copy(self)
+        lean.model = dataclasses.replace(self.model,
+                                         game=dataclasses.replace(game, skeleton=skeleton))
+        lean._cuts, lean._last_tree = {}, None  # cut from the new skeleton
+        return lean
 
     def numeric(self) -> NumericModel | None:
         """This model as a :class:`~alliance_games.model.numeric_model.NumericModel` (exact

@@ -14,7 +14,14 @@ import pytest
 
 from alliance_games.alliance import propositions as props
 from alliance_games.alliance import side_effect_claims as side
-from alliance_games.alliance.claims import ALLIES, CONNECTED, LEADER, Flagship, PropositionResult
+from alliance_games.alliance.claims import (
+    ALLIES,
+    CONNECTED,
+    LEADER,
+    VERDICT_TAGS,
+    Flagship,
+    PropositionResult,
+)
 from alliance_games.errors import ParameterError
 
 
@@ -334,6 +341,24 @@ def test_a_verdict_only_reading_gives_the_same_verdicts(flagship: Flagship, pid:
     fast = flagship.at({}, verdict_only=True)
     assert check(fast).passed == check(flagship).passed
     assert check(fast.at(moved)).passed == check(flagship.at(moved)).passed
+
+
+@pytest.mark.parametrize("values", [{}, {"rival_count": 1}, {"prior_resolve": "0.3"}])
+def test_a_verdict_only_reading_solves_with_the_verdict_tags_and_reads_the_same(
+        flagship: Flagship, values: dict[str, Any]) -> None:
+    """A verdict-only flagship solves the model carrying the outcome tags the verdicts read only
+    (fewer outcome columns in every subgame); every figure a verdict reads is the full
+    reading's: each policy's risks, hedging, leader's value, cost, measures and kept tags, and
+    the leader's choice."""
+    fast = flagship.at({}, verdict_only=True)
+    lean, full = fast.read(**values), flagship.read(**values)
+    assert set(lean.comparison.policies[0].profiles[0].tag_probabilities) <= set(VERDICT_TAGS)
+    assert lean.chosen == full.chosen
+    for name, policy in full.policies.items():
+        other = lean.policy(name)
+        assert (other.risks, other.hedging, other.leader_value, other.cost, other.measures) == \
+            (policy.risks, policy.hedging, policy.leader_value, policy.cost, policy.measures)
+        assert {t: other.tag(t) for t in VERDICT_TAGS} == {t: policy.tag(t) for t in VERDICT_TAGS}
 
 
 def test_a_verdict_only_p9_stops_at_the_first_preset_out_of_class(flagship: Flagship) -> None:
