@@ -41,7 +41,8 @@ if TYPE_CHECKING:
                    "points where proposition PN holds (e.g. --given P2: where the dilemma "
                    "exists), beside its share over all points.")
 @click.option("--workers", type=click.IntRange(1), default=None, metavar="W",
-              help="With --robustness: evaluate the points in W processes.")
+              help="With --robustness: evaluate the points in W processes (default: the cores "
+                   "available to this process; 1: all in this process). Same verdicts.")
 @click.option("--points", "points", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="With --robustness: also write every point of the design to FILE as CSV: "
                    "the sampled parameters' values and each proposition's verdict there (1 "
@@ -62,7 +63,8 @@ def command(assignments: tuple[str, ...], standalone: bool, output: str | None, 
 
     With --robustness N every proposition is also evaluated at N parameter points drawn jointly
     (the full check with the flagship's parameters moved to the point), each point a full run
-    (use --workers); each proposition gets the share of points where it holds and the
+    of about a second, the points shared between the available cores (--workers 1: one
+    process); each proposition gets the share of points where it holds and the
     parameters most associated with its failures. Verdicts (PASS/FAIL, the exit code) stay those
     at the defaults.
 
@@ -75,9 +77,9 @@ def command(assignments: tuple[str, ...], standalone: bool, output: str | None, 
     Examples:
       alliance-games propositions
       alliance-games propositions --format json
-      alliance-games propositions --robustness 20 --seed 1 --workers 2
-      alliance-games propositions --robustness 20 --ranges --seed 7 --workers 2
-      alliance-games propositions --robustness 1000 --seed 1 --workers 2 \\
+      alliance-games propositions --robustness 20 --seed 1
+      alliance-games propositions --robustness 20 --ranges --seed 7 --workers 1
+      alliance-games propositions --robustness 1000 --seed 1 \\
           --format json -o rob.json            # Ctrl-C, then the same with --resume
       alliance-games propositions --robustness 64 --seed 1 --points points.csv
       alliance-games propositions --robustness 128 --seed 1 --given P2 --workers 2
@@ -145,6 +147,7 @@ def _with_robustness(flagship: Flagship | None, n: int, spread: float | None, ra
         proposition_robustness,
     )
     from alliance_games.alliance.propositions import check_all
+    from alliance_games.analysis.forked import available_cores
     from alliance_games.cli.progress import progress_bar
 
     if spread is not None and ranges:
@@ -153,7 +156,8 @@ def _with_robustness(flagship: Flagship | None, n: int, spread: float | None, ra
     flagship = flagship or Flagship()
     with progress_bar(progress_steps(n), "propositions at points") as advance:
         found = proposition_robustness(n, spread=0.25 if spread is None else spread,
-                                       ranges=ranges, seed=seed, workers=workers or 1,
+                                       ranges=ranges, seed=seed,
+                                       workers=workers or min(n, available_cores()),
                                        intervals=intervals, flagship=flagship, progress=advance,
                                        journal=journal, resume=resume, given=premise)
     return check_all(flagship), found

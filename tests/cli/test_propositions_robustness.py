@@ -11,6 +11,7 @@ import pytest
 
 from alliance_games.alliance import proposition_robustness, propositions
 from alliance_games.alliance.claims import PropositionResult
+from alliance_games.analysis import forked
 from alliance_games.errors import SolverError
 from tests.cli.entry import run
 
@@ -29,6 +30,28 @@ def stub_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     results = [PropositionResult(pid, f"statement {pid}", True, {"id": pid}) for pid in IDS]
     monkeypatch.setattr(propositions, "check_all", lambda flagship=None: results)
     monkeypatch.setattr(proposition_robustness, "claims_at", _claims_at)
+    # the stubs count and record their calls in this process: the points stay in it (the
+    # default, every available core, is its own test below)
+    monkeypatch.setattr(forked, "available_cores", lambda: 1)
+
+
+def test_the_points_go_to_every_available_core_by_default(
+        stub_checks: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --workers a robustness run shares its points between the cores available to the
+    process (never more processes than points); --workers overrides it."""
+    used: list[int] = []
+    original = proposition_robustness.proposition_robustness
+
+    def spy(n: int, **options: object) -> object:
+        used.append(int(options["workers"]))  # type: ignore[call-overload]
+        return original(n, **{**options, "workers": 1})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proposition_robustness, "proposition_robustness", spy)
+    monkeypatch.setattr(forked, "available_cores", lambda: 4)
+    assert run("propositions", "--robustness", "8", "--seed", "1")[0] == 0
+    assert run("propositions", "--robustness", "3", "--seed", "1")[0] == 0
+    assert run("propositions", "--robustness", "8", "--seed", "1", "--workers", "2")[0] == 0
+    assert used == [4, 3, 2]
 
 
 def test_json_has_a_robustness_record_per_proposition(stub_checks: None) -> None:
