@@ -186,7 +186,6 @@ class Flagship:
         same either way, except that a subgame the solvers refuse no longer costs a point its
         verdicts when only a skipped computation would have met it. The solves then carry the
         outcome tags of :data:`VERDICT_TAGS` only (:meth:`_solving`)."""
-        self._lean: list[CompiledModel | None] = shared._lean if shared is not None else [None]
         self._cache: dict[tuple[tuple[str, str], ...], Reading] = {}
         self._policy: dict[tuple[str, tuple[tuple[str, str], ...]], Selected] = {}
 
@@ -199,13 +198,8 @@ class Flagship:
 
     def _solving(self) -> CompiledModel:
         """The compiled model the solves use: with :data:`VERDICT_TAGS` only when
-        ``verdict_only`` (made once, shared by every flagship read from the same one)."""
-        if not self.verdict_only:
-            return self.compiled
-        lean = self._lean[0]
-        if lean is None:
-            lean = self._lean[0] = self.compiled.with_tags(VERDICT_TAGS)
-        return lean
+        ``verdict_only`` (the compiled model makes it once)."""
+        return self.compiled.with_tags(VERDICT_TAGS) if self.verdict_only else self.compiled
 
     def _key(self, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         merged = {**self.base, **{k: Fraction(str(v)) for k, v in values.items()}}

@@ -98,6 +98,7 @@ class CompiledModel:
         self._float_program: Callable[..., Any] | None = None  # compiled on first float use
         self._chance_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._admitted: dict[tuple[str, type, Any], sympy.Rational] = {}  # resolve's checks
+        self._lean: dict[frozenset[str], CompiledModel] = {}  # with_tags, by the tags kept
         self._last_tree: GameTree | None = None  # the template of the next tree (its structure)
         self._cuts: dict[int, GameTree] = {}  # subgame structures by root (subgame_at)
         self._last_exact: list[Fraction] | None = None  # the last exact variable values
@@ -366,18 +367,22 @@ class CompiledModel:
         a caller that reads a few tags solves with fewer columns. Every equilibrium's payoffs,
         measures and kept tags' probabilities are as in the whole model: no solver step reads
         an outcome column except to tell outcomes apart, and outcomes that differ only in
-        dropped tags are then counted once."""
+        dropped tags are then counted once. Made once per set of tags."""
         game = self.model.game
         if not isinstance(game, SymbolicTree):
             raise GameError("outcome tags belong to extensive-form models")
-        kept: dict[tuple[str, ...], tuple[str, ...]] = {}  # nodes share few distinct tuples
-        tags = tuple(kept[t] if t in kept else kept.setdefault(t, tuple(x for x in t if x in keep))
-                     for t in game.skeleton.node_tags)
-        skeleton = game.skeleton._replace(node_tags=tags)
+        found = self._lean.get(frozenset(keep))
+        if found is not None:
+            return found
+        node_tags = game.skeleton.node_tags
+        # nodes share few distinct tuples: each filtered once, every node holds its object
+        kept = {t: tuple(x for x in t if x in keep) for t in set(node_tags)}
+        skeleton = game.skeleton._replace(node_tags=tuple(kept[t] for t in node_tags))
         lean = copy.copy(self)
         lean.model = dataclasses.replace(self.model,
                                          game=dataclasses.replace(game, skeleton=skeleton))
-        lean._cuts, lean._last_tree = {}, None  # cut from the new skeleton
+        lean._cuts, lean._last_tree, lean._lean = {}, None, {}  # cut from the new skeleton
+        self._lean[frozenset(keep)] = lean
         return lean
 
     def numeric(self) -> NumericModel | None:
@@ -406,8 +411,9 @@ class CompiledModel:
             program_constants=tuple(program_constants), description=model.description,
             method=model.method, format=model.format)
 
-    def _chance_entries(self) -> tuple[np.ndarray, np.ndarray]:
-        """The chance edges of the tree (edge indices) and the distinct expression of each."""
+    def _chance_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The chance edges of the tree (edge indices), the distinct expression of each, and
+        those expressions once each."""
         if self._chance_cache is None:
             game = self.model.game
             if isinstance(game, SymbolicTree):
@@ -417,15 +423,13 @@ class CompiledModel:
             else:
                 edges = entries = np.empty(0, dtype=np.int64)
             self._chance_cache = (edges, entries, np.unique(entries))
-        return self._chance_cache[0], self._chance_cache[1]
+        return self._chance_cache
 
     def _check_chance_distinct(self, distinct: np.ndarray) -> None:
         """:func:`_check_chance` on the distinct values: every chance probability in [0, 1]."""
-        edges, entries = self._chance_entries()
+        edges, entries, used = self._chance_entries()
         if not len(edges):
             return
-        assert self._chance_cache is not None
-        used = self._chance_cache[2]  # the distinct expressions of chance edges
         values = distinct[used]
         outside = np.asarray([(v < 0) or (v > 1) for v in values], dtype=bool)
         if outside.any():

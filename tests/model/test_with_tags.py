@@ -37,6 +37,7 @@ def _signatures(tree: GameTree, keep: tuple[str, ...]) -> set[tuple[Any, ...]]:
 def test_fewer_tags_same_outcomes_on_what_is_kept(values: dict[str, str]) -> None:
     compiled = compile_model(load_model("branch_commitment"))
     lean = compiled.with_tags(KEEP)
+    assert compiled.with_tags(set(KEEP)) is lean  # made once per set of tags
     full_tree, lean_tree = compiled.at(values), lean.at(values)
     assert isinstance(full_tree, GameTree) and isinstance(lean_tree, GameTree)
     assert set(lean_tree.tag_names) == set(KEEP) < set(full_tree.tag_names)
