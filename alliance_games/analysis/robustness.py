@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance_games.analysis.collection import now_and_then, paused_collections
 from alliance_games.analysis.journal import Journal
 from alliance_games.errors import ParameterError, SolverError
 from alliance_games.model.symbolic import Parameter, SymbolicModel
@@ -226,6 +227,8 @@ def evaluate_point(evaluate: Evaluate, values: dict[str, Fraction]
         return {str(k): bool(v) for k, v in evaluate(values).items()}, None
     except SolverError as exc:
         return None, str(exc) or type(exc).__name__
+    finally:
+        now_and_then()
 
 
 def _assignments(points: Sequence[Point], names: Sequence[str], defaults: Mapping[str, Any]
@@ -330,7 +333,8 @@ def robustness(points: Sequence[Point], names: Sequence[str], evaluate: Evaluate
     """
     names = tuple(names)
     points = tuple(tuple(fraction(v) for v in p) for p in points)
-    found = _evaluate_all(points, names, evaluate, defaults, workers, progress, journal)
+    with paused_collections():  # the points' garbage is acyclic: collected now and then
+        found = _evaluate_all(points, names, evaluate, defaults, workers, progress, journal)
     outcomes = tuple(o for o, _ in found)
     errors = {i: message for i, (_, message) in enumerate(found) if message is not None}
     claims: list[str] = []

@@ -31,8 +31,9 @@ def object_ids(values: np.ndarray | list[object]) -> np.ndarray:
     flat = np.ascontiguousarray(values).reshape(-1)
     if not _DIRECT or flat.dtype != object or not flat.size:
         return np.fromiter(map(id, flat.tolist()), dtype=np.uint64, count=flat.size)
-    buffer = (ctypes.c_uint64 * flat.size).from_address(flat.ctypes.data)
-    ids = np.frombuffer(memoryview(buffer), dtype=np.uint64).copy()  # a copy: independent of ``flat``
+    # a bytes copy of the buffer (independent of ``flat``); not a ctypes array, whose type,
+    # made per length, would be cyclic garbage for the collector to find
+    ids = np.frombuffer(ctypes.string_at(flat.ctypes.data, flat.size * 8), dtype=np.uint64)
     if int(ids[0]) != id(flat[0]) or int(ids[-1]) != id(flat[-1]):  # not CPython's layout
         return np.fromiter(map(id, flat.tolist()), dtype=np.uint64, count=flat.size)
     return ids

@@ -30,3 +30,20 @@ def test_distinct_objects_group_entries_as_unique_does(picks: list[int]) -> None
     # equal numbers held by different objects stay apart: grouping is by identity
     if picks:
         assert len(set(got_inverse.tolist())) == len({id(POOL[i]) for i in picks})
+
+
+def test_reading_identities_makes_no_cyclic_garbage() -> None:
+    """The buffer is read without a ctypes array type per length (each such type is a reference
+    cycle the collector would have to find)."""
+    import gc
+
+    arrays = [np.array([POOL[k % len(POOL)] for k in range(n)], dtype=object)
+              for n in (3, 17, 1001)]
+    gc.collect()
+    gc.disable()
+    try:
+        for values in arrays:
+            assert object_ids(values).tolist() == [id(v) for v in values]
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

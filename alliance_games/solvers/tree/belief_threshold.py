@@ -350,31 +350,28 @@ def pieces(cont: Continuation) -> list[Piece]:
 
 def _pieces(cont: Continuation) -> list[Piece]:
     """:func:`pieces` computed: solutions at the ends, then at interval midpoints and the
-    crossing points found there."""
+    crossing points found there (a walk over a stack of open intervals: no recursive closure,
+    whose reference cycle would keep the continuation alive until a garbage collection)."""
     out: list[Piece] = []
-
-    def point(p: Fraction) -> None:
-        cont.at_point = True
-        out.append(Piece(p, p, True, cont.solve(p)[0]))
-        cont.at_point = False
-
-    def interval(lo: Fraction, hi: Fraction) -> None:
-        mid = (lo + hi) / 2
-        alts, crossings = cont.solve(mid)
+    zero, one = exact_type()(0), exact_type()(1)
+    points = [zero, one]
+    intervals = [(zero, one)]
+    while points or intervals:
+        for p in points:
+            cont.at_point = True
+            out.append(Piece(p, p, True, cont.solve(p)[0]))
+            cont.at_point = False
+        points = []
+        if not intervals:
+            break
+        lo, hi = intervals.pop()
+        alts, crossings = cont.solve((lo + hi) / 2)
         inside = sorted(c for c in crossings if lo < c < hi)
         if not inside:
             out.append(Piece(lo, hi, False, alts))
-            return
-        bounds = [lo, *inside, hi]
-        for c in inside:
-            point(c)
-        for left, right in itertools.pairwise(bounds):
-            interval(left, right)
-
-    zero, one = exact_type()(0), exact_type()(1)
-    point(zero)
-    point(one)
-    interval(zero, one)
+            continue
+        points = inside
+        intervals.extend(itertools.pairwise([lo, *inside, hi]))
     out.sort(key=lambda piece: (piece.lo, not piece.point))
     return out
 

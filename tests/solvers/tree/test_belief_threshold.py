@@ -117,3 +117,24 @@ def test_longer_continuations_find_weak_pbe(seed: int) -> None:
     theirs = perfect_bayesian(tree)
     if theirs.complete and not theirs.convex_sets:
         assert outcomes(tree, ours) <= outcomes(tree, theirs)
+
+
+def test_solving_leaves_no_reference_cycles() -> None:
+    """The pieces of a continuation are found without a recursive closure (whose cycle kept the
+    continuation and its solutions alive until a collection): a solve with the collector off
+    leaves nothing for it to find, so robustness runs can pause it
+    (:mod:`alliance_games.analysis.collection`)."""
+    import gc
+
+    from alliance_games.solvers.tree import belief_threshold as module
+
+    trees = [_random_game(random.Random(seed), second_stage=True) for seed in range(3)]
+    module._PIECES.clear()  # solved afresh, not read from the cache
+    gc.collect()
+    gc.disable()
+    try:
+        results = [belief_threshold(tree) for tree in trees]
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert all(r.equilibria or not r.complete for r in results)
