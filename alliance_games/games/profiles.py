@@ -190,6 +190,16 @@ def expectation(reach: np.ndarray, values: np.ndarray) -> Any:
     return rational.fraction_array(reach) @ values
 
 
+def expectation_over(weights: np.ndarray, rows: np.ndarray) -> Any:
+    """``weights @ rows`` for the reached rows of an exact expectation (``weights``: their
+    non-zero reach probabilities, rational): :func:`expectation` without finding them again, the
+    same numbers (Fractions)."""
+    total = _sparse_expectation(weights, rows) if rows.dtype == object else None
+    if total is not None:
+        return total
+    return rational.fraction_array(weights) @ rows
+
+
 def _sparse_expectation(weights: np.ndarray, rows: np.ndarray) -> Any:
     """``weights @ rows`` (one weight per row; ``rows`` a vector or a matrix) summed in the fast
     exact type over the non-zero entries only, as Fractions (a scalar for a vector, an array

@@ -90,18 +90,32 @@ entry holds the number, so its id cannot be reused while the entry lives, and a 
 by identity (trees repeat the same few number objects at thousands of nodes)."""
 
 
+_CONVERTED_OBJECTS: dict[int, tuple[Any, Fraction]] = {}
+"""Fast-type values converted before, by object identity (``id -> (value, Fraction)``, the
+entry holding the value so that its id is not reused): an identity is found without hashing
+the value, which for an ``mpq`` computes a modular inverse."""
+
+
 def fraction_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
     """:func:`to_fraction` of every value (equal fast-type values are converted once per
-    process: the hot loops convert the same few values again and again)."""
-    memo = _CONVERTED
+    process: the hot loops convert the same few values again and again, mostly the same
+    objects, found by identity first)."""
+    memo, objects = _CONVERTED, _CONVERTED_OBJECTS
     out = []
     for v in values:
         if type(v) is _MPQ:
+            held = objects.get(id(v))
+            if held is not None and held[0] is v:
+                out.append(held[1])
+                continue
             found = memo.get(v)
             if found is None:
                 if len(memo) >= _CONVERTED_LIMIT:
                     memo.clear()
                 found = memo[v] = Fraction(int(v.numerator), int(v.denominator))
+            if len(objects) >= _CONVERTED_LIMIT:
+                objects.clear()
+            objects[id(v)] = (v, found)
             v = found
         out.append(v)
     return tuple(out)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from typing import Any
@@ -38,6 +39,7 @@ from alliance_games.model.symbolic import SymbolicModel, SymbolicNormalForm, Sym
 ParameterValues = Mapping[str, Any]
 _CUTS_KEPT = 64  # subgame structures kept by subgame_at (the oldest go first)
 _ADMITTED_KEPT = 4096  # parameter values read and checked by resolve, kept for the next call
+_RECENT_KEPT = 8  # points whose exact distinct values are kept (distinct_values)
 
 
 def compile_model(model: SymbolicModel) -> CompiledModel:
@@ -102,6 +104,9 @@ class CompiledModel:
         self._last_tree: GameTree | None = None  # the template of the next tree (its structure)
         self._cuts: dict[int, GameTree] = {}  # subgame structures by root (subgame_at)
         self._last_exact: list[Fraction] | None = None  # the last exact variable values
+        self._recent: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+        """The exact distinct values of the last :data:`_RECENT_KEPT` points, by the parameter
+        values (read only: every caller gathers from them into new arrays)."""
 
     @property
     def _exact_fn(self) -> Callable[..., Any] | None:
@@ -193,6 +198,12 @@ class CompiledModel:
         resolved = self.resolve(values)
         args = [resolved[p.name] for p in self.model.parameters]
         if exact:
+            point = tuple(args)
+            found = self._recent.get(point)
+            if found is not None:  # the checks of one point solve several subgames there
+                self._recent.move_to_end(point)
+                self._last_exact = found[self._variable_idx].tolist()
+                return found
             out = np.empty(self._distinct_count, dtype=object)
             out[self._constant_idx] = self._constant_exact
             if self._exact_fn is not None:
@@ -204,6 +215,9 @@ class CompiledModel:
                     _exact(r, resolved, expr, self.model)
                     for r, expr in zip(results, self._variable, strict=True)
                 ])
+            self._recent[point] = out
+            if len(self._recent) > _RECENT_KEPT:
+                self._recent.popitem(last=False)
             return out
         out_f = np.empty(self._distinct_count, dtype=float)
         out_f[self._constant_idx] = self._constant_float

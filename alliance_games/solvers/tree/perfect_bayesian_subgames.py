@@ -21,17 +21,79 @@ equilibrium of multi-stage games with observed actions and types drawn by chance
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 
-from alliance_games.games.profiles import behaviour_payoffs
-from alliance_games.games.tree import GameTree
+import numpy as np
+
+from alliance_games.games.profiles import (
+    behaviour_payoffs,
+    edge_weights,
+    exact_realization,
+    expectation_over,
+    nonzero,
+)
+from alliance_games.games.rational import fraction_array
+from alliance_games.games.tree import GameTree, Infoset
 from alliance_games.solvers.result import SolverResult
 from alliance_games.solvers.tree.belief_threshold import belief_threshold, matches
 from alliance_games.solvers.tree.perfect_bayesian_floats import as_float_result
 from alliance_games.solvers.tree.subgame_cache import ResultCache
-from alliance_games.solvers.tree.subgame_keys import game_key
+from alliance_games.solvers.tree.subgame_keys import TABLES, game_key, game_structure
 from alliance_games.solvers.tree.subgame_perfect import MAX_EQUILIBRIA, subgame_perfect
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the movers-only game of a tree depends on besides its numbers, found once per
+    tree structure: the players who move (``renumbered``: their information sets numbered by
+    the kept columns; ``None`` when every player moves) and :func:`game_structure` of the game
+    solved (the movers-only tree, else the tree), from key-table generation ``generation``.
+    ``kind`` and ``infosets`` are the tree's own objects, held so that their identities, by
+    which the shape is found, are not reused."""
+
+    kind: np.ndarray
+    infosets: tuple[Infoset, ...]
+    movers: tuple[int, ...]
+    renumbered: tuple[Infoset, ...] | None
+    generation: int
+    structure: bytes
+
+
+_SHAPES: OrderedDict[int, _Shape] = OrderedDict()
+"""The shapes of the last :data:`SHAPES_KEPT` tree structures, by the identity of the tree's
+``kind`` array: the truncated trees of one subgame root are copies of one template that share
+its structural arrays (:mod:`~alliance_games.solvers.tree.truncation`)."""
+SHAPES_KEPT = 4096
+
+
+def _shape(tree: GameTree) -> _Shape:
+    found = _SHAPES.get(id(tree.kind))
+    if found is not None and found.kind is tree.kind and found.infosets is tree.infosets \
+            and found.generation == TABLES.generation:
+        _SHAPES.move_to_end(id(tree.kind))
+        return found
+    movers = tuple(sorted({s.player for s in tree.infosets}))
+    renumbered = None
+    solved = tree
+    if len(movers) < tree.num_players:
+        column = {player: k for k, player in enumerate(movers)}
+        renumbered = tuple(replace(s, player=column[s.player]) for s in tree.infosets)
+        solved = _movers_tree(tree, movers, renumbered)
+    found = _Shape(tree.kind, tree.infosets, movers, renumbered, TABLES.generation,
+                   game_structure(solved))
+    _SHAPES[id(tree.kind)] = found
+    if len(_SHAPES) > SHAPES_KEPT:
+        _SHAPES.popitem(last=False)
+    return found
+
+
+def _movers_tree(tree: GameTree, movers: tuple[int, ...], renumbered: tuple[Infoset, ...]
+                 ) -> GameTree:
+    return tree._replace(players=tuple(tree.players[p] for p in movers),
+                         node_payoffs=tree.node_payoffs[:, list(movers)], infosets=renumbered)
 
 
 def movers_only(tree: GameTree) -> GameTree | None:
@@ -40,70 +102,102 @@ def movers_only(tree: GameTree) -> GameTree | None:
     moves has no choice to make optimal and no information set to hold beliefs at, so the two
     trees have the same equilibria (behaviour profiles over the same information sets); only
     the non-movers' expected payoffs must be computed on ``tree`` itself."""
-    movers = sorted({s.player for s in tree.infosets})
-    if len(movers) == tree.num_players:
+    shape = _shape(tree)
+    if shape.renumbered is None:
         return None
-    column = {player: k for k, player in enumerate(movers)}
-    infosets = tuple(replace(s, player=column[s.player]) for s in tree.infosets)
-    return tree._replace(players=tuple(tree.players[p] for p in movers),
-                         node_payoffs=tree.node_payoffs[:, movers], infosets=infosets)
+    return _movers_tree(tree, shape.movers, shape.renumbered)
+
+
+@dataclass
+class _Kept:
+    """A belief-threshold result kept by its game's key, and, once a game with that key needed
+    everyone's payoffs, each equilibrium's reach: the nodes it reaches with their probabilities
+    (Fractions). Games with equal keys have the same structure and chance
+    probabilities, so an equilibrium reaches the same nodes with the same probabilities in
+    each; only the payoffs summed over them differ."""
+
+    result: SolverResult
+    reach: list[tuple[np.ndarray, np.ndarray]] | None = None
 
 
 SIGNALLING = ResultCache()
-"""Belief-threshold results by :func:`~alliance_games.solvers.tree.subgame_keys.game_key` of
-the game solved: the decomposition of one tree, and the solves of one model at nearby parameter
-points, meet the same signalling game many times (the same payoffs of the players who move,
-under other outcome tags and other information-set names)."""
+"""Belief-threshold results (:class:`_Kept`) by
+:func:`~alliance_games.solvers.tree.subgame_keys.game_key` of the game solved: the
+decomposition of one tree, and the solves of one model at nearby parameter points, meet the same
+signalling game many times (the same payoffs of the players who move, under other outcome tags
+and other information-set names)."""
 
 
-def _pbe(tree: GameTree) -> SolverResult:
-    """By belief thresholds when ``tree`` is a one-signal two-type game, else every weak PBE.
+def _pbe(tree: GameTree, structure: bytes | None = None) -> tuple[SolverResult, _Kept | None]:
+    """By belief thresholds when ``tree`` is a one-signal two-type game, else every weak PBE;
+    with the kept entry when the result is kept (``structure``: :func:`game_structure` of
+    ``tree``, when the caller has it).
 
     A belief-threshold result is a function of what :func:`game_key` holds (structure, action
     labels, chance probabilities, payoffs; its warnings are fixed texts), so it is kept by that
     key (:data:`SIGNALLING`) and a game with an equal key takes it, with ``game`` set to
     ``tree``; the equilibria are shared, not copied (read them, do not write to them). Every
     weak PBE (the fallback) may name information sets in its notes and is not kept."""
-    key = game_key(tree)
+    key = game_key(tree, structure=structure)
     if key is not None:
-        found = SIGNALLING.get(key)
-        if found is not None:
-            return replace(found, game=tree)
-    structure = matches(tree)
-    if structure is not None:
-        result = belief_threshold(tree, structure)
+        kept = SIGNALLING.get(key)
+        if kept is not None:
+            return replace(kept.result, game=tree), kept
+    structure_found = matches(tree)
+    if structure_found is not None:
+        result = belief_threshold(tree, structure_found)
         if result.equilibria:
-            if key is not None:
-                SIGNALLING.put(key, result)
-            return result
+            if key is None:
+                return result, None
+            kept = _Kept(result)
+            SIGNALLING.put(key, kept)
+            return result, kept
         # none with at most one mixing receiver per signal: every weak PBE instead
     from alliance_games.solvers.tree.perfect_bayesian import perfect_bayesian  # brings sympy
 
-    return perfect_bayesian(tree)
+    return perfect_bayesian(tree), None
+
+
+def _reach(tree: GameTree, strategies: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The nodes an equilibrium reaches and their probabilities (as Fractions: the entry
+    outlives a switch of the fast exact type)."""
+    reach = exact_realization(tree, edge_weights(tree, list(strategies)))
+    assert reach is not None  # an exact tree with a kept (exact) result
+    nodes = np.flatnonzero(nonzero(reach))
+    return nodes, fraction_array(reach[nodes])
 
 
 def subgame_pbe(tree: GameTree, prefer: int | None = None) -> SolverResult:
     """One subgame with information sets: by belief thresholds when it is a one-signal two-type
     game, else every weak PBE; solved on the payoffs of the players who move in it
     (:func:`movers_only`: a decomposition's subgames carry a column per outcome tag and measure,
-    which no one optimises), everyone's expected payoffs then computed on ``tree``.
+    which no one optimises), everyone's expected payoffs then computed on ``tree``: the sum,
+    over the nodes the equilibrium reaches, of their probability times their payoffs (the reach
+    of a kept result is found once, :class:`_Kept`).
 
     ``prefer``: keep only the equilibria that give player ``prefer`` its highest expected payoff
     in the subgame (all of them when several tie): the selection of :func:`subgame_perfect_bayesian`.
     """
-    small = movers_only(tree) if tree.exact else None
-    if small is None:
-        result = _pbe(tree)
+    shape = _shape(tree) if tree.exact else None
+    if shape is None or shape.renumbered is None:
+        result, _ = _pbe(tree, None if shape is None else shape.structure)
     else:
-        found = _pbe(small)
-        equilibria = tuple(replace(eq, payoffs=behaviour_payoffs(tree, list(eq.strategies)))
-                           for eq in found.equilibria)
+        found, kept = _pbe(_movers_tree(tree, shape.movers, shape.renumbered), shape.structure)
+        if kept is None:
+            payoffs = [behaviour_payoffs(tree, list(eq.strategies)) for eq in found.equilibria]
+        else:
+            if kept.reach is None:
+                kept.reach = [_reach(tree, eq.strategies) for eq in found.equilibria]
+            payoffs = [expectation_over(weights, tree.node_payoffs[nodes])
+                       for nodes, weights in kept.reach]
+        equilibria = tuple(replace(eq, payoffs=value)
+                           for eq, value in zip(found.equilibria, payoffs, strict=True))
         result = replace(found, game=tree, equilibria=equilibria)
     if prefer is None or len(result.equilibria) < 2:
         return result
     best = max(eq.payoffs[prefer] for eq in result.equilibria)
-    kept = tuple(eq for eq in result.equilibria if eq.payoffs[prefer] == best)
-    return replace(result, equilibria=kept)
+    kept_best = tuple(eq for eq in result.equilibria if eq.payoffs[prefer] == best)
+    return replace(result, equilibria=kept_best)
 
 
 def subgame_perfect_bayesian(tree: GameTree, *, max_equilibria: int = MAX_EQUILIBRIA,

@@ -278,14 +278,21 @@ def _changed_rows(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray
     touched |= tree.has_payoff != last.has_payoff
     for change in changed[2:]:
         touched |= change
-    touched[tree.edge_parent[changed[1]]] = True
-    nodes = np.flatnonzero(touched)
+    # an edge block holds the node's outgoing probabilities and labels: it changes only where
+    # a probability did (a payoff change leaves it as it was)
+    moved_edges = np.zeros(tree.num_nodes, dtype=bool)
+    moved_edges[tree.edge_parent[changed[1]]] = True
+    parents = np.flatnonzero(moved_edges)
     edges, rows = last.edges, last.rows
+    if len(parents):
+        touched |= moved_edges
+        edges = edges.copy()
+        edges[parents] = _edge_block_ids(tree.child_ptr, structure[0],
+                                         np.column_stack([ids[1], structure[1]]), tables.edges,
+                                         parents)
+    nodes = np.flatnonzero(touched)
     if len(nodes):
-        edges, rows = edges.copy(), rows.copy()
-        edges[nodes] = _edge_block_ids(tree.child_ptr, structure[0],
-                                       np.column_stack([ids[1], structure[1]]), tables.edges,
-                                       nodes)
+        rows = rows.copy()
         rows[nodes] = _row_ids(tree, tables, structure, ids, edges, nodes)
     return _Rows(tables.generation, last.names, columns, idents, tuple(ids),
                  tree.has_payoff.copy(), edges, rows)
@@ -348,7 +355,8 @@ def _structure_columns(tree: GameTree, tables: KeyTables) -> tuple[np.ndarray, .
     return degree, labels, mover, first, tags
 
 
-def game_key(tree: GameTree, tables: KeyTables | None = None) -> bytes | None:
+def game_key(tree: GameTree, tables: KeyTables | None = None, *,
+             structure: bytes | None = None) -> bytes | None:
     """A key of the whole game ``tree`` for a solver that reads only its structure (kinds,
     edges, the partition into information sets and their movers), its action labels, its
     chance probabilities and its payoffs: equal keys (from one generation of ``tables``,
@@ -356,9 +364,10 @@ def game_key(tree: GameTree, tables: KeyTables | None = None) -> bytes | None:
     measures, node labels and the names of players and information sets are left out.
     ``None`` for trees whose numbers are not all rational.
 
-    The key is the bytes of ``(n, N, E, I)`` (nodes, players, edges, information sets), then
-    per node its kind, first edge, information set and payoff flag, per edge its child, label
-    id and probability id, per information set its mover, and the payoff ids, row by row."""
+    The key is :func:`game_structure` (``structure``: that of ``tree`` from the same generation
+    of ``tables``, when the caller keeps it), then per node its payoff flag, per edge its
+    probability id and the payoff ids, row by row (every length is fixed by the structure's
+    first four numbers)."""
     if not tree.exact:
         return None
     tables = TABLES if tables is None else tables
@@ -366,13 +375,24 @@ def game_key(tree: GameTree, tables: KeyTables | None = None) -> bytes | None:
     prob = _value_ids(np.asarray(tree.edge_prob, dtype=object), tables.numbers, tables.objects)
     if pay is None or prob is None:
         return None
+    if structure is None:
+        structure = game_structure(tree, tables)
+    return b"".join((structure, np.ascontiguousarray(tree.has_payoff, dtype=np.int64).tobytes(),
+                     prob.tobytes(), pay.tobytes()))
+
+
+def game_structure(tree: GameTree, tables: KeyTables | None = None) -> bytes:
+    """The structural part of :func:`game_key`: the bytes of ``(n, N, E, I)`` (nodes, players,
+    edges, information sets), then per node its kind, first edge and information set, per edge
+    its child and label id, per information set its mover."""
+    tables = TABLES if tables is None else tables
     labels = _intern(list(tree.edge_label), tables.labels)
     movers = np.fromiter((s.player for s in tree.infosets), dtype=np.int64,
                          count=len(tree.infosets))
     sizes = np.array([tree.num_nodes, tree.num_players, len(tree.edge_label),
                       len(tree.infosets)], dtype=np.int64)
-    parts = (sizes, tree.kind, tree.child_ptr, tree.node_infoset, tree.has_payoff,
-             tree.child_index, labels, prob, movers, pay)
+    parts = (sizes, tree.kind, tree.child_ptr, tree.node_infoset, tree.child_index, labels,
+             movers)
     return b"".join(np.ascontiguousarray(part, dtype=np.int64).tobytes() for part in parts)
 
 

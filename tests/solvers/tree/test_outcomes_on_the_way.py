@@ -150,7 +150,7 @@ def test_subgames_are_solved_on_the_movers_payoffs_alone(seed: int) -> None:
                          node_payoffs=np.concatenate([tree.node_payoffs, extra], axis=1))
     small = pbs.movers_only(wide)
     assert small is not None and small.num_players <= 2
-    direct = pbs._pbe(wide)
+    direct, _ = pbs._pbe(wide)
     reduced = pbs.subgame_pbe(wide)
     assert reduced.game is wide
     assert [eq.key() for eq in reduced.equilibria] == [eq.key() for eq in direct.equilibria]

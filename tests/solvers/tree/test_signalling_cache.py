@@ -69,11 +69,11 @@ def test_keys_leave_out_names_and_tags_but_not_payoffs_probabilities_or_labels()
 def test_a_kept_result_equals_a_fresh_solve(fight: int) -> None:
     first = signalling(fight)
     fresh = belief_threshold(first)
-    solved = spbe._pbe(first)
+    solved = spbe._pbe(first)[0]
     assert _listing(solved) == _listing(fresh)
     hits = spbe.SIGNALLING.hits
     renamed = signalling(fight, name="copy_", tag="war")
-    kept = spbe._pbe(renamed)
+    kept = spbe._pbe(renamed)[0]
     assert spbe.SIGNALLING.hits == hits + 1
     assert kept.game is renamed
     assert _listing(kept) == _listing(belief_threshold(renamed))
@@ -83,7 +83,7 @@ def test_a_kept_result_equals_a_fresh_solve(fight: int) -> None:
 def test_different_payoffs_are_solved_afresh() -> None:
     spbe._pbe(signalling(2))
     hits = spbe.SIGNALLING.hits
-    other = spbe._pbe(signalling(5))
+    other = spbe._pbe(signalling(5))[0]
     assert spbe.SIGNALLING.hits == hits
     assert _listing(other) == _listing(belief_threshold(signalling(5)))
     assert _listing(other) != _listing(belief_threshold(signalling(2)))
@@ -114,3 +114,23 @@ def test_the_result_cache_keeps_at_most_its_size() -> None:
     cache.get(2)
     cache.put(5, "5")  # the least recently used (3) goes
     assert cache.get(3) is None and cache.get(2) == "2"
+
+
+def test_a_kept_reach_gives_each_game_its_own_payoffs() -> None:
+    """The nodes a kept equilibrium reaches are found once; a game met again with other
+    payoffs for the players who do not move (and other outcome columns) sums its own payoffs
+    over them: the same payoffs as summing over the whole tree afresh."""
+    from alliance_games.games.profiles import behaviour_payoffs
+
+    spbe.SIGNALLING.clear()
+    first = spbe.subgame_pbe(signalling(watcher=0))
+    key = next(iter(spbe.SIGNALLING.entries))
+    assert spbe.SIGNALLING.entries[key].reach is not None
+    for watcher in (1, -2, 5):
+        tree = signalling(watcher=watcher)
+        found = spbe.subgame_pbe(tree)
+        assert len(spbe.SIGNALLING.entries) == 1  # the same movers' game
+        for eq in found.equilibria:
+            assert list(eq.payoffs) == list(behaviour_payoffs(tree, list(eq.strategies)))
+        assert [list(eq.payoffs) for eq in found.equilibria] != \
+            [list(eq.payoffs) for eq in first.equilibria]
