@@ -85,6 +85,53 @@ def _intern(items: list[Any], table: dict[Any, int]) -> np.ndarray:
     return np.fromiter(map(distinct.__getitem__, items), dtype=np.int64, count=len(items))
 
 
+_MIX = np.random.default_rng(20261206).integers(1, 2 ** 62, size=64, dtype=np.uint64) * 2 + 1
+"""Odd multipliers of :func:`_intern_rows`' grouping hash (fixed: the ids do not depend on it)."""
+
+
+def _row_bytes(rows: np.ndarray) -> list[Any]:
+    """Each row of an int64 matrix as the bytes of its entries (a table key)."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
+
+
+def _intern_rows(rows: np.ndarray, table: dict[Any, int]) -> np.ndarray:
+    """The id in ``table`` of every row of an int64 matrix, keyed by the row's bytes, new rows
+    taking the next ids in order of first appearance (the ids :func:`_intern` of the rows' bytes
+    gives, up to which new id a new row gets).
+
+    The rows of a tree repeat (thousands of rows, a few dozen distinct), so they are grouped in
+    numpy first: by a hash of the row, every row then checked equal, entry by entry, to its
+    group's first row; only each group's first row is turned into bytes and looked up. A row
+    that differs from its group's first (a hash collision) is looked up on its own, so the ids
+    are exact whatever the hash."""
+    n = len(rows)
+    if n < 64 or rows.shape[1] > len(_MIX):  # few rows: the plain lookup is as quick
+        return _intern(_row_bytes(rows), table)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        hashed = (rows.view(np.uint64) * _MIX[:rows.shape[1]]).sum(axis=1, dtype=np.uint64)
+    order = np.argsort(hashed, kind="stable")
+    ordered = hashed[order]
+    new = np.ones(n, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    group = np.empty(n, dtype=np.int64)
+    group[order] = np.cumsum(new) - 1
+    firsts = order[new]  # each group's first row (stable: the lowest index)
+    same = (rows == rows[firsts[group]]).all(axis=1)
+    # groups in order of their first row, so that new ids come in order of first appearance
+    by_position = np.argsort(firsts, kind="stable")
+    keys = _row_bytes(rows[firsts[by_position]])
+    found = np.empty(len(firsts), dtype=np.int64)
+    found[by_position] = np.fromiter((table.setdefault(k, len(table)) for k in keys),
+                                     dtype=np.int64, count=len(keys))
+    out = found[group]
+    if not same.all():  # a collision: those rows on their own
+        odd = np.flatnonzero(~same)
+        out[odd] = _intern(_row_bytes(rows[odd]), table)
+    return out
+
+
 class KeyTables:
     """The value, label, tag and row ids of the process, emptied when more than ``limit`` rows
     are held (``generation`` counts the emptyings)."""
@@ -307,9 +354,7 @@ def _row_ids(tree: GameTree, tables: KeyTables, structure: tuple[np.ndarray, ...
     rows = np.column_stack([tree.kind[nodes].astype(np.int64), degree[nodes], mover[nodes],
                             first[nodes], tree.has_payoff[nodes].astype(np.int64), tags[nodes],
                             pay[nodes], *(m[nodes] for m in measures), edges[nodes]])
-    rows = np.ascontiguousarray(rows)
-    flat = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
-    return _intern(flat, tables.rows)
+    return _intern_rows(rows, tables.rows)
 
 
 def _edge_block_ids(child_ptr: np.ndarray, degree: np.ndarray, pairs: np.ndarray,
@@ -330,9 +375,7 @@ def _edge_block_ids(child_ptr: np.ndarray, degree: np.ndarray, pairs: np.ndarray
             ids[group] = table.setdefault(b"", len(table))
             continue
         edges = child_ptr[nodes[group]][:, None] + np.arange(d)
-        block = np.ascontiguousarray(pairs[edges].reshape(len(group), 2 * d))
-        keys = block.view(np.dtype((np.void, block.shape[1] * block.itemsize))).ravel().tolist()
-        ids[group] = _intern(keys, table)
+        ids[group] = _intern_rows(pairs[edges].reshape(len(group), 2 * d), table)
     return ids
 
 
