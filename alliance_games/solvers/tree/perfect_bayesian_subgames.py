@@ -51,11 +51,13 @@ class _Shape:
     tree structure: the players who move (``renumbered``: their information sets numbered by
     the kept columns; ``None`` when every player moves) and :func:`game_structure` of the game
     solved (the movers-only tree, else the tree), from key-table generation ``generation``.
-    ``kind`` and ``infosets`` are the tree's own objects, held so that their identities, by
-    which the shape is found, are not reused."""
+    ``arrays`` are the tree's own structural objects (kinds, child pointers and indices,
+    information-set index per node, action labels, information sets), held so that their
+    identities, by which the shape is found, are not reused; ``players``: how many players the
+    tree has (a copy with outcome columns shares the arrays and adds players who never move)."""
 
-    kind: np.ndarray
-    infosets: tuple[Infoset, ...]
+    arrays: tuple[object, ...]
+    players: int
     movers: tuple[int, ...]
     renumbered: tuple[Infoset, ...] | None
     generation: int
@@ -69,10 +71,17 @@ its structural arrays (:mod:`~alliance_games.solvers.tree.truncation`)."""
 SHAPES_KEPT = 4096
 
 
+def _structural(tree: GameTree) -> tuple[object, ...]:
+    return (tree.kind, tree.child_ptr, tree.child_index, tree.node_infoset, tree.edge_label,
+            tree.infosets)
+
+
 def _shape(tree: GameTree) -> _Shape:
+    arrays = _structural(tree)
     found = _SHAPES.get(id(tree.kind))
-    if found is not None and found.kind is tree.kind and found.infosets is tree.infosets \
-            and found.generation == TABLES.generation:
+    if found is not None and found.players == tree.num_players and \
+            found.generation == TABLES.generation and \
+            all(a is b for a, b in zip(found.arrays, arrays, strict=True)):
         _SHAPES.move_to_end(id(tree.kind))
         return found
     movers = tuple(sorted({s.player for s in tree.infosets}))
@@ -82,7 +91,7 @@ def _shape(tree: GameTree) -> _Shape:
         column = {player: k for k, player in enumerate(movers)}
         renumbered = tuple(replace(s, player=column[s.player]) for s in tree.infosets)
         solved = _movers_tree(tree, movers, renumbered)
-    found = _Shape(tree.kind, tree.infosets, movers, renumbered, TABLES.generation,
+    found = _Shape(arrays, tree.num_players, movers, renumbered, TABLES.generation,
                    game_structure(solved))
     _SHAPES[id(tree.kind)] = found
     if len(_SHAPES) > SHAPES_KEPT:

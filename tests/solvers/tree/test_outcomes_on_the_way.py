@@ -156,3 +156,30 @@ def test_subgames_are_solved_on_the_movers_payoffs_alone(seed: int) -> None:
     assert [eq.key() for eq in reduced.equilibria] == [eq.key() for eq in direct.equilibria]
     for a, b in zip(reduced.equilibria, direct.equilibria, strict=True):
         assert list(a.payoffs) == list(b.payoffs)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_copy_with_columns_added_gets_its_own_shape(seed: int) -> None:
+    """The movers-only shape is found by the identity of the tree's structural arrays, which a
+    copy with outcome columns shares: its extra players (who never move) still give it its own
+    shape, so it is solved on the movers' columns, as a fresh solve does."""
+    from alliance_games.solvers.tree import perfect_bayesian_subgames as pbs
+
+    rng = random.Random(seed)
+    tree = random_tree(rng, players=2, max_depth=3, max_decisions=3, perfect_information=False)
+    extra = np.array([[Fraction(rng.randint(-2, 2))] for _ in range(tree.num_nodes)],
+                     dtype=object)
+    wide = tree._replace(players=(*tree.players, "#0"),
+                         node_payoffs=np.concatenate([tree.node_payoffs, extra], axis=1))
+    assert wide.kind is tree.kind and wide.infosets is tree.infosets
+    narrow = pbs._shape(tree)
+    shape = pbs._shape(wide)
+    assert shape.players == 3 and shape.renumbered is not None
+    assert len(shape.movers) < 3 and narrow.players == 2
+    pbs.SIGNALLING.clear()
+    first = pbs.subgame_pbe(wide)
+    pbs._SHAPES.clear()
+    pbs.SIGNALLING.clear()
+    again = pbs.subgame_pbe(wide)
+    assert [list(eq.payoffs) for eq in first.equilibria] == \
+        [list(eq.payoffs) for eq in again.equilibria]
