@@ -50,7 +50,8 @@ class _Shape:
     """What the movers-only game of a tree depends on besides its numbers, found once per
     tree structure: the players who move (``renumbered``: their information sets numbered by
     the kept columns; ``None`` when every player moves) and :func:`game_structure` of the game
-    solved (the movers-only tree, else the tree), from key-table generation ``generation``.
+    solved (``prefix``: the movers-only tree's, else the tree's), from key-table generation
+    ``generation``.
     ``arrays`` are the tree's own structural objects (kinds, child pointers and indices,
     information-set index per node, action labels, information sets), held so that their
     identities, by which the shape is found, are not reused; ``players``: how many players the
@@ -61,7 +62,7 @@ class _Shape:
     movers: tuple[int, ...]
     renumbered: tuple[Infoset, ...] | None
     generation: int
-    structure: bytes
+    prefix: bytes
 
 
 _SHAPES: OrderedDict[int, _Shape] = OrderedDict()
@@ -137,9 +138,9 @@ signalling game many times (the same payoffs of the players who move, under othe
 and other information-set names)."""
 
 
-def _pbe(tree: GameTree, structure: bytes | None = None) -> tuple[SolverResult, _Kept | None]:
+def _pbe(tree: GameTree, prefix: bytes | None = None) -> tuple[SolverResult, _Kept | None]:
     """By belief thresholds when ``tree`` is a one-signal two-type game, else every weak PBE;
-    with the kept entry when the result is kept (``structure``: :func:`game_structure` of
+    with the kept entry when the result is kept (``prefix``: :func:`game_structure` of
     ``tree``, when the caller has it).
 
     A belief-threshold result is a function of what :func:`game_key` holds (structure, action
@@ -147,14 +148,14 @@ def _pbe(tree: GameTree, structure: bytes | None = None) -> tuple[SolverResult, 
     key (:data:`SIGNALLING`) and a game with an equal key takes it, with ``game`` set to
     ``tree``; the equilibria are shared, not copied (read them, do not write to them). Every
     weak PBE (the fallback) may name information sets in its notes and is not kept."""
-    key = game_key(tree, structure=structure)
+    key = game_key(tree, structure=prefix)
     if key is not None:
         kept = SIGNALLING.get(key)
         if kept is not None:
             return replace(kept.result, game=tree), kept
-    structure_found = matches(tree)
-    if structure_found is not None:
-        result = belief_threshold(tree, structure_found)
+    structure = matches(tree)
+    if structure is not None:
+        result = belief_threshold(tree, structure)
         if result.equilibria:
             if key is None:
                 return result, None
@@ -189,9 +190,9 @@ def subgame_pbe(tree: GameTree, prefer: int | None = None) -> SolverResult:
     """
     shape = _shape(tree) if tree.exact else None
     if shape is None or shape.renumbered is None:
-        result, _ = _pbe(tree, None if shape is None else shape.structure)
+        result, _ = _pbe(tree, None if shape is None else shape.prefix)
     else:
-        found, kept = _pbe(_movers_tree(tree, shape.movers, shape.renumbered), shape.structure)
+        found, kept = _pbe(_movers_tree(tree, shape.movers, shape.renumbered), shape.prefix)
         if kept is None:
             payoffs = [behaviour_payoffs(tree, list(eq.strategies)) for eq in found.equilibria]
         else:

@@ -136,18 +136,24 @@ def test_the_flagships_policies_read_the_same_either_way(policy: str) -> None:
     assert all(_same(subgame, eq) for eq in result.equilibria)
 
 
+def _with_silent_player(seed: int) -> tuple[GameTree, GameTree]:
+    """A random imperfect-information tree, and a copy with one more player who never moves
+    (a decomposition's outcome column), sharing its structural arrays."""
+    rng = random.Random(seed)
+    tree = random_tree(rng, players=2, max_depth=3, max_decisions=3, perfect_information=False)
+    extra = np.array([[Fraction(rng.randint(-2, 2))] for _ in range(tree.num_nodes)],
+                     dtype=object)
+    return tree, tree._replace(players=(*tree.players, "#0"),
+                               node_payoffs=np.concatenate([tree.node_payoffs, extra], axis=1))
+
+
 @pytest.mark.parametrize("seed", range(25))
 def test_subgames_are_solved_on_the_movers_payoffs_alone(seed: int) -> None:
     """A player who never moves (a decomposition's outcome column) changes no equilibrium:
     solving without its column gives the same profiles, and its payoffs are still reported."""
     from alliance_games.solvers.tree import perfect_bayesian_subgames as pbs
 
-    rng = random.Random(seed)
-    tree = random_tree(rng, players=2, max_depth=3, max_decisions=3, perfect_information=False)
-    extra = np.array([[Fraction(rng.randint(-2, 2))] for _ in range(tree.num_nodes)],
-                     dtype=object)
-    wide = tree._replace(players=(*tree.players, "#0"),
-                         node_payoffs=np.concatenate([tree.node_payoffs, extra], axis=1))
+    _, wide = _with_silent_player(seed)
     small = pbs.movers_only(wide)
     assert small is not None and small.num_players <= 2
     direct, _ = pbs._pbe(wide)
@@ -165,12 +171,7 @@ def test_a_copy_with_columns_added_gets_its_own_shape(seed: int) -> None:
     shape, so it is solved on the movers' columns, as a fresh solve does."""
     from alliance_games.solvers.tree import perfect_bayesian_subgames as pbs
 
-    rng = random.Random(seed)
-    tree = random_tree(rng, players=2, max_depth=3, max_decisions=3, perfect_information=False)
-    extra = np.array([[Fraction(rng.randint(-2, 2))] for _ in range(tree.num_nodes)],
-                     dtype=object)
-    wide = tree._replace(players=(*tree.players, "#0"),
-                         node_payoffs=np.concatenate([tree.node_payoffs, extra], axis=1))
+    tree, wide = _with_silent_player(seed)
     assert wide.kind is tree.kind and wide.infosets is tree.infosets
     narrow = pbs._shape(tree)
     shape = pbs._shape(wide)
