@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import sympy
@@ -142,6 +142,7 @@ def parse_expression(
     names: Mapping[str, sympy.Symbol],
     *,
     allow_conditions: bool = False,
+    arguments: Collection[str] = (),
 ) -> sympy.Expr:
     """Parse one model expression into a sympy expression over the declared parameters.
 
@@ -153,6 +154,9 @@ def parse_expression(
         Declared parameter names and their sympy symbols; no other name is admitted.
     allow_conditions:
         Whether the result may be a condition (a comparison) rather than a number.
+    arguments:
+        Which of ``names`` are a subtree's arguments rather than parameters (an unknown name's
+        error lists the two apart).
 
     Raises
     ------
@@ -192,7 +196,7 @@ def parse_expression(
         raise ExpressionError(
             f"expression has {count} syntax nodes; the limit is {MAX_SYNTAX_NODES}"
         )
-    renderer = _Renderer(names, stripped)
+    renderer = _Renderer(names, stripped, arguments)
     try:
         result = renderer.render(tree.body)
     except RecursionError:
@@ -207,9 +211,11 @@ def parse_expression(
 class _Renderer:
     """Render an admitted syntax tree to sympy, refusing everything outside the whitelist."""
 
-    def __init__(self, names: Mapping[str, sympy.Symbol], source: str = "") -> None:
+    def __init__(self, names: Mapping[str, sympy.Symbol], source: str = "",
+                 arguments: Collection[str] = ()) -> None:
         self.names = names
         self.source = source
+        self.arguments = frozenset(arguments)
         self.depth = 0  # exp / log / sqrt calls open around the node being rendered
 
     def _spelled(self, node: ast.Name) -> str:
@@ -263,9 +269,11 @@ class _Renderer:
             return self.names[node.id]
         if node.id in FUNCTIONS:
             raise ExpressionError(f"{shown(node.id)} is a function; call it as {node.id}(...)")
-        declared = ", ".join(sorted(self.names)) or "none"
+        declared = ", ".join(sorted(n for n in self.names if n not in self.arguments)) or "none"
+        here = ", ".join(sorted(n for n in self.names if n in self.arguments))
+        also = f"; arguments of this subtree: {here}" if here else ""
         raise ExpressionError(
-            f"unknown name {shown(node.id)} (declared parameters: {declared}); "
+            f"unknown name {shown(node.id)} (declared parameters: {declared}{also}); "
             "declare it under 'parameters' or fix the spelling"
         )
 

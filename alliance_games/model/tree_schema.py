@@ -136,6 +136,7 @@ class _TreeReader:
                  names: dict[str, sympy.Symbol], title: str, reuse: bool) -> None:
         self.ctx, self.raw, self.players, self.title = ctx, raw, players, title
         self.reuse = reuse
+        self.declared = frozenset(names)  # the parameters (a subtree's scope adds its arguments)
         self.nodes = NodeTable(players, eager=not reuse)
         self.max_nodes = limit("max_nodes")
         self.parsed: dict[tuple[Any, ...], sympy.Expr | ExpressionError] = {}
@@ -268,7 +269,8 @@ class _TreeReader:
         parsed = self.parsed.get(cache_key) if cache_key is not None else None
         if parsed is None:
             try:
-                parsed = parse_expression(value, scope.names)
+                parsed = parse_expression(value, scope.names, arguments=[
+                    n for n in scope.names if n not in self.declared])
             except ExpressionError as exc:
                 parsed = exc
             if cache_key is not None:

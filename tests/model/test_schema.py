@@ -302,6 +302,10 @@ BROKEN: dict[str, tuple[str, str]] = {
     "undeclared name in a payoff": (
         TREE + "  player: a\n  actions:\n    X: {payoffs: [cots, 0]}  # <-\n",
         "unknown name 'cots' (declared parameters: none)"),
+    "undeclared name in a subtree": (
+        HEAD + "parameters: [{name: p, default: 1}]\nsubtrees:\n  end:\n    arguments: [k]\n"
+        "    tree: {payoffs: [k * cots, p]}  # <-\ntree: {use: end, with: {k: 2}}\n",
+        "unknown name 'cots' (declared parameters: p; arguments of this subtree: k)"),
     "hostile expression in a probability": (
         TREE + "  chance: {H: \"open('/tmp/x').read()\", T: 1/2}  # <-\n"
         "  actions: {H: [1, 1], T: [0, 0]}\n", "only the listed functions may be called"),
