@@ -142,7 +142,7 @@ def parse_expression(
     names: Mapping[str, sympy.Symbol],
     *,
     allow_conditions: bool = False,
-    arguments: Collection[str] = (),
+    parameters: Collection[str] | None = None,
 ) -> sympy.Expr:
     """Parse one model expression into a sympy expression over the declared parameters.
 
@@ -154,9 +154,9 @@ def parse_expression(
         Declared parameter names and their sympy symbols; no other name is admitted.
     allow_conditions:
         Whether the result may be a condition (a comparison) rather than a number.
-    arguments:
-        Which of ``names`` are a subtree's arguments rather than parameters (an unknown name's
-        error lists the two apart).
+    parameters:
+        Which of ``names`` are parameters (``None``: all); the others are a subtree's arguments,
+        which an unknown name's error lists apart.
 
     Raises
     ------
@@ -196,7 +196,7 @@ def parse_expression(
         raise ExpressionError(
             f"expression has {count} syntax nodes; the limit is {MAX_SYNTAX_NODES}"
         )
-    renderer = _Renderer(names, stripped, arguments)
+    renderer = _Renderer(names, stripped, parameters)
     try:
         result = renderer.render(tree.body)
     except RecursionError:
@@ -212,10 +212,10 @@ class _Renderer:
     """Render an admitted syntax tree to sympy, refusing everything outside the whitelist."""
 
     def __init__(self, names: Mapping[str, sympy.Symbol], source: str = "",
-                 arguments: Collection[str] = ()) -> None:
+                 parameters: Collection[str] | None = None) -> None:
         self.names = names
         self.source = source
-        self.arguments = frozenset(arguments)
+        self.parameters = parameters
         self.depth = 0  # exp / log / sqrt calls open around the node being rendered
 
     def _spelled(self, node: ast.Name) -> str:
@@ -269,8 +269,9 @@ class _Renderer:
             return self.names[node.id]
         if node.id in FUNCTIONS:
             raise ExpressionError(f"{shown(node.id)} is a function; call it as {node.id}(...)")
-        declared = ", ".join(sorted(n for n in self.names if n not in self.arguments)) or "none"
-        here = ", ".join(sorted(n for n in self.names if n in self.arguments))
+        known = self.names if self.parameters is None else self.parameters
+        declared = ", ".join(sorted(n for n in self.names if n in known)) or "none"
+        here = ", ".join(sorted(n for n in self.names if n not in known))
         also = f"; arguments of this subtree: {here}" if here else ""
         raise ExpressionError(
             f"unknown name {shown(node.id)} (declared parameters: {declared}{also}); "

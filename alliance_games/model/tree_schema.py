@@ -269,8 +269,7 @@ class _TreeReader:
         parsed = self.parsed.get(cache_key) if cache_key is not None else None
         if parsed is None:
             try:
-                parsed = parse_expression(value, scope.names, arguments=[
-                    n for n in scope.names if n not in self.declared])
+                parsed = parse_expression(value, scope.names, parameters=self.declared)
             except ExpressionError as exc:
                 parsed = exc
             if cache_key is not None:
